@@ -1,0 +1,24 @@
+package dev.shopstream.contracts;
+
+/**
+ * A business fact derived from one change of the shop table.
+ *
+ * <p>Every event carries {@link EventMetadata}: an id that is the same each time the same stream
+ * record is delivered or replayed, the item key it concerns, when it happened, and where in the
+ * stream it came from. The set of event types is closed: adding one is a contract change.
+ */
+public sealed interface DomainEvent
+    permits OrderPlaced, OrderStatusChanged, ProductStockChanged, ProductBackInStock,
+        UserRegistered, UserProfileChanged, SessionExpired, SessionEnded, WaitlistJoined {
+
+  EventMetadata metadata();
+
+  EventType type();
+
+  /** One human-readable line, for logs and the demo. Contains no contact details. */
+  String summary();
+
+  default String eventId() {
+    return metadata().eventId();
+  }
+}

@@ -1,0 +1,119 @@
+package dev.shopstream.pipeline.app;
+
+import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.diff.ImageDiffer;
+import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
+import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
+import dev.shopstream.pipeline.processing.Backoff;
+import dev.shopstream.pipeline.processing.BatchProcessor;
+import dev.shopstream.pipeline.processing.ChangeProcessor;
+import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.RejectionSink;
+import dev.shopstream.pipeline.processing.Sleeper;
+import dev.shopstream.pipeline.routing.EventRouter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.kinesis.coordinator.Scheduler;
+
+/**
+ * The composition root: builds the differ, router, handlers, processors and the KCL scheduler from
+ * one {@link WorkerConfig}, and runs them. Nothing else in the worker constructs collaborators.
+ */
+public final class ShopStreamWorker implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ShopStreamWorker.class);
+
+  private final WorkerConfig config;
+  private final AwsClients clients;
+  private final Scheduler scheduler;
+  private final AtomicBoolean stopping;
+  private final Thread schedulerThread;
+
+  private ShopStreamWorker(WorkerConfig config, AwsClients clients, Scheduler scheduler, AtomicBoolean stopping) {
+    this.config = config;
+    this.clients = clients;
+    this.scheduler = scheduler;
+    this.stopping = stopping;
+    this.schedulerThread = new Thread(scheduler, "kcl-scheduler");
+  }
+
+  /**
+   * @param rejections where records that cannot become events go
+   */
+  public static ShopStreamWorker create(WorkerConfig config, AwsClients clients, HandlerCatalogue handlers,
+      RejectionSink rejections, MeterRegistry registry, Clock clock) {
+    PipelineMetrics metrics = new PipelineMetrics(registry);
+    EventRouter router = new EventRouter(handlers.build(config.handlers()));
+    ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(clock), router, rejections, metrics, clock);
+    BatchProcessor batches = new BatchProcessor(changes, new Backoff(config.retryInitial(), config.retryMax()), Sleeper.SYSTEM);
+    AtomicBoolean stopping = new AtomicBoolean();
+    ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics);
+    Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.dynamo(), clients.dynamoAsync(),
+        clients.streams(), clients.cloudWatch());
+    return new ShopStreamWorker(config, clients, scheduler, stopping);
+  }
+
+  public void start() {
+    LOG.info("worker {} starting on table {} as application {} (handlers {})", config.workerId(), config.table(),
+        config.applicationName(), config.handlers());
+    schedulerThread.start();
+  }
+
+  /** True once this worker holds at least one shard lease and processes it. */
+  public boolean isProcessing() {
+    return !scheduler.shardInfoShardConsumerMap().isEmpty();
+  }
+
+  public boolean isRunning() {
+    return schedulerThread.isAlive() && !scheduler.shutdownComplete();
+  }
+
+  /**
+   * Stops taking records, lets in-flight ones finish or give up, checkpoints what is handled and
+   * releases the leases, within the configured shutdown timeout.
+   *
+   * @return true if the graceful shutdown completed in time
+   */
+  public boolean stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return true;
+    }
+    Duration bound = config.shutdownTimeout();
+    LOG.info("worker {} stopping (bound {} s)", config.workerId(), bound.toSeconds());
+    boolean graceful;
+    try {
+      graceful = Boolean.TRUE.equals(scheduler.startGracefulShutdown().get(bound.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
+      LOG.warn("graceful shutdown did not finish within {} s; forcing it (unhandled records are redelivered)", bound.toSeconds());
+      graceful = false;
+    } catch (Exception e) {
+      LOG.warn("graceful shutdown failed: {}", e.toString());
+      graceful = false;
+    }
+    if (!graceful) {
+      scheduler.shutdown();
+    }
+    try {
+      schedulerThread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    LOG.info("worker {} stopped (graceful={})", config.workerId(), graceful);
+    return graceful;
+  }
+
+  public WorkerConfig config() {
+    return config;
+  }
+
+  @Override
+  public void close() {
+    stop();
+    clients.close();
+  }
+}

@@ -1,0 +1,55 @@
+package dev.shopstream.pipeline.config;
+
+/**
+ * Every configuration key of the worker, with its default and meaning: the one list. The README's
+ * configuration table mirrors it (a test keeps the two in step).
+ */
+public enum ConfigKey {
+  TABLE("SHOP_TABLE", "shop", "Name of the single table whose stream is consumed."),
+  APPLICATION_NAME("SHOP_APPLICATION_NAME", "shop-stream-worker",
+      "KCL application name: names the lease table and its two companion tables. Workers sharing it share the shards."),
+  REGION("AWS_REGION", "us-east-1", "AWS region of the table and the lease tables."),
+  DYNAMODB_ENDPOINT("SHOP_DYNAMODB_ENDPOINT", "",
+      "Endpoint override for DynamoDB and DynamoDB Streams, e.g. http://127.0.0.1:8000 for DynamoDB Local. Empty: real AWS with the default credentials chain."),
+  INITIAL_POSITION("SHOP_INITIAL_POSITION", "LATEST",
+      "Where a shard without a checkpoint starts: LATEST (new writes only) or TRIM_HORIZON (oldest record kept, up to 24 h back). Checkpointed shards always resume after their checkpoint."),
+  POLL_IDLE_MILLIS("SHOP_POLL_IDLE_MILLIS", "250",
+      "Pause between GetRecords calls per shard, 10..60000. Bounds latency (about this much plus processing) and API calls."),
+  MAX_RECORDS_PER_POLL("SHOP_MAX_RECORDS_PER_POLL", "1000", "Records per GetRecords call, 1..1000."),
+  HANDLERS("SHOP_HANDLERS", "logging", "Comma-separated handlers to run. Known: see the Handlers section."),
+  RETRY_INITIAL_MILLIS("SHOP_RETRY_INITIAL_MILLIS", "200",
+      "First pause before a failed record is tried again, 1..60000; doubles per attempt."),
+  RETRY_MAX_MILLIS("SHOP_RETRY_MAX_MILLIS", "10000", "Longest pause between attempts at a failed record, 1..600000."),
+  SHUTDOWN_TIMEOUT_SECONDS("SHOP_SHUTDOWN_TIMEOUT_SECONDS", "20",
+      "On SIGTERM: how long to finish in-flight records, checkpoint and release leases, 1..120 (keep it below ECS's stop timeout)."),
+  WORKER_ID("SHOP_WORKER_ID", "",
+      "Identity of this worker in the lease table. Empty: host name plus a random suffix."),
+  KCL_FAILOVER_MILLIS("SHOP_KCL_FAILOVER_MILLIS", "10000",
+      "Lease duration: a worker that has not renewed its lease for this long loses it to others, 1000..600000."),
+  KCL_LEASE_ASSIGNMENT_MILLIS("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "20000",
+      "How often the KCL leader assigns leases to workers, 1000..600000. Lower: faster start and failover."),
+  KCL_WORKER_METRICS("SHOP_KCL_WORKER_METRICS", "true",
+      "true: KCL 3 balances leases by worker CPU (reads ECS/EC2 metadata). false: by throughput only (use off AWS).");
+
+  private final String envName;
+  private final String defaultValue;
+  private final String description;
+
+  ConfigKey(String envName, String defaultValue, String description) {
+    this.envName = envName;
+    this.defaultValue = defaultValue;
+    this.description = description;
+  }
+
+  public String envName() {
+    return envName;
+  }
+
+  public String defaultValue() {
+    return defaultValue;
+  }
+
+  public String description() {
+    return description;
+  }
+}

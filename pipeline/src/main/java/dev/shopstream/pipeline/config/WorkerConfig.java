@@ -1,0 +1,81 @@
+package dev.shopstream.pipeline.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The worker's whole configuration, immutable and validated once at start-up. Keys, defaults and
+ * meanings: {@link ConfigKey}.
+ */
+public record WorkerConfig(
+    String table,
+    String applicationName,
+    String region,
+    URI dynamoDbEndpoint,
+    StartPosition initialPosition,
+    Duration pollIdle,
+    int maxRecordsPerPoll,
+    List<String> handlers,
+    Duration retryInitial,
+    Duration retryMax,
+    Duration shutdownTimeout,
+    String workerId,
+    Duration failover,
+    Duration leaseAssignmentInterval,
+    boolean workerMetrics) {
+
+  /** Where a shard without a checkpoint starts. */
+  public enum StartPosition { LATEST, TRIM_HORIZON }
+
+  public WorkerConfig {
+    Objects.requireNonNull(table, "table");
+    Objects.requireNonNull(applicationName, "applicationName");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(initialPosition, "initialPosition");
+    handlers = List.copyOf(handlers);
+    Objects.requireNonNull(workerId, "workerId");
+  }
+
+  /**
+   * @param env environment variables (or any key/value source)
+   * @param knownHandlers handler names the composition root can build
+   * @param defaultWorkerId used when {@code SHOP_WORKER_ID} is empty
+   * @throws ConfigException listing every invalid key
+   */
+  public static WorkerConfig load(Map<String, String> env, Set<String> knownHandlers, String defaultWorkerId) {
+    ConfigReader read = new ConfigReader(env);
+    String table = read.nonBlank(ConfigKey.TABLE);
+    String applicationName = read.nonBlank(ConfigKey.APPLICATION_NAME);
+    read.check(applicationName.matches("[A-Za-z0-9_.-]{3,200}"), ConfigKey.APPLICATION_NAME.envName() + "='"
+        + applicationName + "' must be 3-200 characters of letters, digits, '_', '-', '.' (it names DynamoDB tables)");
+    String region = read.nonBlank(ConfigKey.REGION);
+    URI endpoint = read.endpoint(ConfigKey.DYNAMODB_ENDPOINT);
+    StartPosition position = read.choice(ConfigKey.INITIAL_POSITION, StartPosition.class);
+    long pollIdle = read.number(ConfigKey.POLL_IDLE_MILLIS, 10, 60_000);
+    long maxRecords = read.number(ConfigKey.MAX_RECORDS_PER_POLL, 1, 1000);
+    List<String> handlers = read.names(ConfigKey.HANDLERS, knownHandlers);
+    long retryInitial = read.number(ConfigKey.RETRY_INITIAL_MILLIS, 1, 60_000);
+    long retryMax = read.number(ConfigKey.RETRY_MAX_MILLIS, 1, 600_000);
+    read.check(retryMax >= retryInitial, ConfigKey.RETRY_MAX_MILLIS.envName() + " (" + retryMax + ") must not be below "
+        + ConfigKey.RETRY_INITIAL_MILLIS.envName() + " (" + retryInitial + ")");
+    long shutdown = read.number(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, 1, 120);
+    String workerId = Optional.of(read.text(ConfigKey.WORKER_ID)).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
+    long failover = read.number(ConfigKey.KCL_FAILOVER_MILLIS, 1000, 600_000);
+    long leaseAssignment = read.number(ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS, 1000, 600_000);
+    boolean workerMetrics = read.bool(ConfigKey.KCL_WORKER_METRICS);
+    read.throwIfInvalid();
+    return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
+        (int) maxRecords, handlers, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
+        Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover), Duration.ofMillis(leaseAssignment),
+        workerMetrics);
+  }
+
+  public Optional<URI> endpoint() {
+    return Optional.ofNullable(dynamoDbEndpoint);
+  }
+}

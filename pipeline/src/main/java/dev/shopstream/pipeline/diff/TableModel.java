@@ -1,0 +1,23 @@
+package dev.shopstream.pipeline.diff;
+
+/**
+ * The single-table design the differ reads (see README, "Data model"). Key attributes are
+ * {@code PK} and {@code SK}; ids follow the {@code TYPE#} prefixes below.
+ */
+public final class TableModel {
+  public static final String PARTITION_KEY = "PK";
+  public static final String SORT_KEY = "SK";
+  /** Epoch-seconds TTL attribute of sessions; the table's time-to-live setting must name it. */
+  public static final String TTL_ATTRIBUTE = "expiresAt";
+
+  public static final String USER_PREFIX = "USER#";
+  public static final String PRODUCT_PREFIX = "PRODUCT#";
+  public static final String SESSION_PREFIX = "SESSION#";
+  public static final String PROFILE_SK = "PROFILE";
+  public static final String ORDER_SK_PREFIX = "ORDER#";
+  public static final String META_SK = "META";
+  public static final String WAITLIST_SK_PREFIX = "WAITLIST#";
+  public static final String SESSION_SK = "SESSION";
+
+  private TableModel() {}
+}

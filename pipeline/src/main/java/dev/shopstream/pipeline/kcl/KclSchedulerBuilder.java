@@ -1,0 +1,78 @@
+package dev.shopstream.pipeline.kcl;
+
+import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
+import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
+import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
+import dev.shopstream.pipeline.config.WorkerConfig;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder;
+import software.amazon.kinesis.common.ConfigsBuilder;
+import software.amazon.kinesis.common.InitialPositionInStream;
+import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.leases.LeaseManagementConfig;
+import software.amazon.kinesis.metrics.NullMetricsFactory;
+import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
+import software.amazon.kinesis.processor.StreamTracker;
+
+/** Builds the KCL 3 {@link Scheduler} for the table's stream through the DynamoDB Streams adapter. */
+public final class KclSchedulerBuilder {
+  private KclSchedulerBuilder() {}
+
+  /** The streams client, with the DynamoDB Local ARN translation when an endpoint is configured. */
+  public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder) {
+    builder.region(Region.of(config.region()));
+    config.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint)
+        .overrideConfiguration(o -> o.addExecutionInterceptor(new LocalStreamArnInterceptor(config.region()))));
+    return builder.build();
+  }
+
+  public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, DynamoDbClient dynamo,
+      DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch) {
+    String streamArn = StreamLocator.latestStreamArn(dynamo, config.table());
+    if (StreamArns.LOCAL_REGION.equals(StreamArns.regionOf(streamArn))) {
+      streamArn = StreamArns.withRegion(streamArn, config.region());
+    }
+    Region region = Region.of(config.region());
+    AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(streams, region);
+    // Never jump silently past trimmed records: retry and surface the error instead.
+    adapter.setSkipRecordsBehavior(AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.KCL_RETRY);
+
+    InitialPositionInStream position = config.initialPosition() == WorkerConfig.StartPosition.TRIM_HORIZON
+        ? InitialPositionInStream.TRIM_HORIZON : InitialPositionInStream.LATEST;
+    StreamTracker tracker = StreamsSchedulerFactory.createSingleStreamTracker(streamArn,
+        InitialPositionInStreamExtended.newInitialPosition(position));
+    ConfigsBuilder configs = new ConfigsBuilder(tracker, config.applicationName(), adapter, leaseClient, cloudWatch,
+        config.workerId(), processors);
+
+    long leaseAssignment = config.leaseAssignmentInterval().toMillis();
+    LeaseManagementConfig leases = configs.leaseManagementConfig()
+        // The adapter otherwise idles 60 s after its initial shard sync before taking leases.
+        .shardSyncIntervalMillis(0)
+        .failoverTimeMillis(config.failover().toMillis())
+        .leaseAssignmentIntervalMillis(leaseAssignment);
+    leases.workerUtilizationAwareAssignmentConfig()
+        .disableWorkerMetrics(!config.workerMetrics())
+        .workerMetricsReporterFreqInMillis(Math.min(30_000L, leaseAssignment))
+        .inMemoryWorkerMetricsCaptureFrequencyMillis(Math.min(1_000L, leaseAssignment));
+
+    DynamoDBStreamsPollingConfig polling = new DynamoDBStreamsPollingConfig(adapter);
+    polling.idleTimeBetweenReadsInMillis(config.pollIdle().toMillis());
+    polling.maxRecords(config.maxRecordsPerPoll());
+
+    return StreamsSchedulerFactory.createScheduler(
+        configs.checkpointConfig(),
+        configs.coordinatorConfig(),
+        leases,
+        configs.lifecycleConfig(),
+        configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+        configs.processorConfig(),
+        configs.retrievalConfig().retrievalSpecificConfig(polling),
+        streams,
+        region);
+  }
+}

@@ -1,0 +1,122 @@
+package dev.shopstream.pipeline.kcl;
+
+import com.amazonaws.services.dynamodbv2.streamsadapter.adapter.DynamoDBStreamsClientRecord;
+import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
+import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStreamsShardRecordProcessor;
+import dev.shopstream.pipeline.processing.BatchProcessor;
+import dev.shopstream.pipeline.processing.PipelineMetrics;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+import software.amazon.kinesis.exceptions.InvalidStateException;
+import software.amazon.kinesis.exceptions.KinesisClientLibDependencyException;
+import software.amazon.kinesis.exceptions.ShutdownException;
+import software.amazon.kinesis.exceptions.ThrottlingException;
+import software.amazon.kinesis.lifecycle.events.InitializationInput;
+import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
+import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
+import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
+import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
+
+/**
+ * KCL's processor for one shard: hands each batch to the {@link BatchProcessor} and checkpoints
+ * exactly the unbroken run of handled records. Once the worker stops or the lease is lost it takes
+ * no further records, so nothing after an unhandled record is ever checkpointed.
+ */
+final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardProcessor.class);
+
+  private final String table;
+  private final BatchProcessor batches;
+  private final BooleanSupplier workerStopping;
+  private final PipelineMetrics metrics;
+
+  private String shardId = "?";
+  private volatile boolean leaseLost;
+  /** A batch was left part-handled: nothing after it may be checkpointed, not even SHARD_END. */
+  private volatile boolean holding;
+  private volatile String handledUpTo;
+  private volatile String checkpointedUpTo;
+
+  ShardProcessor(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics) {
+    this.table = table;
+    this.batches = batches;
+    this.workerStopping = workerStopping;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void initialize(InitializationInput input) {
+    shardId = input.shardId();
+    LOG.info("shard {} taken, starting after checkpoint {}", shardId, input.extendedSequenceNumber());
+  }
+
+  @Override
+  public void processRecords(DynamoDBStreamsProcessRecordsInput input) {
+    if (mustNotProceed()) {
+      return;
+    }
+    List<DynamoDBStreamsClientRecord> records = input.records();
+    List<Record> changes = records.stream().map(DynamoDBStreamsClientRecord::getRecord).toList();
+    int handled = batches.process(changes, table, shardId, this::mustNotProceed);
+    if (handled < records.size() - 1) {
+      holding = true;
+      LOG.warn("shard {}: stopped after {} of {} records (stopping={}, leaseLost={}); the rest is redelivered from "
+          + "the checkpoint", shardId, handled + 1, records.size(), workerStopping.getAsBoolean(), leaseLost);
+    }
+    if (handled >= 0) {
+      handledUpTo = records.get(handled).sequenceNumber();
+      checkpoint(input.checkpointer());
+    }
+  }
+
+  @Override
+  public void leaseLost(LeaseLostInput input) {
+    leaseLost = true;
+    LOG.info("shard {}: lease lost, no further checkpoints from this worker", shardId);
+  }
+
+  @Override
+  public void shardEnded(ShardEndedInput input) {
+    if (holding || leaseLost) {
+      LOG.warn("shard {} ended but records were left unhandled: not checkpointing SHARD_END", shardId);
+      return;
+    }
+    try {
+      input.checkpointer().checkpoint();
+      LOG.info("shard {} ended and is fully handled: checkpointed SHARD_END", shardId);
+    } catch (ShutdownException | InvalidStateException e) {
+      LOG.error("shard {}: could not checkpoint SHARD_END; its child shards wait until it is", shardId, e);
+    }
+  }
+
+  @Override
+  public void shutdownRequested(ShutdownRequestedInput input) {
+    LOG.info("shard {}: shutdown requested, checkpoint covers records up to {}", shardId, handledUpTo);
+    checkpoint(input.checkpointer());
+  }
+
+  private boolean mustNotProceed() {
+    return holding || leaseLost || workerStopping.getAsBoolean();
+  }
+
+  private void checkpoint(RecordProcessorCheckpointer checkpointer) {
+    if (leaseLost || handledUpTo == null || handledUpTo.equals(checkpointedUpTo)) {
+      return;
+    }
+    try {
+      checkpointer.checkpoint(handledUpTo);
+      checkpointedUpTo = handledUpTo;
+      metrics.checkpoint(shardId);
+    } catch (ShutdownException e) {
+      leaseLost = true;
+      LOG.info("shard {}: lease gone while checkpointing {}; another worker resumes from its checkpoint", shardId, handledUpTo);
+    } catch (ThrottlingException | KinesisClientLibDependencyException e) {
+      LOG.warn("shard {}: checkpoint {} failed ({}); the next batch checkpoints again", shardId, handledUpTo, e.toString());
+    } catch (InvalidStateException e) {
+      LOG.error("shard {}: checkpoint {} rejected by the lease table", shardId, handledUpTo, e);
+    }
+  }
+}

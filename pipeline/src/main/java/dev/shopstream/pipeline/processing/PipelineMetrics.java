@@ -1,0 +1,37 @@
+package dev.shopstream.pipeline.processing;
+
+import dev.shopstream.contracts.EventType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/** The pipeline's counters, on an injected Micrometer registry. */
+public final class PipelineMetrics {
+  private final MeterRegistry registry;
+
+  public PipelineMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public void record(String outcome) {
+    Counter.builder("shop.stream.records").description("Stream records handled, by outcome")
+        .tag("outcome", outcome).register(registry).increment();
+  }
+
+  public void event(EventType type) {
+    Counter.builder("shop.events").description("Domain events derived, by type")
+        .tag("type", type.wireName()).register(registry).increment();
+  }
+
+  public void handlerResult(String handler, String result) {
+    Counter.builder("shop.handler.results").description("Handler calls, by handler and result")
+        .tag("handler", handler).tag("result", result).register(registry).increment();
+  }
+
+  public void checkpoint(String shardId) {
+    Counter.builder("shop.checkpoints").description("Checkpoints written").register(registry).increment();
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+}

@@ -1,0 +1,8 @@
+package dev.shopstream.pipeline.stream;
+
+/** DynamoDB Streams' eventName. */
+public enum ChangeKind {
+  INSERT,
+  MODIFY,
+  REMOVE
+}
