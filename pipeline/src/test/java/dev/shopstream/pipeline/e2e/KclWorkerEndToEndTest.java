@@ -1,0 +1,149 @@
+package dev.shopstream.pipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.OrderStatusChanged;
+import dev.shopstream.contracts.ProductStockChanged;
+import dev.shopstream.local.DynamoDbLocal;
+import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.app.ShopTableSetup;
+import dev.shopstream.pipeline.processing.Rejection;
+import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.pipeline.testing.RecordingHandler;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The real KCL 3 worker, through the DynamoDB Streams adapter, on DynamoDB Local over HTTP. One
+ * worker serves the first tests (a fresh lease table costs KCL ~30 s to start); the last test
+ * stops it and starts another on the same lease table.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class KclWorkerEndToEndTest {
+  private static final String TABLE = "shop";
+  private static final String APP = "e2e-worker";
+  private static final Duration STARTUP = Duration.ofSeconds(120);
+
+  private static DynamoDbLocal local;
+  private static DynamoDbClient dynamo;
+  private static Map<String, String> env;
+  private static RecordingHandler handler;
+  private static final List<Rejection> rejections = new CopyOnWriteArrayList<>();
+  private static ShopStreamWorker worker;
+
+  @BeforeAll
+  static void startWorkerOnATableThatAlreadyHasWrites() {
+    local = DynamoDbLocal.start(Path.of("target", "local-services"));
+    dynamo = local.client();
+    ShopTableSetup.createIfMissing(dynamo, TABLE);
+    // written before the worker exists: TRIM_HORIZON must still deliver them
+    dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.profile("u-1", "ada@example.com", "Ada")));
+    dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.product("p-1", "Desk lamp", new BigDecimal("39.90"), 2)));
+    env = LocalWorkers.env(local, TABLE, APP);
+    handler = new RecordingHandler("recorder");
+    worker = LocalWorkers.start(env, handler, rejections::add);
+  }
+
+  @AfterAll
+  static void stopEverything() {
+    if (worker != null) {
+      worker.close();
+    }
+    dynamo.close();
+    local.close();
+  }
+
+  @Test
+  @Order(1)
+  void writesMadeBeforeTheWorkerStartedArrive() {
+    await().atMost(STARTUP).until(() -> handler.handled().size() >= 3);
+    assertThat(handler.handled()).extracting(DomainEvent::type).containsExactly(
+        EventType.USER_REGISTERED, EventType.PRODUCT_STOCK_CHANGED, EventType.PRODUCT_BACK_IN_STOCK);
+  }
+
+  @Test
+  @Order(2)
+  void writesAfterStartArriveInPerItemOrderWithTheirOldAndNewImages() {
+    int before = handler.handled().size();
+    long[] stockLevels = {0, 4, 0, 7, 3};
+    for (long stock : stockLevels) {
+      update(ShopItems.productKey("p-1"), "stock", AttributeValue.fromN(Long.toString(stock)));
+    }
+    dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.order("u-1", "2026-11-27", "o-1", "PLACED", "EUR",
+        "ada@example.com", List.of(new ShopItems.Line("p-1", "Desk lamp", 1, new BigDecimal("39.90"))))));
+    for (String status : List.of("PACKED", "SHIPPED", "DELIVERED")) {
+      update(ShopItems.orderKey("u-1", "2026-11-27", "o-1"), "status", AttributeValue.fromS(status));
+    }
+
+    // 5 stock changes + 2 back-in-stock, 1 order placed + 3 status changes
+    await().atMost(Duration.ofSeconds(30)).until(() -> handler.handled().size() >= before + 11);
+    List<DomainEvent> after = handler.handled().subList(before, handler.handled().size());
+    assertThat(after).filteredOn(e -> e instanceof ProductStockChanged)
+        .extracting(e -> ((ProductStockChanged) e).previousStock() + "->" + ((ProductStockChanged) e).newStock())
+        .containsExactly("2->0", "0->4", "4->0", "0->7", "7->3");
+    assertThat(after).filteredOn(e -> e.type() == EventType.PRODUCT_BACK_IN_STOCK).hasSize(2);
+    assertThat(after).filteredOn(e -> e instanceof OrderStatusChanged)
+        .extracting(e -> ((OrderStatusChanged) e).previousStatus() + "->" + ((OrderStatusChanged) e).newStatus())
+        .containsExactly("PLACED->PACKED", "PACKED->SHIPPED", "SHIPPED->DELIVERED");
+    assertThat(after).filteredOn(e -> e.type() == EventType.ORDER_PLACED).hasSize(1);
+    assertThat(rejections).isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void theCheckpointInTheLeaseTableCoversTheLastHandledRecord() {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(leaseCheckpoint()).isEqualTo(lastSequenceNumber()));
+  }
+
+  @Test
+  @Order(4)
+  void afterAGracefulStopAndRestartNothingIsDeliveredTwice() {
+    await().atMost(Duration.ofSeconds(30)).until(() -> leaseCheckpoint().equals(lastSequenceNumber()));
+    assertThat(worker.stop()).as("graceful stop").isTrue();
+    worker.close();
+    dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.profile("u-2", "grace@example.com", "Grace")));
+
+    RecordingHandler restarted = new RecordingHandler("recorder");
+    worker = LocalWorkers.start(env, restarted, rejections::add);
+
+    await().atMost(STARTUP).until(() -> !restarted.handled().isEmpty());
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> restarted.handled().size() == 1);
+    assertThat(restarted.handled()).singleElement().satisfies(e -> {
+      assertThat(e.type()).isEqualTo(EventType.USER_REGISTERED);
+      assertThat(e.metadata().entityKey().partitionKey()).isEqualTo("USER#u-2");
+    });
+  }
+
+  private static void update(Map<String, AttributeValue> key, String attribute, AttributeValue value) {
+    dynamo.updateItem(r -> r.tableName(TABLE).key(key).updateExpression("SET #a = :v")
+        .expressionAttributeNames(Map.of("#a", attribute)).expressionAttributeValues(Map.of(":v", value)));
+  }
+
+  private static String lastSequenceNumber() {
+    List<DomainEvent> handled = handler.handled();
+    return handled.get(handled.size() - 1).metadata().source().sequenceNumber();
+  }
+
+  private static String leaseCheckpoint() {
+    var leases = dynamo.scan(r -> r.tableName(APP)).items();
+    assertThat(leases).hasSize(1);
+    AttributeValue checkpoint = leases.get(0).get("checkpoint");
+    return checkpoint == null ? "" : checkpoint.s();
+  }
+}
