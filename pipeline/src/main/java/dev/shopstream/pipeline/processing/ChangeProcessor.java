@@ -104,7 +104,7 @@ public final class ChangeProcessor {
   private void noteUnrecognized(String shape) {
     synchronized (shapesSeen) {
       if (shapesSeen.size() < MAX_REMEMBERED_SHAPES && shapesSeen.add(shape)) {
-        LOG.warn("skipping items of unknown shape {} (counted in shop.stream.records{{outcome=unrecognized}}; "
+        LOG.warn("skipping items of unknown shape {} (counted in shop.stream.records{outcome=unrecognized}; "
             + "logged once per shape)", shape);
       }
     }

@@ -1,0 +1,52 @@
+package dev.shopstream.pipeline.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The module rules of the README, checked on the compiled classes of all modules. */
+class ArchitectureTest {
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.shopstream");
+  }
+
+  @Test
+  void contractsDependOnNothingButTheJdk() {
+    classes().that().resideInAPackage("dev.shopstream.contracts..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.shopstream.contracts..", "java..")
+        .check(classes);
+  }
+
+  @Test
+  void handlersNeverSeeKclOrTheStreamsAdapter() {
+    noClasses().that().resideInAPackage("dev.shopstream.handlers..")
+        .should().dependOnClassesThat().resideInAnyPackage("software.amazon.kinesis..",
+            "com.amazonaws.services.dynamodbv2.streamsadapter..", "dev.shopstream.pipeline..")
+        .check(classes);
+  }
+
+  @Test
+  void onlyTheKclPackageCheckpoints() {
+    noClasses().that().resideOutsideOfPackage("dev.shopstream.pipeline.kcl..")
+        .should().dependOnClassesThat().haveFullyQualifiedName("software.amazon.kinesis.processor.RecordProcessorCheckpointer")
+        .check(classes);
+  }
+
+  @Test
+  void theDifferDoesNoIo() {
+    noClasses().that().resideInAPackage("dev.shopstream.pipeline.diff..")
+        .should().dependOnClassesThat().resideInAnyPackage("software.amazon.kinesis..", "java.io..", "java.net..",
+            "software.amazon.awssdk.services.dynamodb.streams..")
+        .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Client")
+        .check(classes);
+  }
+}
