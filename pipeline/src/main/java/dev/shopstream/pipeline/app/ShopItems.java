@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.app;
 
-import dev.shopstream.pipeline.diff.TableModel;
+import dev.shopstream.contracts.TableModel;
+
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.HashMap;

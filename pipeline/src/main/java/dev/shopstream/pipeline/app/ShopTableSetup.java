@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.app;
 
-import dev.shopstream.pipeline.diff.TableModel;
+import dev.shopstream.contracts.TableModel;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;

@@ -1,5 +1,6 @@
 package dev.shopstream.pipeline.diff;
 
+import dev.shopstream.contracts.TableModel;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
 import dev.shopstream.contracts.EventType;

@@ -1,7 +1,8 @@
-package dev.shopstream.pipeline.diff;
+package dev.shopstream.contracts;
 
 /**
- * The single-table design the differ reads (see README, "Data model"). Key attributes are
+ * The single-table design (see README, "Data model"): the contract with the backend that writes
+ * the table, read by the differ and by handlers that write back. Key attributes are
  * {@code PK} and {@code SK}; ids follow the {@code TYPE#} prefixes below.
  */
 public final class TableModel {

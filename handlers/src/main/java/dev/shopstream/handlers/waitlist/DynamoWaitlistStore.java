@@ -1,0 +1,80 @@
+package dev.shopstream.handlers.waitlist;
+
+import dev.shopstream.contracts.TableModel;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+
+/**
+ * Waitlist entries in the shop table: a paginated Query on {@code PK = PRODUCT#id AND SK begins_with
+ * WAITLIST#} (never a scan), keeping entries without {@code notifiedAt}. Marking sets
+ * {@code notifiedAt} and {@code notifiedFor}; the stream record this write causes yields no event.
+ */
+public final class DynamoWaitlistStore implements WaitlistStore {
+  private static final Logger LOG = LoggerFactory.getLogger(DynamoWaitlistStore.class);
+
+  private final DynamoDbClient dynamo;
+  private final String table;
+
+  public DynamoWaitlistStore(DynamoDbClient dynamo, String table) {
+    this.dynamo = dynamo;
+    this.table = table;
+  }
+
+  @Override
+  public List<WaitlistEntry> waiting(String productId) {
+    QueryRequest query = QueryRequest.builder()
+        .tableName(table)
+        .consistentRead(true)
+        .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+        .filterExpression("attribute_not_exists(notifiedAt)")
+        .expressionAttributeNames(Map.of("#pk", TableModel.PARTITION_KEY, "#sk", TableModel.SORT_KEY))
+        .expressionAttributeValues(Map.of(
+            ":pk", AttributeValue.fromS(TableModel.PRODUCT_PREFIX + productId),
+            ":prefix", AttributeValue.fromS(TableModel.WAITLIST_SK_PREFIX)))
+        .build();
+    List<WaitlistEntry> entries = new ArrayList<>();
+    for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
+      String userId = item.get(TableModel.SORT_KEY).s().substring(TableModel.WAITLIST_SK_PREFIX.length());
+      String email = text(item, "email");
+      String phone = text(item, "phone");
+      if (email != null) {
+        entries.add(new WaitlistEntry(productId, userId, "email", email));
+      } else if (phone != null) {
+        entries.add(new WaitlistEntry(productId, userId, "sms", phone));
+      } else {
+        LOG.warn("waitlist entry of user {} for product {} has neither email nor phone: cannot be notified", userId, productId);
+      }
+    }
+    return entries;
+  }
+
+  @Override
+  public void markNotified(WaitlistEntry entry, String restockEventId, Instant at) {
+    try {
+      dynamo.updateItem(r -> r.tableName(table)
+          .key(Map.of(
+              TableModel.PARTITION_KEY, AttributeValue.fromS(TableModel.PRODUCT_PREFIX + entry.productId()),
+              TableModel.SORT_KEY, AttributeValue.fromS(TableModel.WAITLIST_SK_PREFIX + entry.userId())))
+          .updateExpression("SET notifiedAt = :at, notifiedFor = :event")
+          .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(notifiedAt)")
+          .expressionAttributeNames(Map.of("#pk", TableModel.PARTITION_KEY))
+          .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(at.toString()),
+              ":event", AttributeValue.fromS(restockEventId))));
+    } catch (ConditionalCheckFailedException alreadyMarkedOrGone) {
+      LOG.info("waitlist entry of user {} for product {} was removed or already marked", entry.userId(), entry.productId());
+    }
+  }
+
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null || value.s() == null || value.s().isBlank() ? null : value.s();
+  }
+}

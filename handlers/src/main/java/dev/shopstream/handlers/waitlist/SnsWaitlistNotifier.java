@@ -1,0 +1,68 @@
+package dev.shopstream.handlers.waitlist;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
+import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
+
+/**
+ * One SNS message per waitlisted user, sent with PublishBatch. Message attributes {@code productId},
+ * {@code userId} and {@code channel} let subscribers filter (e.g. an SMS sender takes channel=sms).
+ */
+public final class SnsWaitlistNotifier implements WaitlistNotifier {
+  private final SnsClient sns;
+  private final String topicArn;
+  private final ObjectMapper json;
+
+  public SnsWaitlistNotifier(SnsClient sns, String topicArn, ObjectMapper json) {
+    this.sns = sns;
+    this.topicArn = topicArn;
+    this.json = json;
+  }
+
+  @Override
+  public Outcome publish(String productName, List<WaitlistEntry> entries) {
+    if (entries.size() > MAX_BATCH) {
+      throw new IllegalArgumentException("at most " + MAX_BATCH + " notifications per batch, got " + entries.size());
+    }
+    Map<String, WaitlistEntry> byId = new HashMap<>();
+    List<PublishBatchRequestEntry> requests = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      WaitlistEntry entry = entries.get(i);
+      String id = "n" + i;
+      byId.put(id, entry);
+      requests.add(PublishBatchRequestEntry.builder().id(id).message(body(productName, entry))
+          .messageAttributes(Map.of(
+              "productId", attribute(entry.productId()),
+              "userId", attribute(entry.userId()),
+              "channel", attribute(entry.channel())))
+          .build());
+    }
+    PublishBatchResponse response = sns.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(requests));
+    List<WaitlistEntry> delivered = response.successful().stream().map(s -> byId.get(s.id())).toList();
+    List<String> failures = response.failed().stream()
+        .map(f -> "user " + byId.get(f.id()).userId() + ": " + f.code() + " " + f.message()).toList();
+    return new Outcome(delivered, failures);
+  }
+
+  private String body(String productName, WaitlistEntry entry) {
+    ObjectNode message = json.createObjectNode();
+    message.put("productId", entry.productId());
+    message.put("productName", productName);
+    message.put("userId", entry.userId());
+    message.put("channel", entry.channel());
+    message.put("contact", entry.contact());
+    message.put("text", (productName != null ? productName : "A product you wanted") + " is back in stock.");
+    return message.toString();
+  }
+
+  private static MessageAttributeValue attribute(String value) {
+    return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+  }
+}

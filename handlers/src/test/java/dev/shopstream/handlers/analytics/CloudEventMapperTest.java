@@ -1,0 +1,95 @@
+package dev.shopstream.handlers.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EventType;
+import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.testing.Events;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class CloudEventMapperTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final PiiHasher hasher = new PiiHasher("test-key-0123456789");
+  private final CloudEventMapper mapper = new CloudEventMapper(JSON, hasher);
+  private final ContractValidator contract = new ContractValidator();
+
+  @Test
+  void theFixtureCoversEveryEventType() {
+    Set<EventType> covered = Events.oneOfEach().stream().map(DomainEvent::type).collect(Collectors.toSet());
+    assertThat(covered).isEqualTo(EnumSet.allOf(EventType.class));
+  }
+
+  @Test
+  void everyEventBecomesACloudEventWhoseDataMatchesItsSchema() {
+    for (DomainEvent event : Events.oneOfEach()) {
+      ObjectNode envelope = mapper.envelope(event);
+      assertThat(envelope.get("specversion").asText()).isEqualTo("1.0");
+      assertThat(envelope.get("id").asText()).isEqualTo(event.eventId());
+      assertThat(envelope.get("type").asText()).isEqualTo("dev.shopstream." + event.type().wireName() + ".v1");
+      assertThat(envelope.get("source").asText()).isEqualTo("/shop-stream/tables/shop");
+      assertThat(envelope.get("dataschema").asText())
+          .isEqualTo("https://schemas.shopstream.dev/analytics/" + event.type().wireName() + "/v1.json");
+      assertThat(envelope.get("time").asText()).isEqualTo("2026-11-27T09:30:00Z");
+      assertThat(envelope.get("streamsequence").asText()).isEqualTo(event.metadata().source().sequenceNumber());
+      assertThat(contract.violations(event.type(), envelope.get("data"))).as(event.type().wireName()).isEmpty();
+    }
+  }
+
+  @Test
+  void noContactDetailLeavesInClearText() {
+    String all = Events.oneOfEach().stream().map(e -> mapper.envelope(e).toString()).collect(Collectors.joining("\n"));
+    assertThat(all).doesNotContainIgnoringCase("ada@example.com").doesNotContain("Ada Lovelace").doesNotContain("+441632960001");
+    ObjectNode registered = mapper.envelope(Events.oneOfEach().get(4));
+    ObjectNode ordered = mapper.envelope(Events.oneOfEach().get(0));
+    // the same address (in any case) hashes alike, so analytics can still join on it
+    assertThat(registered.at("/data/emailHash").asText()).hasSize(64)
+        .isEqualTo(ordered.at("/data/customerEmailHash").asText()).isEqualTo(hasher.hash(" ADA@example.com "));
+    assertThat(mapper.envelope(Events.oneOfEach().get(5)).at("/data/changedFields").toString()).isEqualTo("[\"name\",\"phone\"]");
+  }
+
+  @Test
+  void hashesDependOnTheKey() {
+    assertThat(new PiiHasher("another-key-0123456").hash("ada@example.com")).isNotEqualTo(hasher.hash("ada@example.com"));
+    assertThat(hasher.hash(null)).isNull();
+    assertThatThrownBy(() -> new PiiHasher("short")).hasMessageContaining("at least 16");
+  }
+
+  @Test
+  void messagesAreGroupedPerEntityAndDeduplicatedByEventId() {
+    DomainEvent order = Events.oneOfEach().get(0);
+    AnalyticsMessage message = mapper.toMessage(order);
+    assertThat(message.groupId()).isEqualTo("USER#u-1/ORDER#2026-11-27#o-1");
+    assertThat(message.deduplicationId()).isEqualTo(order.eventId());
+    assertThat(message.attributes()).containsEntry("type", "order-placed").containsEntry("version", "1");
+    assertThat(MessageGroups.of(new EntityKey("USER#ünïcode", "PROFILE"))).matches("[0-9a-f]{64}");
+    assertThat(MessageGroups.of(new EntityKey("USER#" + "x".repeat(200), "PROFILE"))).matches("[0-9a-f]{64}");
+  }
+
+  @Test
+  void theHandlerPublishesEveryEventAndRefusesContractViolations() {
+    List<AnalyticsMessage> published = new ArrayList<>();
+    AnalyticsSyncHandler handler = new AnalyticsSyncHandler(mapper, contract, published::add);
+    Events.oneOfEach().forEach(handler::handle);
+    assertThat(published).hasSize(EventType.values().length);
+
+    // an order event with a lower-case currency breaks the contract's ^[A-Z]{3}$ pattern
+    var badCurrency = Events.order("o-9", null, List.of(new dev.shopstream.contracts.OrderLine("mug", "Mug", 1,
+        java.math.BigDecimal.ONE)), "eur");
+    assertThatThrownBy(() -> handler.handle(badCurrency))
+        .hasMessageContaining("would break the analytics contract dev.shopstream.order-placed.v1");
+    ObjectNode leaky = mapper.envelope(Events.oneOfEach().get(4)).with("data").put("email", "ada@example.com");
+    assertThat(contract.violations(EventType.USER_REGISTERED, leaky)).isNotEmpty();
+    assertThat(published).hasSize(EventType.values().length);
+    assertThat(handler.handle(Events.oneOfEach().get(1))).isInstanceOf(HandlerResult.Done.class);
+  }
+}

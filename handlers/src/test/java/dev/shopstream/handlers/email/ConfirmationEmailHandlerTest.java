@@ -1,0 +1,89 @@
+package dev.shopstream.handlers.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shopstream.contracts.OrderLine;
+import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.testing.Events;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ConfirmationEmailHandlerTest {
+  private final List<OutgoingEmail> sent = new ArrayList<>();
+  private final EmailSender fake = email -> {
+    sent.add(email);
+    return "msg-" + sent.size();
+  };
+  private final ConfirmationEmailHandler handler = new ConfirmationEmailHandler(fake,
+      new ConfirmationEmailSettings("orders@shop.example", "transactional", Locale.US));
+
+  private static final List<OrderLine> LINES = List.of(
+      new OrderLine("lamp", "Desk lamp <b>deluxe</b>", 2, new BigDecimal("39.90")),
+      new OrderLine("mug", null, 1, new BigDecimal("9.5")));
+
+  @Test
+  void sendsOneConfirmationWithItemsAndTotalsFormattedInTheOrdersCurrency() {
+    HandlerResult result = handler.handle(Events.order("o-1001", "ada@example.com", LINES, "EUR"));
+
+    assertThat(result).isInstanceOfSatisfying(HandlerResult.Done.class, d -> assertThat(d.detail()).contains("o-1001", "msg-1"));
+    assertThat(sent).singleElement().satisfies(email -> {
+      assertThat(email.from()).isEqualTo("orders@shop.example");
+      assertThat(email.to()).isEqualTo("ada@example.com");
+      assertThat(email.configurationSet()).isEqualTo("transactional");
+      assertThat(email.subject()).isEqualTo("Your order o-1001 is confirmed");
+      assertThat(email.html()).contains("€79.80", "€9.50", "€89.30", ">2<", "3 item(s)")
+          .contains("Desk lamp &lt;b&gt;deluxe&lt;/b&gt;").doesNotContain("<b>deluxe</b>");
+      assertThat(email.text()).contains("2 x Desk lamp <b>deluxe</b> at €39.90 = €79.80", "1 x mug at €9.50 = €9.50",
+          "Total: €89.30");
+    });
+  }
+
+  @Test
+  void currenciesKeepTheirOwnMinorUnits() {
+    handler.handle(Events.order("o-2", "ada@example.com", List.of(new OrderLine("tea", "Tea", 3, new BigDecimal("400"))), "JPY"));
+    assertThat(sent.get(0).text()).contains("Total: ¥1,200").doesNotContain("1,200.00");
+  }
+
+  @Test
+  void anOrderWithoutEmailIsNotSentAndSaysWhy() {
+    HandlerResult result = handler.handle(Events.order("o-3", null, LINES, "EUR"));
+    assertThat(result).isEqualTo(HandlerResult.notApplicable("order o-3 has no customer email: no confirmation sent"));
+    assertThat(sent).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"not-an-email", "ada@", "@example.com", "ada@example", "ada @example.com", "ada..x@example.com",
+      "ada@exa_mple.com"})
+  void anInvalidAddressIsNotSentAndSaysWhy(String address) {
+    HandlerResult result = handler.handle(Events.order("o-4", address, LINES, "EUR"));
+    assertThat(result).isInstanceOfSatisfying(HandlerResult.NotApplicable.class,
+        n -> assertThat(n.reason()).contains("o-4", "invalid customer email"));
+    assertThat(sent).isEmpty();
+  }
+
+  @Test
+  void aSendFailureIsAFailureNotASkip() {
+    ConfirmationEmailHandler failing = new ConfirmationEmailHandler(email -> {
+      throw new IllegalStateException("SES unavailable");
+    }, new ConfirmationEmailSettings("orders@shop.example", null, Locale.US));
+    assertThatThrownBy(() -> failing.handle(Events.order("o-5", "ada@example.com", LINES, "EUR")))
+        .hasMessageContaining("SES unavailable");
+  }
+
+  @Test
+  void theSenderAddressIsCheckedWhenConfigured() {
+    assertThatThrownBy(() -> new ConfirmationEmailSettings("shop", null, Locale.US)).hasMessageContaining("'shop'");
+  }
+
+  @Test
+  void unknownCurrencyCodesStillRenderReadably() {
+    assertThat(Money.format(new BigDecimal("12.5"), "XZZ", Locale.US)).isEqualTo("12.50 XZZ");
+    assertThat(Money.format(new BigDecimal("1234.5"), "GBP", Locale.UK)).isEqualTo("£1,234.50");
+  }
+}

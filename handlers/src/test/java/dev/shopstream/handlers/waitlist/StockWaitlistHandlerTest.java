@@ -1,0 +1,110 @@
+package dev.shopstream.handlers.waitlist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.testing.Events;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+class StockWaitlistHandlerTest {
+  private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
+
+  /** In-memory waitlist: userId -> entry, plus who was marked. */
+  static final class MemoryStore implements WaitlistStore {
+    final Map<String, WaitlistEntry> entries = new LinkedHashMap<>();
+    final Map<String, String> markedFor = new ConcurrentHashMap<>();
+
+    @Override
+    public List<WaitlistEntry> waiting(String productId) {
+      return entries.values().stream().filter(e -> e.productId().equals(productId) && !markedFor.containsKey(e.userId()))
+          .toList();
+    }
+
+    @Override
+    public void markNotified(WaitlistEntry entry, String restockEventId, Instant at) {
+      markedFor.putIfAbsent(entry.userId(), restockEventId);
+    }
+  }
+
+  /** Records every batch; fails the users listed in {@code refuse} (once each). */
+  static final class RecordingNotifier implements WaitlistNotifier {
+    final List<List<WaitlistEntry>> batches = new ArrayList<>();
+    final Set<String> refuse = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Outcome publish(String productName, List<WaitlistEntry> entries) {
+      batches.add(List.copyOf(entries));
+      List<WaitlistEntry> delivered = entries.stream().filter(e -> !refuse.contains(e.userId())).toList();
+      List<String> failures = entries.stream().filter(e -> refuse.remove(e.userId())).map(e -> e.userId() + ": throttled")
+          .toList();
+      return new Outcome(delivered, failures);
+    }
+  }
+
+  private final MemoryStore store = new MemoryStore();
+  private final RecordingNotifier notifier = new RecordingNotifier();
+  private final StockWaitlistHandler handler = new StockWaitlistHandler(store, notifier, Clock.fixed(NOW, ZoneOffset.UTC));
+
+  private void waiting(int count) {
+    for (int i = 0; i < count; i++) {
+      String user = "u-" + i;
+      store.entries.put(user, new WaitlistEntry("lamp", user, i % 2 == 0 ? "email" : "sms", i % 2 == 0 ? user + "@example.com" : "+4416329600" + i));
+    }
+  }
+
+  @Test
+  void notifiesEveryWaitingUserInBatchesOfTenAndMarksThem() {
+    waiting(23);
+    var restock = Events.restock("lamp", "Desk lamp");
+
+    HandlerResult result = handler.handle(restock);
+
+    assertThat(result).isEqualTo(HandlerResult.done("notified 23 waitlisted user(s) of product lamp"));
+    assertThat(notifier.batches).extracting(List::size).containsExactly(10, 10, 3);
+    assertThat(store.markedFor).hasSize(23).containsValue(restock.eventId());
+  }
+
+  @Test
+  void aLaterRestockNotifiesOnlyThoseStillWaiting() {
+    waiting(3);
+    handler.handle(Events.restock("lamp", "Desk lamp"));
+    store.entries.put("late", new WaitlistEntry("lamp", "late", "email", "late@example.com"));
+
+    handler.handle(Events.restock("lamp", "Desk lamp"));
+
+    assertThat(notifier.batches).hasSize(2);
+    assertThat(notifier.batches.get(1)).extracting(WaitlistEntry::userId).containsExactly("late");
+  }
+
+  @Test
+  void nobodyWaitingIsRecordedNotSent() {
+    assertThat(handler.handle(Events.restock("lamp", "Desk lamp")))
+        .isEqualTo(HandlerResult.notApplicable("nobody is waiting for product lamp"));
+    assertThat(notifier.batches).isEmpty();
+  }
+
+  @Test
+  void aPartialFailureFailsTheCallAfterMarkingWhatWasSentSoARetryOnlySendsTheRest() {
+    waiting(12);
+    notifier.refuse.add("u-3");
+    var restock = Events.restock("lamp", "Desk lamp");
+
+    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("u-3: throttled").hasMessageContaining("9 sent");
+    assertThat(store.markedFor).hasSize(9).doesNotContainKey("u-3");
+
+    handler.handle(restock);
+
+    assertThat(notifier.batches.get(1)).extracting(WaitlistEntry::userId).containsExactly("u-3", "u-10", "u-11");
+    assertThat(store.markedFor).hasSize(12);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.shopstream.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SES emulator (npm {@code aws-ses-v2-local}) on 127.0.0.1. It implements the SES v2 API; sent
+ * mail can be read back from its store.
+ */
+public final class SesLocal implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final int port;
+  private final ChildProcess process;
+
+  private SesLocal(int port, ChildProcess process) {
+    this.port = port;
+    this.process = process;
+  }
+
+  public static SesLocal start(Path logDir) {
+    return start(FreePorts.pick(), logDir);
+  }
+
+  public static SesLocal start(int port, Path logDir) {
+    ChildProcess child = NodeServices.locate().start("ses-local", "ses-loopback.mjs", port, logDir);
+    URI health = URI.create(LocalAws.loopback(port) + "/health-check");
+    child.awaitReady(() -> HttpProbe.ok(health), Duration.ofSeconds(30));
+    return new SesLocal(port, child);
+  }
+
+  public URI endpoint() {
+    return LocalAws.loopback(port);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Every email sent since start (or the last {@link #clear}), oldest first. */
+  public List<SentEmail> sentEmails() {
+    try {
+      JsonNode store = JSON.readTree(HttpProbe.get(URI.create(endpoint() + "/store")));
+      List<SentEmail> emails = new ArrayList<>();
+      for (JsonNode email : store.path("emails")) {
+        List<String> to = new ArrayList<>();
+        email.path("destination").path("to").forEach(address -> to.add(address.asText()));
+        emails.add(new SentEmail(email.path("messageId").asText(), email.path("from").asText(), to,
+            email.path("subject").asText(), email.path("body").path("text").asText(null),
+            email.path("body").path("html").asText(null)));
+      }
+      return emails;
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("the SES emulator's store is not JSON", e);
+    }
+  }
+
+  public void clear() {
+    HttpProbe.post(URI.create(endpoint() + "/clear-store"));
+  }
+
+  @Override
+  public void close() {
+    process.close();
+  }
+}
