@@ -22,10 +22,17 @@ public final class DynamoWaitlistStore implements WaitlistStore {
 
   private final DynamoDbClient dynamo;
   private final String table;
+  private final Integer pageSize;
 
   public DynamoWaitlistStore(DynamoDbClient dynamo, String table) {
+    this(dynamo, table, null);
+  }
+
+  /** @param pageSize items per Query page; null for DynamoDB's 1 MB pages */
+  public DynamoWaitlistStore(DynamoDbClient dynamo, String table, Integer pageSize) {
     this.dynamo = dynamo;
     this.table = table;
+    this.pageSize = pageSize;
   }
 
   @Override
@@ -33,6 +40,7 @@ public final class DynamoWaitlistStore implements WaitlistStore {
     QueryRequest query = QueryRequest.builder()
         .tableName(table)
         .consistentRead(true)
+        .limit(pageSize)
         .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
         .filterExpression("attribute_not_exists(notifiedAt)")
         .expressionAttributeNames(Map.of("#pk", TableModel.PARTITION_KEY, "#sk", TableModel.SORT_KEY))
