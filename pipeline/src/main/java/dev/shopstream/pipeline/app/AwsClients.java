@@ -1,6 +1,8 @@
 package dev.shopstream.pipeline.app;
 
+import dev.shopstream.pipeline.config.HandlerSettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
+import java.net.URI;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import java.time.Duration;
 import java.util.Map;
@@ -14,23 +16,29 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * The AWS clients the worker uses, built once from configuration. With a DynamoDB endpoint set and
- * no AWS credentials in the environment, dummy credentials are used (DynamoDB Local accepts any).
+ * The AWS clients the worker uses, built once from configuration. With an endpoint override set and
+ * no AWS credentials in the environment, dummy credentials are used (the local stand-ins accept any).
  */
 public final class AwsClients implements AutoCloseable {
   private final DynamoDbClient dynamo;
   private final DynamoDbAsyncClient dynamoAsync;
   private final DynamoDbStreamsClient streams;
   private final CloudWatchAsyncClient cloudWatch;
+  private final Lazy<SesV2Client> ses;
+  private final Lazy<SnsClient> sns;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      CloudWatchAsyncClient cloudWatch) {
+      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns) {
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
     this.streams = streams;
     this.cloudWatch = cloudWatch;
+    this.ses = ses;
+    this.sns = sns;
   }
 
   public static AwsClients create(WorkerConfig config, Map<String, String> env) {
@@ -52,11 +60,28 @@ public final class AwsClients implements AutoCloseable {
         DynamoDbStreamsClient.builder().credentialsProvider(credentials).overrideConfiguration(timeouts));
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch);
+    HandlerSettings handlers = config.handlerSettings();
+    AwsCredentialsProvider handlerCredentials = handlers.ses().isPresent() || handlers.sns().isPresent()
+        ? credentials(config.handlerSettings().ses().or(handlers::sns).orElse(null), env) : credentials;
+    Lazy<SesV2Client> ses = new Lazy<>(() -> {
+      var builder = SesV2Client.builder().region(region).credentialsProvider(handlerCredentials).overrideConfiguration(timeouts);
+      handlers.ses().ifPresent(builder::endpointOverride);
+      return builder.build();
+    });
+    Lazy<SnsClient> sns = new Lazy<>(() -> {
+      var builder = SnsClient.builder().region(region).credentialsProvider(handlerCredentials).overrideConfiguration(timeouts);
+      handlers.sns().ifPresent(builder::endpointOverride);
+      return builder.build();
+    });
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns);
   }
 
   private static AwsCredentialsProvider credentials(WorkerConfig config, Map<String, String> env) {
-    if (config.endpoint().isPresent() && !env.containsKey("AWS_ACCESS_KEY_ID")) {
+    return credentials(config.endpoint().orElse(null), env);
+  }
+
+  private static AwsCredentialsProvider credentials(URI endpointOverride, Map<String, String> env) {
+    if (endpointOverride != null && !env.containsKey("AWS_ACCESS_KEY_ID")) {
       return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
     return DefaultCredentialsProvider.builder().build();
@@ -78,11 +103,46 @@ public final class AwsClients implements AutoCloseable {
     return cloudWatch;
   }
 
+  /** SES v2, built on first use (only when the email handler runs). */
+  public SesV2Client ses() {
+    return ses.get();
+  }
+
+  /** SNS, built on first use (only when the waitlist or analytics handler runs). */
+  public SnsClient sns() {
+    return sns.get();
+  }
+
   @Override
   public void close() {
     dynamo.close();
     dynamoAsync.close();
     streams.close();
     cloudWatch.close();
+    ses.ifCreated(SesV2Client::close);
+    sns.ifCreated(SnsClient::close);
+  }
+
+  /** A value made once, on first use. */
+  private static final class Lazy<T> {
+    private final java.util.function.Supplier<T> factory;
+    private T value;
+
+    Lazy(java.util.function.Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    synchronized T get() {
+      if (value == null) {
+        value = factory.get();
+      }
+      return value;
+    }
+
+    synchronized void ifCreated(java.util.function.Consumer<T> action) {
+      if (value != null) {
+        action.accept(value);
+      }
+    }
   }
 }

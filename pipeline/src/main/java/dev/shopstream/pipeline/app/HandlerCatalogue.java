@@ -1,8 +1,23 @@
 package dev.shopstream.pipeline.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.analytics.AnalyticsSyncHandler;
+import dev.shopstream.handlers.analytics.CloudEventMapper;
+import dev.shopstream.handlers.analytics.ContractValidator;
+import dev.shopstream.handlers.analytics.PiiHasher;
+import dev.shopstream.handlers.analytics.SnsFifoAnalyticsPublisher;
+import dev.shopstream.handlers.email.ConfirmationEmailHandler;
+import dev.shopstream.handlers.email.SesEmailSender;
 import dev.shopstream.handlers.logging.LoggingHandler;
+import dev.shopstream.handlers.waitlist.DynamoWaitlistStore;
+import dev.shopstream.handlers.waitlist.SnsWaitlistNotifier;
+import dev.shopstream.handlers.waitlist.StockWaitlistHandler;
+import dev.shopstream.pipeline.config.HandlerSettings;
+import dev.shopstream.pipeline.config.WorkerConfig;
+import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,16 +25,37 @@ import java.util.function.Supplier;
 
 /** Every handler the worker can run, by the name {@code SHOP_HANDLERS} uses; built only when enabled. */
 public final class HandlerCatalogue {
+  /** Names accepted by {@code SHOP_HANDLERS}. */
+  public static final Set<String> KNOWN = Set.of(LoggingHandler.NAME, ConfirmationEmailHandler.NAME,
+      StockWaitlistHandler.NAME, AnalyticsSyncHandler.NAME);
+
   private final Map<String, Supplier<EventHandler>> factories;
 
   private HandlerCatalogue(Map<String, Supplier<EventHandler>> factories) {
     this.factories = Map.copyOf(factories);
   }
 
-  public static HandlerCatalogue standard() {
+  public static HandlerCatalogue standard(WorkerConfig config, AwsClients clients, Clock clock) {
+    HandlerSettings settings = config.handlerSettings();
+    ObjectMapper json = new ObjectMapper();
     Map<String, Supplier<EventHandler>> factories = new LinkedHashMap<>();
     factories.put(LoggingHandler.NAME, LoggingHandler::new);
+    factories.put(HandlerSettings.EMAIL, () -> new ConfirmationEmailHandler(new SesEmailSender(clients.ses()),
+        settings.email()));
+    factories.put(HandlerSettings.WAITLIST, () -> new StockWaitlistHandler(
+        new DynamoWaitlistStore(clients.dynamo(), config.table()),
+        new SnsWaitlistNotifier(clients.sns(), settings.waitlistTopicArn(), json), clock));
+    factories.put(HandlerSettings.ANALYTICS, () -> new AnalyticsSyncHandler(
+        new CloudEventMapper(json, new PiiHasher(settings.analyticsPiiKey())), new ContractValidator(),
+        new SnsFifoAnalyticsPublisher(clients.sns(), settings.analyticsTopicArn())));
     return new HandlerCatalogue(factories);
+  }
+
+  /** Known names plus {@code extra}: for configurations that add handlers of their own (tests). */
+  public static Set<String> knownWith(String... extra) {
+    Set<String> names = new LinkedHashSet<>(KNOWN);
+    names.addAll(List.of(extra));
+    return names;
   }
 
   /** This catalogue with {@code name} built by {@code factory} instead (the demo prints, tests record). */

@@ -31,17 +31,17 @@ public final class Main {
     @Override
     public Integer call() throws Exception {
       Map<String, String> env = System.getenv();
-      HandlerCatalogue handlers = HandlerCatalogue.standard();
       WorkerConfig config;
       try {
-        config = WorkerConfig.load(env, handlers.names(), defaultWorkerId());
+        config = WorkerConfig.load(env, HandlerCatalogue.KNOWN, defaultWorkerId());
       } catch (ConfigException e) {
         System.err.println(e.getMessage());
         return 2;
       }
+      Clock clock = Clock.systemUTC();
       AwsClients clients = AwsClients.create(config, env);
-      ShopStreamWorker worker = ShopStreamWorker.create(config, clients, handlers,
-          new LoggingRejectionSink(new StreamRecordJson(new ObjectMapper())), new SimpleMeterRegistry(), Clock.systemUTC());
+      ShopStreamWorker worker = ShopStreamWorker.create(config, clients, HandlerCatalogue.standard(config, clients, clock),
+          new LoggingRejectionSink(new StreamRecordJson(new ObjectMapper())), new SimpleMeterRegistry(), clock);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         worker.close();

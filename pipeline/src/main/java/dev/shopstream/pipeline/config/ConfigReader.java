@@ -103,6 +103,11 @@ final class ConfigReader {
     problems.add(key.envName() + "='" + value + "' " + what + " (default: '" + key.defaultValue() + "')");
   }
 
+  /** For secrets: the value is not repeated in the message. */
+  void problemWithoutValue(ConfigKey key, String what) {
+    problems.add(key.envName() + " " + what);
+  }
+
   void check(boolean condition, String problem) {
     if (!condition) {
       problems.add(problem);

@@ -27,7 +27,8 @@ public record WorkerConfig(
     String workerId,
     Duration failover,
     Duration leaseAssignmentInterval,
-    boolean workerMetrics) {
+    boolean workerMetrics,
+    HandlerSettings handlerSettings) {
 
   /** Where a shard without a checkpoint starts. */
   public enum StartPosition { LATEST, TRIM_HORIZON }
@@ -39,6 +40,7 @@ public record WorkerConfig(
     Objects.requireNonNull(initialPosition, "initialPosition");
     handlers = List.copyOf(handlers);
     Objects.requireNonNull(workerId, "workerId");
+    Objects.requireNonNull(handlerSettings, "handlerSettings");
   }
 
   /**
@@ -68,11 +70,12 @@ public record WorkerConfig(
     long failover = read.number(ConfigKey.KCL_FAILOVER_MILLIS, 1000, 600_000);
     long leaseAssignment = read.number(ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS, 1000, 600_000);
     boolean workerMetrics = read.bool(ConfigKey.KCL_WORKER_METRICS);
+    HandlerSettings handlerSettings = HandlerSettings.load(read, handlers);
     read.throwIfInvalid();
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
         (int) maxRecords, handlers, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
         Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover), Duration.ofMillis(leaseAssignment),
-        workerMetrics);
+        workerMetrics, handlerSettings);
   }
 
   public Optional<URI> endpoint() {

@@ -14,25 +14,53 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WorkerConfigTest {
-  private static final Set<String> HANDLERS = Set.of("logging", "email");
+  private static final Set<String> HANDLERS = Set.of("logging", "email", "waitlist", "analytics");
+  private static final Map<String, String> HANDLER_SETTINGS = Map.of(
+      "SHOP_EMAIL_FROM", "orders@shop.example",
+      "SHOP_WAITLIST_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:waitlist",
+      "SHOP_ANALYTICS_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:analytics.fifo",
+      "SHOP_ANALYTICS_PII_KEY", "0123456789abcdef-secret");
 
   @Test
   void defaultsAreSensibleForTheLiveService() {
-    WorkerConfig config = WorkerConfig.load(Map.of(), HANDLERS, "host-1");
+    WorkerConfig config = WorkerConfig.load(HANDLER_SETTINGS, HANDLERS, "host-1");
     assertThat(config.table()).isEqualTo("shop");
     assertThat(config.initialPosition()).isEqualTo(WorkerConfig.StartPosition.LATEST);
     assertThat(config.pollIdle()).isEqualTo(Duration.ofMillis(250));
     assertThat(config.endpoint()).isEmpty();
     assertThat(config.workerId()).isEqualTo("host-1");
-    assertThat(config.handlers()).containsExactly("logging");
+    assertThat(config.handlers()).containsExactly("email", "waitlist", "analytics");
     assertThat(config.shutdownTimeout()).isLessThan(Duration.ofSeconds(30));
+    assertThat(config.handlerSettings().email().locale()).isEqualTo(java.util.Locale.US);
+    assertThat(config.handlerSettings().email().configurationSet()).isNull();
+    assertThat(config.handlerSettings().toString()).doesNotContain("0123456789abcdef-secret");
+  }
+
+  @Test
+  void eachEnabledHandlerNeedsItsOwnSettings() {
+    assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_ANALYTICS_TOPIC_ARN", "arn:aws:sns:eu-west-1:1:analytics",
+        "SHOP_ANALYTICS_PII_KEY", "short-secret"), HANDLERS, "h"))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+            "SHOP_EMAIL_FROM must be set when the email handler is enabled (SHOP_HANDLERS)",
+            "SHOP_WAITLIST_TOPIC_ARN must be set when the waitlist handler is enabled (SHOP_HANDLERS)",
+            "SHOP_ANALYTICS_TOPIC_ARN='arn:aws:sns:eu-west-1:1:analytics' must be an SNS FIFO topic (its name ends in .fifo) (default: '')",
+            "SHOP_ANALYTICS_PII_KEY must have at least 16 characters"))
+        .hasMessageNotContaining("short-secret");
+  }
+
+  @Test
+  void handlersThatAreNotEnabledNeedNothing() {
+    WorkerConfig config = WorkerConfig.load(Map.of("SHOP_HANDLERS", "logging", "SHOP_EMAIL_LOCALE", "de-DE"), HANDLERS, "h");
+    assertThat(config.handlerSettings().email()).isNull();
+    assertThat(config.handlerSettings().analyticsPiiKey()).isNull();
   }
 
   @Test
   void readsEveryKeyFromTheEnvironment() {
     WorkerConfig config = WorkerConfig.load(Map.of(
-        "SHOP_TABLE", "orders-eu", "SHOP_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000",
+        "SHOP_EMAIL_FROM", "orders@shop.example", "SHOP_EMAIL_LOCALE", "de-DE", "SHOP_TABLE", "orders-eu", "SHOP_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000",
         "SHOP_INITIAL_POSITION", "trim_horizon", "SHOP_POLL_IDLE_MILLIS", "50", "SHOP_HANDLERS", "email, logging",
+        "SHOP_SES_ENDPOINT", "http://127.0.0.1:8005",
         "SHOP_WORKER_ID", "w-7", "SHOP_KCL_WORKER_METRICS", "false"), HANDLERS, "host-1");
     assertThat(config.table()).isEqualTo("orders-eu");
     assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:8000"));
@@ -41,6 +69,8 @@ class WorkerConfigTest {
     assertThat(config.handlers()).containsExactly("email", "logging");
     assertThat(config.workerId()).isEqualTo("w-7");
     assertThat(config.workerMetrics()).isFalse();
+    assertThat(config.handlerSettings().ses()).contains(URI.create("http://127.0.0.1:8005"));
+    assertThat(config.handlerSettings().email().locale()).isEqualTo(java.util.Locale.GERMANY);
   }
 
   @Test
@@ -60,7 +90,8 @@ class WorkerConfigTest {
 
   @Test
   void retryBoundsMustBeOrdered() {
-    assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_RETRY_INITIAL_MILLIS", "5000", "SHOP_RETRY_MAX_MILLIS", "100"),
+    assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_RETRY_INITIAL_MILLIS", "5000", "SHOP_RETRY_MAX_MILLIS", "100",
+        "SHOP_HANDLERS", "logging"),
         HANDLERS, "h")).hasMessageContaining("SHOP_RETRY_MAX_MILLIS (100) must not be below SHOP_RETRY_INITIAL_MILLIS (5000)");
   }
 

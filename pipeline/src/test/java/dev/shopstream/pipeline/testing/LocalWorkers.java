@@ -36,10 +36,17 @@ public final class LocalWorkers {
   public static ShopStreamWorker start(Map<String, String> env, EventHandler handler, RejectionSink rejections) {
     Map<String, String> withHandler = new HashMap<>(env);
     withHandler.put("SHOP_HANDLERS", handler.name());
-    HandlerCatalogue catalogue = HandlerCatalogue.standard().with(handler.name(), () -> handler);
-    WorkerConfig config = WorkerConfig.load(withHandler, catalogue.names(), "test-worker-" + System.nanoTime());
-    ShopStreamWorker worker = ShopStreamWorker.create(config, AwsClients.create(config, withHandler), catalogue,
-        rejections, new SimpleMeterRegistry(), Clock.systemUTC());
+    return start(withHandler, handler, rejections, HandlerCatalogue.knownWith(handler.name()));
+  }
+
+  /** A started worker running the handlers {@code env} enables, plus {@code extra} under its own name. */
+  public static ShopStreamWorker start(Map<String, String> env, EventHandler extra, RejectionSink rejections,
+      java.util.Set<String> knownHandlers) {
+    WorkerConfig config = WorkerConfig.load(env, knownHandlers, "test-worker-" + System.nanoTime());
+    AwsClients clients = AwsClients.create(config, env);
+    HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC()).with(extra.name(), () -> extra);
+    ShopStreamWorker worker = ShopStreamWorker.create(config, clients, catalogue, rejections, new SimpleMeterRegistry(),
+        Clock.systemUTC());
     worker.start();
     return worker;
   }
