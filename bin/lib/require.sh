@@ -19,3 +19,19 @@ require_maven() {
     exit 2
   fi
 }
+
+require_node() {
+  if ! command -v npm >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1; then
+    echo "error: node/npm not found. Install Node.js with npm (e.g. 'apt-get install nodejs npm'); the emulators' own Node 22 then comes from npm." >&2
+    exit 2
+  fi
+}
+
+# Installs the npm emulators (SES, SNS/SQS) from the committed lock file when needed.
+install_node_services() {
+  local dir=docker/local
+  if [ ! -x "$dir/node_modules/.bin/node" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "installing the local SES and SNS/SQS emulators (npm ci in $dir)..."
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}

@@ -1,11 +1,12 @@
 package dev.shopstream.demo;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.logging.LoggingHandler;
-import dev.shopstream.local.DynamoDbLocal;
+import dev.shopstream.local.SentEmail;
 import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.app.ShopTableSetup;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.processing.RejectionSink;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -13,17 +14,20 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The README's first command: DynamoDB Local on 127.0.0.1, the shop table with its stream, the
- * worker (KCL 3 + Streams adapter), a realistic workload, and what came out.
+ * The README's first command: DynamoDB Local, the SES emulator and fauxqs on 127.0.0.1, the shop
+ * table with its stream, the worker (KCL 3 + Streams adapter) with all handlers, a realistic
+ * workload, and what came out, read back from the emulators.
  */
 public final class DemoMain {
-  private static final String TABLE = "shop";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private DemoMain() {}
 
@@ -43,39 +47,33 @@ public final class DemoMain {
   private boolean run() {
     Clock clock = Clock.systemUTC();
     Path logs = Path.of(System.getProperty("demo.logs", "target/demo-logs"));
-    say("1/5", "starting DynamoDB Local (in memory, 127.0.0.1 only; its log: " + logs + ")");
-    try (DynamoDbLocal local = DynamoDbLocal.start(logs)) {
-      say("", "listening on " + local.endpoint());
-      var dynamo = local.client();
-      ShopTableSetup.createIfMissing(dynamo, TABLE);
-      say("2/5", "created table '" + TABLE + "': PK/SK, stream NEW_AND_OLD_IMAGES, TTL on expiresAt");
+    say("1/6", "starting DynamoDB Local, the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
+    try (LocalStack stack = new LocalStack(logs)) {
+      say("", "DynamoDB " + stack.dynamoLocal.endpoint() + ", SES " + stack.ses.endpoint() + ", SNS/SQS "
+          + stack.fauxqs.endpoint());
+      say("2/6", "created table 'shop' (stream NEW_AND_OLD_IMAGES, TTL on expiresAt), topics shop-waitlist and "
+          + "shop-analytics.fifo, and a queue subscribed to each");
 
-      Map<String, String> env = Map.of(
-          "SHOP_TABLE", TABLE,
-          "SHOP_APPLICATION_NAME", "shop-demo",
-          "SHOP_DYNAMODB_ENDPOINT", local.endpoint().toString(),
-          "SHOP_INITIAL_POSITION", "TRIM_HORIZON",
-          "SHOP_POLL_IDLE_MILLIS", "100",
-          "SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "1000",
-          "SHOP_KCL_WORKER_METRICS", "false",
-          "SHOP_WORKER_ID", "demo-worker");
+      Map<String, String> env = stack.workerEnvironment();
       AtomicInteger events = new AtomicInteger();
       AtomicInteger rejected = new AtomicInteger();
-      HandlerCatalogue handlers = HandlerCatalogue.standard().with(LoggingHandler.NAME, () -> new LoggingHandler(line -> {
-        events.incrementAndGet();
-        System.out.println("      event  " + line);
-      }));
+      WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.KNOWN, "demo-worker");
+      AwsClients clients = AwsClients.create(config, env);
+      HandlerCatalogue handlers = HandlerCatalogue.standard(config, clients, clock)
+          .with(LoggingHandler.NAME, () -> new LoggingHandler(line -> {
+            events.incrementAndGet();
+            System.out.println("      event  " + line);
+          }));
       RejectionSink rejections = rejection -> {
         rejected.incrementAndGet();
         System.out.println("      REJECT seq " + rejection.source().sequenceNumber() + ": " + rejection.reason()
             + " (kept whole for the dead-letter queue)");
       };
-      WorkerConfig config = WorkerConfig.load(env, handlers.names(), "demo-worker");
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       Instant startedAt = Instant.now();
-      try (ShopStreamWorker worker = ShopStreamWorker.create(config, AwsClients.create(config, env), handlers, rejections,
-          metrics, clock)) {
-        say("3/5", "starting the worker (KCL 3 via the DynamoDB Streams adapter; a fresh lease table takes KCL ~30 s)");
+      try (ShopStreamWorker worker = ShopStreamWorker.create(config, clients, handlers, rejections, metrics, clock)) {
+        say("3/6", "starting the worker with handlers " + config.handlers()
+            + " (KCL 3 via the DynamoDB Streams adapter; a fresh lease table takes KCL ~30 s)");
         worker.start();
         if (!waitFor(worker::isProcessing, Duration.ofSeconds(120))) {
           say("", "the worker did not take the shard's lease within 120 s");
@@ -83,38 +81,85 @@ public final class DemoMain {
         }
         say("", "worker holds the shard lease after " + Duration.between(startedAt, Instant.now()).toSeconds() + " s");
 
-        say("4/5", "running the workload; each event is printed as the logging handler receives it");
-        new ShopWorkload(dynamo, TABLE, clock, text -> System.out.println("    - " + text)).run();
+        say("4/6", "running the workload; each event is printed as the logging handler receives it");
+        new ShopWorkload(stack.dynamo, LocalStack.TABLE, clock, text -> System.out.println("    - " + text)).run();
         boolean complete = waitFor(() -> events.get() >= ShopWorkload.EXPECTED_EVENTS
             && rejected.get() >= ShopWorkload.EXPECTED_REJECTIONS, Duration.ofSeconds(60));
+        List<Message> analytics = stack.analyticsTap.awaitAtLeast(ShopWorkload.EXPECTED_EVENTS, Duration.ofSeconds(10));
+        List<Message> notifications = stack.waitlistTap.awaitAtLeast(ShopWorkload.EXPECTED_NOTIFICATIONS, Duration.ofSeconds(10));
         waitFor(() -> false, Duration.ofMillis(500)); // let the last checkpoint land
-        summarize(metrics, dynamo.scan(r -> r.tableName("shop-demo")).items());
-        if (!complete) {
-          say("", "expected " + ShopWorkload.EXPECTED_EVENTS + " events and " + ShopWorkload.EXPECTED_REJECTIONS
-              + " rejection, saw " + events.get() + " and " + rejected.get());
+
+        say("5/6", "what came out, read back from the emulators");
+        printEmails(stack.ses.sentEmails());
+        printNotifications(notifications);
+        printAnalytics(analytics);
+        printCounters(metrics, stack.dynamo.scan(r -> r.tableName("shop-demo")).items());
+        if (!complete || analytics.size() != ShopWorkload.EXPECTED_EVENTS
+            || notifications.size() != ShopWorkload.EXPECTED_NOTIFICATIONS) {
+          say("", "expected " + ShopWorkload.EXPECTED_EVENTS + " events, " + ShopWorkload.EXPECTED_REJECTIONS
+              + " rejection and " + ShopWorkload.EXPECTED_NOTIFICATIONS + " notifications; saw " + events.get() + ", "
+              + rejected.get() + " and " + notifications.size());
           return false;
         }
-        say("5/5", "stopping the worker gracefully (checkpoint, release lease)");
+        say("6/6", "stopping the worker gracefully (checkpoint, release lease), then the local services");
       }
-      dynamo.close();
     }
     say("", "done: everything stopped cleanly");
     return true;
   }
 
-  private static void summarize(SimpleMeterRegistry metrics, java.util.List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> leases) {
-    Map<String, Long> byType = new TreeMap<>();
-    metrics.find("shop.events").counters().forEach(c -> byType.put(c.getId().getTag("type"), (long) c.count()));
+  private static void printEmails(List<SentEmail> emails) {
+    System.out.println("    confirmation emails (SES emulator store): " + emails.size());
+    emails.forEach(email -> System.out.println("      to " + String.join(",", email.to()) + "  \"" + email.subject() + "\""
+        + "  " + firstLine(email.text(), "Total:")));
+  }
+
+  private static void printNotifications(List<Message> notifications) {
+    System.out.println("    waitlist notifications (queue subscribed to shop-waitlist): " + notifications.size());
+    for (Message message : notifications) {
+      JsonNode body = read(message.body());
+      System.out.println("      " + body.path("channel").asText() + " to user " + body.path("userId").asText() + ": "
+          + body.path("text").asText());
+    }
+  }
+
+  private static void printAnalytics(List<Message> analytics) {
+    System.out.println("    analytics events (FIFO queue subscribed to shop-analytics.fifo): " + analytics.size());
+    for (Message message : analytics) {
+      JsonNode envelope = read(message.body());
+      System.out.printf("      %-42s %-38s data %s%n", envelope.path("type").asText(), envelope.path("subject").asText(),
+          abbreviate(envelope.path("data").toString()));
+    }
+  }
+
+  private static void printCounters(SimpleMeterRegistry metrics,
+      List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> leases) {
     Map<String, Long> byOutcome = new TreeMap<>();
     metrics.find("shop.stream.records").counters().forEach(c -> byOutcome.put(c.getId().getTag("outcome"), (long) c.count()));
-    System.out.println();
+    Map<String, Long> byHandler = new TreeMap<>();
+    metrics.find("shop.handler.results").counters().forEach(c ->
+        byHandler.merge(c.getId().getTag("handler") + "/" + c.getId().getTag("result"), (long) c.count(), Long::sum));
     System.out.println("    stream records by outcome: " + byOutcome);
-    System.out.println("    events by type:");
-    byType.forEach((type, count) -> System.out.printf("      %-24s %d%n", type, count));
+    System.out.println("    handler calls by result:   " + byHandler);
     leases.forEach(lease -> System.out.println("    lease " + lease.get("leaseKey").s() + " owner "
         + (lease.containsKey("leaseOwner") ? lease.get("leaseOwner").s() : "-") + " checkpoint "
         + (lease.containsKey("checkpoint") ? lease.get("checkpoint").s() : "-")));
-    System.out.println();
+  }
+
+  private static String firstLine(String text, String prefix) {
+    return text == null ? "" : text.lines().filter(l -> l.startsWith(prefix)).findFirst().orElse("");
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("not JSON: " + json, e);
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() <= 110 ? text : text.substring(0, 107) + "...";
   }
 
   private static boolean waitFor(BooleanSupplier condition, Duration timeout) {

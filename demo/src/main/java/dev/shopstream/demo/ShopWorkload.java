@@ -21,6 +21,8 @@ final class ShopWorkload {
   /** Events the workload yields; the demo waits for this many. */
   static final int EXPECTED_EVENTS = 19;
   static final int EXPECTED_REJECTIONS = 1;
+  /** Waitlisted users told of the lamp's restock. */
+  static final int EXPECTED_NOTIFICATIONS = 2;
 
   private final DynamoDbClient dynamo;
   private final String table;
