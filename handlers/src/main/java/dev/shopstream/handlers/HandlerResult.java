@@ -19,8 +19,19 @@ public sealed interface HandlerResult {
     }
   }
 
+  /** The effect had been performed before (a redelivery or replay): not repeated. */
+  record AlreadyDone(String detail) implements HandlerResult {
+    public AlreadyDone {
+      Objects.requireNonNull(detail, "detail");
+    }
+  }
+
   static HandlerResult done(String detail) {
     return new Done(detail);
+  }
+
+  static HandlerResult alreadyDone(String detail) {
+    return new AlreadyDone(detail);
   }
 
   static HandlerResult notApplicable(String reason) {

@@ -1,7 +1,9 @@
 package dev.shopstream.handlers.analytics;
 
+import dev.shopstream.handlers.AwsFailures;
 import java.util.Map;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 
@@ -22,7 +24,11 @@ public final class SnsFifoAnalyticsPublisher implements AnalyticsPublisher {
   public void publish(AnalyticsMessage message) {
     Map<String, MessageAttributeValue> attributes = message.attributes().entrySet().stream().collect(Collectors.toMap(
         Map.Entry::getKey, e -> MessageAttributeValue.builder().dataType("String").stringValue(e.getValue()).build()));
-    sns.publish(r -> r.topicArn(topicArn).message(message.body()).messageGroupId(message.groupId())
-        .messageDeduplicationId(message.deduplicationId()).messageAttributes(attributes));
+    try {
+      sns.publish(r -> r.topicArn(topicArn).message(message.body()).messageGroupId(message.groupId())
+          .messageDeduplicationId(message.deduplicationId()).messageAttributes(attributes));
+    } catch (SdkException e) {
+      throw AwsFailures.classify("SNS Publish to the analytics topic", e);
+    }
   }
 }

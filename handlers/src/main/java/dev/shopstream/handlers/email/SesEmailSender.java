@@ -1,5 +1,7 @@
 package dev.shopstream.handlers.email;
 
+import dev.shopstream.handlers.AwsFailures;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
@@ -24,7 +26,11 @@ public final class SesEmailSender implements EmailSender {
     if (email.configurationSet() != null) {
       request.configurationSetName(email.configurationSet());
     }
-    return ses.sendEmail(request.build()).messageId();
+    try {
+      return ses.sendEmail(request.build()).messageId();
+    } catch (SdkException e) {
+      throw AwsFailures.classify("SES SendEmail", e);
+    }
   }
 
   private static Content utf8(String data) {

@@ -1,12 +1,14 @@
 package dev.shopstream.handlers.waitlist;
 
 import dev.shopstream.contracts.TableModel;
+import dev.shopstream.handlers.AwsFailures;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -49,6 +51,15 @@ public final class DynamoWaitlistStore implements WaitlistStore {
             ":prefix", AttributeValue.fromS(TableModel.WAITLIST_SK_PREFIX)))
         .build();
     List<WaitlistEntry> entries = new ArrayList<>();
+    try {
+      collect(productId, query, entries);
+    } catch (SdkException e) {
+      throw AwsFailures.classify("DynamoDB Query of the waitlist of product " + productId, e);
+    }
+    return entries;
+  }
+
+  private void collect(String productId, QueryRequest query, List<WaitlistEntry> entries) {
     for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
       String userId = item.get(TableModel.SORT_KEY).s().substring(TableModel.WAITLIST_SK_PREFIX.length());
       String email = text(item, "email");
@@ -61,7 +72,6 @@ public final class DynamoWaitlistStore implements WaitlistStore {
         LOG.warn("waitlist entry of user {} for product {} has neither email nor phone: cannot be notified", userId, productId);
       }
     }
-    return entries;
   }
 
   @Override
@@ -78,6 +88,8 @@ public final class DynamoWaitlistStore implements WaitlistStore {
               ":event", AttributeValue.fromS(restockEventId))));
     } catch (ConditionalCheckFailedException alreadyMarkedOrGone) {
       LOG.info("waitlist entry of user {} for product {} was removed or already marked", entry.userId(), entry.productId());
+    } catch (SdkException e) {
+      throw AwsFailures.classify("DynamoDB UpdateItem marking the waitlist entry of user " + entry.userId(), e);
     }
   }
 

@@ -2,10 +2,12 @@ package dev.shopstream.handlers.waitlist;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shopstream.handlers.AwsFailures;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
@@ -44,7 +46,12 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
               "channel", attribute(entry.channel())))
           .build());
     }
-    PublishBatchResponse response = sns.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(requests));
+    PublishBatchResponse response;
+    try {
+      response = sns.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(requests));
+    } catch (SdkException e) {
+      throw AwsFailures.classify("SNS PublishBatch to the waitlist topic", e);
+    }
     List<WaitlistEntry> delivered = response.successful().stream().map(s -> byId.get(s.id())).toList();
     List<String> failures = response.failed().stream()
         .map(f -> "user " + byId.get(f.id()).userId() + ": " + f.code() + " " + f.message()).toList();

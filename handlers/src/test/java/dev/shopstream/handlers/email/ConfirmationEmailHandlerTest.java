@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.contracts.OrderLine;
 import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.testing.Events;
+import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +22,9 @@ class ConfirmationEmailHandlerTest {
     sent.add(email);
     return "msg-" + sent.size();
   };
+  private final MemoryIdempotencyStore claims = new MemoryIdempotencyStore();
   private final ConfirmationEmailHandler handler = new ConfirmationEmailHandler(fake,
-      new ConfirmationEmailSettings("orders@shop.example", "transactional", Locale.US));
+      new ConfirmationEmailSettings("orders@shop.example", "transactional", Locale.US), new OnceOnly(claims));
 
   private static final List<OrderLine> LINES = List.of(
       new OrderLine("lamp", "Desk lamp <b>deluxe</b>", 2, new BigDecimal("39.90")),
@@ -71,9 +74,32 @@ class ConfirmationEmailHandlerTest {
   void aSendFailureIsAFailureNotASkip() {
     ConfirmationEmailHandler failing = new ConfirmationEmailHandler(email -> {
       throw new IllegalStateException("SES unavailable");
-    }, new ConfirmationEmailSettings("orders@shop.example", null, Locale.US));
+    }, new ConfirmationEmailSettings("orders@shop.example", null, Locale.US), new OnceOnly(claims));
     assertThatThrownBy(() -> failing.handle(Events.order("o-5", "ada@example.com", LINES, "EUR")))
         .hasMessageContaining("SES unavailable");
+    assertThat(claims.inProgress()).as("the claim is released for the next attempt").isEmpty();
+    assertThat(claims.completed()).isEmpty();
+  }
+
+  @Test
+  void anOrderIsConfirmedOnceHoweverOftenItsEventArrives() {
+    var order = Events.order("o-6", "ada@example.com", LINES, "EUR");
+    handler.handle(order);
+    HandlerResult again = handler.handle(order);
+    HandlerResult replayedAsNewEvent = handler.handle(Events.order("o-6", "ada@example.com", LINES, "EUR"));
+
+    assertThat(sent).hasSize(1);
+    assertThat(again).isInstanceOf(HandlerResult.AlreadyDone.class);
+    assertThat(replayedAsNewEvent).isInstanceOfSatisfying(HandlerResult.AlreadyDone.class,
+        d -> assertThat(d.detail()).contains("confirmation of order o-6 sent"));
+  }
+
+  @Test
+  void anOrderWhoseClaimIsHeldElsewhereIsRetriedLaterNotSent() {
+    claims.holdElsewhere("email", "order/o-7");
+    assertThatThrownBy(() -> handler.handle(Events.order("o-7", "ada@example.com", LINES, "EUR")))
+        .isInstanceOfSatisfying(dev.shopstream.handlers.EffectFailure.class, f -> assertThat(f.retryable()).isTrue());
+    assertThat(sent).isEmpty();
   }
 
   @Test

@@ -23,7 +23,8 @@ class SesEmailIntegrationTest {
         SesV2Client client = SesV2Client.builder().endpointOverride(ses.endpoint()).region(LocalAws.REGION)
             .credentialsProvider(LocalAws.CREDENTIALS).build()) {
       ConfirmationEmailHandler handler = new ConfirmationEmailHandler(new SesEmailSender(client),
-          new ConfirmationEmailSettings("orders@shop.example", null, Locale.UK));
+          new ConfirmationEmailSettings("orders@shop.example", null, Locale.UK),
+          new dev.shopstream.handlers.idempotency.OnceOnly(new dev.shopstream.handlers.testing.MemoryIdempotencyStore()));
 
       HandlerResult result = handler.handle(Events.order("o-77", "grace@example.com",
           List.of(new OrderLine("mug", "Mug", 3, new BigDecimal("8.00"))), "GBP"));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.testing.Events;
+import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,7 +54,9 @@ class StockWaitlistHandlerTest {
 
   private final MemoryStore store = new MemoryStore();
   private final RecordingNotifier notifier = new RecordingNotifier();
-  private final StockWaitlistHandler handler = new StockWaitlistHandler(store, notifier, Clock.fixed(NOW, ZoneOffset.UTC));
+  private final MemoryIdempotencyStore claims = new MemoryIdempotencyStore();
+  private final StockWaitlistHandler handler =
+      new StockWaitlistHandler(store, notifier, claims, Clock.fixed(NOW, ZoneOffset.UTC));
 
   private void waiting(int count) {
     for (int i = 0; i < count; i++) {
@@ -87,6 +90,31 @@ class StockWaitlistHandlerTest {
   }
 
   @Test
+  void aRestockDeliveredAgainDoesNotNotifyAgainEvenIfTheMarkingWasLost() {
+    waiting(3);
+    var restock = Events.restock("lamp", "Desk lamp");
+    handler.handle(restock);
+    store.markedFor.clear(); // as if the worker died after notifying, before marking
+
+    HandlerResult again = handler.handle(restock);
+
+    assertThat(notifier.batches).hasSize(1);
+    assertThat(again).isInstanceOf(HandlerResult.AlreadyDone.class);
+    assertThat(store.markedFor).hasSize(3);
+  }
+
+  @Test
+  void usersClaimedByAnotherAttemptAreLeftToItAndTheCallIsRetried() {
+    waiting(3);
+    var restock = Events.restock("lamp", "Desk lamp");
+    claims.holdElsewhere("waitlist", "restock/" + restock.eventId() + "/user/u-1");
+
+    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("[u-1]");
+    assertThat(notifier.batches).singleElement().satisfies(b -> assertThat(b).extracting(WaitlistEntry::userId)
+        .containsExactly("u-0", "u-2"));
+  }
+
+  @Test
   void nobodyWaitingIsRecordedNotSent() {
     assertThat(handler.handle(Events.restock("lamp", "Desk lamp")))
         .isEqualTo(HandlerResult.notApplicable("nobody is waiting for product lamp"));
@@ -99,7 +127,9 @@ class StockWaitlistHandlerTest {
     notifier.refuse.add("u-3");
     var restock = Events.restock("lamp", "Desk lamp");
 
-    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("u-3: throttled").hasMessageContaining("9 sent");
+    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("u-3: throttled").hasMessageContaining("9 sent")
+        .isInstanceOfSatisfying(dev.shopstream.handlers.EffectFailure.class, f -> assertThat(f.retryable()).isTrue());
+    assertThat(claims.inProgress()).isEmpty();
     assertThat(store.markedFor).hasSize(9).doesNotContainKey("u-3");
 
     handler.handle(restock);

@@ -86,7 +86,8 @@ class WaitlistIntegrationTest {
     entry("lamp", "already", "email", "already@example.com", true);
     entry("vase", "other", "email", "other@example.com", false);
     StockWaitlistHandler handler = new StockWaitlistHandler(new DynamoWaitlistStore(dynamo, "shop", 4),
-        new SnsWaitlistNotifier(sns, topic, JSON), Clock.systemUTC());
+        new SnsWaitlistNotifier(sns, topic, JSON), new dev.shopstream.handlers.testing.MemoryIdempotencyStore(),
+        Clock.systemUTC());
     var restock = Events.restock("lamp", "Desk lamp");
 
     assertThat(handler.handle(restock)).isEqualTo(HandlerResult.done("notified 25 waitlisted user(s) of product lamp"));

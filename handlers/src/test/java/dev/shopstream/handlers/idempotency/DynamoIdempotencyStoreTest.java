@@ -1,0 +1,106 @@
+package dev.shopstream.handlers.idempotency;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopstream.local.DynamoDbLocal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/** Claims against DynamoDB Local: conditional writes, conflicts, staleness, takeovers. */
+class DynamoIdempotencyStoreTest {
+  private static DynamoDbLocal local;
+  private static DynamoDbClient dynamo;
+  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T10:00:00Z"));
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+  };
+  private final DynamoIdempotencyStore store =
+      new DynamoIdempotencyStore(dynamo, "claims", clock, Duration.ofSeconds(30), Duration.ofDays(7));
+
+  @BeforeAll
+  static void start() {
+    local = DynamoDbLocal.start(Path.of("target", "local-services"));
+    dynamo = local.client();
+    dynamo.createTable(r -> r.tableName("claims").billingMode("PAY_PER_REQUEST")
+        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
+  }
+
+  @AfterAll
+  static void stop() {
+    dynamo.close();
+    local.close();
+  }
+
+  private Map<String, AttributeValue> item(String id) {
+    return dynamo.getItem(r -> r.tableName("claims").key(Map.of("id", AttributeValue.fromS(id)))).item();
+  }
+
+  @Test
+  void aFirstClaimIsAcquiredAndASecondSeesItInProgress() {
+    assertThat(store.claim("email", "order/1", "e-1")).isEqualTo(new Claim.Acquired(false));
+    assertThat(store.claim("email", "order/1", "e-2"))
+        .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
+    assertThat(item("email#order/1")).containsEntry("status", AttributeValue.fromS("IN_PROGRESS"))
+        .containsEntry("eventId", AttributeValue.fromS("e-1")).containsKey("expiresAt");
+  }
+
+  @Test
+  void aCompletedClaimAnswersCompletedWithItsDetail() {
+    store.claim("email", "order/2", "e-1");
+    store.complete("email", "order/2", "sent as m-1");
+    Claim again = store.claim("email", "order/2", "e-9");
+    assertThat(again).isEqualTo(new Claim.Completed("sent as m-1", Instant.parse("2026-11-27T10:00:00Z")));
+    now.set(now.get().plus(Duration.ofHours(1)));
+    assertThat(store.claim("email", "order/2", "e-9")).isInstanceOf(Claim.Completed.class);
+  }
+
+  @Test
+  void aStaleInProgressClaimIsTakenOverAndCounted() {
+    store.claim("email", "order/3", "e-1");
+    now.set(now.get().plus(Duration.ofSeconds(31)));
+    assertThat(store.claim("email", "order/3", "e-1")).isEqualTo(new Claim.Acquired(true));
+    assertThat(item("email#order/3").get("takeovers").n()).isEqualTo("1");
+  }
+
+  @Test
+  void aReleasedClaimCanBeTakenAtOnceButACompletedOneIsNotReleased() {
+    store.claim("email", "order/4", "e-1");
+    store.release("email", "order/4");
+    assertThat(store.claim("email", "order/4", "e-1")).isEqualTo(new Claim.Acquired(false));
+    store.complete("email", "order/4", "done");
+    store.release("email", "order/4");
+    assertThat(store.claim("email", "order/4", "e-1")).isInstanceOf(Claim.Completed.class);
+  }
+
+  @Test
+  void scopesAreIndependent() {
+    store.claim("email", "order/5", "e-1");
+    assertThat(store.claim("waitlist", "order/5", "e-1")).isEqualTo(new Claim.Acquired(false));
+  }
+}
