@@ -8,7 +8,12 @@ import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.processing.RejectionSink;
+import dev.shopstream.local.LocalStack;
+import dev.shopstream.pipeline.app.ShopTableSetup;
+import dev.shopstream.pipeline.dlq.DeadLetterCodec;
+import dev.shopstream.pipeline.dlq.DeadLetterQueue;
+import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
+import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 /**
  * The README's first command: DynamoDB Local, the SES emulator and fauxqs on 127.0.0.1, the shop
  * table with its stream, the worker (KCL 3 + Streams adapter) with all handlers, a realistic
- * workload, and what came out, read back from the emulators.
+ * workload, and what came out, read back from the emulators (the dead-letter queue included).
  */
 public final class DemoMain {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,13 +53,19 @@ public final class DemoMain {
     Clock clock = Clock.systemUTC();
     Path logs = Path.of(System.getProperty("demo.logs", "target/demo-logs"));
     say("1/6", "starting DynamoDB Local, the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
-    try (LocalStack stack = new LocalStack(logs)) {
+    try (LocalStack stack = LocalStack.start(logs)) {
+      ShopTableSetup.createIfMissing(stack.dynamo, LocalStack.TABLE);
+      ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalStack.IDEMPOTENCY_TABLE);
       say("", "DynamoDB " + stack.dynamoLocal.endpoint() + ", SES " + stack.ses.endpoint() + ", SNS/SQS "
           + stack.fauxqs.endpoint());
-      say("2/6", "created table 'shop' (stream NEW_AND_OLD_IMAGES, TTL on expiresAt), topics shop-waitlist and "
-          + "shop-analytics.fifo, and a queue subscribed to each");
+      say("2/6", "created table 'shop' (stream NEW_AND_OLD_IMAGES, TTL on expiresAt), the idempotency table, topics "
+          + "shop-waitlist and shop-analytics.fifo with a queue subscribed to each, and the dead-letter queue");
 
-      Map<String, String> env = stack.workerEnvironment();
+      Map<String, String> env = stack.workerEnvironment("shop-demo");
+      env.put("SHOP_HANDLERS", "logging,email,waitlist,analytics");
+      env.put("SHOP_EMAIL_LOCALE", "en-IE");
+      env.put("SHOP_WORKER_ID", "demo-worker");
+      env.put("SHOP_POLL_IDLE_MILLIS", "100");
       AtomicInteger events = new AtomicInteger();
       AtomicInteger rejected = new AtomicInteger();
       WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.KNOWN, "demo-worker");
@@ -64,14 +75,17 @@ public final class DemoMain {
             events.incrementAndGet();
             System.out.println("      event  " + line);
           }));
-      RejectionSink rejections = rejection -> {
+      DeadLetterCodec codec = new DeadLetterCodec(JSON);
+      SqsDeadLetterQueue sqsDeadLetters = new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec);
+      DeadLetterQueue deadLetters = letter -> {
+        sqsDeadLetters.park(letter);
         rejected.incrementAndGet();
-        System.out.println("      REJECT seq " + rejection.source().sequenceNumber() + ": " + rejection.reason()
-            + " (kept whole for the dead-letter queue)");
+        System.out.println("      DLQ    seq " + letter.source().sequenceNumber() + " " + letter.kind() + ": "
+            + letter.errorMessage());
       };
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       Instant startedAt = Instant.now();
-      try (ShopStreamWorker worker = ShopStreamWorker.create(config, clients, handlers, rejections, metrics, clock)) {
+      try (ShopStreamWorker worker = ShopStreamWorker.create(config, clients, handlers, deadLetters, metrics, clock)) {
         say("3/6", "starting the worker with handlers " + config.handlers()
             + " (KCL 3 via the DynamoDB Streams adapter; a fresh lease table takes KCL ~30 s)");
         worker.start();
@@ -94,6 +108,9 @@ public final class DemoMain {
         printNotifications(notifications);
         printAnalytics(analytics);
         printCounters(metrics, stack.dynamo.scan(r -> r.tableName("shop-demo")).items());
+        List<DeadLetterRedrive.Entry> parked = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl, codec).list(10);
+        System.out.println("    dead-letter queue: " + parked.size() + " entry(ies), each with the whole stream record; "
+            + "'shop-stream dlq redrive' re-runs them after a fix");
         if (!complete || analytics.size() != ShopWorkload.EXPECTED_EVENTS
             || notifications.size() != ShopWorkload.EXPECTED_NOTIFICATIONS) {
           say("", "expected " + ShopWorkload.EXPECTED_EVENTS + " events, " + ShopWorkload.EXPECTED_REJECTIONS

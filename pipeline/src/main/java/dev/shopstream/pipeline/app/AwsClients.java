@@ -4,6 +4,7 @@ import dev.shopstream.pipeline.config.HandlerSettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.net.URI;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
+import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import java.time.Duration;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The AWS clients the worker uses, built once from configuration. With an endpoint override set and
@@ -30,18 +32,25 @@ public final class AwsClients implements AutoCloseable {
   private final CloudWatchAsyncClient cloudWatch;
   private final Lazy<SesV2Client> ses;
   private final Lazy<SnsClient> sns;
+  private final Lazy<SqsClient> sqs;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns) {
+      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs) {
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
     this.streams = streams;
     this.cloudWatch = cloudWatch;
     this.ses = ses;
     this.sns = sns;
+    this.sqs = sqs;
   }
 
   public static AwsClients create(WorkerConfig config, Map<String, String> env) {
+    return create(config, env, new TrimmedDataMonitor(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
+        config.trimmedDataPolicy().name()));
+  }
+
+  public static AwsClients create(WorkerConfig config, Map<String, String> env, TrimmedDataMonitor trimmed) {
     Region region = Region.of(config.region());
     AwsCredentialsProvider credentials = credentials(config, env);
     ClientOverrideConfiguration timeouts = ClientOverrideConfiguration.builder()
@@ -57,7 +66,7 @@ public final class AwsClients implements AutoCloseable {
       asyncBuilder.endpointOverride(endpoint);
     });
     DynamoDbStreamsClient streams = KclSchedulerBuilder.streamsClient(config,
-        DynamoDbStreamsClient.builder().credentialsProvider(credentials).overrideConfiguration(timeouts));
+        DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts);
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
     HandlerSettings handlers = config.handlerSettings();
@@ -73,7 +82,13 @@ public final class AwsClients implements AutoCloseable {
       handlers.sns().ifPresent(builder::endpointOverride);
       return builder.build();
     });
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns);
+    AwsCredentialsProvider sqsCredentials = config.sqs().isPresent() ? credentials(config.sqs().get(), env) : credentials;
+    Lazy<SqsClient> sqs = new Lazy<>(() -> {
+      var builder = SqsClient.builder().region(region).credentialsProvider(sqsCredentials).overrideConfiguration(timeouts);
+      config.sqs().ifPresent(builder::endpointOverride);
+      return builder.build();
+    });
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs);
   }
 
   private static AwsCredentialsProvider credentials(WorkerConfig config, Map<String, String> env) {
@@ -108,6 +123,11 @@ public final class AwsClients implements AutoCloseable {
     return ses.get();
   }
 
+  /** SQS (the dead-letter queue), built on first use. */
+  public SqsClient sqs() {
+    return sqs.get();
+  }
+
   /** SNS, built on first use (only when the waitlist or analytics handler runs). */
   public SnsClient sns() {
     return sns.get();
@@ -121,6 +141,7 @@ public final class AwsClients implements AutoCloseable {
     cloudWatch.close();
     ses.ifCreated(SesV2Client::close);
     sns.ifCreated(SnsClient::close);
+    sqs.ifCreated(SqsClient::close);
   }
 
   /** A value made once, on first use. */

@@ -9,6 +9,9 @@ import dev.shopstream.handlers.analytics.PiiHasher;
 import dev.shopstream.handlers.analytics.SnsFifoAnalyticsPublisher;
 import dev.shopstream.handlers.email.ConfirmationEmailHandler;
 import dev.shopstream.handlers.email.SesEmailSender;
+import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
+import dev.shopstream.handlers.idempotency.IdempotencyStore;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.logging.LoggingHandler;
 import dev.shopstream.handlers.waitlist.DynamoWaitlistStore;
 import dev.shopstream.handlers.waitlist.SnsWaitlistNotifier;
@@ -38,13 +41,15 @@ public final class HandlerCatalogue {
   public static HandlerCatalogue standard(WorkerConfig config, AwsClients clients, Clock clock) {
     HandlerSettings settings = config.handlerSettings();
     ObjectMapper json = new ObjectMapper();
+    IdempotencyStore claims = new DynamoIdempotencyStore(clients.dynamo(), config.idempotency().table(), clock,
+        config.idempotency().claimTimeout(), config.idempotency().retention());
     Map<String, Supplier<EventHandler>> factories = new LinkedHashMap<>();
     factories.put(LoggingHandler.NAME, LoggingHandler::new);
     factories.put(HandlerSettings.EMAIL, () -> new ConfirmationEmailHandler(new SesEmailSender(clients.ses()),
-        settings.email()));
+        settings.email(), new OnceOnly(claims)));
     factories.put(HandlerSettings.WAITLIST, () -> new StockWaitlistHandler(
         new DynamoWaitlistStore(clients.dynamo(), config.table()),
-        new SnsWaitlistNotifier(clients.sns(), settings.waitlistTopicArn(), json), clock));
+        new SnsWaitlistNotifier(clients.sns(), settings.waitlistTopicArn(), json), claims, clock));
     factories.put(HandlerSettings.ANALYTICS, () -> new AnalyticsSyncHandler(
         new CloudEventMapper(json, new PiiHasher(settings.analyticsPiiKey())), new ContractValidator(),
         new SnsFifoAnalyticsPublisher(clients.sns(), settings.analyticsTopicArn())));

@@ -1,22 +1,30 @@
 package dev.shopstream.pipeline.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.processing.LoggingRejectionSink;
-import dev.shopstream.pipeline.stream.StreamRecordJson;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.pipeline.dlq.DeadLetter;
+import dev.shopstream.pipeline.dlq.DeadLetterCodec;
+import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
+import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
+import dev.shopstream.pipeline.processing.ChangeProcessor;
+import dev.shopstream.pipeline.processing.PipelineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** Command-line entry point: {@code shop-stream run}. Configuration comes from the environment. */
-@Command(name = "shop-stream", mixinStandardHelpOptions = true, subcommands = {Main.Run.class},
+/** Command-line entry point. Configuration comes from the environment (see README). */
+@Command(name = "shop-stream", mixinStandardHelpOptions = true, subcommands = {Main.Run.class, Main.Dlq.class},
     description = "Turns a DynamoDB table's change stream into domain events and delivers them.")
 public final class Main {
 
@@ -25,23 +33,21 @@ public final class Main {
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = {"Runs the worker until SIGTERM. Configuration: environment variables (see README).",
-          "Example: SHOP_TABLE=shop AWS_REGION=eu-west-1 shop-stream run"})
+      description = {"Runs the worker until SIGTERM, then stops within SHOP_SHUTDOWN_TIMEOUT_SECONDS.",
+          "Example: SHOP_TABLE=shop AWS_REGION=eu-west-1 SHOP_DLQ_URL=... shop-stream run"})
   static final class Run implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       Map<String, String> env = System.getenv();
-      WorkerConfig config;
-      try {
-        config = WorkerConfig.load(env, HandlerCatalogue.KNOWN, defaultWorkerId());
-      } catch (ConfigException e) {
-        System.err.println(e.getMessage());
+      WorkerConfig config = configOrNull(env);
+      if (config == null) {
         return 2;
       }
       Clock clock = Clock.systemUTC();
       AwsClients clients = AwsClients.create(config, env);
       ShopStreamWorker worker = ShopStreamWorker.create(config, clients, HandlerCatalogue.standard(config, clients, clock),
-          new LoggingRejectionSink(new StreamRecordJson(new ObjectMapper())), new SimpleMeterRegistry(), clock);
+          new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
+          new SimpleMeterRegistry(), clock);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         worker.close();
@@ -50,6 +56,98 @@ public final class Main {
       worker.start();
       stopped.await();
       return 0;
+    }
+  }
+
+  @Command(name = "dlq", mixinStandardHelpOptions = true, subcommands = {Dlq.ListEntries.class, Dlq.Redrive.class},
+      description = "Inspect and redrive the dead-letter queue (SHOP_DLQ_URL).")
+  static final class Dlq implements Runnable {
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+      spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+        description = {"Shows parked entries without removing them.", "Example: shop-stream dlq list --max 20"})
+    static final class ListEntries implements Callable<Integer> {
+      @Option(names = "--max", defaultValue = "50", description = "At most this many entries (default ${DEFAULT-VALUE}).")
+      int max;
+
+      @Override
+      public Integer call() {
+        Map<String, String> env = System.getenv();
+        WorkerConfig config = configOrNull(env);
+        if (config == null) {
+          return 2;
+        }
+        try (AwsClients clients = AwsClients.create(config, env)) {
+          DeadLetterRedrive dlq = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(),
+              new DeadLetterCodec(new ObjectMapper()));
+          PrintWriter out = new PrintWriter(System.out, true);
+          out.println("dead-letter queue depth: " + dlq.depth());
+          for (DeadLetterRedrive.Entry entry : dlq.list(max)) {
+            out.println(describe(entry));
+          }
+          return 0;
+        }
+      }
+    }
+
+    @Command(name = "redrive", mixinStandardHelpOptions = true,
+        description = {"Runs parked entries through their handlers again (claims prevent repeated effects) and "
+            + "deletes each one that goes through; the rest stay.", "Example: shop-stream dlq redrive --max 100"})
+    static final class Redrive implements Callable<Integer> {
+      @Option(names = "--max", defaultValue = "100", description = "At most this many entries (default ${DEFAULT-VALUE}).")
+      int max;
+
+      @Override
+      public Integer call() {
+        Map<String, String> env = System.getenv();
+        WorkerConfig config = configOrNull(env);
+        if (config == null) {
+          return 2;
+        }
+        Clock clock = Clock.systemUTC();
+        try (AwsClients clients = AwsClients.create(config, env)) {
+          DeadLetterCodec codec = new DeadLetterCodec(new ObjectMapper());
+          ChangeProcessor processor = ShopStreamWorker.changeProcessor(config, HandlerCatalogue.standard(config, clients, clock),
+              new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec),
+              new PipelineMetrics(new SimpleMeterRegistry()), () -> false, clock);
+          List<DeadLetterRedrive.Outcome> outcomes = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec)
+              .redrive(max, processor);
+          long failed = outcomes.stream().filter(o -> o.failure() != null).count();
+          for (DeadLetterRedrive.Outcome outcome : outcomes) {
+            System.out.println((outcome.failure() == null ? "redriven  " : "FAILED    ") + describe(outcome.entry())
+                + (outcome.failure() == null ? "" : "\n          " + outcome.failure()));
+          }
+          System.out.println(outcomes.size() - failed + " redriven and deleted, " + failed + " still failing (left in the queue)");
+          return failed == 0 ? 0 : 1;
+        }
+      }
+    }
+
+    static String describe(DeadLetterRedrive.Entry entry) {
+      DeadLetter letter = entry.letter();
+      if (letter == null) {
+        return entry.messageId() + "  undecodable: " + entry.decodeError();
+      }
+      return String.format("%s  %-26s shard %s seq %s%s  attempts %d  %s", entry.messageId(), letter.kind(),
+          letter.source().shardId(), letter.source().sequenceNumber(),
+          letter.handler() == null ? "" : "  handler " + letter.handler() + " event " + letter.eventType() + " " + letter.eventId(),
+          letter.attempts(), letter.errorMessage());
+    }
+  }
+
+  /** The configuration, or null after printing every problem with it. */
+  static WorkerConfig configOrNull(Map<String, String> env) {
+    try {
+      return WorkerConfig.load(env, HandlerCatalogue.KNOWN, defaultWorkerId());
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      return null;
     }
   }
 

@@ -4,11 +4,11 @@ import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
-import dev.shopstream.pipeline.processing.Backoff;
+import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.ChangeProcessor;
+import dev.shopstream.pipeline.processing.HandlerInvoker;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
-import dev.shopstream.pipeline.processing.RejectionSink;
 import dev.shopstream.pipeline.processing.Sleeper;
 import dev.shopstream.pipeline.routing.EventRouter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -43,19 +43,26 @@ public final class ShopStreamWorker implements AutoCloseable {
   }
 
   /**
-   * @param rejections where records that cannot become events go
+   * @param deadLetters where records that cannot be handled go
    */
   public static ShopStreamWorker create(WorkerConfig config, AwsClients clients, HandlerCatalogue handlers,
-      RejectionSink rejections, MeterRegistry registry, Clock clock) {
+      DeadLetterQueue deadLetters, MeterRegistry registry, Clock clock) {
     PipelineMetrics metrics = new PipelineMetrics(registry);
-    EventRouter router = new EventRouter(handlers.build(config.handlers()));
-    ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(clock), router, rejections, metrics, clock);
-    BatchProcessor batches = new BatchProcessor(changes, new Backoff(config.retryInitial(), config.retryMax()), Sleeper.SYSTEM);
     AtomicBoolean stopping = new AtomicBoolean();
+    ChangeProcessor changes = changeProcessor(config, handlers, deadLetters, metrics, stopping::get, clock);
+    BatchProcessor batches = new BatchProcessor(changes, config.retry(), Sleeper.SYSTEM, clock);
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics);
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.dynamo(), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch());
     return new ShopStreamWorker(config, clients, scheduler, stopping);
+  }
+
+  /** The record-handling part of the worker, without KCL: also what the DLQ redrive runs records through. */
+  public static ChangeProcessor changeProcessor(WorkerConfig config, HandlerCatalogue handlers, DeadLetterQueue deadLetters,
+      PipelineMetrics metrics, java.util.function.BooleanSupplier stopping, Clock clock) {
+    EventRouter router = new EventRouter(handlers.build(config.handlers()));
+    HandlerInvoker invoker = new HandlerInvoker(config.retry(), stopping, metrics);
+    return new ChangeProcessor(ImageDiffer.standard(clock), router, invoker, deadLetters, metrics, clock);
   }
 
   public void start() {

@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.contracts.TableModel;
+import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -37,6 +38,23 @@ public final class ShopTableSetup {
     dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
     dynamo.updateTimeToLive(r -> r.tableName(table)
         .timeToLiveSpecification(t -> t.enabled(true).attributeName(TableModel.TTL_ATTRIBUTE)));
+    return true;
+  }
+
+  /** The idempotency table: string key {@code id}, time-to-live on {@code expiresAt}. */
+  public static boolean createIdempotencyTableIfMissing(DynamoDbClient dynamo, String table) {
+    try {
+      dynamo.createTable(r -> r.tableName(table)
+          .billingMode(BillingMode.PAY_PER_REQUEST)
+          .attributeDefinitions(AttributeDefinition.builder().attributeName(DynamoIdempotencyStore.KEY)
+              .attributeType(ScalarAttributeType.S).build())
+          .keySchema(KeySchemaElement.builder().attributeName(DynamoIdempotencyStore.KEY).keyType(KeyType.HASH).build()));
+    } catch (ResourceInUseException exists) {
+      return false;
+    }
+    dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
+    dynamo.updateTimeToLive(r -> r.tableName(table)
+        .timeToLiveSpecification(t -> t.enabled(true).attributeName(DynamoIdempotencyStore.TTL_ATTRIBUTE)));
     return true;
   }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import dev.shopstream.pipeline.processing.RetryPolicy;
 
 /**
  * The worker's whole configuration, immutable and validated once at start-up. Keys, defaults and
@@ -21,14 +22,17 @@ public record WorkerConfig(
     Duration pollIdle,
     int maxRecordsPerPoll,
     List<String> handlers,
-    Duration retryInitial,
-    Duration retryMax,
+    RetryPolicy retry,
     Duration shutdownTimeout,
     String workerId,
     Duration failover,
     Duration leaseAssignmentInterval,
     boolean workerMetrics,
-    HandlerSettings handlerSettings) {
+    HandlerSettings handlerSettings,
+    String deadLetterQueueUrl,
+    URI sqsEndpoint,
+    IdempotencySettings idempotency,
+    TrimmedDataPolicy trimmedDataPolicy) {
 
   /** Where a shard without a checkpoint starts. */
   public enum StartPosition { LATEST, TRIM_HORIZON }
@@ -41,6 +45,10 @@ public record WorkerConfig(
     handlers = List.copyOf(handlers);
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(handlerSettings, "handlerSettings");
+    Objects.requireNonNull(retry, "retry");
+    Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
+    Objects.requireNonNull(idempotency, "idempotency");
+    Objects.requireNonNull(trimmedDataPolicy, "trimmedDataPolicy");
   }
 
   /**
@@ -61,24 +69,41 @@ public record WorkerConfig(
     long pollIdle = read.number(ConfigKey.POLL_IDLE_MILLIS, 10, 60_000);
     long maxRecords = read.number(ConfigKey.MAX_RECORDS_PER_POLL, 1, 1000);
     List<String> handlers = read.names(ConfigKey.HANDLERS, knownHandlers);
+    long retryAttempts = read.number(ConfigKey.RETRY_ATTEMPTS, 1, 20);
     long retryInitial = read.number(ConfigKey.RETRY_INITIAL_MILLIS, 1, 60_000);
     long retryMax = read.number(ConfigKey.RETRY_MAX_MILLIS, 1, 600_000);
     read.check(retryMax >= retryInitial, ConfigKey.RETRY_MAX_MILLIS.envName() + " (" + retryMax + ") must not be below "
         + ConfigKey.RETRY_INITIAL_MILLIS.envName() + " (" + retryInitial + ")");
+    long hold = read.number(ConfigKey.RETRY_HOLD_SECONDS, 0, 86_400);
     long shutdown = read.number(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, 1, 120);
     String workerId = Optional.of(read.text(ConfigKey.WORKER_ID)).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
     long failover = read.number(ConfigKey.KCL_FAILOVER_MILLIS, 1000, 600_000);
     long leaseAssignment = read.number(ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS, 1000, 600_000);
     boolean workerMetrics = read.bool(ConfigKey.KCL_WORKER_METRICS);
     HandlerSettings handlerSettings = HandlerSettings.load(read, handlers);
+    String dlqUrl = read.text(ConfigKey.DLQ_URL);
+    if (dlqUrl.isEmpty()) {
+      read.problemWithoutValue(ConfigKey.DLQ_URL, "must be set: records that cannot be handled are parked there, "
+          + "never dropped");
+    }
+    URI sqsEndpoint = read.endpoint(ConfigKey.SQS_ENDPOINT);
+    IdempotencySettings idempotency = new IdempotencySettings(read.nonBlank(ConfigKey.IDEMPOTENCY_TABLE),
+        Duration.ofSeconds(read.number(ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS, 1, 3600)),
+        Duration.ofHours(read.number(ConfigKey.IDEMPOTENCY_RETENTION_HOURS, 25, 8760)));
+    TrimmedDataPolicy trimmed = read.choice(ConfigKey.TRIMMED_DATA_POLICY, TrimmedDataPolicy.class);
     read.throwIfInvalid();
+    RetryPolicy retry = new RetryPolicy((int) retryAttempts, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
+        Duration.ofSeconds(hold));
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
-        (int) maxRecords, handlers, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
-        Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover), Duration.ofMillis(leaseAssignment),
-        workerMetrics, handlerSettings);
+        (int) maxRecords, handlers, retry, Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover),
+        Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed);
   }
 
   public Optional<URI> endpoint() {
     return Optional.ofNullable(dynamoDbEndpoint);
+  }
+
+  public Optional<URI> sqs() {
+    return Optional.ofNullable(sqsEndpoint);
   }
 }

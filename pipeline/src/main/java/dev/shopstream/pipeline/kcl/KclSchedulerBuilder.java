@@ -3,7 +3,9 @@ package dev.shopstream.pipeline.kcl;
 import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
 import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
 import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
+import dev.shopstream.pipeline.config.TrimmedDataPolicy;
 import dev.shopstream.pipeline.config.WorkerConfig;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -23,12 +25,19 @@ import software.amazon.kinesis.processor.StreamTracker;
 public final class KclSchedulerBuilder {
   private KclSchedulerBuilder() {}
 
-  /** The streams client, with the DynamoDB Local ARN translation when an endpoint is configured. */
-  public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder) {
+  /**
+   * The streams client: trimmed-data reporting always, and the DynamoDB Local ARN translation when an
+   * endpoint is configured.
+   */
+  public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder,
+      TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts) {
+    ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder().addExecutionInterceptor(trimmed);
     builder.region(Region.of(config.region()));
-    config.endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint)
-        .overrideConfiguration(o -> o.addExecutionInterceptor(new LocalStreamArnInterceptor(config.region()))));
-    return builder.build();
+    config.endpoint().ifPresent(endpoint -> {
+      builder.endpointOverride(endpoint);
+      overrides.addExecutionInterceptor(new LocalStreamArnInterceptor(config.region()));
+    });
+    return builder.overrideConfiguration(overrides.build()).build();
   }
 
   public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, DynamoDbClient dynamo,
@@ -39,8 +48,10 @@ public final class KclSchedulerBuilder {
     }
     Region region = Region.of(config.region());
     AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(streams, region);
-    // Never jump silently past trimmed records: retry and surface the error instead.
-    adapter.setSkipRecordsBehavior(AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.KCL_RETRY);
+    // Trimmed records are reported loudly by TrimmedDataMonitor; then the configured policy applies.
+    adapter.setSkipRecordsBehavior(config.trimmedDataPolicy() == TrimmedDataPolicy.HOLD
+        ? AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.KCL_RETRY
+        : AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.SKIP_RECORDS_TO_TRIM_HORIZON);
 
     InitialPositionInStream position = config.initialPosition() == WorkerConfig.StartPosition.TRIM_HORIZON
         ? InitialPositionInStream.TRIM_HORIZON : InitialPositionInStream.LATEST;

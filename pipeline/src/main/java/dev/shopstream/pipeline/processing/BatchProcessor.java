@@ -1,29 +1,32 @@
 package dev.shopstream.pipeline.processing;
 
-import java.util.HashSet;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
- * Handles a shard's batch in order and reports how far it got without a gap. A failed record is
- * tried again, with backoff, until it succeeds or {@code stop} says to give up: the shard holds
- * rather than skip a record (nothing after a failed record counts as handled).
+ * Handles a shard's batch in order and reports how far it got without a gap. A record whose handler
+ * keeps failing retryably holds the shard: it is tried again with backoff until it succeeds, the
+ * worker stops, or the hold budget runs out, when the failing event is dead-lettered and the record
+ * moves on. A failure to write the dead-letter queue itself holds the shard without limit.
  */
 public final class BatchProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(BatchProcessor.class);
 
   private final ChangeProcessor changes;
-  private final Backoff backoff;
+  private final RetryPolicy policy;
   private final Sleeper sleeper;
+  private final Clock clock;
 
-  public BatchProcessor(ChangeProcessor changes, Backoff backoff, Sleeper sleeper) {
+  public BatchProcessor(ChangeProcessor changes, RetryPolicy policy, Sleeper sleeper, Clock clock) {
     this.changes = changes;
-    this.backoff = backoff;
+    this.policy = policy;
     this.sleeper = sleeper;
+    this.clock = clock;
   }
 
   /**
@@ -41,31 +44,57 @@ public final class BatchProcessor {
   }
 
   private boolean handleWithRetries(Record record, String table, String shardId, BooleanSupplier stop) {
-    Set<String> completed = new HashSet<>();
-    for (int attempt = 1; ; attempt++) {
+    RecordAttempt attempt = new RecordAttempt();
+    Backoff backoff = policy.backoff();
+    for (int round = 1; ; round++) {
+      attempt.attempts++;
       try {
-        changes.process(record, table, shardId, completed);
-        if (attempt > 1) {
-          LOG.info("shard {} record {} handled after {} attempts", shardId, sequenceNumber(record), attempt);
+        changes.process(record, table, shardId, attempt);
+        if (round > 1) {
+          LOG.info("shard {} record {} handled after {} rounds", shardId, sequenceNumber(record), round);
         }
         return true;
+      } catch (HandlerFailedException e) {
+        if (holdBudgetSpent(attempt)) {
+          LOG.error("shard {} record {}: handler {} still failing after {} (hold budget spent): dead-lettering its event {}",
+              shardId, sequenceNumber(record), e.handler(), Duration.between(attempt.firstFailureAt, clock.instant()),
+              e.event().eventId());
+          try {
+            changes.parkExhausted(record, e, attempt);
+            continue;
+          } catch (RuntimeException parkFailure) {
+            LOG.error("shard {} record {}: the dead-letter queue refused it too; holding the shard: {}", shardId,
+                sequenceNumber(record), parkFailure.toString());
+          }
+        } else {
+          LOG.warn("shard {} record {} round {} failed, holding the shard: {}", shardId, sequenceNumber(record), round,
+              e.getMessage());
+        }
       } catch (RuntimeException e) {
-        var pause = backoff.after(attempt);
-        LOG.warn("shard {} record {} attempt {} failed, holding the shard and trying again in {} ms: {}", shardId,
-            sequenceNumber(record), attempt, pause.toMillis(), e.toString());
-        if (stop.getAsBoolean()) {
-          return false;
-        }
-        try {
-          sleeper.sleep(pause);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
-        if (stop.getAsBoolean()) {
-          return false;
-        }
+        LOG.error("shard {} record {} round {} failed, holding the shard: {}", shardId, sequenceNumber(record), round,
+            e.toString());
       }
+      if (stop.getAsBoolean() || !pause(backoff.after(round))) {
+        return false;
+      }
+      if (stop.getAsBoolean()) {
+        return false;
+      }
+    }
+  }
+
+  private boolean holdBudgetSpent(RecordAttempt attempt) {
+    return attempt.firstFailureAt != null
+        && Duration.between(attempt.firstFailureAt, clock.instant()).compareTo(policy.holdBudget()) >= 0;
+  }
+
+  private boolean pause(Duration duration) {
+    try {
+      sleeper.sleep(duration);
+      return true;
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 

@@ -1,22 +1,24 @@
 package dev.shopstream.pipeline.processing;
 
-/** A handler did not complete its effect for an event; the record stays unhandled. */
+import dev.shopstream.contracts.DomainEvent;
+
+/** A handler kept failing retryably for an event: the record stays unhandled and holds the shard. */
 public final class HandlerFailedException extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final String handler;
-  private final String eventId;
+  private final transient DomainEvent event;
 
-  public HandlerFailedException(String handler, String eventId, Throwable cause) {
-    super("handler '" + handler + "' failed for event " + eventId + ": " + cause, cause);
+  public HandlerFailedException(String handler, DomainEvent event, Throwable cause) {
+    super("handler '" + handler + "' failed for event " + event.eventId() + ": " + cause, cause);
     this.handler = handler;
-    this.eventId = eventId;
+    this.event = event;
   }
 
   public String handler() {
     return handler;
   }
 
-  public String eventId() {
-    return eventId;
+  public DomainEvent event() {
+    return event;
   }
 }

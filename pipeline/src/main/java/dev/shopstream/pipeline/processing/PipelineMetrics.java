@@ -27,6 +27,16 @@ public final class PipelineMetrics {
         .tag("handler", handler).tag("result", result).register(registry).increment();
   }
 
+  public void retry(String handler) {
+    Counter.builder("shop.handler.retries").description("Handler call attempts retried").tag("handler", handler)
+        .register(registry).increment();
+  }
+
+  public void deadLetter(String kind) {
+    Counter.builder("shop.dlq.writes").description("Records parked in the dead-letter queue, by kind")
+        .tag("kind", kind).register(registry).increment();
+  }
+
   public void checkpoint(String shardId) {
     Counter.builder("shop.checkpoints").description("Checkpoints written").register(registry).increment();
   }

@@ -19,7 +19,8 @@ class WorkerConfigTest {
       "SHOP_EMAIL_FROM", "orders@shop.example",
       "SHOP_WAITLIST_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:waitlist",
       "SHOP_ANALYTICS_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:analytics.fifo",
-      "SHOP_ANALYTICS_PII_KEY", "0123456789abcdef-secret");
+      "SHOP_ANALYTICS_PII_KEY", "0123456789abcdef-secret",
+      "SHOP_DLQ_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dlq");
 
   @Test
   void defaultsAreSensibleForTheLiveService() {
@@ -38,7 +39,8 @@ class WorkerConfigTest {
 
   @Test
   void eachEnabledHandlerNeedsItsOwnSettings() {
-    assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_ANALYTICS_TOPIC_ARN", "arn:aws:sns:eu-west-1:1:analytics",
+    assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_DLQ_URL", "https://sqs/dlq",
+        "SHOP_ANALYTICS_TOPIC_ARN", "arn:aws:sns:eu-west-1:1:analytics",
         "SHOP_ANALYTICS_PII_KEY", "short-secret"), HANDLERS, "h"))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "SHOP_EMAIL_FROM must be set when the email handler is enabled (SHOP_HANDLERS)",
@@ -50,18 +52,20 @@ class WorkerConfigTest {
 
   @Test
   void handlersThatAreNotEnabledNeedNothing() {
-    WorkerConfig config = WorkerConfig.load(Map.of("SHOP_HANDLERS", "logging", "SHOP_EMAIL_LOCALE", "de-DE"), HANDLERS, "h");
+    WorkerConfig config = WorkerConfig.load(Map.of("SHOP_DLQ_URL", "https://sqs/dlq", "SHOP_HANDLERS", "logging",
+        "SHOP_EMAIL_LOCALE", "de-DE"), HANDLERS, "h");
     assertThat(config.handlerSettings().email()).isNull();
     assertThat(config.handlerSettings().analyticsPiiKey()).isNull();
   }
 
   @Test
   void readsEveryKeyFromTheEnvironment() {
-    WorkerConfig config = WorkerConfig.load(Map.of(
-        "SHOP_EMAIL_FROM", "orders@shop.example", "SHOP_EMAIL_LOCALE", "de-DE", "SHOP_TABLE", "orders-eu", "SHOP_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000",
-        "SHOP_INITIAL_POSITION", "trim_horizon", "SHOP_POLL_IDLE_MILLIS", "50", "SHOP_HANDLERS", "email, logging",
-        "SHOP_SES_ENDPOINT", "http://127.0.0.1:8005",
-        "SHOP_WORKER_ID", "w-7", "SHOP_KCL_WORKER_METRICS", "false"), HANDLERS, "host-1");
+    WorkerConfig config = WorkerConfig.load(Map.ofEntries(Map.entry("SHOP_DLQ_URL", "http://127.0.0.1:4566/000000000000/dlq"),
+        Map.entry("SHOP_EMAIL_FROM", "orders@shop.example"), Map.entry("SHOP_EMAIL_LOCALE", "de-DE"),
+        Map.entry("SHOP_TABLE", "orders-eu"), Map.entry("SHOP_DYNAMODB_ENDPOINT", "http://127.0.0.1:8000"),
+        Map.entry("SHOP_INITIAL_POSITION", "trim_horizon"), Map.entry("SHOP_POLL_IDLE_MILLIS", "50"),
+        Map.entry("SHOP_HANDLERS", "email, logging"), Map.entry("SHOP_SES_ENDPOINT", "http://127.0.0.1:8005"),
+        Map.entry("SHOP_WORKER_ID", "w-7"), Map.entry("SHOP_KCL_WORKER_METRICS", "false")), HANDLERS, "host-1");
     assertThat(config.table()).isEqualTo("orders-eu");
     assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:8000"));
     assertThat(config.initialPosition()).isEqualTo(WorkerConfig.StartPosition.TRIM_HORIZON);
@@ -75,7 +79,7 @@ class WorkerConfigTest {
 
   @Test
   void reportsEveryBadValueAtOnceWithWhatIsAccepted() {
-    assertThatThrownBy(() -> WorkerConfig.load(Map.of(
+    assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_DLQ_URL", "https://sqs/dlq",
         "SHOP_POLL_IDLE_MILLIS", "fast", "SHOP_INITIAL_POSITION", "BEGINNING", "SHOP_DYNAMODB_ENDPOINT", "localhost:8000",
         "SHOP_HANDLERS", "logging,sms", "SHOP_SHUTDOWN_TIMEOUT_SECONDS", "0", "SHOP_KCL_WORKER_METRICS", "yes"),
         HANDLERS, "h"))
@@ -89,9 +93,19 @@ class WorkerConfigTest {
   }
 
   @Test
+  void theDeadLetterQueueIsRequiredAndTheTrimPolicyDefaultsToSkippingLoudly() {
+    assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_HANDLERS", "logging"), HANDLERS, "h"))
+        .hasMessageContaining("SHOP_DLQ_URL must be set");
+    WorkerConfig config = WorkerConfig.load(HANDLER_SETTINGS, HANDLERS, "h");
+    assertThat(config.trimmedDataPolicy()).isEqualTo(TrimmedDataPolicy.SKIP_TO_TRIM_HORIZON);
+    assertThat(config.retry().holdBudget()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.idempotency().retention()).isGreaterThan(Duration.ofHours(24));
+  }
+
+  @Test
   void retryBoundsMustBeOrdered() {
     assertThatThrownBy(() -> WorkerConfig.load(Map.of("SHOP_RETRY_INITIAL_MILLIS", "5000", "SHOP_RETRY_MAX_MILLIS", "100",
-        "SHOP_HANDLERS", "logging"),
+        "SHOP_HANDLERS", "logging", "SHOP_DLQ_URL", "https://sqs/dlq"),
         HANDLERS, "h")).hasMessageContaining("SHOP_RETRY_MAX_MILLIS (100) must not be below SHOP_RETRY_INITIAL_MILLIS (5000)");
   }
 

@@ -8,32 +8,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.analytics.ContractValidator;
-import dev.shopstream.local.DynamoDbLocal;
-import dev.shopstream.local.FauxqsLocal;
-import dev.shopstream.local.LocalAws;
-import dev.shopstream.local.SesLocal;
-import dev.shopstream.local.TopicTap;
-import dev.shopstream.pipeline.app.HandlerCatalogue;
+import dev.shopstream.local.LocalStack;
 import dev.shopstream.pipeline.app.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.app.ShopTableSetup;
-import dev.shopstream.pipeline.processing.Rejection;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -41,44 +29,20 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * emulator's store, SQS queues subscribed to the waitlist topic and the analytics FIFO topic.
  */
 class HandlersEndToEndTest {
-  private static final Path LOGS = Path.of("target", "local-services");
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static DynamoDbLocal dynamoLocal;
-  private static SesLocal ses;
-  private static FauxqsLocal fauxqs;
+  private static LocalStack stack;
   private static DynamoDbClient dynamo;
-  private static SnsClient sns;
-  private static SqsClient sqs;
-  private static TopicTap waitlistTap;
-  private static TopicTap analyticsTap;
   private static final RecordingHandler recorder = new RecordingHandler("recorder");
-  private static final List<Rejection> rejections = new CopyOnWriteArrayList<>();
   private static ShopStreamWorker worker;
 
   @BeforeAll
   static void start() {
-    dynamoLocal = DynamoDbLocal.start(LOGS);
-    ses = SesLocal.start(LOGS);
-    fauxqs = FauxqsLocal.start(LOGS);
-    dynamo = dynamoLocal.client();
-    sns = LocalAws.sns(fauxqs.endpoint());
-    sqs = LocalAws.sqs(fauxqs.endpoint());
-    ShopTableSetup.createIfMissing(dynamo, "shop");
-    String waitlistTopic = sns.createTopic(r -> r.name("waitlist")).topicArn();
-    String analyticsTopic = sns.createTopic(r -> r.name("analytics.fifo").attributes(Map.of("FifoTopic", "true"))).topicArn();
-    waitlistTap = TopicTap.subscribe(sns, sqs, waitlistTopic, "waitlist-probe");
-    analyticsTap = TopicTap.subscribe(sns, sqs, analyticsTopic, "analytics-probe");
-
-    Map<String, String> env = new HashMap<>(LocalWorkers.env(dynamoLocal, "shop", "e2e-handlers"));
+    stack = LocalWorkers.stack();
+    dynamo = stack.dynamo;
+    Map<String, String> env = stack.workerEnvironment("e2e-handlers");
     env.put("SHOP_HANDLERS", "email,waitlist,analytics,recorder");
-    env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
-    env.put("SHOP_SNS_ENDPOINT", fauxqs.endpoint().toString());
-    env.put("SHOP_EMAIL_FROM", "orders@shop.example");
-    env.put("SHOP_WAITLIST_TOPIC_ARN", waitlistTopic);
-    env.put("SHOP_ANALYTICS_TOPIC_ARN", analyticsTopic);
-    env.put("SHOP_ANALYTICS_PII_KEY", "e2e-analytics-key-0001");
-    worker = LocalWorkers.start(env, recorder, rejections::add, HandlerCatalogue.knownWith(recorder.name()));
+    worker = LocalWorkers.start(env, recorder);
   }
 
   @AfterAll
@@ -86,12 +50,7 @@ class HandlersEndToEndTest {
     if (worker != null) {
       worker.close();
     }
-    sns.close();
-    sqs.close();
-    dynamo.close();
-    fauxqs.close();
-    ses.close();
-    dynamoLocal.close();
+    stack.close();
   }
 
   private static void put(Map<String, AttributeValue> item) {
@@ -115,13 +74,13 @@ class HandlersEndToEndTest {
     int expectedEvents = 8;
     await().atMost(Duration.ofSeconds(120)).until(() -> recorder.handled().size() >= expectedEvents);
 
-    assertThat(ses.sentEmails()).singleElement().satisfies(email -> {
+    assertThat(stack.ses.sentEmails()).singleElement().satisfies(email -> {
       assertThat(email.to()).containsExactly("ada@example.com");
       assertThat(email.subject()).isEqualTo("Your order o-1 is confirmed");
       assertThat(email.html()).contains("€19.00");
     });
 
-    List<Message> notifications = waitlistTap.awaitAtLeast(2, Duration.ofSeconds(10));
+    List<Message> notifications = stack.waitlistTap.awaitAtLeast(2, Duration.ofSeconds(10));
     assertThat(notifications).extracting(m -> m.messageAttributes().get("userId").stringValue())
         .containsExactlyInAnyOrder("grace", "alan");
     assertThat(notifications).extracting(m -> m.messageAttributes().get("channel").stringValue())
@@ -129,7 +88,7 @@ class HandlersEndToEndTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dynamo.getItem(r -> r.tableName("shop")
         .key(ShopItems.key("PRODUCT#lamp", "WAITLIST#grace"))).item()).containsKey("notifiedAt"));
 
-    List<Message> analytics = analyticsTap.awaitAtLeast(expectedEvents, Duration.ofSeconds(10));
+    List<Message> analytics = stack.analyticsTap.awaitAtLeast(expectedEvents, Duration.ofSeconds(10));
     ContractValidator contract = new ContractValidator();
     assertThat(analytics).extracting(m -> JSON.readTree(m.body()).get("id").asText())
         .containsExactlyInAnyOrderElementsOf(recorder.handled().stream().map(DomainEvent::eventId).toList());
@@ -144,8 +103,8 @@ class HandlersEndToEndTest {
     put(ShopItems.profile("zoe", "zoe@example.com", "Zoe"));
     await().atMost(Duration.ofSeconds(30)).until(() -> recorder.handled().size() >= expectedEvents + 1);
     assertThat(recorder.handled()).hasSize(expectedEvents + 1);
-    assertThat(waitlistTap.drain()).hasSize(2);
-    assertThat(ses.sentEmails()).hasSize(1);
-    assertThat(rejections).isEmpty();
+    assertThat(stack.waitlistTap.drain()).hasSize(2);
+    assertThat(stack.ses.sentEmails()).hasSize(1);
+    assertThat(stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
   }
 }

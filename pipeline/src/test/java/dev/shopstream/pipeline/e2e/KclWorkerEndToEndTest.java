@@ -7,19 +7,15 @@ import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.contracts.OrderStatusChanged;
 import dev.shopstream.contracts.ProductStockChanged;
-import dev.shopstream.local.DynamoDbLocal;
+import dev.shopstream.local.LocalStack;
 import dev.shopstream.pipeline.app.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.app.ShopTableSetup;
-import dev.shopstream.pipeline.processing.Rejection;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import java.math.BigDecimal;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -40,24 +36,23 @@ class KclWorkerEndToEndTest {
   private static final String APP = "e2e-worker";
   private static final Duration STARTUP = Duration.ofSeconds(120);
 
-  private static DynamoDbLocal local;
+  private static LocalStack stack;
   private static DynamoDbClient dynamo;
   private static Map<String, String> env;
   private static RecordingHandler handler;
-  private static final List<Rejection> rejections = new CopyOnWriteArrayList<>();
   private static ShopStreamWorker worker;
 
   @BeforeAll
   static void startWorkerOnATableThatAlreadyHasWrites() {
-    local = DynamoDbLocal.start(Path.of("target", "local-services"));
-    dynamo = local.client();
-    ShopTableSetup.createIfMissing(dynamo, TABLE);
+    stack = LocalWorkers.stack();
+    dynamo = stack.dynamo;
     // written before the worker exists: TRIM_HORIZON must still deliver them
     dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.profile("u-1", "ada@example.com", "Ada")));
     dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.product("p-1", "Desk lamp", new BigDecimal("39.90"), 2)));
-    env = LocalWorkers.env(local, TABLE, APP);
+    env = stack.workerEnvironment(APP);
+    env.put("SHOP_HANDLERS", "recorder");
     handler = new RecordingHandler("recorder");
-    worker = LocalWorkers.start(env, handler, rejections::add);
+    worker = LocalWorkers.start(env, handler);
   }
 
   @AfterAll
@@ -65,8 +60,7 @@ class KclWorkerEndToEndTest {
     if (worker != null) {
       worker.close();
     }
-    dynamo.close();
-    local.close();
+    stack.close();
   }
 
   @Test
@@ -102,7 +96,7 @@ class KclWorkerEndToEndTest {
         .extracting(e -> ((OrderStatusChanged) e).previousStatus() + "->" + ((OrderStatusChanged) e).newStatus())
         .containsExactly("PLACED->PACKED", "PACKED->SHIPPED", "SHIPPED->DELIVERED");
     assertThat(after).filteredOn(e -> e.type() == EventType.ORDER_PLACED).hasSize(1);
-    assertThat(rejections).isEmpty();
+    assertThat(stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
   }
 
   @Test
@@ -120,7 +114,7 @@ class KclWorkerEndToEndTest {
     dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.profile("u-2", "grace@example.com", "Grace")));
 
     RecordingHandler restarted = new RecordingHandler("recorder");
-    worker = LocalWorkers.start(env, restarted, rejections::add);
+    worker = LocalWorkers.start(env, restarted);
 
     await().atMost(STARTUP).until(() -> !restarted.handled().isEmpty());
     await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> restarted.handled().size() == 1);

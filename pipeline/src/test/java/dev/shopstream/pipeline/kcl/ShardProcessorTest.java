@@ -6,7 +6,8 @@ import com.amazonaws.services.dynamodbv2.streamsadapter.adapter.DynamoDBStreamsC
 import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.pipeline.diff.ImageDiffer;
-import dev.shopstream.pipeline.processing.Backoff;
+import dev.shopstream.pipeline.processing.HandlerInvoker;
+import dev.shopstream.pipeline.processing.RetryPolicy;
 import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.ChangeProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
@@ -31,9 +32,10 @@ class ShardProcessorTest {
 
   private ShardProcessor processor(RecordingHandler handler) {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+    RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofHours(1));
     ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
-        r -> { }, metrics, Clock.systemUTC());
-    BatchProcessor batches = new BatchProcessor(changes, new Backoff(Duration.ofMillis(1), Duration.ofMillis(1)), d -> { });
+        new HandlerInvoker(policy, workerStopping::get, metrics), r -> { }, metrics, Clock.systemUTC());
+    BatchProcessor batches = new BatchProcessor(changes, policy, d -> { }, Clock.systemUTC());
     ShardProcessor processor = new ShardProcessor("shop", batches, workerStopping::get, metrics);
     processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
     return processor;

@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.testing;
 
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import java.util.EnumSet;
@@ -17,6 +18,7 @@ public final class RecordingHandler implements EventHandler {
   private final List<DomainEvent> handled = new CopyOnWriteArrayList<>();
   private final List<DomainEvent> attempts = new CopyOnWriteArrayList<>();
   private volatile Predicate<DomainEvent> failWhen = e -> false;
+  private volatile Predicate<DomainEvent> failPermanentlyWhen = e -> false;
 
   public RecordingHandler(String name) {
     this(name, EnumSet.allOf(EventType.class));
@@ -27,8 +29,15 @@ public final class RecordingHandler implements EventHandler {
     this.types = types;
   }
 
+  /** Fail retryably (as an unreachable service would) while {@code condition} holds. */
   public RecordingHandler failWhen(Predicate<DomainEvent> condition) {
     this.failWhen = condition;
+    return this;
+  }
+
+  /** Fail permanently (as a validation error would) while {@code condition} holds. */
+  public RecordingHandler failPermanentlyWhen(Predicate<DomainEvent> condition) {
+    this.failPermanentlyWhen = condition;
     return this;
   }
 
@@ -45,8 +54,11 @@ public final class RecordingHandler implements EventHandler {
   @Override
   public HandlerResult handle(DomainEvent event) {
     attempts.add(event);
+    if (failPermanentlyWhen.test(event)) {
+      throw EffectFailure.permanent("injected permanent failure for " + event.eventId(), null);
+    }
     if (failWhen.test(event)) {
-      throw new IllegalStateException("injected failure for " + event.eventId());
+      throw EffectFailure.retryable("injected retryable failure for " + event.eventId(), null);
     }
     handled.add(event);
     return HandlerResult.done("recorded");

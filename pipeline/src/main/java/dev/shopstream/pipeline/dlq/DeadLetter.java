@@ -1,0 +1,58 @@
+package dev.shopstream.pipeline.dlq;
+
+import dev.shopstream.contracts.EventSource;
+import java.time.Instant;
+import java.util.Objects;
+import software.amazon.awssdk.services.dynamodb.model.Record;
+
+/**
+ * A stream record the worker could not fully handle, with everything needed to act on it: the
+ * whole record (both images), where it was in the stream, which handler and event failed (none for a
+ * rejected record), the error, how often it was tried and when.
+ *
+ * @param handler null for {@link Kind#REJECTED_RECORD}
+ * @param eventId null for {@link Kind#REJECTED_RECORD}
+ * @param eventType null for {@link Kind#REJECTED_RECORD}
+ */
+public record DeadLetter(
+    Kind kind,
+    EventSource source,
+    Record record,
+    String handler,
+    String eventId,
+    String eventType,
+    String errorClass,
+    String errorMessage,
+    int attempts,
+    Instant firstFailureAt,
+    Instant lastFailureAt) {
+
+  /** Version of the message format on the queue; bump on incompatible change. */
+  public static final int FORMAT_VERSION = 1;
+
+  /** Why the record is here. */
+  public enum Kind {
+    /** The differ refused the record (a known item that breaks the model); no handler ran. */
+    REJECTED_RECORD,
+    /** A handler failed with an error classified permanent (validation, bad address, contract). */
+    HANDLER_FAILED_PERMANENTLY,
+    /** A handler kept failing with retryable errors beyond the hold budget. */
+    RETRIES_EXHAUSTED
+  }
+
+  public DeadLetter {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(record, "record");
+    Objects.requireNonNull(errorMessage, "errorMessage");
+    Objects.requireNonNull(firstFailureAt, "firstFailureAt");
+    Objects.requireNonNull(lastFailureAt, "lastFailureAt");
+    if ((kind == Kind.REJECTED_RECORD) != (handler == null)) {
+      throw new IllegalArgumentException("a " + kind + " dead letter " + (handler == null ? "needs" : "has no") + " handler");
+    }
+  }
+
+  public static DeadLetter rejected(EventSource source, Record record, String reason, Instant at) {
+    return new DeadLetter(Kind.REJECTED_RECORD, source, record, null, null, null, null, reason, 1, at, at);
+  }
+}

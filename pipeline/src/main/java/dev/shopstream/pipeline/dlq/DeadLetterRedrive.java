@@ -1,0 +1,101 @@
+package dev.shopstream.pipeline.dlq;
+
+import dev.shopstream.pipeline.processing.ChangeProcessor;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Operations on the dead-letter queue: list what is parked, and redrive it through the handlers
+ * (idempotency claims keep that safe), deleting each entry that goes through.
+ */
+public final class DeadLetterRedrive {
+  private static final int LIST_VISIBILITY_SECONDS = 0;
+  private static final int REDRIVE_VISIBILITY_SECONDS = 120;
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final DeadLetterCodec codec;
+
+  public DeadLetterRedrive(SqsClient sqs, String queueUrl, DeadLetterCodec codec) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.codec = codec;
+  }
+
+  /** One parked entry as read from the queue; {@code letter} is null when it cannot be decoded. */
+  public record Entry(String messageId, DeadLetter letter, String decodeError) {}
+
+  /** What a redrive did with one entry; {@code failure} is null when it went through (and was deleted). */
+  public record Outcome(Entry entry, String failure) {}
+
+  public long depth() {
+    return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+  }
+
+  /** Up to {@code max} entries, left in the queue. */
+  public List<Entry> list(int max) {
+    List<Entry> entries = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (Message message : receive(max, LIST_VISIBILITY_SECONDS)) {
+      if (seen.add(message.messageId())) {
+        entries.add(entry(message));
+      }
+    }
+    return entries;
+  }
+
+  /** Redrives up to {@code max} entries through {@code processor}. */
+  public List<Outcome> redrive(int max, ChangeProcessor processor) {
+    List<Outcome> outcomes = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    while (outcomes.size() < max) {
+      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(Math.min(10, max - outcomes.size()))
+          .visibilityTimeout(REDRIVE_VISIBILITY_SECONDS).waitTimeSeconds(1)).messages();
+      if (batch.isEmpty() || !batch.stream().allMatch(m -> seen.add(m.messageId()))) {
+        break;
+      }
+      for (Message message : batch) {
+        Entry entry = entry(message);
+        String failure = entry.letter() == null ? "cannot decode: " + entry.decodeError() : processor.redrive(entry.letter());
+        if (failure == null) {
+          sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        } else {
+          sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()).visibilityTimeout(0));
+        }
+        outcomes.add(new Outcome(entry, failure));
+      }
+    }
+    return outcomes;
+  }
+
+  private List<Message> receive(int max, int visibilitySeconds) {
+    List<Message> messages = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    while (messages.size() < max) {
+      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(Math.min(10, max - messages.size()))
+          .visibilityTimeout(visibilitySeconds).waitTimeSeconds(0)).messages();
+      List<Message> fresh = batch.stream().filter(m -> seen.add(m.messageId())).toList();
+      if (fresh.isEmpty()) {
+        break;
+      }
+      messages.addAll(fresh);
+    }
+    return messages;
+  }
+
+  private Entry entry(Message message) {
+    try {
+      return new Entry(message.messageId(), codec.decode(message.body()), null);
+    } catch (RuntimeException e) {
+      return new Entry(message.messageId(), null, e.getMessage());
+    }
+  }
+
+}

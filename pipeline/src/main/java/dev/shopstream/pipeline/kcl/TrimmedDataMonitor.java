@@ -1,0 +1,45 @@
+package dev.shopstream.pipeline.kcl;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
+
+/**
+ * Makes data loss loud: when DynamoDB Streams refuses an iterator at a checkpoint because the
+ * records there are past the 24 h retention, this logs an ERROR naming the shard and the position
+ * from which records were lost, and counts it in {@code shop.stream.trimmed}. (The adapter on its own
+ * would jump to the trim horizon with one WARN.) What happens next is the configured policy.
+ */
+public final class TrimmedDataMonitor implements ExecutionInterceptor {
+  private static final Logger LOG = LoggerFactory.getLogger(TrimmedDataMonitor.class);
+  private final Counter trimmed;
+  private final String policy;
+
+  public TrimmedDataMonitor(MeterRegistry registry, String policy) {
+    this.trimmed = Counter.builder("shop.stream.trimmed")
+        .description("Times a shard position was found past the stream's retention (records lost)").register(registry);
+    this.policy = policy;
+  }
+
+  @Override
+  public void onExecutionFailure(Context.FailedExecution context, ExecutionAttributes attributes) {
+    if (context.exception() instanceof TrimmedDataAccessException
+        && context.request() instanceof GetShardIteratorRequest request) {
+      trimmed(request.shardId(), request.sequenceNumber(), request.shardIteratorTypeAsString());
+    }
+  }
+
+  void trimmed(String shardId, String sequenceNumber, String iteratorType) {
+    trimmed.increment();
+    LOG.error("DATA LOSS: shard {} position {} {} is older than the stream's 24 h retention; the records between it "
+        + "and the trim horizon are gone and were never handled. Policy {}: {}", shardId, iteratorType, sequenceNumber,
+        policy, "HOLD".equals(policy) ? "the shard stops here until an operator acts"
+            : "going on from the oldest record still in the stream");
+  }
+}
