@@ -51,7 +51,8 @@ public final class ShopStreamWorker implements AutoCloseable {
     AtomicBoolean stopping = new AtomicBoolean();
     ChangeProcessor changes = changeProcessor(config, handlers, deadLetters, metrics, stopping::get, clock);
     BatchProcessor batches = new BatchProcessor(changes, config.retry(), Sleeper.SYSTEM, clock);
-    ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics);
+    ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics,
+        config.checkpointInterval(), clock);
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.dynamo(), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch());
     return new ShopStreamWorker(config, clients, scheduler, stopping);

@@ -47,6 +47,8 @@ public enum ConfigKey {
       "How long completed claims are kept, 25..8760 (longer than the stream's 24 h so replays stay deduplicated)."),
   TRIMMED_DATA_POLICY("SHOP_TRIMMED_DATA_POLICY", "SKIP_TO_TRIM_HORIZON",
       "When a checkpoint is older than the stream's 24 h retention: SKIP_TO_TRIM_HORIZON (log the loss, count it, go on from the oldest record kept) or HOLD (stop the shard until an operator acts)."),
+  CHECKPOINT_INTERVAL_MILLIS("SHOP_CHECKPOINT_INTERVAL_MILLIS", "1000",
+      "Inside a long batch, checkpoint the handled records at most this often, 100..60000 (each batch's end is always checkpointed). Bounds what a crash redelivers."),
   SHUTDOWN_TIMEOUT_SECONDS("SHOP_SHUTDOWN_TIMEOUT_SECONDS", "20",
       "On SIGTERM: how long to finish in-flight records, checkpoint and release leases, 1..120 (keep it below ECS's stop timeout)."),
   WORKER_ID("SHOP_WORKER_ID", "",

@@ -23,6 +23,7 @@ public record WorkerConfig(
     int maxRecordsPerPoll,
     List<String> handlers,
     RetryPolicy retry,
+    Duration checkpointInterval,
     Duration shutdownTimeout,
     String workerId,
     Duration failover,
@@ -75,6 +76,7 @@ public record WorkerConfig(
     read.check(retryMax >= retryInitial, ConfigKey.RETRY_MAX_MILLIS.envName() + " (" + retryMax + ") must not be below "
         + ConfigKey.RETRY_INITIAL_MILLIS.envName() + " (" + retryInitial + ")");
     long hold = read.number(ConfigKey.RETRY_HOLD_SECONDS, 0, 86_400);
+    long checkpointInterval = read.number(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, 100, 60_000);
     long shutdown = read.number(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, 1, 120);
     String workerId = Optional.of(read.text(ConfigKey.WORKER_ID)).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
     long failover = read.number(ConfigKey.KCL_FAILOVER_MILLIS, 1000, 600_000);
@@ -95,7 +97,7 @@ public record WorkerConfig(
     RetryPolicy retry = new RetryPolicy((int) retryAttempts, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
         Duration.ofSeconds(hold));
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
-        (int) maxRecords, handlers, retry, Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover),
+        (int) maxRecords, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover),
         Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed);
   }
 

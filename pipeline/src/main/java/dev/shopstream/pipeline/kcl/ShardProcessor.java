@@ -5,6 +5,9 @@ import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsPro
 import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStreamsShardRecordProcessor;
 import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -22,7 +25,8 @@ import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
 
 /**
  * KCL's processor for one shard: hands each batch to the {@link BatchProcessor} and checkpoints
- * exactly the unbroken run of handled records. Once the worker stops or the lease is lost it takes
+ * exactly the unbroken run of handled records, at the end of each batch and, inside a long one, at
+ * most every checkpoint interval (so a crash redelivers little). Once the worker stops or the lease is lost it takes
  * no further records, so nothing after an unhandled record is ever checkpointed.
  */
 final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
@@ -32,24 +36,32 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private final BatchProcessor batches;
   private final BooleanSupplier workerStopping;
   private final PipelineMetrics metrics;
+  private final Duration checkpointInterval;
+  private final Clock clock;
 
   private String shardId = "?";
+  private Instant lastCheckpointAt = Instant.MIN;
   private volatile boolean leaseLost;
   /** A batch was left part-handled: nothing after it may be checkpointed, not even SHARD_END. */
   private volatile boolean holding;
   private volatile String handledUpTo;
   private volatile String checkpointedUpTo;
 
-  ShardProcessor(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics) {
+  /** @param checkpointInterval inside a long batch, checkpoint handled records at most this often */
+  ShardProcessor(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
+      Duration checkpointInterval, Clock clock) {
     this.table = table;
     this.batches = batches;
     this.workerStopping = workerStopping;
     this.metrics = metrics;
+    this.checkpointInterval = checkpointInterval;
+    this.clock = clock;
   }
 
   @Override
   public void initialize(InitializationInput input) {
     shardId = input.shardId();
+    lastCheckpointAt = clock.instant();
     LOG.info("shard {} taken, starting after checkpoint {}", shardId, input.extendedSequenceNumber());
   }
 
@@ -60,7 +72,12 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     }
     List<DynamoDBStreamsClientRecord> records = input.records();
     List<Record> changes = records.stream().map(DynamoDBStreamsClientRecord::getRecord).toList();
-    int handled = batches.process(changes, table, shardId, this::mustNotProceed);
+    int handled = batches.process(changes, table, shardId, this::mustNotProceed, index -> {
+      handledUpTo = records.get(index).sequenceNumber();
+      if (!clock.instant().isBefore(lastCheckpointAt.plus(checkpointInterval))) {
+        checkpoint(input.checkpointer());
+      }
+    });
     if (handled < records.size() - 1) {
       holding = true;
       LOG.warn("shard {}: stopped after {} of {} records (stopping={}, leaseLost={}); the rest is redelivered from "
@@ -107,8 +124,10 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       return;
     }
     try {
-      checkpointer.checkpoint(handledUpTo);
-      checkpointedUpTo = handledUpTo;
+      String position = handledUpTo;
+      checkpointer.checkpoint(position);
+      checkpointedUpTo = position;
+      lastCheckpointAt = clock.instant();
       metrics.checkpoint(shardId);
     } catch (ShutdownException e) {
       leaseLost = true;

@@ -2,6 +2,8 @@ package dev.shopstream.pipeline.kcl;
 
 import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
@@ -12,16 +14,21 @@ public final class ShardProcessorFactory implements ShardRecordProcessorFactory 
   private final BatchProcessor batches;
   private final BooleanSupplier workerStopping;
   private final PipelineMetrics metrics;
+  private final Duration checkpointInterval;
+  private final Clock clock;
 
-  public ShardProcessorFactory(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics) {
+  public ShardProcessorFactory(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
+      Duration checkpointInterval, Clock clock) {
     this.table = table;
     this.batches = batches;
     this.workerStopping = workerStopping;
     this.metrics = metrics;
+    this.checkpointInterval = checkpointInterval;
+    this.clock = clock;
   }
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {
-    return new ShardProcessor(table, batches, workerStopping, metrics);
+    return new ShardProcessor(table, batches, workerStopping, metrics, checkpointInterval, clock);
   }
 }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.model.Record;
@@ -33,12 +34,21 @@ public final class BatchProcessor {
    * @return the index of the last record handled with every record before it handled too; -1 if none
    */
   public int process(List<Record> records, String table, String shardId, BooleanSupplier stop) {
+    return process(records, table, shardId, stop, index -> { });
+  }
+
+  /**
+   * @param progress told the index of each record once it and every record before it are handled,
+   *     so the caller can checkpoint inside a long batch
+   */
+  public int process(List<Record> records, String table, String shardId, BooleanSupplier stop, IntConsumer progress) {
     int handled = -1;
     for (int i = 0; i < records.size(); i++) {
       if (stop.getAsBoolean() || !handleWithRetries(records.get(i), table, shardId, stop)) {
         return handled;
       }
       handled = i;
+      progress.accept(i);
     }
     return handled;
   }

@@ -30,13 +30,16 @@ class ShardProcessorTest {
   private final AtomicBoolean workerStopping = new AtomicBoolean();
   private final FakeCheckpointer checkpointer = new FakeCheckpointer();
 
+  private Duration checkpointInterval = Duration.ofHours(1);
+
   private ShardProcessor processor(RecordingHandler handler) {
     PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
     RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofHours(1));
     ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
         new HandlerInvoker(policy, workerStopping::get, metrics), r -> { }, metrics, Clock.systemUTC());
     BatchProcessor batches = new BatchProcessor(changes, policy, d -> { }, Clock.systemUTC());
-    ShardProcessor processor = new ShardProcessor("shop", batches, workerStopping::get, metrics);
+    ShardProcessor processor = new ShardProcessor("shop", batches, workerStopping::get, metrics,
+        checkpointInterval, Clock.systemUTC());
     processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
     return processor;
   }
@@ -73,6 +76,30 @@ class ShardProcessorTest {
 
     assertThat(checkpointer.checkpoints).containsExactly("3000");
     assertThat(handler.handled()).extracting(e -> e.type()).containsExactly(EventType.USER_REGISTERED);
+  }
+
+  @Test
+  void insideALongBatchHandledRecordsAreCheckpointedEveryInterval() {
+    checkpointInterval = Duration.ZERO;
+    processor(new RecordingHandler("rec")).processRecords(
+        batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
+
+    assertThat(checkpointer.checkpoints).containsExactly("3000", "2000", "1000");
+  }
+
+  @Test
+  void aCrashMidBatchLeavesTheCheckpointAtTheLastIntervalNotAtTheStart() {
+    checkpointInterval = Duration.ZERO;
+    RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> {
+      if (e.type() == EventType.PRODUCT_STOCK_CHANGED) {
+        workerStopping.set(true);
+        return true;
+      }
+      return false;
+    });
+    processor(handler).processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
+
+    assertThat(checkpointer.checkpoints).containsExactly("3000", "2000");
   }
 
   @Test
