@@ -10,6 +10,7 @@ import dev.shopstream.pipeline.app.ShopTableSetup;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,12 +31,17 @@ public final class LocalWorkers {
 
   /** A started worker with the handlers {@code env} enables, {@code extra} among the known ones. */
   public static ShopStreamWorker start(Map<String, String> env, EventHandler extra) {
+    return start(env, extra, new SimpleMeterRegistry());
+  }
+
+  /** As {@link #start(Map, EventHandler)}, counting into {@code registry}. */
+  public static ShopStreamWorker start(Map<String, String> env, EventHandler extra, MeterRegistry registry) {
     WorkerConfig config = WorkerConfig.load(env, knownWith(extra), "test-worker-" + System.nanoTime());
     AwsClients clients = AwsClients.create(config, env);
     HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC()).with(extra.name(), () -> extra);
     ShopStreamWorker worker = ShopStreamWorker.create(config, clients, catalogue,
         new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-        new SimpleMeterRegistry(), Clock.systemUTC());
+        registry, Clock.systemUTC());
     worker.start();
     return worker;
   }

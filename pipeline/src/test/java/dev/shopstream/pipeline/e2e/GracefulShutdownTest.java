@@ -1,0 +1,89 @@
+package dev.shopstream.pipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopstream.local.LocalStack;
+import dev.shopstream.local.SentEmail;
+import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.pipeline.testing.WorkerProcess;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SIGTERM during load, as ECS stops a task: the worker exits within its bound, having checkpointed
+ * what it handled and released its lease; a new worker redelivers nothing already handled.
+ */
+class GracefulShutdownTest {
+  private static final int ORDERS = 400;
+  private static final Duration BOUND = Duration.ofSeconds(10);
+
+  @Test
+  void sigtermMidLoadExitsInTimeAndTheNextWorkerRedeliversNothingHandled() throws Exception {
+    Path logs = Path.of("target", "shutdown-test");
+    try (LocalStack stack = LocalWorkers.stack()) {
+      Map<String, String> env = stack.workerEnvironment("shutdown-test");
+      env.put("SHOP_SHUTDOWN_TIMEOUT_SECONDS", Long.toString(BOUND.toSeconds()));
+      env.put("SHOP_WORKER_ID", "first-task");
+      Thread writer = new Thread(() -> {
+        for (int i = 0; i < ORDERS; i++) {
+          String orderId = "o" + i;
+          stack.dynamo.putItem(r -> r.tableName(LocalStack.TABLE).item(ShopItems.order("u-1", "2026-11-27", orderId,
+              "PLACED", "EUR", "buyer-" + orderId + "@example.com",
+              List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
+          pause(10);
+        }
+      }, "workload");
+      writer.start();
+
+      WorkerProcess first = WorkerProcess.start(env, logs.resolve("first.log"));
+      awaitEmails(stack, 100, Duration.ofSeconds(120));
+      Duration exit = first.terminate(BOUND.plusSeconds(5));
+      int sentByFirst = stack.ses.sentEmails().size();
+
+      assertThat(exit).as("exited within the bound plus JVM exit (log: %s)", first.log()).isNotNull();
+      assertThat(first.exitValue()).as("terminated by SIGTERM").isEqualTo(143);
+      assertThat(first.log()).contains("stopped (graceful=true)").doesNotContain("Exception in thread");
+      assertThat(sentByFirst).isBetween(100, ORDERS - 1);
+
+      env.put("SHOP_WORKER_ID", "second-task");
+      writer.join();
+      try (WorkerProcess second = WorkerProcess.start(env, logs.resolve("second.log"))) {
+        List<SentEmail> emails = awaitEmails(stack, ORDERS, Duration.ofSeconds(180));
+        pause(2000);
+        emails = stack.ses.sentEmails();
+        Map<String, Long> perOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
+        assertThat(perOrder).hasSize(ORDERS).allSatisfy((recipient, count) -> assertThat(count).as(recipient).isEqualTo(1));
+        assertThat(second.log()).as("the second worker was given nothing the first had handled")
+            .doesNotContain("handler email skipped");
+        System.out.printf("shutdown test: first worker exited %d ms after SIGTERM having sent %d of %d%n",
+            exit.toMillis(), sentByFirst, ORDERS);
+      }
+    }
+  }
+
+  private static List<SentEmail> awaitEmails(LocalStack stack, int count, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
+    List<SentEmail> emails = stack.ses.sentEmails();
+    while (emails.size() < count && Instant.now().isBefore(deadline)) {
+      pause(200);
+      emails = stack.ses.sentEmails();
+    }
+    assertThat(emails.size()).as("emails within %s", timeout).isGreaterThanOrEqualTo(count);
+    return emails;
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
