@@ -1,0 +1,51 @@
+package dev.shopstream.handlers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.ConnectException;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.sns.model.InvalidParameterException;
+import software.amazon.awssdk.services.sns.model.ThrottledException;
+
+class AwsFailuresTest {
+
+  private static AwsServiceException service(int status, String code) {
+    return AwsServiceException.builder().statusCode(status)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("m").build()).build();
+  }
+
+  @Test
+  void throttlingServerErrorsTimeoutsAndConnectionFailuresAreRetryable() {
+    assertThat(AwsFailures.classify("x", service(500, "InternalError")).retryable()).isTrue();
+    assertThat(AwsFailures.classify("x", service(503, "ServiceUnavailable")).retryable()).isTrue();
+    assertThat(AwsFailures.classify("x", service(429, "TooManyRequests")).retryable()).isTrue();
+    assertThat(AwsFailures.classify("x", service(400, "ThrottlingException")).retryable()).isTrue();
+    assertThat(AwsFailures.classify("x", ThrottledException.builder().statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("Throttling").build()).build()).retryable()).isTrue();
+    assertThat(AwsFailures.classify("x", ApiCallTimeoutException.create(1000)).retryable()).isTrue();
+    assertThat(AwsFailures.classify("x", SdkClientException.builder().cause(new ConnectException("refused")).build())
+        .retryable()).isTrue();
+  }
+
+  @Test
+  void validationAndNotFoundErrorsArePermanentAndSayWhatFailed() {
+    EffectFailure failure = AwsFailures.classify("SNS Publish", InvalidParameterException.builder().statusCode(400)
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidParameter").errorMessage("Message too long").build())
+        .build());
+    assertThat(failure.retryable()).isFalse();
+    assertThat(failure).hasMessage("SNS Publish failed: InvalidParameter (HTTP 400): Message too long");
+    assertThat(AwsFailures.classify("x", service(404, "NotFoundException")).retryable()).isFalse();
+    assertThat(AwsFailures.classify("x", service(403, "AccessDenied")).retryable()).isFalse();
+  }
+
+  @Test
+  void onlyEffectFailuresMarkedRetryableAreRetried() {
+    assertThat(EffectFailure.isRetryable(EffectFailure.retryable("r", null))).isTrue();
+    assertThat(EffectFailure.isRetryable(EffectFailure.permanent("p", null))).isFalse();
+    assertThat(EffectFailure.isRetryable(new IllegalStateException("a bug"))).isFalse();
+  }
+}
