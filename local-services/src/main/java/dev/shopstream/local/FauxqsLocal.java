@@ -2,16 +2,13 @@ package dev.shopstream.local;
 
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 
 /** The SNS + SQS emulator (npm {@code fauxqs}, Node 22) on 127.0.0.1. */
 public final class FauxqsLocal implements AutoCloseable {
-  private final int port;
-  private final ChildProcess process;
+  private final NodeService service;
 
-  private FauxqsLocal(int port, ChildProcess process) {
-    this.port = port;
-    this.process = process;
+  private FauxqsLocal(NodeService service) {
+    this.service = service;
   }
 
   public static FauxqsLocal start(Path logDir) {
@@ -19,26 +16,23 @@ public final class FauxqsLocal implements AutoCloseable {
   }
 
   public static FauxqsLocal start(int port, Path logDir) {
-    ChildProcess child = NodeServices.locate().start("fauxqs", "fauxqs-loopback.mjs", port, logDir);
-    URI health = URI.create(LocalAws.loopback(port) + "/health");
-    child.awaitReady(() -> HttpProbe.ok(health), Duration.ofSeconds(30));
-    return new FauxqsLocal(port, child);
+    return new FauxqsLocal(NodeService.start("fauxqs", "fauxqs-loopback.mjs", "/health", port, logDir));
   }
 
   public URI endpoint() {
-    return LocalAws.loopback(port);
+    return service.endpoint();
   }
 
   public int port() {
-    return port;
+    return service.port();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return service.isAlive();
   }
 
   @Override
   public void close() {
-    process.close();
+    service.close();
   }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,35 +13,31 @@ import java.util.List;
  */
 public final class SesLocal implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final int port;
-  private final ChildProcess process;
+  private final NodeService service;
 
-  private SesLocal(int port, ChildProcess process) {
-    this.port = port;
-    this.process = process;
+  private SesLocal(NodeService service) {
+    this.service = service;
   }
 
   public static SesLocal start(Path logDir) {
     return start(FreePorts.pick(), logDir);
   }
 
+  /** On a given port: a restarted emulator (with an empty store) comes back where the worker expects it. */
   public static SesLocal start(int port, Path logDir) {
-    ChildProcess child = NodeServices.locate().start("ses-local", "ses-loopback.mjs", port, logDir);
-    URI health = URI.create(LocalAws.loopback(port) + "/health-check");
-    child.awaitReady(() -> HttpProbe.ok(health), Duration.ofSeconds(30));
-    return new SesLocal(port, child);
+    return new SesLocal(NodeService.start("ses-local", "ses-loopback.mjs", "/health-check", port, logDir));
   }
 
   public URI endpoint() {
-    return LocalAws.loopback(port);
+    return service.endpoint();
   }
 
   public int port() {
-    return port;
+    return service.port();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return service.isAlive();
   }
 
   /** Every email sent since start (or the last {@link #clear}), oldest first. */
@@ -69,6 +64,6 @@ public final class SesLocal implements AutoCloseable {
 
   @Override
   public void close() {
-    process.close();
+    service.close();
   }
 }

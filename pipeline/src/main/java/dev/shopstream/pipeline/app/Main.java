@@ -78,12 +78,7 @@ public final class Main {
 
       @Override
       public Integer call() {
-        Map<String, String> env = System.getenv();
-        WorkerConfig config = configOrNull(env);
-        if (config == null) {
-          return 2;
-        }
-        try (AwsClients clients = AwsClients.create(config, env)) {
+        return withClients((config, clients) -> {
           DeadLetterRedrive dlq = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(),
               new DeadLetterCodec(new ObjectMapper()));
           PrintWriter out = new PrintWriter(System.out, true);
@@ -92,7 +87,7 @@ public final class Main {
             out.println(describe(entry));
           }
           return 0;
-        }
+        });
       }
     }
 
@@ -105,13 +100,8 @@ public final class Main {
 
       @Override
       public Integer call() {
-        Map<String, String> env = System.getenv();
-        WorkerConfig config = configOrNull(env);
-        if (config == null) {
-          return 2;
-        }
-        Clock clock = Clock.systemUTC();
-        try (AwsClients clients = AwsClients.create(config, env)) {
+        return withClients((config, clients) -> {
+          Clock clock = Clock.systemUTC();
           DeadLetterCodec codec = new DeadLetterCodec(new ObjectMapper());
           ChangeProcessor processor = ShopStreamWorker.changeProcessor(config, HandlerCatalogue.standard(config, clients, clock),
               new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec),
@@ -125,7 +115,7 @@ public final class Main {
           }
           System.out.println(outcomes.size() - failed + " redriven and deleted, " + failed + " still failing (left in the queue)");
           return failed == 0 ? 0 : 1;
-        }
+        });
       }
     }
 
@@ -138,6 +128,18 @@ public final class Main {
           letter.source().shardId(), letter.source().sequenceNumber(),
           letter.handler() == null ? "" : "  handler " + letter.handler() + " event " + letter.eventType() + " " + letter.eventId(),
           letter.attempts(), letter.errorMessage());
+    }
+  }
+
+  /** Runs {@code command} with the configuration and clients, or returns 2 after printing every configuration problem. */
+  static int withClients(java.util.function.BiFunction<WorkerConfig, AwsClients, Integer> command) {
+    Map<String, String> env = System.getenv();
+    WorkerConfig config = configOrNull(env);
+    if (config == null) {
+      return 2;
+    }
+    try (AwsClients clients = AwsClients.create(config, env)) {
+      return command.apply(config, clients);
     }
   }
 
