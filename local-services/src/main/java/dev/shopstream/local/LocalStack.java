@@ -70,6 +70,9 @@ public final class LocalStack implements AutoCloseable {
     env.put("SHOP_WAITLIST_TOPIC_ARN", waitlistTopic);
     env.put("SHOP_ANALYTICS_TOPIC_ARN", analyticsTopic);
     env.put("SHOP_ANALYTICS_PII_KEY", "local-only-analytics-key");
+    env.put("SHOP_HTTP_HOST", "127.0.0.1");
+    env.put("SHOP_HTTP_PORT", "0");
+    env.put("SHOP_LOG_FORMAT", "text");
     return env;
   }
 

@@ -9,7 +9,11 @@ import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import dev.shopstream.pipeline.processing.ChangeProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
+import dev.shopstream.pipeline.ops.OpsHttpServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.time.Clock;
@@ -44,16 +48,23 @@ public final class Main {
         return 2;
       }
       Clock clock = Clock.systemUTC();
-      AwsClients clients = AwsClients.create(config, env);
+      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      AwsClients clients = AwsClients.create(config, env, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()));
       ShopStreamWorker worker = ShopStreamWorker.create(config, clients, HandlerCatalogue.standard(config, clients, clock),
           new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-          new SimpleMeterRegistry(), clock);
+          registry, clock);
+      OpsHttpServer http = OpsHttpServer.start(config.httpHost(), config.httpPort(), worker::isRunning, worker::isReady,
+          registry);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         worker.close();
+        http.close();
         stopped.countDown();
       }, "sigterm"));
       worker.start();
+      System.out.flush();
+      org.slf4j.LoggerFactory.getLogger(Main.class).info("health and metrics on http://{}:{}/ (health/live, health/ready, "
+          + "metrics)", config.httpHost(), http.port());
       stopped.await();
       return 0;
     }

@@ -9,6 +9,7 @@ import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.ChangeProcessor;
 import dev.shopstream.pipeline.processing.HandlerInvoker;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.processing.Sleeper;
 import dev.shopstream.pipeline.routing.EventRouter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,7 +35,11 @@ public final class ShopStreamWorker implements AutoCloseable {
   private final AtomicBoolean stopping;
   private final Thread schedulerThread;
 
-  private ShopStreamWorker(WorkerConfig config, AwsClients clients, Scheduler scheduler, AtomicBoolean stopping) {
+  private final WorkerLifecycle lifecycle;
+
+  private ShopStreamWorker(WorkerConfig config, AwsClients clients, Scheduler scheduler, AtomicBoolean stopping,
+      WorkerLifecycle lifecycle) {
+    this.lifecycle = lifecycle;
     this.config = config;
     this.clients = clients;
     this.scheduler = scheduler;
@@ -52,10 +57,11 @@ public final class ShopStreamWorker implements AutoCloseable {
     ChangeProcessor changes = changeProcessor(config, handlers, deadLetters, metrics, stopping::get, clock);
     BatchProcessor batches = new BatchProcessor(changes, config.retry(), Sleeper.SYSTEM, clock);
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics,
-        config.checkpointInterval(), clock);
+        config.checkpointInterval(), clock, new ShardProgress(registry, clock));
+    WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.dynamo(), clients.dynamoAsync(),
-        clients.streams(), clients.cloudWatch());
-    return new ShopStreamWorker(config, clients, scheduler, stopping);
+        clients.streams(), clients.cloudWatch(), lifecycle);
+    return new ShopStreamWorker(config, clients, scheduler, stopping, lifecycle);
   }
 
   /** The record-handling part of the worker, without KCL: also what the DLQ redrive runs records through. */
@@ -78,7 +84,12 @@ public final class ShopStreamWorker implements AutoCloseable {
   }
 
   public boolean isRunning() {
-    return schedulerThread.isAlive() && !scheduler.shutdownComplete();
+    return schedulerThread.isAlive() && !scheduler.shutdownComplete() && !lifecycle.failed();
+  }
+
+  /** Ready for traffic: KCL has started (holding leases or standing by for them) and the worker is not stopping. */
+  public boolean isReady() {
+    return lifecycle.started() && !stopping.get() && isRunning();
   }
 
   /**

@@ -33,7 +33,9 @@ public record WorkerConfig(
     String deadLetterQueueUrl,
     URI sqsEndpoint,
     IdempotencySettings idempotency,
-    TrimmedDataPolicy trimmedDataPolicy) {
+    TrimmedDataPolicy trimmedDataPolicy,
+    String httpHost,
+    int httpPort) {
 
   /** Where a shard without a checkpoint starts. */
   public enum StartPosition { LATEST, TRIM_HORIZON }
@@ -93,12 +95,17 @@ public record WorkerConfig(
         Duration.ofSeconds(read.number(ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS, 1, 3600)),
         Duration.ofHours(read.number(ConfigKey.IDEMPOTENCY_RETENTION_HOURS, 25, 8760)));
     TrimmedDataPolicy trimmed = read.choice(ConfigKey.TRIMMED_DATA_POLICY, TrimmedDataPolicy.class);
+    String httpHost = read.nonBlank(ConfigKey.HTTP_HOST);
+    read.check(List.of("json", "text").contains(read.text(ConfigKey.LOG_FORMAT)), ConfigKey.LOG_FORMAT.envName() + "='"
+        + read.text(ConfigKey.LOG_FORMAT) + "' must be json or text");
+    long httpPort = read.number(ConfigKey.HTTP_PORT, 0, 65_535);
     read.throwIfInvalid();
     RetryPolicy retry = new RetryPolicy((int) retryAttempts, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
         Duration.ofSeconds(hold));
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
         (int) maxRecords, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover),
-        Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed);
+        Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed,
+        httpHost, (int) httpPort);
   }
 
   public Optional<URI> endpoint() {

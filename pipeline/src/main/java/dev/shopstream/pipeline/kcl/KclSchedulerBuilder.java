@@ -16,6 +16,7 @@ import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
 import software.amazon.kinesis.coordinator.Scheduler;
+import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
 import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
@@ -41,7 +42,8 @@ public final class KclSchedulerBuilder {
   }
 
   public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, DynamoDbClient dynamo,
-      DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch) {
+      DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch,
+      WorkerStateChangeListener lifecycle) {
     String streamArn = StreamLocator.latestStreamArn(dynamo, config.table());
     if (StreamArns.LOCAL_REGION.equals(StreamArns.regionOf(streamArn))) {
       streamArn = StreamArns.withRegion(streamArn, config.region());
@@ -77,7 +79,7 @@ public final class KclSchedulerBuilder {
 
     return StreamsSchedulerFactory.createScheduler(
         configs.checkpointConfig(),
-        configs.coordinatorConfig(),
+        configs.coordinatorConfig().workerStateChangeListener(lifecycle),
         leases,
         configs.lifecycleConfig(),
         configs.metricsConfig().metricsFactory(new NullMetricsFactory()),

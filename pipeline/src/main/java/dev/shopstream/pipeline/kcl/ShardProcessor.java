@@ -5,6 +5,7 @@ import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsPro
 import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStreamsShardRecordProcessor;
 import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.ShardProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private final PipelineMetrics metrics;
   private final Duration checkpointInterval;
   private final Clock clock;
+  private final ShardProgress progress;
 
   private String shardId = "?";
   private Instant lastCheckpointAt = Instant.MIN;
@@ -49,7 +51,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   /** @param checkpointInterval inside a long batch, checkpoint handled records at most this often */
   ShardProcessor(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
-      Duration checkpointInterval, Clock clock) {
+      Duration checkpointInterval, Clock clock, ShardProgress progress) {
+    this.progress = progress;
     this.table = table;
     this.batches = batches;
     this.workerStopping = workerStopping;
@@ -71,9 +74,12 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       return;
     }
     List<DynamoDBStreamsClientRecord> records = input.records();
+    progress.batch(shardId, input.millisBehindLatest(), records.isEmpty());
     List<Record> changes = records.stream().map(DynamoDBStreamsClientRecord::getRecord).toList();
     int handled = batches.process(changes, table, shardId, this::mustNotProceed, index -> {
       handledUpTo = records.get(index).sequenceNumber();
+      progress.handled(shardId, changes.get(index).dynamodb() == null ? null
+          : changes.get(index).dynamodb().approximateCreationDateTime());
       if (!clock.instant().isBefore(lastCheckpointAt.plus(checkpointInterval))) {
         checkpoint(input.checkpointer());
       }
@@ -129,6 +135,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       checkpointedUpTo = position;
       lastCheckpointAt = clock.instant();
       metrics.checkpoint(shardId);
+      progress.checkpointed(shardId);
     } catch (ShutdownException e) {
       leaseLost = true;
       LOG.info("shard {}: lease gone while checkpointing {}; another worker resumes from its checkpoint", shardId, handledUpTo);

@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.kcl;
 
 import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.ShardProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
@@ -16,9 +17,11 @@ public final class ShardProcessorFactory implements ShardRecordProcessorFactory 
   private final PipelineMetrics metrics;
   private final Duration checkpointInterval;
   private final Clock clock;
+  private final ShardProgress progress;
 
   public ShardProcessorFactory(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
-      Duration checkpointInterval, Clock clock) {
+      Duration checkpointInterval, Clock clock, ShardProgress progress) {
+    this.progress = progress;
     this.table = table;
     this.batches = batches;
     this.workerStopping = workerStopping;
@@ -29,6 +32,6 @@ public final class ShardProcessorFactory implements ShardRecordProcessorFactory 
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {
-    return new ShardProcessor(table, batches, workerStopping, metrics, checkpointInterval, clock);
+    return new ShardProcessor(table, batches, workerStopping, metrics, checkpointInterval, clock, progress);
   }
 }

@@ -7,6 +7,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import dev.shopstream.pipeline.ops.LogSafe;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 
 /**
@@ -54,6 +56,17 @@ public final class BatchProcessor {
   }
 
   private boolean handleWithRetries(Record record, String table, String shardId, BooleanSupplier stop) {
+    MDC.put("shard", shardId);
+    MDC.put("sequenceNumber", sequenceNumber(record));
+    try {
+      return retryUntilHandled(record, table, shardId, stop);
+    } finally {
+      MDC.remove("shard");
+      MDC.remove("sequenceNumber");
+    }
+  }
+
+  private boolean retryUntilHandled(Record record, String table, String shardId, BooleanSupplier stop) {
     RecordAttempt attempt = new RecordAttempt();
     Backoff backoff = policy.backoff();
     for (int round = 1; ; round++) {
@@ -74,15 +87,15 @@ public final class BatchProcessor {
             continue;
           } catch (RuntimeException parkFailure) {
             LOG.error("shard {} record {}: the dead-letter queue refused it too; holding the shard: {}", shardId,
-                sequenceNumber(record), parkFailure.toString());
+                sequenceNumber(record), LogSafe.redact(parkFailure.toString()));
           }
         } else {
           LOG.warn("shard {} record {} round {} failed, holding the shard: {}", shardId, sequenceNumber(record), round,
-              e.getMessage());
+              LogSafe.redact(e.getMessage()));
         }
       } catch (RuntimeException e) {
         LOG.error("shard {} record {} round {} failed, holding the shard: {}", shardId, sequenceNumber(record), round,
-            e.toString());
+            LogSafe.redact(e.toString()));
       }
       if (stop.getAsBoolean() || !pause(backoff.after(round))) {
         return false;

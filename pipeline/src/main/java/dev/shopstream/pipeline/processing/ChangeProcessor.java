@@ -9,6 +9,7 @@ import dev.shopstream.pipeline.diff.DiffOutcome;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
+import dev.shopstream.pipeline.ops.LogSafe;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.stream.StreamChange;
 import dev.shopstream.pipeline.stream.StreamChanges;
@@ -102,7 +103,7 @@ public final class ChangeProcessor {
           throw new HandlerFailedException(handler.name(), event, e);
         }
         LOG.error("handler {} failed permanently for {} {}: dead-lettering ({})", handler.name(), event.type().wireName(),
-            event.eventId(), e.toString());
+            event.eventId(), LogSafe.redact(e.toString()));
         park(letter(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY, record, event, handler.name(), e, attempt));
         attempt.completed.add(key);
         continue;

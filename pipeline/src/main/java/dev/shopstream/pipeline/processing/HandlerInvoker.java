@@ -39,6 +39,6 @@ public final class HandlerInvoker {
       created.getEventPublisher().onRetry(e -> metrics.retry(name));
       return created;
     });
-    return retry.executeSupplier(() -> handler.handle(event));
+    return metrics.timeHandler(handler.name(), () -> retry.executeSupplier(() -> handler.handle(event)));
   }
 }

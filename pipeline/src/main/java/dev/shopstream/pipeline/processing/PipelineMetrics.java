@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.processing;
 import dev.shopstream.contracts.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
 /** The pipeline's counters, on an injected Micrometer registry. */
 public final class PipelineMetrics {
@@ -25,6 +26,12 @@ public final class PipelineMetrics {
   public void handlerResult(String handler, String result) {
     Counter.builder("shop.handler.results").description("Handler calls, by handler and result")
         .tag("handler", handler).tag("result", result).register(registry).increment();
+  }
+
+  /** Times a handler call, retries included, in {@code shop.handler.latency}. */
+  public <T> T timeHandler(String handler, java.util.function.Supplier<T> call) {
+    return Timer.builder("shop.handler.latency").description("Handler call duration, retries included")
+        .tag("handler", handler).publishPercentileHistogram().register(registry).record(call);
   }
 
   public void retry(String handler) {

@@ -2,7 +2,12 @@ package dev.shopstream.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopstream.local.FreePorts;
 import dev.shopstream.local.LocalStack;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import dev.shopstream.local.SentEmail;
 import dev.shopstream.pipeline.app.ShopItems;
 import dev.shopstream.pipeline.testing.LocalWorkers;
@@ -18,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * SIGTERM during load, as ECS stops a task: the worker exits within its bound, having checkpointed
- * what it handled and released its lease; a new worker redelivers nothing already handled.
+ * what it handled and released its lease; a new worker redelivers nothing already handled. While it
+ * runs, its health and Prometheus endpoints answer.
  */
 class GracefulShutdownTest {
   private static final int ORDERS = 400;
@@ -31,6 +37,8 @@ class GracefulShutdownTest {
       Map<String, String> env = stack.workerEnvironment("shutdown-test");
       env.put("SHOP_SHUTDOWN_TIMEOUT_SECONDS", Long.toString(BOUND.toSeconds()));
       env.put("SHOP_WORKER_ID", "first-task");
+      int httpPort = FreePorts.pick();
+      env.put("SHOP_HTTP_PORT", Integer.toString(httpPort));
       Thread writer = new Thread(() -> {
         for (int i = 0; i < ORDERS; i++) {
           String orderId = "o" + i;
@@ -44,6 +52,11 @@ class GracefulShutdownTest {
 
       WorkerProcess first = WorkerProcess.start(env, logs.resolve("first.log"));
       awaitEmails(stack, 100, Duration.ofSeconds(120));
+      assertThat(get(httpPort, "/health/live")).startsWith("200");
+      assertThat(get(httpPort, "/health/ready")).startsWith("200");
+      assertThat(get(httpPort, "/metrics")).startsWith("200").contains("shop_events_total{type=\"order-placed\"}",
+          "shop_handler_latency_seconds_count{handler=\"email\"}", "shop_checkpoint_age_seconds{shard=",
+          "shop_shard_lag_seconds{shard=", "shop_stream_records_total{outcome=\"derived\"}");
       Duration exit = first.terminate(BOUND.plusSeconds(5));
       int sentByFirst = stack.ses.sentEmails().size();
 
@@ -77,6 +90,12 @@ class GracefulShutdownTest {
     }
     assertThat(emails.size()).as("emails within %s", timeout).isGreaterThanOrEqualTo(count);
     return emails;
+  }
+
+  private static String get(int port, String path) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() + " " + response.body();
   }
 
   private static void pause(long millis) {

@@ -8,6 +8,7 @@ import dev.shopstream.contracts.EventType;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.processing.HandlerInvoker;
 import dev.shopstream.pipeline.processing.RetryPolicy;
+import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.processing.BatchProcessor;
 import dev.shopstream.pipeline.processing.ChangeProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
@@ -31,15 +32,16 @@ class ShardProcessorTest {
   private final FakeCheckpointer checkpointer = new FakeCheckpointer();
 
   private Duration checkpointInterval = Duration.ofHours(1);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private ShardProcessor processor(RecordingHandler handler) {
-    PipelineMetrics metrics = new PipelineMetrics(new SimpleMeterRegistry());
+    PipelineMetrics metrics = new PipelineMetrics(registry);
     RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofHours(1));
     ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
         new HandlerInvoker(policy, workerStopping::get, metrics), r -> { }, metrics, Clock.systemUTC());
     BatchProcessor batches = new BatchProcessor(changes, policy, d -> { }, Clock.systemUTC());
     ShardProcessor processor = new ShardProcessor("shop", batches, workerStopping::get, metrics,
-        checkpointInterval, Clock.systemUTC());
+        checkpointInterval, Clock.systemUTC(), new ShardProgress(registry, Clock.systemUTC()));
     processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
     return processor;
   }
@@ -57,6 +59,9 @@ class ShardProcessorTest {
 
     assertThat(checkpointer.checkpoints).containsExactly("2000");
     assertThat(handler.handled()).hasSize(2);
+    assertThat(registry.get("shop.checkpoint.age").tag("shard", Fixtures.SHARD).gauge().value()).isLessThan(5);
+    // the fixtures were written in 2026-11 (epoch 1795996800): the lag is measured from that creation time
+    assertThat(registry.get("shop.shard.lag").tag("shard", Fixtures.SHARD).gauge().value()).isNotNegative();
   }
 
   @Test

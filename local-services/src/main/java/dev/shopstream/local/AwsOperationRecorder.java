@@ -1,0 +1,63 @@
+package dev.shopstream.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+
+/**
+ * Records every AWS operation the worker's own code (and KCL) calls, for the IAM policy test. Tests
+ * register it on every SDK client through the SDK's global interceptor file; calls made by test code
+ * and by the local set-up tooling are left out, found by the innermost project class on the stack.
+ * Each JVM appends {@code Service:Operation} lines to {@code target/aws-operations/<pid>.txt}.
+ */
+public final class AwsOperationRecorder implements ExecutionInterceptor {
+  public static final Path DIRECTORY = Path.of("target", "aws-operations");
+  private static final Set<String> SEEN = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    if (!calledByTheWorker()) {
+      return;
+    }
+    String operation = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
+        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+    if (SEEN.add(operation)) {
+      append(operation);
+    }
+  }
+
+  static boolean calledByTheWorker() {
+    for (StackTraceElement frame : Thread.currentThread().getStackTrace()) {
+      String type = frame.getClassName();
+      if (type.startsWith("dev.shopstream.") && !type.equals(AwsOperationRecorder.class.getName())) {
+        return !isSetupOrTest(type);
+      }
+    }
+    return true; // KCL's own threads (lease tables, streams): part of the worker
+  }
+
+  private static boolean isSetupOrTest(String type) {
+    String outer = type.contains("$") ? type.substring(0, type.indexOf('$')) : type;
+    return outer.startsWith("dev.shopstream.local.") || outer.startsWith("dev.shopstream.demo.")
+        || outer.endsWith("Test") || outer.contains(".testing.") || outer.endsWith(".ShopTableSetup");
+  }
+
+  private static synchronized void append(String operation) {
+    try {
+      Files.createDirectories(DIRECTORY);
+      Files.writeString(DIRECTORY.resolve(ProcessHandle.current().pid() + ".txt"), operation + "\n", StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

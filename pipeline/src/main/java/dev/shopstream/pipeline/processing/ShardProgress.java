@@ -1,0 +1,82 @@
+package dev.shopstream.pipeline.processing;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-shard progress as gauges: seconds since the last checkpoint ({@code shop.checkpoint.age}) and
+ * how far behind the stream's head the worker is ({@code shop.shard.lag}): the age of the last handled
+ * record, or DynamoDB's millisBehindLatest when the adapter reports it. The adapter offers no precise
+ * lag metric, so this is measured here.
+ */
+public final class ShardProgress {
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Map<String, State> shards = new ConcurrentHashMap<>();
+
+  public ShardProgress(MeterRegistry registry, Clock clock) {
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  private static final class State {
+    volatile Instant lastCheckpointAt;
+    volatile Instant lastRecordWrittenAt;
+    volatile Long millisBehindLatest;
+    volatile boolean caughtUp;
+  }
+
+  private State state(String shardId) {
+    return shards.computeIfAbsent(shardId, id -> {
+      State state = new State();
+      state.lastCheckpointAt = clock.instant();
+      Gauge.builder("shop.checkpoint.age", state, s -> secondsSince(s.lastCheckpointAt))
+          .description("Seconds since this shard's last checkpoint").baseUnit("seconds").tag("shard", id).register(registry);
+      Gauge.builder("shop.shard.lag", state, this::lagSeconds)
+          .description("How far behind the stream head the shard is, in seconds").baseUnit("seconds").tag("shard", id)
+          .register(registry);
+      return state;
+    });
+  }
+
+  public void checkpointed(String shardId) {
+    state(shardId).lastCheckpointAt = clock.instant();
+  }
+
+  /** @param writtenAt the handled record's approximate creation time (may be null) */
+  public void handled(String shardId, Instant writtenAt) {
+    if (writtenAt != null) {
+      state(shardId).lastRecordWrittenAt = writtenAt;
+    }
+  }
+
+  /** @param millisBehindLatest as the adapter reports it for a batch (null when it does not) */
+  public void batch(String shardId, Long millisBehindLatest, boolean empty) {
+    State state = state(shardId);
+    state.millisBehindLatest = millisBehindLatest;
+    state.caughtUp = empty;
+  }
+
+  public Duration lag(String shardId) {
+    return Duration.ofMillis(Math.round(lagSeconds(state(shardId)) * 1000));
+  }
+
+  private double lagSeconds(State state) {
+    if (state.millisBehindLatest != null) {
+      return state.millisBehindLatest / 1000.0;
+    }
+    if (state.caughtUp || state.lastRecordWrittenAt == null) {
+      return 0;
+    }
+    return secondsSince(state.lastRecordWrittenAt);
+  }
+
+  private double secondsSince(Instant then) {
+    return then == null ? 0 : Math.max(0, Duration.between(then, clock.instant()).toMillis() / 1000.0);
+  }
+}

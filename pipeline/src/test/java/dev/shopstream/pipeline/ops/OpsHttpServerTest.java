@@ -1,0 +1,46 @@
+package dev.shopstream.pipeline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+class OpsHttpServerTest {
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private HttpResponse<String> get(int port, String path) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void healthFollowsTheWorkerAndMetricsArePrometheusText() throws Exception {
+    AtomicBoolean ready = new AtomicBoolean(false);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Counter.builder("shop.events").tag("type", "order-placed").register(registry).increment(3);
+    try (OpsHttpServer server = OpsHttpServer.start("127.0.0.1", 0, () -> true, ready::get, registry)) {
+      assertThat(get(server.port(), "/health/live").statusCode()).isEqualTo(200);
+      assertThat(get(server.port(), "/health/ready").statusCode()).isEqualTo(503);
+      ready.set(true);
+      assertThat(get(server.port(), "/health/ready").statusCode()).isEqualTo(200);
+      HttpResponse<String> metrics = get(server.port(), "/metrics");
+      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      assertThat(metrics.body()).contains("shop_events_total{type=\"order-placed\"} 3.0");
+    }
+  }
+
+  @Test
+  void contactDetailsAreRedactedFromLogMessages() {
+    assertThat(LogSafe.redact("Email address is not verified: ada.l+shop@example.co.uk, call +44 1632 960001"))
+        .isEqualTo("Email address is not verified: <email>, call <phone>");
+    assertThat(LogSafe.redact("order o-1 at 12:00")).isEqualTo("order o-1 at 12:00");
+  }
+}
