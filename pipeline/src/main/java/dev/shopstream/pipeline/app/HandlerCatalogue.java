@@ -70,6 +70,13 @@ public final class HandlerCatalogue {
     return new HandlerCatalogue(copy);
   }
 
+  /** This catalogue with every handler wrapped by {@code decorator}. */
+  public HandlerCatalogue map(java.util.function.UnaryOperator<EventHandler> decorator) {
+    Map<String, Supplier<EventHandler>> copy = new LinkedHashMap<>();
+    factories.forEach((name, factory) -> copy.put(name, () -> decorator.apply(factory.get())));
+    return new HandlerCatalogue(copy);
+  }
+
   public Set<String> names() {
     return factories.keySet();
   }

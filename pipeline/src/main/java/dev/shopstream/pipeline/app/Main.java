@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Command-line entry point. Configuration comes from the environment (see README). */
-@Command(name = "shop-stream", mixinStandardHelpOptions = true, subcommands = {Main.Run.class, Main.Dlq.class},
+@Command(name = "shop-stream", mixinStandardHelpOptions = true, subcommands = {Main.Run.class, Main.Replay.class, Main.Status.class, Main.Dlq.class},
     description = "Turns a DynamoDB table's change stream into domain events and delivers them.")
 public final class Main {
 
@@ -67,6 +67,82 @@ public final class Main {
           + "metrics)", config.httpHost(), http.port());
       stopped.await();
       return 0;
+    }
+  }
+
+  @Command(name = "replay", mixinStandardHelpOptions = true,
+      description = {"Re-reads the stream from TRIM_HORIZON into chosen handlers under its own application name and "
+          + "lease tables (the live worker's checkpoints are untouched), stops once caught up with the stream, prints "
+          + "progress per shard and a summary, and removes its lease tables.",
+          "Examples:",
+          "  shop-stream replay                                 (analytics only, the default)",
+          "  shop-stream replay --dry-run                       (derive and count, send nothing)",
+          "  shop-stream replay --handlers analytics,email      (email must be asked for; still deduplicated)",
+          "  shop-stream replay --from 2026-11-27T08:00:00Z --shards shardId-0001"})
+  static final class Replay implements Callable<Integer> {
+    @Option(names = "--handlers", split = ",", defaultValue = "analytics",
+        description = "Handlers to replay into (default ${DEFAULT-VALUE}).")
+    List<String> handlers;
+
+    @Option(names = "--dry-run", description = "Derive and count events without sending anything.")
+    boolean dryRun;
+
+    @Option(names = "--from", description = "Only events written at or after this ISO-8601 instant.")
+    java.time.Instant from;
+
+    @Option(names = "--shards", split = ",", description = "Only these shard ids (default: all).")
+    java.util.Set<String> shards = java.util.Set.of();
+
+    @Option(names = "--keep-tables", description = "Keep the replay's lease tables afterwards.")
+    boolean keepTables;
+
+    @Option(names = "--application", description = "KCL application name of the replay (default: <SHOP_APPLICATION_NAME>-replay-<epoch seconds>).")
+    String application;
+
+    @Option(names = "--max-duration", defaultValue = "PT2H", description = "Give up after this long (ISO-8601 duration, default ${DEFAULT-VALUE}).")
+    java.time.Duration maxDuration;
+
+    @Override
+    public Integer call() {
+      Map<String, String> env = System.getenv();
+      WorkerConfig live = configOrNull(env);
+      if (live == null) {
+        return 2;
+      }
+      String name = application != null ? application
+          : live.applicationName() + "-replay-" + java.time.Instant.now().getEpochSecond();
+      if (name.equals(live.applicationName())) {
+        System.err.println("--application must differ from the live worker's SHOP_APPLICATION_NAME (" + name + ")");
+        return 2;
+      }
+      var summary = new dev.shopstream.pipeline.ops.Replay(Clock.systemUTC(), System.out).run(env,
+          new dev.shopstream.pipeline.ops.Replay.Options(name, handlers, dryRun, from, shards, keepTables, maxDuration));
+      return summary.caughtUp() ? 0 : 1;
+    }
+  }
+
+  @Command(name = "status", mixinStandardHelpOptions = true,
+      description = {"Shards, lease owners, checkpoints and lag of an application, and the dead-letter queue depth.",
+          "Example: shop-stream status --application shop-stream-worker"})
+  static final class Status implements Callable<Integer> {
+    @Option(names = "--application", description = "KCL application name (default: SHOP_APPLICATION_NAME).")
+    String application;
+
+    @Override
+    public Integer call() {
+      return withClients((config, clients) -> {
+        String name = application != null ? application : config.applicationName();
+        String streamArn = dev.shopstream.pipeline.kcl.StreamLocator.latestStreamArn(clients.dynamo(), config.table());
+        System.out.println("application " + name + " on table " + config.table());
+        for (var shard : new dev.shopstream.pipeline.ops.StreamStatus(clients.dynamo(), clients.streams(), Clock.systemUTC())
+            .shards(name, streamArn)) {
+          System.out.printf("  %s  owner %s  checkpoint %s  lag %s%n", shard.shardId(), shard.owner(), shard.checkpoint(),
+              shard.lag() == null ? "unknown" : shard.lag().toSeconds() + "s");
+        }
+        System.out.println("dead-letter queue depth: " + new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(),
+            new DeadLetterCodec(new ObjectMapper())).depth());
+        return 0;
+      });
     }
   }
 

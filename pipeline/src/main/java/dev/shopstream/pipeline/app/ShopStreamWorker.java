@@ -36,10 +36,12 @@ public final class ShopStreamWorker implements AutoCloseable {
   private final Thread schedulerThread;
 
   private final WorkerLifecycle lifecycle;
+  private final ShardProgress progress;
 
   private ShopStreamWorker(WorkerConfig config, AwsClients clients, Scheduler scheduler, AtomicBoolean stopping,
-      WorkerLifecycle lifecycle) {
+      WorkerLifecycle lifecycle, ShardProgress progress) {
     this.lifecycle = lifecycle;
+    this.progress = progress;
     this.config = config;
     this.clients = clients;
     this.scheduler = scheduler;
@@ -52,16 +54,23 @@ public final class ShopStreamWorker implements AutoCloseable {
    */
   public static ShopStreamWorker create(WorkerConfig config, AwsClients clients, HandlerCatalogue handlers,
       DeadLetterQueue deadLetters, MeterRegistry registry, Clock clock) {
+    return create(config, clients, handlers, deadLetters, registry, clock, shard -> true);
+  }
+
+  /** @param selectedShards records of other shards are passed over (a replay of chosen shards) */
+  public static ShopStreamWorker create(WorkerConfig config, AwsClients clients, HandlerCatalogue handlers,
+      DeadLetterQueue deadLetters, MeterRegistry registry, Clock clock, java.util.function.Predicate<String> selectedShards) {
     PipelineMetrics metrics = new PipelineMetrics(registry);
     AtomicBoolean stopping = new AtomicBoolean();
     ChangeProcessor changes = changeProcessor(config, handlers, deadLetters, metrics, stopping::get, clock);
     BatchProcessor batches = new BatchProcessor(changes, config.retry(), Sleeper.SYSTEM, clock);
+    ShardProgress progress = new ShardProgress(registry, clock);
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics,
-        config.checkpointInterval(), clock, new ShardProgress(registry, clock));
+        config.checkpointInterval(), clock, progress, selectedShards);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.dynamo(), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch(), lifecycle);
-    return new ShopStreamWorker(config, clients, scheduler, stopping, lifecycle);
+    return new ShopStreamWorker(config, clients, scheduler, stopping, lifecycle, progress);
   }
 
   /** The record-handling part of the worker, without KCL: also what the DLQ redrive runs records through. */
@@ -124,6 +133,11 @@ public final class ShopStreamWorker implements AutoCloseable {
     }
     LOG.info("worker {} stopped (graceful={})", config.workerId(), graceful);
     return graceful;
+  }
+
+  /** Per-shard records handled, lag and catch-up, as the shard processors report them. */
+  public ShardProgress progress() {
+    return progress;
   }
 
   public WorkerConfig config() {

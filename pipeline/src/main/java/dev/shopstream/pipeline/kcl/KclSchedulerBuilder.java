@@ -83,7 +83,8 @@ public final class KclSchedulerBuilder {
         leases,
         configs.lifecycleConfig(),
         configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
-        configs.processorConfig(),
+        // empty polls reach the processor: that is how a shard is seen to have caught up (lag, replay)
+        configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
         configs.retrievalConfig().retrievalSpecificConfig(polling),
         streams,
         region);

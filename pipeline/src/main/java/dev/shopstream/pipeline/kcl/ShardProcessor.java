@@ -40,6 +40,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private final Duration checkpointInterval;
   private final Clock clock;
   private final ShardProgress progress;
+  private final java.util.function.Predicate<String> selected;
 
   private String shardId = "?";
   private Instant lastCheckpointAt = Instant.MIN;
@@ -51,8 +52,9 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   /** @param checkpointInterval inside a long batch, checkpoint handled records at most this often */
   ShardProcessor(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
-      Duration checkpointInterval, Clock clock, ShardProgress progress) {
+      Duration checkpointInterval, Clock clock, ShardProgress progress, java.util.function.Predicate<String> selected) {
     this.progress = progress;
+    this.selected = selected;
     this.table = table;
     this.batches = batches;
     this.workerStopping = workerStopping;
@@ -74,6 +76,10 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       return;
     }
     List<DynamoDBStreamsClientRecord> records = input.records();
+    if (!selected.test(shardId)) {
+      progress.batch(shardId, 0L, true);
+      return;
+    }
     progress.batch(shardId, input.millisBehindLatest(), records.isEmpty());
     List<Record> changes = records.stream().map(DynamoDBStreamsClientRecord::getRecord).toList();
     int handled = batches.process(changes, table, shardId, this::mustNotProceed, index -> {
@@ -109,6 +115,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     }
     try {
       input.checkpointer().checkpoint();
+      progress.ended(shardId);
       LOG.info("shard {} ended and is fully handled: checkpointed SHARD_END", shardId);
     } catch (ShutdownException | InvalidStateException e) {
       LOG.error("shard {}: could not checkpoint SHARD_END; its child shards wait until it is", shardId, e);

@@ -18,10 +18,12 @@ public final class ShardProcessorFactory implements ShardRecordProcessorFactory 
   private final Duration checkpointInterval;
   private final Clock clock;
   private final ShardProgress progress;
+  private final java.util.function.Predicate<String> selected;
 
   public ShardProcessorFactory(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
-      Duration checkpointInterval, Clock clock, ShardProgress progress) {
+      Duration checkpointInterval, Clock clock, ShardProgress progress, java.util.function.Predicate<String> selected) {
     this.progress = progress;
+    this.selected = selected;
     this.table = table;
     this.batches = batches;
     this.workerStopping = workerStopping;
@@ -32,6 +34,6 @@ public final class ShardProcessorFactory implements ShardRecordProcessorFactory 
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {
-    return new ShardProcessor(table, batches, workerStopping, metrics, checkpointInterval, clock, progress);
+    return new ShardProcessor(table, batches, workerStopping, metrics, checkpointInterval, clock, progress, selected);
   }
 }

@@ -6,10 +6,10 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /** Finds the table's current stream and checks it is one the worker can use. */
-final class StreamLocator {
+public final class StreamLocator {
   private StreamLocator() {}
 
-  static String latestStreamArn(DynamoDbClient dynamo, String table) {
+  public static String latestStreamArn(DynamoDbClient dynamo, String table) {
     TableDescription description;
     try {
       description = dynamo.describeTable(r -> r.tableName(table)).table();

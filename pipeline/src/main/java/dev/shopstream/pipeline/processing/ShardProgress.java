@@ -25,6 +25,8 @@ public final class ShardProgress {
   }
 
   private static final class State {
+    final java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+    volatile boolean ended;
     volatile Instant lastCheckpointAt;
     volatile Instant lastRecordWrittenAt;
     volatile Long millisBehindLatest;
@@ -50,16 +52,33 @@ public final class ShardProgress {
 
   /** @param writtenAt the handled record's approximate creation time (may be null) */
   public void handled(String shardId, Instant writtenAt) {
+    State state = state(shardId);
+    state.records.incrementAndGet();
     if (writtenAt != null) {
-      state(shardId).lastRecordWrittenAt = writtenAt;
+      state.lastRecordWrittenAt = writtenAt;
     }
+  }
+
+  /** The shard reached its end and every record of it was handled. */
+  public void ended(String shardId) {
+    state(shardId).ended = true;
+  }
+
+  /** A snapshot for progress reports. */
+  public record Snapshot(String shardId, long records, Duration lag, boolean caughtUp, boolean ended) {}
+
+  public java.util.List<Snapshot> snapshot() {
+    return shards.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(e -> new Snapshot(e.getKey(), e.getValue().records.get(), Duration.ofMillis(Math.round(lagSeconds(e.getValue()) * 1000)),
+            e.getValue().caughtUp, e.getValue().ended))
+        .toList();
   }
 
   /** @param millisBehindLatest as the adapter reports it for a batch (null when it does not) */
   public void batch(String shardId, Long millisBehindLatest, boolean empty) {
     State state = state(shardId);
     state.millisBehindLatest = millisBehindLatest;
-    state.caughtUp = empty;
+    state.caughtUp = empty || (millisBehindLatest != null && millisBehindLatest == 0);
   }
 
   public Duration lag(String shardId) {

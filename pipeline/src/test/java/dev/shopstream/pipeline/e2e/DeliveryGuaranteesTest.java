@@ -110,6 +110,10 @@ class DeliveryGuaranteesTest {
       assertThat(letter.firstFailureAt()).isNotNull();
     });
 
+    List<DeadLetterRedrive.Outcome> tooEarly = dlq.redrive(10, redriveProcessor());
+    assertThat(tooEarly).singleElement().satisfies(o -> assertThat(o.failure()).contains("injected permanent failure"));
+    assertThat(dlq.list(10)).as("an entry that still fails stays in the queue").hasSize(1);
+
     poisonFixed.set(true);
     List<DeadLetterRedrive.Outcome> outcomes = dlq.redrive(10, redriveProcessor());
 

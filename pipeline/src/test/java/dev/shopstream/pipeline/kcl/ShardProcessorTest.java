@@ -41,7 +41,7 @@ class ShardProcessorTest {
         new HandlerInvoker(policy, workerStopping::get, metrics), r -> { }, metrics, Clock.systemUTC());
     BatchProcessor batches = new BatchProcessor(changes, policy, d -> { }, Clock.systemUTC());
     ShardProcessor processor = new ShardProcessor("shop", batches, workerStopping::get, metrics,
-        checkpointInterval, Clock.systemUTC(), new ShardProgress(registry, Clock.systemUTC()));
+        checkpointInterval, Clock.systemUTC(), new ShardProgress(registry, Clock.systemUTC()), shard -> true);
     processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
     return processor;
   }

@@ -1,0 +1,119 @@
+package dev.shopstream.pipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.local.LocalStack;
+import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.StreamLocator;
+import dev.shopstream.pipeline.ops.Replay;
+import dev.shopstream.pipeline.ops.StreamStatus;
+import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.pipeline.testing.RecordingHandler;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * Replay of a stream that already holds 3,000 records into the analytics handler, under its own
+ * application name, while the live worker's checkpoint stays where it is; a dry run counts without
+ * sending; status shows the live worker's shard, owner, checkpoint and lag.
+ */
+class ReplayAndStatusTest {
+  private static final int PROFILES = 2500;
+  private static final int ORDERS = 500;
+
+  @Test
+  void aReplayReachesAnalyticsInFullStopsByItselfAndLeavesTheLiveWorkerAlone() throws Exception {
+    try (LocalStack stack = LocalWorkers.stack()) {
+      writeHistory(stack);
+      Map<String, String> env = stack.workerEnvironment("live");
+      env.put("SHOP_HANDLERS", "recorder");
+      RecordingHandler live = new RecordingHandler("recorder");
+      String liveCheckpoint;
+      try (ShopStreamWorker worker = LocalWorkers.start(env, live)) {
+        await().atMost(Duration.ofSeconds(150)).until(() -> live.handled().size() >= PROFILES + ORDERS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> checkpoint(stack, "live") != null
+            && checkpoint(stack, "live").equals(live.handled().get(live.handled().size() - 1).metadata().source().sequenceNumber()));
+        liveCheckpoint = checkpoint(stack, "live");
+
+        String streamArn = StreamLocator.latestStreamArn(stack.dynamo, LocalStack.TABLE);
+        var status = new StreamStatus(stack.dynamo, LocalWorkers.streams(stack), Clock.systemUTC()).shards("live", streamArn);
+        assertThat(status).singleElement().satisfies(shard -> {
+          assertThat(shard.owner()).startsWith("test-worker-");
+          assertThat(shard.checkpoint()).isEqualTo(liveCheckpoint);
+          assertThat(shard.lag()).isZero();
+        });
+
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        Replay.Summary summary = new Replay(Clock.systemUTC(), new PrintStream(printed, true, StandardCharsets.UTF_8))
+            .run(stack.workerEnvironment("live"), new Replay.Options("live-replay-1", List.of("analytics"), false, null,
+                Set.of(), false, Duration.ofMinutes(5)));
+
+        var analytics = stack.analyticsTap.awaitAtLeast(PROFILES + ORDERS, Duration.ofSeconds(30));
+        ObjectMapper json = new ObjectMapper();
+        Set<String> replayedIds = new java.util.HashSet<>();
+        for (var message : analytics) {
+          replayedIds.add(json.readTree(message.body()).get("id").asText());
+        }
+        assertThat(replayedIds).isEqualTo(live.handled().stream().map(DomainEvent::eventId).collect(Collectors.toSet()));
+        assertThat(summary.caughtUp()).isTrue();
+        assertThat(summary.records()).isEqualTo(PROFILES + ORDERS);
+        assertThat(summary.eventsByType()).containsEntry("user-registered", (long) PROFILES).containsEntry("order-placed", (long) ORDERS);
+        assertThat(summary.tablesRemoved()).isTrue();
+        assertThat(stack.dynamo.listTables().tableNames()).noneMatch(name -> name.startsWith("live-replay-1"));
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("(caught up)", "records", "replay complete: 3,000 records");
+        assertThat(stack.ses.sentEmails()).as("email was not asked for").isEmpty();
+        assertThat(checkpoint(stack, "live")).as("the live worker's checkpoint").isEqualTo(liveCheckpoint);
+
+        Replay.Summary dryRun = new Replay(Clock.systemUTC(), new PrintStream(new ByteArrayOutputStream()))
+            .run(stack.workerEnvironment("live"), new Replay.Options("live-replay-2", List.of("analytics"), true, null,
+                Set.of(), true, Duration.ofMinutes(5)));
+        assertThat(dryRun.eventsByType()).containsEntry("user-registered", (long) PROFILES);
+        assertThat(dryRun.handlerResults()).containsOnlyKeys("dry-run/done");
+        assertThat(stack.analyticsTap.drain()).as("a dry run sends nothing").hasSize(PROFILES + ORDERS);
+        assertThat(stack.dynamo.listTables().tableNames()).contains("live-replay-2");
+        assertThat(live.handled()).as("the live worker saw every record once").hasSize(PROFILES + ORDERS);
+      }
+    }
+  }
+
+  private static String checkpoint(LocalStack stack, String application) {
+    var items = stack.dynamo.scan(r -> r.tableName(application)).items();
+    return items.isEmpty() || !items.get(0).containsKey("checkpoint") ? null : items.get(0).get("checkpoint").s();
+  }
+
+  private static void writeHistory(LocalStack stack) {
+    List<WriteRequest> writes = new ArrayList<>();
+    for (int i = 0; i < PROFILES; i++) {
+      writes.add(put(ShopItems.profile("u" + i, "u" + i + "@example.com", "User " + i)));
+    }
+    for (int i = 0; i < ORDERS; i++) {
+      writes.add(put(ShopItems.order("u" + i, "2026-11-27", "o" + i, "PLACED", "EUR", "u" + i + "@example.com",
+          List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
+    }
+    for (int from = 0; from < writes.size(); from += 25) {
+      List<WriteRequest> batch = writes.subList(from, Math.min(from + 25, writes.size()));
+      var unprocessed = stack.dynamo.batchWriteItem(r -> r.requestItems(Map.of(LocalStack.TABLE, batch))).unprocessedItems();
+      assertThat(unprocessed).isEmpty();
+    }
+  }
+
+  private static WriteRequest put(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+    return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
+  }
+}
