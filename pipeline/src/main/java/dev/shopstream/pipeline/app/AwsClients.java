@@ -4,6 +4,7 @@ import dev.shopstream.pipeline.config.HandlerSettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.net.URI;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
+import dev.shopstream.pipeline.kcl.StreamArnResolver;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import java.time.Duration;
 import java.util.Map;
@@ -33,9 +34,12 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SesV2Client> ses;
   private final Lazy<SnsClient> sns;
   private final Lazy<SqsClient> sqs;
+  private final StreamArnResolver arns;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs) {
+      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs,
+      StreamArnResolver arns) {
+    this.arns = arns;
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
     this.streams = streams;
@@ -65,8 +69,9 @@ public final class AwsClients implements AutoCloseable {
       dynamoBuilder.endpointOverride(endpoint);
       asyncBuilder.endpointOverride(endpoint);
     });
+    StreamArnResolver arns = new StreamArnResolver(config.region());
     DynamoDbStreamsClient streams = KclSchedulerBuilder.streamsClient(config,
-        DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts);
+        DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts, arns);
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
     HandlerSettings handlers = config.handlerSettings();
@@ -88,7 +93,7 @@ public final class AwsClients implements AutoCloseable {
       config.sqs().ifPresent(builder::endpointOverride);
       return builder.build();
     });
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs);
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, arns);
   }
 
   private static AwsCredentialsProvider credentials(WorkerConfig config, Map<String, String> env) {
@@ -121,6 +126,11 @@ public final class AwsClients implements AutoCloseable {
   /** SES v2, built on first use (only when the email handler runs). */
   public SesV2Client ses() {
     return ses.get();
+  }
+
+  /** The table's stream ARN, ready for the adapter and the streams client. */
+  public String streamArn(String table) {
+    return arns.streamArn(dynamo, table);
   }
 
   /** SQS (the dead-letter queue), built on first use. */

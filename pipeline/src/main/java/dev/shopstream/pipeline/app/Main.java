@@ -132,7 +132,7 @@ public final class Main {
     public Integer call() {
       return withClients((config, clients) -> {
         String name = application != null ? application : config.applicationName();
-        String streamArn = dev.shopstream.pipeline.kcl.StreamLocator.latestStreamArn(clients.dynamo(), config.table());
+        String streamArn = clients.streamArn(config.table());
         System.out.println("application " + name + " on table " + config.table());
         for (var shard : new dev.shopstream.pipeline.ops.StreamStatus(clients.dynamo(), clients.streams(), Clock.systemUTC())
             .shards(name, streamArn)) {

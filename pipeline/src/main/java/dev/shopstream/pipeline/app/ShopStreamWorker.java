@@ -68,7 +68,7 @@ public final class ShopStreamWorker implements AutoCloseable {
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics,
         config.checkpointInterval(), clock, progress, selectedShards);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
-    Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.dynamo(), clients.dynamoAsync(),
+    Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch(), lifecycle);
     return new ShopStreamWorker(config, clients, scheduler, stopping, lifecycle, progress);
   }

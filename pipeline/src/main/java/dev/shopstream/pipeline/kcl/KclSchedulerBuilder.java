@@ -9,7 +9,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder;
 import software.amazon.kinesis.common.ConfigsBuilder;
@@ -31,23 +30,20 @@ public final class KclSchedulerBuilder {
    * endpoint is configured.
    */
   public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder,
-      TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts) {
+      TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts, StreamArnResolver arns) {
     ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder().addExecutionInterceptor(trimmed);
     builder.region(Region.of(config.region()));
     config.endpoint().ifPresent(endpoint -> {
       builder.endpointOverride(endpoint);
-      overrides.addExecutionInterceptor(new LocalStreamArnInterceptor(config.region()));
+      overrides.addExecutionInterceptor(arns.localTranslation());
     });
     return builder.overrideConfiguration(overrides.build()).build();
   }
 
-  public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, DynamoDbClient dynamo,
+  /** @param streamArn the table's stream, as {@link StreamArnResolver#streamArn} gives it */
+  public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, String streamArn,
       DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch,
       WorkerStateChangeListener lifecycle) {
-    String streamArn = StreamLocator.latestStreamArn(dynamo, config.table());
-    if (StreamArns.LOCAL_REGION.equals(StreamArns.regionOf(streamArn))) {
-      streamArn = StreamArns.withRegion(streamArn, config.region());
-    }
     Region region = Region.of(config.region());
     AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(streams, region);
     // Trimmed records are reported loudly by TrimmedDataMonitor; then the configured policy applies.

@@ -16,14 +16,23 @@ import software.amazon.awssdk.services.dynamodb.model.ListStreamsResponse;
  */
 final class LocalStreamArnInterceptor implements ExecutionInterceptor {
   private final String region;
+  private volatile boolean active;
 
   LocalStreamArnInterceptor(String region) {
     this.region = region;
   }
 
+  /** Switched on once the table's stream ARN turns out to be DynamoDB Local's; other endpoints (LocalStack) pass through. */
+  void activate() {
+    active = true;
+  }
+
   @Override
   public SdkRequest modifyRequest(Context.ModifyRequest context, ExecutionAttributes attributes) {
     SdkRequest request = context.request();
+    if (!active) {
+      return request;
+    }
     if (request instanceof DescribeStreamRequest describe) {
       return describe.toBuilder().streamArn(toLocal(describe.streamArn())).build();
     }
@@ -36,6 +45,9 @@ final class LocalStreamArnInterceptor implements ExecutionInterceptor {
   @Override
   public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
     SdkResponse response = context.response();
+    if (!active) {
+      return response;
+    }
     if (response instanceof DescribeStreamResponse describe && describe.streamDescription() != null) {
       var description = describe.streamDescription();
       return describe.toBuilder()

@@ -11,7 +11,6 @@ import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
-import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -65,7 +64,7 @@ public final class Replay {
     try (AwsClients clients = AwsClients.create(config, env)) {
       HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, clock).with(DRY_RUN, DryRun::new)
           .map(handler -> options.from() == null ? handler : new FromTime(handler, options.from()));
-      String streamArn = StreamLocator.latestStreamArn(clients.dynamo(), config.table());
+      String streamArn = clients.streamArn(config.table());
       List<String> openShards = openShards(clients, streamArn, options.shards());
       out.printf("replaying %s from TRIM_HORIZON into %s as application %s; open shards: %s%n", config.table(),
           options.dryRun() ? "nothing (dry run: events are only counted)" : config.handlers(), config.applicationName(),

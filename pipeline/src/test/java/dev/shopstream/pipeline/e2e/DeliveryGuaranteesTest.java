@@ -112,7 +112,8 @@ class DeliveryGuaranteesTest {
 
     List<DeadLetterRedrive.Outcome> tooEarly = dlq.redrive(10, redriveProcessor());
     assertThat(tooEarly).singleElement().satisfies(o -> assertThat(o.failure()).contains("injected permanent failure"));
-    assertThat(dlq.list(10)).as("an entry that still fails stays in the queue").hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThat(dlq.list(10)).as("an entry that still fails stays in the queue").hasSize(1));
 
     poisonFixed.set(true);
     List<DeadLetterRedrive.Outcome> outcomes = dlq.redrive(10, redriveProcessor());

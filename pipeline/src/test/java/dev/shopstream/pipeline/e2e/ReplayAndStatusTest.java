@@ -8,7 +8,6 @@ import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.local.LocalStack;
 import dev.shopstream.pipeline.app.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.ops.Replay;
 import dev.shopstream.pipeline.ops.StreamStatus;
 import dev.shopstream.pipeline.testing.LocalWorkers;
@@ -51,8 +50,9 @@ class ReplayAndStatusTest {
             && checkpoint(stack, "live").equals(live.handled().get(live.handled().size() - 1).metadata().source().sequenceNumber()));
         liveCheckpoint = checkpoint(stack, "live");
 
-        String streamArn = StreamLocator.latestStreamArn(stack.dynamo, LocalStack.TABLE);
-        var status = new StreamStatus(stack.dynamo, LocalWorkers.streams(stack), Clock.systemUTC()).shards("live", streamArn);
+        var probe = LocalWorkers.clients(stack);
+        var status = new StreamStatus(stack.dynamo, probe.streams(), Clock.systemUTC())
+            .shards("live", probe.streamArn(LocalStack.TABLE));
         assertThat(status).singleElement().satisfies(shard -> {
           assertThat(shard.owner()).startsWith("test-worker-");
           assertThat(shard.checkpoint()).isEqualTo(liveCheckpoint);

@@ -46,11 +46,11 @@ public final class LocalWorkers {
     return worker;
   }
 
-  /** A streams client for the stack's DynamoDB Local, with the worker's ARN handling. */
-  public static software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient streams(LocalStack stack) {
+  /** The worker's clients for the stack (streams client with its ARN handling included). */
+  public static AwsClients clients(LocalStack stack) {
     Map<String, String> env = stack.workerEnvironment("streams-probe");
     env.put("SHOP_HANDLERS", "logging");
-    return AwsClients.create(WorkerConfig.load(env, HandlerCatalogue.KNOWN, "probe"), env).streams();
+    return AwsClients.create(WorkerConfig.load(env, HandlerCatalogue.KNOWN, "probe"), env);
   }
 
   private static Set<String> knownWith(EventHandler extra) {
