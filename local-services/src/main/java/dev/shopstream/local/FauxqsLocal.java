@@ -1,14 +1,12 @@
 package dev.shopstream.local;
 
-import java.net.URI;
 import java.nio.file.Path;
 
 /** The SNS + SQS emulator (npm {@code fauxqs}, Node 22) on 127.0.0.1. */
-public final class FauxqsLocal implements AutoCloseable {
-  private final NodeService service;
+public final class FauxqsLocal extends NodeService {
 
-  private FauxqsLocal(NodeService service) {
-    this.service = service;
+  private FauxqsLocal(int port, Path logDir) {
+    super("fauxqs", "fauxqs-loopback.mjs", "/health", port, logDir);
   }
 
   public static FauxqsLocal start(Path logDir) {
@@ -16,23 +14,6 @@ public final class FauxqsLocal implements AutoCloseable {
   }
 
   public static FauxqsLocal start(int port, Path logDir) {
-    return new FauxqsLocal(NodeService.start("fauxqs", "fauxqs-loopback.mjs", "/health", port, logDir));
-  }
-
-  public URI endpoint() {
-    return service.endpoint();
-  }
-
-  public int port() {
-    return service.port();
-  }
-
-  public boolean isAlive() {
-    return service.isAlive();
-  }
-
-  @Override
-  public void close() {
-    service.close();
+    return new FauxqsLocal(port, logDir);
   }
 }

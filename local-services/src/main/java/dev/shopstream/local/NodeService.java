@@ -4,32 +4,31 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** One npm emulator from docker/local running on a loopback port, ready once its health URL answers 200. */
-final class NodeService implements AutoCloseable {
+/**
+ * One npm emulator from docker/local running on a loopback port, ready once its health URL answers
+ * 200. The emulators' public classes extend it.
+ */
+public abstract class NodeService implements AutoCloseable {
   private final int port;
   private final ChildProcess process;
 
-  private NodeService(int port, ChildProcess process) {
-    this.port = port;
-    this.process = process;
-  }
-
-  static NodeService start(String name, String script, String healthPath, int port, Path logDir) {
+  NodeService(String name, String script, String healthPath, int port, Path logDir) {
     ChildProcess child = NodeServices.locate().start(name, script, port, logDir);
     URI health = URI.create(LocalAws.loopback(port) + healthPath);
     child.awaitReady(() -> HttpProbe.ok(health), Duration.ofSeconds(30));
-    return new NodeService(port, child);
+    this.port = port;
+    this.process = child;
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return LocalAws.loopback(port);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 

@@ -11,12 +11,11 @@ import java.util.List;
  * The SES emulator (npm {@code aws-ses-v2-local}) on 127.0.0.1. It implements the SES v2 API; sent
  * mail can be read back from its store.
  */
-public final class SesLocal implements AutoCloseable {
+public final class SesLocal extends NodeService {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final NodeService service;
 
-  private SesLocal(NodeService service) {
-    this.service = service;
+  private SesLocal(int port, Path logDir) {
+    super("ses-local", "ses-loopback.mjs", "/health-check", port, logDir);
   }
 
   public static SesLocal start(Path logDir) {
@@ -25,19 +24,7 @@ public final class SesLocal implements AutoCloseable {
 
   /** On a given port: a restarted emulator (with an empty store) comes back where the worker expects it. */
   public static SesLocal start(int port, Path logDir) {
-    return new SesLocal(NodeService.start("ses-local", "ses-loopback.mjs", "/health-check", port, logDir));
-  }
-
-  public URI endpoint() {
-    return service.endpoint();
-  }
-
-  public int port() {
-    return service.port();
-  }
-
-  public boolean isAlive() {
-    return service.isAlive();
+    return new SesLocal(port, logDir);
   }
 
   /** Every email sent since start (or the last {@link #clear}), oldest first. */
@@ -60,10 +47,5 @@ public final class SesLocal implements AutoCloseable {
 
   public void clear() {
     HttpProbe.post(URI.create(endpoint() + "/clear-store"));
-  }
-
-  @Override
-  public void close() {
-    service.close();
   }
 }

@@ -33,6 +33,7 @@ import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
 final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ShardProcessor.class);
 
+  private final ShardProcessorFactory shared;
   private final String table;
   private final BatchProcessor batches;
   private final BooleanSupplier workerStopping;
@@ -40,7 +41,6 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private final Duration checkpointInterval;
   private final Clock clock;
   private final ShardProgress progress;
-  private final java.util.function.Predicate<String> selected;
 
   private String shardId = "?";
   private Instant lastCheckpointAt = Instant.MIN;
@@ -50,17 +50,15 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private volatile String handledUpTo;
   private volatile String checkpointedUpTo;
 
-  /** @param checkpointInterval inside a long batch, checkpoint handled records at most this often */
-  ShardProcessor(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
-      Duration checkpointInterval, Clock clock, ShardProgress progress, java.util.function.Predicate<String> selected) {
-    this.progress = progress;
-    this.selected = selected;
-    this.table = table;
-    this.batches = batches;
-    this.workerStopping = workerStopping;
-    this.metrics = metrics;
-    this.checkpointInterval = checkpointInterval;
-    this.clock = clock;
+  ShardProcessor(ShardProcessorFactory shared) {
+    this.shared = shared;
+    this.table = shared.table();
+    this.batches = shared.batches();
+    this.workerStopping = shared.workerStopping();
+    this.metrics = shared.metrics();
+    this.checkpointInterval = shared.checkpointInterval();
+    this.clock = shared.clock();
+    this.progress = shared.progress();
   }
 
   @Override
@@ -76,7 +74,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       return;
     }
     List<DynamoDBStreamsClientRecord> records = input.records();
-    if (!selected.test(shardId)) {
+    if (!shared.selected().test(shardId)) {
       progress.batch(shardId, 0L, true);
       return;
     }

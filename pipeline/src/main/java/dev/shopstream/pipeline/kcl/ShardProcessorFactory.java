@@ -6,34 +6,22 @@ import dev.shopstream.pipeline.processing.ShardProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 
-/** One {@link ShardProcessor} per shard lease. */
-public final class ShardProcessorFactory implements ShardRecordProcessorFactory {
-  private final String table;
-  private final BatchProcessor batches;
-  private final BooleanSupplier workerStopping;
-  private final PipelineMetrics metrics;
-  private final Duration checkpointInterval;
-  private final Clock clock;
-  private final ShardProgress progress;
-  private final java.util.function.Predicate<String> selected;
-
-  public ShardProcessorFactory(String table, BatchProcessor batches, BooleanSupplier workerStopping, PipelineMetrics metrics,
-      Duration checkpointInterval, Clock clock, ShardProgress progress, java.util.function.Predicate<String> selected) {
-    this.progress = progress;
-    this.selected = selected;
-    this.table = table;
-    this.batches = batches;
-    this.workerStopping = workerStopping;
-    this.metrics = metrics;
-    this.checkpointInterval = checkpointInterval;
-    this.clock = clock;
-  }
+/**
+ * What every shard's processor shares; KCL asks it for one {@link ShardProcessor} per shard lease.
+ *
+ * @param checkpointInterval inside a long batch, checkpoint handled records at most this often
+ * @param selected records of other shards are passed over (a replay of chosen shards)
+ */
+public record ShardProcessorFactory(String table, BatchProcessor batches, BooleanSupplier workerStopping,
+    PipelineMetrics metrics, Duration checkpointInterval, Clock clock, ShardProgress progress, Predicate<String> selected)
+    implements ShardRecordProcessorFactory {
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {
-    return new ShardProcessor(table, batches, workerStopping, metrics, checkpointInterval, clock, progress, selected);
+    return new ShardProcessor(this);
   }
 }

@@ -40,8 +40,9 @@ class ShardProcessorTest {
     ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
         new HandlerInvoker(policy, workerStopping::get, metrics), r -> { }, metrics, Clock.systemUTC());
     BatchProcessor batches = new BatchProcessor(changes, policy, d -> { }, Clock.systemUTC());
-    ShardProcessor processor = new ShardProcessor("shop", batches, workerStopping::get, metrics,
-        checkpointInterval, Clock.systemUTC(), new ShardProgress(registry, Clock.systemUTC()), shard -> true);
+    ShardProcessor processor = (ShardProcessor) new ShardProcessorFactory("shop", batches, workerStopping::get, metrics,
+        checkpointInterval, Clock.systemUTC(), new ShardProgress(registry, Clock.systemUTC()), shard -> true)
+        .shardRecordProcessor();
     processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
     return processor;
   }
