@@ -2,6 +2,8 @@ package dev.shopstream.pipeline.dlq;
 
 import dev.shopstream.pipeline.processing.ChangeProcessor;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -51,26 +53,41 @@ public final class DeadLetterRedrive {
     return entries;
   }
 
-  /** Redrives up to {@code max} entries through {@code processor}. */
+  /**
+   * Redrives up to {@code max} entries through {@code processor}. Entries that still fail are made
+   * visible again once the run is over (not during it, or the run would receive them again).
+   */
   public List<Outcome> redrive(int max, ChangeProcessor processor) {
     List<Outcome> outcomes = new ArrayList<>();
-    Set<String> seen = new HashSet<>();
-    while (outcomes.size() < max) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(Math.min(10, max - outcomes.size()))
-          .visibilityTimeout(REDRIVE_VISIBILITY_SECONDS).waitTimeSeconds(1)).messages();
-      if (batch.isEmpty() || !batch.stream().allMatch(m -> seen.add(m.messageId()))) {
-        break;
-      }
-      for (Message message : batch) {
-        Entry entry = entry(message);
-        String failure = entry.letter() == null ? "cannot decode: " + entry.decodeError() : processor.redrive(entry.letter());
-        if (failure == null) {
-          sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-        } else {
-          sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()).visibilityTimeout(0));
+    Map<String, String> stillFailing = new HashMap<>();
+    try {
+      while (outcomes.size() < max) {
+        List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+            .maxNumberOfMessages(Math.min(10, max - outcomes.size())).visibilityTimeout(REDRIVE_VISIBILITY_SECONDS)
+            .waitTimeSeconds(1)).messages();
+        boolean fresh = false;
+        for (Message message : batch) {
+          if (stillFailing.containsKey(message.messageId())) {
+            stillFailing.put(message.messageId(), message.receiptHandle());
+            continue;
+          }
+          fresh = true;
+          Entry entry = entry(message);
+          String failure = entry.letter() == null ? "cannot decode: " + entry.decodeError() : processor.redrive(entry.letter());
+          if (failure == null) {
+            sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+          } else {
+            stillFailing.put(message.messageId(), message.receiptHandle());
+          }
+          outcomes.add(new Outcome(entry, failure));
         }
-        outcomes.add(new Outcome(entry, failure));
+        if (!fresh) {
+          break;
+        }
       }
+    } finally {
+      stillFailing.values().forEach(handle ->
+          sqs.changeMessageVisibility(r -> r.queueUrl(queueUrl).receiptHandle(handle).visibilityTimeout(0)));
     }
     return outcomes;
   }
