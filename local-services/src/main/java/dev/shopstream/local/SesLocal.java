@@ -45,6 +45,22 @@ public final class SesLocal extends NodeService {
     }
   }
 
+  /** Polls the store until at least {@code count} emails are there or {@code timeout} passes; returns what is there. */
+  public List<SentEmail> awaitAtLeast(int count, java.time.Duration timeout) {
+    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+    List<SentEmail> emails = sentEmails();
+    while (emails.size() < count && java.time.Instant.now().isBefore(deadline)) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      emails = sentEmails();
+    }
+    return emails;
+  }
+
   public void clear() {
     HttpProbe.post(URI.create(endpoint() + "/clear-store"));
   }

@@ -3,6 +3,9 @@ package dev.shopstream.pipeline.app;
 import dev.shopstream.pipeline.config.HandlerSettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.net.URI;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.StreamArnResolver;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
@@ -75,29 +78,25 @@ public final class AwsClients implements AutoCloseable {
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
     HandlerSettings handlers = config.handlerSettings();
-    AwsCredentialsProvider handlerCredentials = handlers.ses().isPresent() || handlers.sns().isPresent()
-        ? credentials(config.handlerSettings().ses().or(handlers::sns).orElse(null), env) : credentials;
-    Lazy<SesV2Client> ses = new Lazy<>(() -> {
-      var builder = SesV2Client.builder().region(region).credentialsProvider(handlerCredentials).overrideConfiguration(timeouts);
-      handlers.ses().ifPresent(builder::endpointOverride);
-      return builder.build();
-    });
-    Lazy<SnsClient> sns = new Lazy<>(() -> {
-      var builder = SnsClient.builder().region(region).credentialsProvider(handlerCredentials).overrideConfiguration(timeouts);
-      handlers.sns().ifPresent(builder::endpointOverride);
-      return builder.build();
-    });
-    AwsCredentialsProvider sqsCredentials = config.sqs().isPresent() ? credentials(config.sqs().get(), env) : credentials;
-    Lazy<SqsClient> sqs = new Lazy<>(() -> {
-      var builder = SqsClient.builder().region(region).credentialsProvider(sqsCredentials).overrideConfiguration(timeouts);
-      config.sqs().ifPresent(builder::endpointOverride);
-      return builder.build();
-    });
+    Lazy<SesV2Client> ses = lazy(SesV2Client::builder, handlers.ses(), region, env, timeouts);
+    Lazy<SnsClient> sns = lazy(SnsClient::builder, handlers.sns(), region, env, timeouts);
+    Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, env, timeouts);
     return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, arns);
   }
 
   private static AwsCredentialsProvider credentials(WorkerConfig config, Map<String, String> env) {
     return credentials(config.endpoint().orElse(null), env);
+  }
+
+  /** A client built on first use, pointed at {@code endpoint} when one is configured. */
+  private static <B extends AwsClientBuilder<B, C>, C> Lazy<C> lazy(Supplier<B> builder, Optional<URI> endpoint,
+      Region region, Map<String, String> env, ClientOverrideConfiguration timeouts) {
+    return new Lazy<>(() -> {
+      B configured = builder.get().region(region).credentialsProvider(credentials(endpoint.orElse(null), env))
+          .overrideConfiguration(timeouts);
+      endpoint.ifPresent(configured::endpointOverride);
+      return configured.build();
+    });
   }
 
   private static AwsCredentialsProvider credentials(URI endpointOverride, Map<String, String> env) {
@@ -156,10 +155,10 @@ public final class AwsClients implements AutoCloseable {
 
   /** A value made once, on first use. */
   private static final class Lazy<T> {
-    private final java.util.function.Supplier<T> factory;
+    private final Supplier<T> factory;
     private T value;
 
-    Lazy(java.util.function.Supplier<T> factory) {
+    Lazy(Supplier<T> factory) {
       this.factory = factory;
     }
 

@@ -34,13 +34,6 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ShardProcessor.class);
 
   private final ShardProcessorFactory shared;
-  private final String table;
-  private final BatchProcessor batches;
-  private final BooleanSupplier workerStopping;
-  private final PipelineMetrics metrics;
-  private final Duration checkpointInterval;
-  private final Clock clock;
-  private final ShardProgress progress;
 
   private String shardId = "?";
   private Instant lastCheckpointAt = Instant.MIN;
@@ -52,19 +45,12 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   ShardProcessor(ShardProcessorFactory shared) {
     this.shared = shared;
-    this.table = shared.table();
-    this.batches = shared.batches();
-    this.workerStopping = shared.workerStopping();
-    this.metrics = shared.metrics();
-    this.checkpointInterval = shared.checkpointInterval();
-    this.clock = shared.clock();
-    this.progress = shared.progress();
   }
 
   @Override
   public void initialize(InitializationInput input) {
     shardId = input.shardId();
-    lastCheckpointAt = clock.instant();
+    lastCheckpointAt = shared.clock().instant();
     LOG.info("shard {} taken, starting after checkpoint {}", shardId, input.extendedSequenceNumber());
   }
 
@@ -75,23 +61,23 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     }
     List<DynamoDBStreamsClientRecord> records = input.records();
     if (!shared.selected().test(shardId)) {
-      progress.batch(shardId, 0L, true);
+      shared.progress().batch(shardId, 0L, true);
       return;
     }
-    progress.batch(shardId, input.millisBehindLatest(), records.isEmpty());
+    shared.progress().batch(shardId, input.millisBehindLatest(), records.isEmpty());
     List<Record> changes = records.stream().map(DynamoDBStreamsClientRecord::getRecord).toList();
-    int handled = batches.process(changes, table, shardId, this::mustNotProceed, index -> {
+    int handled = shared.batches().process(changes, shared.table(), shardId, this::mustNotProceed, index -> {
       handledUpTo = records.get(index).sequenceNumber();
-      progress.handled(shardId, changes.get(index).dynamodb() == null ? null
+      shared.progress().handled(shardId, changes.get(index).dynamodb() == null ? null
           : changes.get(index).dynamodb().approximateCreationDateTime());
-      if (!clock.instant().isBefore(lastCheckpointAt.plus(checkpointInterval))) {
+      if (!shared.clock().instant().isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
         checkpoint(input.checkpointer());
       }
     });
     if (handled < records.size() - 1) {
       holding = true;
       LOG.warn("shard {}: stopped after {} of {} records (stopping={}, leaseLost={}); the rest is redelivered from "
-          + "the checkpoint", shardId, handled + 1, records.size(), workerStopping.getAsBoolean(), leaseLost);
+          + "the checkpoint", shardId, handled + 1, records.size(), shared.workerStopping().getAsBoolean(), leaseLost);
     }
     if (handled >= 0) {
       handledUpTo = records.get(handled).sequenceNumber();
@@ -113,7 +99,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     }
     try {
       input.checkpointer().checkpoint();
-      progress.ended(shardId);
+      shared.progress().ended(shardId);
       LOG.info("shard {} ended and is fully handled: checkpointed SHARD_END", shardId);
     } catch (ShutdownException | InvalidStateException e) {
       LOG.error("shard {}: could not checkpoint SHARD_END; its child shards wait until it is", shardId, e);
@@ -127,7 +113,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   }
 
   private boolean mustNotProceed() {
-    return holding || leaseLost || workerStopping.getAsBoolean();
+    return holding || leaseLost || shared.workerStopping().getAsBoolean();
   }
 
   private void checkpoint(RecordProcessorCheckpointer checkpointer) {
@@ -138,9 +124,9 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       String position = handledUpTo;
       checkpointer.checkpoint(position);
       checkpointedUpTo = position;
-      lastCheckpointAt = clock.instant();
-      metrics.checkpoint(shardId);
-      progress.checkpointed(shardId);
+      lastCheckpointAt = shared.clock().instant();
+      shared.metrics().checkpoint();
+      shared.progress().checkpointed(shardId);
     } catch (ShutdownException e) {
       leaseLost = true;
       LOG.info("shard {}: lease gone while checkpointing {}; another worker resumes from its checkpoint", shardId, handledUpTo);

@@ -79,9 +79,11 @@ public final class Replay {
       } finally {
         worker.stop();
       }
-      boolean removed = !options.keepTables() && removeLeaseTables(clients, config.applicationName());
+      if (!options.keepTables()) {
+        removeLeaseTables(clients, config.applicationName());
+      }
       Summary summary = summary(config.applicationName(), metrics, Duration.between(startedAt, clock.instant()), caughtUp,
-          removed);
+          !options.keepTables());
       print(summary);
       return summary;
     }
@@ -134,7 +136,7 @@ public final class Replay {
     return false;
   }
 
-  private boolean removeLeaseTables(AwsClients clients, String applicationName) {
+  private static void removeLeaseTables(AwsClients clients, String applicationName) {
     for (String table : List.of(applicationName, applicationName + "-CoordinatorState", applicationName + "-WorkerMetricStats")) {
       try {
         clients.dynamo().deleteTable(r -> r.tableName(table));
@@ -142,7 +144,6 @@ public final class Replay {
         // KCL creates the worker-metrics table lazily; nothing to remove
       }
     }
-    return true;
   }
 
   private static Summary summary(String application, SimpleMeterRegistry metrics, Duration took, boolean caughtUp,

@@ -44,7 +44,7 @@ public final class PipelineMetrics {
         .tag("kind", kind).register(registry).increment();
   }
 
-  public void checkpoint(String shardId) {
+  public void checkpoint() {
     Counter.builder("shop.checkpoints").description("Checkpoints written").register(registry).increment();
   }
 

@@ -81,10 +81,6 @@ public final class ShardProgress {
     state.caughtUp = empty || (millisBehindLatest != null && millisBehindLatest == 0);
   }
 
-  public Duration lag(String shardId) {
-    return Duration.ofMillis(Math.round(lagSeconds(state(shardId)) * 1000));
-  }
-
   private double lagSeconds(State state) {
     if (state.millisBehindLatest != null) {
       return state.millisBehindLatest / 1000.0;

@@ -4,7 +4,6 @@ import dev.shopstream.contracts.EventSource;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -35,14 +34,6 @@ public record StreamChange(
     keys = keys == null ? Map.of() : Map.copyOf(keys);
     oldImage = oldImage == null ? null : Map.copyOf(oldImage);
     newImage = newImage == null ? null : Map.copyOf(newImage);
-  }
-
-  public Optional<Map<String, AttributeValue>> old() {
-    return Optional.ofNullable(oldImage);
-  }
-
-  public Optional<Map<String, AttributeValue>> current() {
-    return Optional.ofNullable(newImage);
   }
 
   /** True for a REMOVE made by DynamoDB's TTL process rather than by the application. */

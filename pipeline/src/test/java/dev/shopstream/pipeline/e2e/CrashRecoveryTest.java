@@ -12,7 +12,6 @@ import dev.shopstream.pipeline.testing.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -72,7 +71,7 @@ class CrashRecoveryTest {
       writer.join(Duration.ofSeconds(60).toMillis());
       assertThat(written).hasValue(ORDERS + PRODUCTS * (1 + FIRST_WAITERS + 3 + LATER_WAITERS));
       analytics = stack.analyticsTap.awaitAtLeast(EXPECTED_EVENTS, Duration.ofSeconds(240));
-      List<SentEmail> emails = awaitEmails(stack, ORDERS, Duration.ofSeconds(60));
+      List<SentEmail> emails = stack.ses.awaitAtLeast(ORDERS, Duration.ofSeconds(60));
       List<Message> notifications = stack.waitlistTap.awaitAtLeast(PRODUCTS * (FIRST_WAITERS + LATER_WAITERS), Duration.ofSeconds(60));
       Thread.sleep(3000);
       analytics = stack.analyticsTap.drain();
@@ -123,15 +122,6 @@ class CrashRecoveryTest {
     return item == null || !item.containsKey("takeovers") ? 0 : Long.parseLong(item.get("takeovers").n());
   }
 
-  private static List<SentEmail> awaitEmails(LocalStack stack, int count, Duration timeout) throws InterruptedException {
-    Instant deadline = Instant.now().plus(timeout);
-    List<SentEmail> emails = stack.ses.sentEmails();
-    while (emails.size() < count && Instant.now().isBefore(deadline)) {
-      Thread.sleep(500);
-      emails = stack.ses.sentEmails();
-    }
-    return emails;
-  }
 
   /** 1,020 writes at about 150 per second, restock cycles interleaved with orders. */
   private static void writeWorkload(LocalStack stack, AtomicInteger written) {

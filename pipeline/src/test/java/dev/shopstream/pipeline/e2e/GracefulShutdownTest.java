@@ -15,7 +15,6 @@ import dev.shopstream.pipeline.testing.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -82,12 +81,7 @@ class GracefulShutdownTest {
   }
 
   private static List<SentEmail> awaitEmails(LocalStack stack, int count, Duration timeout) {
-    Instant deadline = Instant.now().plus(timeout);
-    List<SentEmail> emails = stack.ses.sentEmails();
-    while (emails.size() < count && Instant.now().isBefore(deadline)) {
-      pause(200);
-      emails = stack.ses.sentEmails();
-    }
+    List<SentEmail> emails = stack.ses.awaitAtLeast(count, timeout);
     assertThat(emails.size()).as("emails within %s", timeout).isGreaterThanOrEqualTo(count);
     return emails;
   }
