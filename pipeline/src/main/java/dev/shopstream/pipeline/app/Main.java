@@ -7,7 +7,7 @@ import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
-import dev.shopstream.pipeline.processing.ChangeProcessor;
+import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
@@ -190,11 +190,11 @@ public final class Main {
         return withClients((config, clients) -> {
           Clock clock = Clock.systemUTC();
           DeadLetterCodec codec = new DeadLetterCodec(new ObjectMapper());
-          ChangeProcessor processor = ShopStreamWorker.changeProcessor(config, HandlerCatalogue.standard(config, clients, clock),
+          RecordProcessor processor = ShopStreamWorker.recordProcessor(config, HandlerCatalogue.standard(config, clients, clock),
               new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec),
-              new PipelineMetrics(new SimpleMeterRegistry()), () -> false, clock);
+              new PipelineMetrics(new SimpleMeterRegistry()), clock);
           List<DeadLetterRedrive.Outcome> outcomes = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec)
-              .redrive(max, processor);
+              .redrive(max, processor::redrive);
           long failed = outcomes.stream().filter(o -> o.failure() != null).count();
           for (DeadLetterRedrive.Outcome outcome : outcomes) {
             System.out.println((outcome.failure() == null ? "redriven  " : "FAILED    ") + describe(outcome.entry())

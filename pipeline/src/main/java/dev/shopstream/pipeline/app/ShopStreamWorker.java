@@ -5,19 +5,21 @@ import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
-import dev.shopstream.pipeline.processing.BatchProcessor;
-import dev.shopstream.pipeline.processing.ChangeProcessor;
-import dev.shopstream.pipeline.processing.HandlerInvoker;
+import dev.shopstream.pipeline.processing.Cancellation;
+import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.ShardProgress;
-import dev.shopstream.pipeline.processing.Sleeper;
 import dev.shopstream.pipeline.routing.EventRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.coordinator.Scheduler;
@@ -32,14 +34,16 @@ public final class ShopStreamWorker implements AutoCloseable {
   private final WorkerConfig config;
   private final AwsClients clients;
   private final Scheduler scheduler;
-  private final AtomicBoolean stopping;
+  private final Cancellation stopping;
+  private final ExecutorService recordPool;
   private final Thread schedulerThread;
 
   private final WorkerLifecycle lifecycle;
   private final ShardProgress progress;
 
-  private ShopStreamWorker(WorkerConfig config, AwsClients clients, Scheduler scheduler, AtomicBoolean stopping,
-      WorkerLifecycle lifecycle, ShardProgress progress) {
+  private ShopStreamWorker(WorkerConfig config, AwsClients clients, Scheduler scheduler, Cancellation stopping,
+      ExecutorService recordPool, WorkerLifecycle lifecycle, ShardProgress progress) {
+    this.recordPool = recordPool;
     this.lifecycle = lifecycle;
     this.progress = progress;
     this.config = config;
@@ -61,24 +65,37 @@ public final class ShopStreamWorker implements AutoCloseable {
   public static ShopStreamWorker create(WorkerConfig config, AwsClients clients, HandlerCatalogue handlers,
       DeadLetterQueue deadLetters, MeterRegistry registry, Clock clock, java.util.function.Predicate<String> selectedShards) {
     PipelineMetrics metrics = new PipelineMetrics(registry);
-    AtomicBoolean stopping = new AtomicBoolean();
-    ChangeProcessor changes = changeProcessor(config, handlers, deadLetters, metrics, stopping::get, clock);
-    BatchProcessor batches = new BatchProcessor(changes, config.retry(), Sleeper.SYSTEM, clock);
+    Cancellation stopping = new Cancellation();
+    RecordProcessor records = recordProcessor(config, handlers, deadLetters, metrics, clock);
+    ExecutorService recordPool = recordPool(config.recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
-    ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), batches, stopping::get, metrics,
-        config.checkpointInterval(), clock, progress, selectedShards);
+    ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
+        config.maxInFlight(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
+        selectedShards);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch(), lifecycle);
-    return new ShopStreamWorker(config, clients, scheduler, stopping, lifecycle, progress);
+    return new ShopStreamWorker(config, clients, scheduler, stopping, recordPool, lifecycle, progress);
   }
 
   /** The record-handling part of the worker, without KCL: also what the DLQ redrive runs records through. */
-  public static ChangeProcessor changeProcessor(WorkerConfig config, HandlerCatalogue handlers, DeadLetterQueue deadLetters,
-      PipelineMetrics metrics, java.util.function.BooleanSupplier stopping, Clock clock) {
+  public static RecordProcessor recordProcessor(WorkerConfig config, HandlerCatalogue handlers, DeadLetterQueue deadLetters,
+      PipelineMetrics metrics, Clock clock) {
     EventRouter router = new EventRouter(handlers.build(config.handlers()));
-    HandlerInvoker invoker = new HandlerInvoker(config.retry(), stopping, metrics);
-    return new ChangeProcessor(ImageDiffer.standard(clock), router, invoker, deadLetters, metrics, clock);
+    return new RecordProcessor(ImageDiffer.standard(clock), router, deadLetters, metrics, config.retry(), Pause.SYSTEM, clock);
+  }
+
+  /** The one bounded pool every shard's records run on; idle threads end after a minute. */
+  static ExecutorService recordPool(int threads) {
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        task -> {
+          Thread thread = new Thread(task, "record-" + count.incrementAndGet());
+          thread.setDaemon(true);
+          return thread;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   public void start() {
@@ -98,7 +115,7 @@ public final class ShopStreamWorker implements AutoCloseable {
 
   /** Ready for traffic: KCL has started (holding leases or standing by for them) and the worker is not stopping. */
   public boolean isReady() {
-    return lifecycle.started() && !stopping.get() && isRunning();
+    return lifecycle.started() && !stopping.isCancelled() && isRunning();
   }
 
   /**
@@ -108,9 +125,10 @@ public final class ShopStreamWorker implements AutoCloseable {
    * @return true if the graceful shutdown completed in time
    */
   public boolean stop() {
-    if (!stopping.compareAndSet(false, true)) {
+    if (stopping.isCancelled()) {
       return true;
     }
+    stopping.cancel("worker stopping");
     Duration bound = config.shutdownTimeout();
     LOG.info("worker {} stopping (bound {} s)", config.workerId(), bound.toSeconds());
     boolean graceful;
@@ -131,6 +149,7 @@ public final class ShopStreamWorker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    recordPool.shutdownNow();
     LOG.info("worker {} stopped (graceful={})", config.workerId(), graceful);
     return graceful;
   }

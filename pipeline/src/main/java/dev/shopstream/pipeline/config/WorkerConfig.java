@@ -21,6 +21,7 @@ public record WorkerConfig(
     StartPosition initialPosition,
     Duration pollIdle,
     int maxRecordsPerPoll,
+    int maxInFlight,
     List<String> handlers,
     RetryPolicy retry,
     Duration checkpointInterval,
@@ -37,6 +38,10 @@ public record WorkerConfig(
     String httpHost,
     int httpPort) {
 
+  static final long MAX_IN_FLIGHT_LIMIT = 1024;
+  /** Threads of the record pool per record a shard may hold in flight. */
+  static final int THREADS_PER_IN_FLIGHT = 4;
+
   /** Where a shard without a checkpoint starts. */
   public enum StartPosition { LATEST, TRIM_HORIZON }
 
@@ -46,6 +51,9 @@ public record WorkerConfig(
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(initialPosition, "initialPosition");
     handlers = List.copyOf(handlers);
+    if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
+      throw new IllegalArgumentException("maxInFlight must be 1.." + MAX_IN_FLIGHT_LIMIT + ", got " + maxInFlight);
+    }
     Objects.requireNonNull(workerId, "workerId");
     Objects.requireNonNull(handlerSettings, "handlerSettings");
     Objects.requireNonNull(retry, "retry");
@@ -71,6 +79,7 @@ public record WorkerConfig(
     StartPosition position = read.choice(ConfigKey.INITIAL_POSITION, StartPosition.class);
     long pollIdle = read.number(ConfigKey.POLL_IDLE_MILLIS, 10, 60_000);
     long maxRecords = read.number(ConfigKey.MAX_RECORDS_PER_POLL, 1, 1000);
+    long maxInFlight = read.number(ConfigKey.MAX_IN_FLIGHT, 1, MAX_IN_FLIGHT_LIMIT);
     List<String> handlers = read.names(ConfigKey.HANDLERS, knownHandlers);
     long retryAttempts = read.number(ConfigKey.RETRY_ATTEMPTS, 1, 20);
     long retryInitial = read.number(ConfigKey.RETRY_INITIAL_MILLIS, 1, 60_000);
@@ -103,9 +112,21 @@ public record WorkerConfig(
     RetryPolicy retry = new RetryPolicy((int) retryAttempts, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
         Duration.ofSeconds(hold));
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
-        (int) maxRecords, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover),
+        (int) maxRecords, (int) maxInFlight, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover),
         Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed,
         httpHost, (int) httpPort);
+  }
+
+  /** Threads of the one record pool: enough for four shards with full windows, at most 1024. */
+  public int recordThreads() {
+    return (int) Math.min(MAX_IN_FLIGHT_LIMIT, (long) maxInFlight * THREADS_PER_IN_FLIGHT);
+  }
+
+  /** The same configuration with another in-flight window (benchmarks, tests). */
+  public WorkerConfig withMaxInFlight(int window) {
+    return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, initialPosition, pollIdle, maxRecordsPerPoll,
+        window, handlers, retry, checkpointInterval, shutdownTimeout, workerId, failover, leaseAssignmentInterval,
+        workerMetrics, handlerSettings, deadLetterQueueUrl, sqsEndpoint, idempotency, trimmedDataPolicy, httpHost, httpPort);
   }
 
   public Optional<URI> endpoint() {

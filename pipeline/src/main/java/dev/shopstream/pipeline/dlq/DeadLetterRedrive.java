@@ -1,6 +1,5 @@
 package dev.shopstream.pipeline.dlq;
 
-import dev.shopstream.pipeline.processing.ChangeProcessor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,6 +34,13 @@ public final class DeadLetterRedrive {
   /** What a redrive did with one entry; {@code failure} is null when it went through (and was deleted). */
   public record Outcome(Entry entry, String failure) {}
 
+  /** Runs a parked letter's record again, once. */
+  @FunctionalInterface
+  public interface Replay {
+    /** @return null when it went through, else why it still fails */
+    String replay(DeadLetter letter);
+  }
+
   public long depth() {
     return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
         .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
@@ -54,10 +60,10 @@ public final class DeadLetterRedrive {
   }
 
   /**
-   * Redrives up to {@code max} entries through {@code processor}. Entries that still fail are made
+   * Redrives up to {@code max} entries through {@code replay}. Entries that still fail are made
    * visible again once the run is over (not during it, or the run would receive them again).
    */
-  public List<Outcome> redrive(int max, ChangeProcessor processor) {
+  public List<Outcome> redrive(int max, Replay replay) {
     List<Outcome> outcomes = new ArrayList<>();
     Map<String, String> stillFailing = new HashMap<>();
     try {
@@ -73,7 +79,7 @@ public final class DeadLetterRedrive {
           }
           fresh = true;
           Entry entry = entry(message);
-          String failure = entry.letter() == null ? "cannot decode: " + entry.decodeError() : processor.redrive(entry.letter());
+          String failure = entry.letter() == null ? "cannot decode: " + entry.decodeError() : replay.replay(entry.letter());
           if (failure == null) {
             sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
           } else {

@@ -3,17 +3,14 @@ package dev.shopstream.pipeline.kcl;
 import com.amazonaws.services.dynamodbv2.streamsadapter.adapter.DynamoDBStreamsClientRecord;
 import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
 import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStreamsShardRecordProcessor;
-import dev.shopstream.pipeline.processing.BatchProcessor;
-import dev.shopstream.pipeline.processing.PipelineMetrics;
-import dev.shopstream.pipeline.processing.ShardProgress;
-import java.time.Clock;
+import dev.shopstream.pipeline.processing.Cancellation;
+import dev.shopstream.pipeline.processing.KeyOrderedWindow;
+import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.stream.ChangeRecord;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.kinesis.exceptions.InvalidStateException;
 import software.amazon.kinesis.exceptions.KinesisClientLibDependencyException;
 import software.amazon.kinesis.exceptions.ShutdownException;
@@ -25,23 +22,27 @@ import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
 
 /**
- * KCL's processor for one shard: hands each batch to the {@link BatchProcessor} and checkpoints
- * exactly the unbroken run of handled records, at the end of each batch and, inside a long one, at
- * most every checkpoint interval (so a crash redelivers little). Once the worker stops or the lease is lost it takes
- * no further records, so nothing after an unhandled record is ever checkpointed.
+ * KCL's processor for one shard, the KCL edge and the only place that checkpoints. It converts each
+ * record once, offers it to the shard's {@link KeyOrderedWindow} (blocking while the window is full,
+ * so KCL fetches no more) and checkpoints the window's watermark, the last record of the unbroken
+ * handled run: at the end of each batch and, while it waits for room, at most every checkpoint
+ * interval. A lost lease or a stopping worker cancels the shard's work; after a lost lease nothing is
+ * checkpointed, and SHARD_END only when every record of the shard was handled.
  */
 final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ShardProcessor.class);
+  private static final Duration OFFER_WAIT = Duration.ofMillis(100);
+  private static final Duration QUIET_WAIT = Duration.ofSeconds(1);
 
   private final ShardProcessorFactory shared;
 
   private String shardId = "?";
+  private Cancellation cancellation;
+  private KeyOrderedWindow<ChangeRecord> window;
   private Instant lastCheckpointAt = Instant.MIN;
   private volatile boolean leaseLost;
-  /** A batch was left part-handled: nothing after it may be checkpointed, not even SHARD_END. */
-  private volatile boolean holding;
-  private volatile String handledUpTo;
-  private volatile String checkpointedUpTo;
+  private String checkpointedUpTo;
+  private long reportedHandled;
 
   ShardProcessor(ShardProcessorFactory shared) {
     this.shared = shared;
@@ -50,54 +51,71 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   @Override
   public void initialize(InitializationInput input) {
     shardId = input.shardId();
+    cancellation = shared.stopping().child();
+    window = new KeyOrderedWindow<>(shared.maxInFlight(), ChangeRecord::orderingKey,
+        record -> shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED, shared.executor());
     lastCheckpointAt = shared.clock().instant();
     LOG.info("shard {} taken, starting after checkpoint {}", shardId, input.extendedSequenceNumber());
   }
 
   @Override
   public void processRecords(DynamoDBStreamsProcessRecordsInput input) {
-    if (mustNotProceed()) {
+    if (cancellation.isCancelled()) {
       return;
     }
-    List<DynamoDBStreamsClientRecord> records = input.records();
     if (!shared.selected().test(shardId)) {
       shared.progress().batch(shardId, 0L, true);
       return;
     }
-    shared.progress().batch(shardId, input.millisBehindLatest(), records.isEmpty());
-    List<Record> changes = records.stream().map(DynamoDBStreamsClientRecord::getRecord).toList();
-    int handled = shared.batches().process(changes, shared.table(), shardId, this::mustNotProceed, index -> {
-      handledUpTo = records.get(index).sequenceNumber();
-      shared.progress().handled(shardId, changes.get(index).dynamodb() == null ? null
-          : changes.get(index).dynamodb().approximateCreationDateTime());
-      if (!shared.clock().instant().isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
-        checkpoint(input.checkpointer());
+    shared.progress().batch(shardId, input.millisBehindLatest(), input.records().isEmpty());
+    try {
+      for (DynamoDBStreamsClientRecord received : input.records()) {
+        ChangeRecord record = ChangeRecord.of(received.getRecord(), shared.table(), shardId);
+        while (!window.offer(record, OFFER_WAIT)) {
+          if (cancellation.isCancelled()) {
+            LOG.info("shard {}: {}; records from {} on are redelivered from the checkpoint", shardId,
+                cancellation.reason(), record.sequenceNumber());
+            checkpoint(input.checkpointer());
+            return;
+          }
+          checkpointIfDue(input.checkpointer());
+        }
+        checkpointIfDue(input.checkpointer());
       }
-    });
-    if (handled < records.size() - 1) {
-      holding = true;
-      LOG.warn("shard {}: stopped after {} of {} records (stopping={}, leaseLost={}); the rest is redelivered from "
-          + "the checkpoint", shardId, handled + 1, records.size(), shared.workerStopping().getAsBoolean(), leaseLost);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancellation.cancel("interrupted");
     }
-    if (handled >= 0) {
-      handledUpTo = records.get(handled).sequenceNumber();
-      checkpoint(input.checkpointer());
-    }
+    checkpoint(input.checkpointer());
   }
 
   @Override
   public void leaseLost(LeaseLostInput input) {
     leaseLost = true;
-    LOG.info("shard {}: lease lost, no further checkpoints from this worker", shardId);
+    cancellation.cancel("lease lost");
+    shared.stopping().release(cancellation);
+    LOG.info("shard {}: lease lost, its in-flight records stop and nothing more is checkpointed here", shardId);
   }
 
   @Override
   public void shardEnded(ShardEndedInput input) {
-    if (holding || leaseLost) {
-      LOG.warn("shard {} ended but records were left unhandled: not checkpointing SHARD_END", shardId);
+    try {
+      while (!window.awaitQuiet(QUIET_WAIT)) {
+        checkpointIfDue(input.checkpointer());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      cancellation.cancel("interrupted");
+    }
+    shared.stopping().release(cancellation);
+    if (leaseLost || !window.allHandled()) {
+      checkpoint(input.checkpointer());
+      LOG.warn("shard {} ended but records were left unhandled ({}): not checkpointing SHARD_END", shardId,
+          cancellation.reason());
       return;
     }
     try {
+      reportProgress();
       input.checkpointer().checkpoint();
       shared.progress().ended(shardId);
       LOG.info("shard {} ended and is fully handled: checkpointed SHARD_END", shardId);
@@ -108,20 +126,43 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   @Override
   public void shutdownRequested(ShutdownRequestedInput input) {
-    LOG.info("shard {}: shutdown requested, checkpoint covers records up to {}", shardId, handledUpTo);
+    cancellation.cancel("shutdown requested");
+    try {
+      if (!window.awaitQuiet(shared.drainTimeout())) {
+        LOG.warn("shard {}: in-flight records still running after {} s; checkpointing what is handled",
+            shardId, shared.drainTimeout().toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    shared.stopping().release(cancellation);
     checkpoint(input.checkpointer());
+    LOG.info("shard {}: shutdown requested, checkpoint covers records up to {}", shardId, checkpointedUpTo);
   }
 
-  private boolean mustNotProceed() {
-    return holding || leaseLost || shared.workerStopping().getAsBoolean();
+  private void checkpointIfDue(RecordProcessorCheckpointer checkpointer) {
+    if (!shared.clock().instant().isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
+      checkpoint(checkpointer);
+    }
+  }
+
+  private void reportProgress() {
+    ChangeRecord watermark = window.watermark();
+    long handled = window.handledCount();
+    if (handled > reportedHandled) {
+      shared.progress().handled(shardId, watermark == null ? null : watermark.writtenAt(), handled - reportedHandled);
+      reportedHandled = handled;
+    }
   }
 
   private void checkpoint(RecordProcessorCheckpointer checkpointer) {
-    if (leaseLost || handledUpTo == null || handledUpTo.equals(checkpointedUpTo)) {
+    reportProgress();
+    ChangeRecord watermark = window.watermark();
+    if (leaseLost || watermark == null || watermark.sequenceNumber().equals(checkpointedUpTo)) {
       return;
     }
+    String position = watermark.sequenceNumber();
     try {
-      String position = handledUpTo;
       checkpointer.checkpoint(position);
       checkpointedUpTo = position;
       lastCheckpointAt = shared.clock().instant();
@@ -129,11 +170,12 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       shared.progress().checkpointed(shardId);
     } catch (ShutdownException e) {
       leaseLost = true;
-      LOG.info("shard {}: lease gone while checkpointing {}; another worker resumes from its checkpoint", shardId, handledUpTo);
+      cancellation.cancel("lease lost");
+      LOG.info("shard {}: lease gone while checkpointing {}; another worker resumes from its checkpoint", shardId, position);
     } catch (ThrottlingException | KinesisClientLibDependencyException e) {
-      LOG.warn("shard {}: checkpoint {} failed ({}); the next batch checkpoints again", shardId, handledUpTo, e.toString());
+      LOG.warn("shard {}: checkpoint {} failed ({}); the next batch checkpoints again", shardId, position, e.toString());
     } catch (InvalidStateException e) {
-      LOG.error("shard {}: checkpoint {} rejected by the lease table", shardId, handledUpTo, e);
+      LOG.error("shard {}: checkpoint {} rejected by the lease table", shardId, position, e);
     }
   }
 }

@@ -1,11 +1,12 @@
 package dev.shopstream.pipeline.kcl;
 
-import dev.shopstream.pipeline.processing.BatchProcessor;
+import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
+import java.util.concurrent.Executor;
 import java.util.function.Predicate;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
@@ -13,12 +14,17 @@ import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 /**
  * What every shard's processor shares; KCL asks it for one {@link ShardProcessor} per shard lease.
  *
- * @param checkpointInterval inside a long batch, checkpoint handled records at most this often
+ * @param stopping cancelled when the worker stops; each shard's own signal is a child of it
+ * @param executor the one bounded pool every shard's records run on
+ * @param maxInFlight records per shard held at once (running, waiting behind their key, or handled
+ *     after an unhandled one); 1 handles a shard's records strictly one after another
+ * @param checkpointInterval checkpoint handled records at most this often while a shard is busy
+ * @param drainTimeout how long a shard asked to shut down waits for its in-flight records
  * @param selected records of other shards are passed over (a replay of chosen shards)
  */
-public record ShardProcessorFactory(String table, BatchProcessor batches, BooleanSupplier workerStopping,
-    PipelineMetrics metrics, Duration checkpointInterval, Clock clock, ShardProgress progress, Predicate<String> selected)
-    implements ShardRecordProcessorFactory {
+public record ShardProcessorFactory(String table, RecordProcessor records, Cancellation stopping, Executor executor,
+    int maxInFlight, PipelineMetrics metrics, Duration checkpointInterval, Duration drainTimeout, Clock clock,
+    ShardProgress progress, Predicate<String> selected) implements ShardRecordProcessorFactory {
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {

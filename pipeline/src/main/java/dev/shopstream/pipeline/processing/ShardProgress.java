@@ -50,10 +50,13 @@ public final class ShardProgress {
     state(shardId).lastCheckpointAt = clock.instant();
   }
 
-  /** @param writtenAt the handled record's approximate creation time (may be null) */
-  public void handled(String shardId, Instant writtenAt) {
+  /**
+   * @param writtenAt the approximate creation time of the last record of the handled run (may be null)
+   * @param count records handled since the last report
+   */
+  public void handled(String shardId, Instant writtenAt, long count) {
     State state = state(shardId);
-    state.records.incrementAndGet();
+    state.records.addAndGet(count);
     if (writtenAt != null) {
       state.lastRecordWrittenAt = writtenAt;
     }

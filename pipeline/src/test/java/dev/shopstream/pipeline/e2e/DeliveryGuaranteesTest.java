@@ -18,7 +18,7 @@ import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
-import dev.shopstream.pipeline.processing.ChangeProcessor;
+import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
@@ -110,13 +110,13 @@ class DeliveryGuaranteesTest {
       assertThat(letter.firstFailureAt()).isNotNull();
     });
 
-    List<DeadLetterRedrive.Outcome> tooEarly = dlq.redrive(10, redriveProcessor());
+    List<DeadLetterRedrive.Outcome> tooEarly = dlq.redrive(10, redriveProcessor()::redrive);
     assertThat(tooEarly).singleElement().satisfies(o -> assertThat(o.failure()).contains("injected permanent failure"));
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThat(dlq.list(10)).as("an entry that still fails stays in the queue").hasSize(1));
 
     poisonFixed.set(true);
-    List<DeadLetterRedrive.Outcome> outcomes = dlq.redrive(10, redriveProcessor());
+    List<DeadLetterRedrive.Outcome> outcomes = dlq.redrive(10, redriveProcessor()::redrive);
 
     assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.failure()).isNull());
     assertThat(ordersSeenBy(recorder)).containsExactly("o-1", "o-3", "o-poison");
@@ -153,14 +153,14 @@ class DeliveryGuaranteesTest {
     }
   }
 
-  private static ChangeProcessor redriveProcessor() {
+  private static RecordProcessor redriveProcessor() {
     WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.knownWith(recorder.name()), "redrive");
     AwsClients clients = AwsClients.create(config, env);
     HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC())
         .with(recorder.name(), () -> recorder);
-    return ShopStreamWorker.changeProcessor(config, catalogue,
+    return ShopStreamWorker.recordProcessor(config, catalogue,
         new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(JSON)),
-        new PipelineMetrics(new SimpleMeterRegistry()), () -> false, Clock.systemUTC());
+        new PipelineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
   }
 
 }

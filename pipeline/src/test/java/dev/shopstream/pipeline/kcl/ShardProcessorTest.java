@@ -6,12 +6,11 @@ import com.amazonaws.services.dynamodbv2.streamsadapter.adapter.DynamoDBStreamsC
 import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.pipeline.diff.ImageDiffer;
-import dev.shopstream.pipeline.processing.HandlerInvoker;
+import dev.shopstream.pipeline.processing.Cancellation;
+import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.RetryPolicy;
 import dev.shopstream.pipeline.processing.ShardProgress;
-import dev.shopstream.pipeline.processing.BatchProcessor;
-import dev.shopstream.pipeline.processing.ChangeProcessor;
-import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.testing.Fixtures;
 import dev.shopstream.pipeline.testing.RecordingHandler;
@@ -20,7 +19,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.pipeline.processing.Pause;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
@@ -28,21 +35,26 @@ import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
 import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
 
 class ShardProcessorTest {
-  private final AtomicBoolean workerStopping = new AtomicBoolean();
+  private final Cancellation workerStopping = new Cancellation();
   private final FakeCheckpointer checkpointer = new FakeCheckpointer();
 
   private Duration checkpointInterval = Duration.ofHours(1);
+  private int maxInFlight = 64;
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private ShardProcessor processor(RecordingHandler handler) {
+    // records run on the calling thread: each batch is fully worked off when processRecords returns
+    return processor(handler, Runnable::run, (d, signal) -> !signal.isCancelled());
+  }
+
+  private ShardProcessor processor(EventHandler handler, Executor executor, Pause pause) {
     PipelineMetrics metrics = new PipelineMetrics(registry);
     RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofHours(1));
-    ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
-        new HandlerInvoker(policy, workerStopping::get, metrics), r -> { }, metrics, Clock.systemUTC());
-    BatchProcessor batches = new BatchProcessor(changes, policy, d -> { }, Clock.systemUTC());
-    ShardProcessor processor = (ShardProcessor) new ShardProcessorFactory("shop", batches, workerStopping::get, metrics,
-        checkpointInterval, Clock.systemUTC(), new ShardProgress(registry, Clock.systemUTC()), shard -> true)
-        .shardRecordProcessor();
+    RecordProcessor records = new RecordProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
+        r -> { }, metrics, policy, pause, Clock.systemUTC());
+    ShardProcessor processor = (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
+        maxInFlight, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
+        new ShardProgress(registry, Clock.systemUTC()), shard -> true).shardRecordProcessor();
     processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
     return processor;
   }
@@ -69,7 +81,7 @@ class ShardProcessorTest {
   void aStopDuringAFailingRecordCheckpointsOnlyThePrefixAndTakesNoFurtherBatches() {
     RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> {
       if (e.type() == EventType.ORDER_PLACED) {
-        workerStopping.set(true);
+        workerStopping.cancel("worker stopping");
         return true;
       }
       return false;
@@ -98,7 +110,7 @@ class ShardProcessorTest {
     checkpointInterval = Duration.ZERO;
     RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> {
       if (e.type() == EventType.PRODUCT_STOCK_CHANGED) {
-        workerStopping.set(true);
+        workerStopping.cancel("worker stopping");
         return true;
       }
       return false;
@@ -148,7 +160,7 @@ class ShardProcessorTest {
   @Test
   void aShardLeftPartlyHandledIsNotCheckpointedAtItsEnd() {
     RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> {
-      workerStopping.set(true);
+      workerStopping.cancel("worker stopping");
       return true;
     });
     ShardProcessor processor = processor(handler);
@@ -156,5 +168,75 @@ class ShardProcessorTest {
     processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
 
     assertThat(checkpointer.checkpoints).isEmpty();
+  }
+
+  private final ExecutorService pool = Executors.newFixedThreadPool(8);
+
+  @AfterEach
+  void stopPool() {
+    pool.shutdownNow();
+  }
+
+  @Test
+  void aLostLeaseStopsARecordHeldInRetriesAndNothingIsCheckpointedAfterIt() {
+    RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> e.type() == EventType.ORDER_PLACED);
+    ShardProcessor processor = processor(handler, pool, Pause.SYSTEM);
+
+    processor.processRecords(batch("order-insert.json"));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> handler.attempts().size() >= 5);
+    processor.leaseLost(LeaseLostInput.builder().build());
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(200))
+        .until(() -> {
+          int before = handler.attempts().size();
+          Thread.sleep(100);
+          return handler.attempts().size() == before;
+        });
+    processor.processRecords(batch("profile-insert.json"));
+    processor.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+
+    assertThat(handler.handled()).isEmpty();
+    assertThat(checkpointer.checkpoints).isEmpty();
+  }
+
+  @Test
+  void aFullWindowHoldsProcessRecordsSoKclFetchesNoMore() throws Exception {
+    maxInFlight = 2;
+    CountDownLatch release = new CountDownLatch(1);
+    EventHandler blocking = new EventHandler() {
+      @Override
+      public String name() {
+        return "blocking";
+      }
+
+      @Override
+      public java.util.Set<EventType> eventTypes() {
+        return java.util.EnumSet.allOf(EventType.class);
+      }
+
+      @Override
+      public HandlerResult handle(DomainEvent event) {
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return HandlerResult.done("released");
+      }
+    };
+    ShardProcessor processor = processor(blocking, pool, Pause.SYSTEM);
+    Thread kcl = new Thread(() -> processor.processRecords(
+        batch("profile-insert.json", "product-stock-0-to-3.json", "session-user-remove.json")));
+    kcl.start();
+    kcl.join(500);
+    assertThat(kcl.isAlive()).as("processRecords waits for room in the window").isTrue();
+    assertThat(checkpointer.checkpoints).isEmpty();
+
+    release.countDown();
+    kcl.join(5000);
+    assertThat(kcl.isAlive()).isFalse();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+        registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum() == 3);
+    processor.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+    assertThat(checkpointer.checkpoints).last().isEqualTo(Fixtures.record("session-user-remove.json").dynamodb().sequenceNumber());
   }
 }

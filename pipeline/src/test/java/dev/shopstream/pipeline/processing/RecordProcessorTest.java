@@ -8,7 +8,9 @@ import dev.shopstream.contracts.EventType;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
+import dev.shopstream.pipeline.processing.RecordProcessor.Outcome;
 import dev.shopstream.pipeline.routing.EventRouter;
+import dev.shopstream.pipeline.stream.ChangeRecord;
 import dev.shopstream.pipeline.stream.StreamRecordJson;
 import dev.shopstream.pipeline.testing.Fixtures;
 import dev.shopstream.pipeline.testing.ManualClock;
@@ -17,80 +19,86 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.model.Record;
 
-class BatchProcessorTest {
+/** One record's handling: diff, route, deliver, the one retry schedule, the hold budget, dead letters. */
+class RecordProcessorTest {
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<DeadLetter> parked = new ArrayList<>();
   private final List<Duration> pauses = new ArrayList<>();
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T10:00:00Z"));
-  /** 1 attempt per call, record rounds 100, 200, 400 ms..., 10 s hold budget. */
-  private RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(10));
+  private final Cancellation cancellation = new Cancellation();
+  /** Report after 1 attempt, pauses 100, 200, 400 ms (no jitter), 10 s hold budget. */
+  private RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(100), Duration.ofMillis(400), 0, Duration.ofSeconds(10));
 
-  private BatchProcessor processor(RecordingHandler... handlers) {
+  private RecordProcessor processor(RecordingHandler... handlers) {
     return processor(parked::add, handlers);
   }
 
-  private BatchProcessor processor(DeadLetterQueue queue, RecordingHandler... handlers) {
-    PipelineMetrics metrics = new PipelineMetrics(registry);
-    ChangeProcessor changes = new ChangeProcessor(ImageDiffer.standard(clock), new EventRouter(List.of(handlers)),
-        new HandlerInvoker(policy, () -> false, metrics), queue, metrics, clock);
-    return new BatchProcessor(changes, policy, d -> {
-      pauses.add(d);
-      clock.advance(d);
-    }, clock);
+  private RecordProcessor processor(DeadLetterQueue queue, RecordingHandler... handlers) {
+    return new RecordProcessor(ImageDiffer.standard(clock), new EventRouter(List.of(handlers)), queue,
+        new PipelineMetrics(registry), policy, (duration, signal) -> {
+          pauses.add(duration);
+          clock.advance(duration);
+          return !signal.isCancelled();
+        }, clock);
   }
 
-  private static List<Record> records(String... fixtures) {
-    return java.util.Arrays.stream(fixtures).map(Fixtures::record).toList();
+  /** Runs the fixtures in order as a shard would, stopping at the first record not handled. */
+  private List<Outcome> run(RecordProcessor processor, String... fixtures) {
+    List<Outcome> outcomes = new ArrayList<>();
+    for (ChangeRecord record : Arrays.stream(fixtures).map(f -> ChangeRecord.of(Fixtures.record(f), "shop", "s-1")).toList()) {
+      Outcome outcome = processor.process(record, cancellation);
+      outcomes.add(outcome);
+      if (outcome != Outcome.HANDLED) {
+        break;
+      }
+    }
+    return outcomes;
   }
 
   @Test
-  void handlesEveryRecordInOrderAndReportsTheLastIndex() {
+  void handlesEveryRecordAndCallsHandlersInEventOrder() {
     RecordingHandler handler = new RecordingHandler("rec");
-    int last = processor(handler).process(
-        records("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"), "shop", "s-1", () -> false);
-
-    assertThat(last).isEqualTo(2);
+    assertThat(run(processor(handler), "profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"))
+        .containsOnly(Outcome.HANDLED).hasSize(3);
     assertThat(handler.handled()).extracting(DomainEvent::type).containsExactly(EventType.USER_REGISTERED,
         EventType.ORDER_PLACED, EventType.PRODUCT_STOCK_CHANGED, EventType.PRODUCT_BACK_IN_STOCK);
+    assertThat(registry.get("shop.stream.records").tag("outcome", "derived").counter().count()).isEqualTo(3.0);
   }
 
   @Test
-  void aRetryableFailureHoldsTheRecordWithGrowingPausesWithoutRepeatingWhatSucceeded() {
+  void aRetryableFailureIsRetriedWithGrowingPausesWithoutRepeatingWhatSucceeded() {
     AtomicInteger failuresLeft = new AtomicInteger(3);
     RecordingHandler steady = new RecordingHandler("steady");
     RecordingHandler flaky = new RecordingHandler("flaky", Set.of(EventType.PRODUCT_BACK_IN_STOCK))
         .failWhen(e -> failuresLeft.getAndDecrement() > 0);
 
-    int last = processor(steady, flaky).process(records("product-stock-0-to-3.json", "order-insert.json"), "shop", "s-1",
-        () -> false);
+    assertThat(run(processor(steady, flaky), "product-stock-0-to-3.json", "order-insert.json")).containsOnly(Outcome.HANDLED);
 
-    assertThat(last).isEqualTo(1);
     assertThat(flaky.attempts()).hasSize(4);
     assertThat(flaky.handled()).hasSize(1);
     assertThat(steady.handled()).extracting(DomainEvent::type).containsExactly(EventType.PRODUCT_STOCK_CHANGED,
         EventType.PRODUCT_BACK_IN_STOCK, EventType.ORDER_PLACED);
     assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
+    assertThat(registry.get("shop.handler.retries").tag("handler", "flaky").counter().count()).isEqualTo(3.0);
     assertThat(parked).isEmpty();
   }
 
   @Test
-  void resilienceRetriesACallBeforeTheRecordIsHeld() {
-    policy = new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofSeconds(10));
+  void aHandlerFailingOnAnEventGetsTheRecordsLaterEventsOnlyAfterIt() {
     AtomicInteger failuresLeft = new AtomicInteger(2);
-    RecordingHandler flaky = new RecordingHandler("flaky").failWhen(e -> failuresLeft.getAndDecrement() > 0);
+    RecordingHandler flaky = new RecordingHandler("flaky")
+        .failWhen(e -> e.type() == EventType.PRODUCT_STOCK_CHANGED && failuresLeft.getAndDecrement() > 0);
 
-    assertThat(processor(flaky).process(records("profile-insert.json"), "shop", "s-1", () -> false)).isZero();
+    assertThat(run(processor(flaky), "product-stock-0-to-3.json")).containsExactly(Outcome.HANDLED);
 
-    assertThat(flaky.attempts()).hasSize(3);
-    assertThat(pauses).as("no record-level round was needed").isEmpty();
-    assertThat(registry.get("shop.handler.retries").tag("handler", "flaky").counter().count()).isEqualTo(2.0);
+    assertThat(flaky.attempts()).extracting(DomainEvent::type).containsExactly(EventType.PRODUCT_STOCK_CHANGED,
+        EventType.PRODUCT_STOCK_CHANGED, EventType.PRODUCT_STOCK_CHANGED, EventType.PRODUCT_BACK_IN_STOCK);
   }
 
   @Test
@@ -98,10 +106,8 @@ class BatchProcessorTest {
     RecordingHandler other = new RecordingHandler("other");
     RecordingHandler picky = new RecordingHandler("picky").failPermanentlyWhen(e -> e.type() == EventType.ORDER_PLACED);
 
-    int last = processor(other, picky).process(records("order-insert.json", "profile-insert.json"), "shop", "s-1",
-        () -> false);
+    assertThat(run(processor(other, picky), "order-insert.json", "profile-insert.json")).containsOnly(Outcome.HANDLED);
 
-    assertThat(last).isEqualTo(1);
     assertThat(picky.attempts()).extracting(DomainEvent::type).containsExactly(EventType.ORDER_PLACED, EventType.USER_REGISTERED);
     assertThat(other.handled()).hasSize(2);
     assertThat(parked).singleElement().satisfies(letter -> {
@@ -117,12 +123,11 @@ class BatchProcessorTest {
   }
 
   @Test
-  void aRecordStillFailingWhenTheHoldBudgetIsSpentIsDeadLetteredAndTheShardMovesOn() {
+  void aRecordStillFailingWhenTheHoldBudgetIsSpentIsDeadLetteredAndTheNextRecordFollows() {
     RecordingHandler stuck = new RecordingHandler("stuck").failWhen(e -> e.type() == EventType.ORDER_PLACED);
 
-    int last = processor(stuck).process(records("order-insert.json", "profile-insert.json"), "shop", "s-1", () -> false);
+    assertThat(run(processor(stuck), "order-insert.json", "profile-insert.json")).containsOnly(Outcome.HANDLED);
 
-    assertThat(last).isEqualTo(1);
     assertThat(parked).singleElement().satisfies(letter -> {
       assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.RETRIES_EXHAUSTED);
       assertThat(letter.attempts()).isGreaterThan(20);
@@ -132,31 +137,35 @@ class BatchProcessorTest {
   }
 
   @Test
-  void stoppingWhileARecordFailsReportsOnlyTheUnbrokenPrefix() {
-    AtomicBoolean stop = new AtomicBoolean();
+  void cancellationDuringARetryStopsTheRecordUnhandledAndParksNothing() {
     RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> {
       if (e.type() == EventType.ORDER_PLACED) {
-        stop.set(true);
+        cancellation.cancel("lease lost");
         return true;
       }
       return false;
     });
 
-    int last = processor(handler).process(
-        records("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"), "shop", "s-1", stop::get);
-
-    assertThat(last).isZero();
+    assertThat(run(processor(handler), "profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"))
+        .containsExactly(Outcome.HANDLED, Outcome.STOPPED);
     assertThat(handler.handled()).extracting(DomainEvent::type).containsExactly(EventType.USER_REGISTERED);
+    assertThat(handler.attempts()).hasSize(2);
     assertThat(parked).isEmpty();
   }
 
   @Test
-  void malformedRecordsAreDeadLetteredWholeAndTheBatchMovesOn() {
+  void aCancelledRecordIsNotStartedAtAll() {
     RecordingHandler handler = new RecordingHandler("rec");
-    int last = processor(handler).process(records("product-stock-as-string.json", "profile-insert.json"), "shop", "s-1",
-        () -> false);
+    cancellation.cancel("worker stopping");
+    assertThat(run(processor(handler), "profile-insert.json")).containsExactly(Outcome.STOPPED);
+    assertThat(handler.attempts()).isEmpty();
+  }
 
-    assertThat(last).isEqualTo(1);
+  @Test
+  void malformedRecordsAreDeadLetteredWholeAndTheNextRecordFollows() {
+    RecordingHandler handler = new RecordingHandler("rec");
+    assertThat(run(processor(handler), "product-stock-as-string.json", "profile-insert.json")).containsOnly(Outcome.HANDLED);
+
     assertThat(parked).singleElement().satisfies(r -> {
       assertThat(r.kind()).isEqualTo(DeadLetter.Kind.REJECTED_RECORD);
       assertThat(r.errorMessage()).contains("attribute 'stock' must be a number (N) but is S");
@@ -169,7 +178,7 @@ class BatchProcessorTest {
   }
 
   @Test
-  void aDeadLetterQueueThatFailsHoldsTheShardEvenPastTheBudget() {
+  void aDeadLetterQueueThatFailsHoldsTheRecordEvenPastTheBudget() {
     AtomicInteger calls = new AtomicInteger();
     DeadLetterQueue broken = r -> {
       if (calls.incrementAndGet() < 40) {
@@ -177,22 +186,31 @@ class BatchProcessorTest {
       }
       parked.add(r);
     };
-    int last = processor(broken, new RecordingHandler("rec"))
-        .process(records("product-stock-as-string.json"), "shop", "s-1", () -> false);
+    assertThat(run(processor(broken, new RecordingHandler("rec")), "product-stock-as-string.json"))
+        .containsExactly(Outcome.HANDLED);
 
-    assertThat(last).isZero();
     assertThat(calls).hasValue(40);
     assertThat(parked).hasSize(1);
+    assertThat(pauses).hasSize(39);
   }
 
   @Test
   void unknownShapesAreCountedAndSkipped() {
     RecordingHandler handler = new RecordingHandler("rec");
-    int last = processor(handler).process(records("unknown-cart-item.json"), "shop", "s-1", () -> false);
+    assertThat(run(processor(handler), "unknown-cart-item.json")).containsExactly(Outcome.HANDLED);
 
-    assertThat(last).isZero();
     assertThat(handler.attempts()).isEmpty();
     assertThat(parked).isEmpty();
     assertThat(registry.get("shop.stream.records").tag("outcome", "unrecognized").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void jitteredPausesStayWithinTheirBoundsAndNeverExceedTheMaximum() {
+    RetryPolicy jittered = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(1000), 0.5, Duration.ofHours(1));
+    for (int i = 0; i < 200; i++) {
+      assertThat(jittered.delayAfter(1)).isBetween(Duration.ofMillis(50), Duration.ofMillis(150));
+      assertThat(jittered.delayAfter(3)).isBetween(Duration.ofMillis(200), Duration.ofMillis(600));
+      assertThat(jittered.delayAfter(30)).isBetween(Duration.ofMillis(1), Duration.ofMillis(1000));
+    }
   }
 }

@@ -1,0 +1,226 @@
+package dev.shopstream.pipeline.processing;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The concurrent, key-ordered record engine of one shard. Items are offered in stream order; items
+ * of one key run one at a time in that order, items of different keys run at once on a shared
+ * executor. At most {@code capacity} items are held, counted from the oldest one not yet handled:
+ * that bounds memory and how far the engine runs ahead of a held item, and {@link #offer} blocks
+ * (back-pressure on the stream reader) while the window is full.
+ *
+ * <p>The {@linkplain #watermark watermark} is the last item of the unbroken handled prefix: nothing
+ * after an unhandled item is ever below it. An item whose work reports it not handled (cancelled)
+ * freezes its key: later items of that key are never started, so they are delivered again with it.
+ *
+ * @param <T> the item (a stream record)
+ */
+public final class KeyOrderedWindow<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedWindow.class);
+
+  private final int capacity;
+  private final Function<T, String> keyOf;
+  private final Predicate<T> work;
+  private final Executor executor;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  /** Offered items not yet below the watermark, in stream order. */
+  private final ArrayDeque<Slot<T>> window = new ArrayDeque<>();
+  /** Keys with an item running (or frozen), each with the items waiting behind it. */
+  private final Map<String, ArrayDeque<Slot<T>>> lanes = new HashMap<>();
+  private T watermark;
+  private long handled;
+  private int running;
+
+  /**
+   * @param work runs one item to its end on an executor thread; true when handled, false when it
+   *     stopped first (its key then freezes)
+   */
+  public KeyOrderedWindow(int capacity, Function<T, String> keyOf, Predicate<T> work, Executor executor) {
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    }
+    this.capacity = capacity;
+    this.keyOf = keyOf;
+    this.work = work;
+    this.executor = executor;
+  }
+
+  private static final class Slot<T> {
+    final T item;
+    final String key;
+    boolean handled;
+
+    Slot(T item, String key) {
+      this.item = item;
+      this.key = key;
+    }
+  }
+
+  /**
+   * Takes the next item of the stream, waiting up to {@code timeout} for room.
+   *
+   * @return false when the window stayed full (the caller checkpoints or checks for cancellation, then offers again)
+   */
+  public boolean offer(T item, Duration timeout) throws InterruptedException {
+    Slot<T> start;
+    lock.lock();
+    try {
+      long nanos = timeout.toNanos();
+      while (window.size() >= capacity) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = changed.awaitNanos(nanos);
+      }
+      Slot<T> slot = new Slot<>(item, keyOf.apply(item));
+      window.addLast(slot);
+      ArrayDeque<Slot<T>> lane = lanes.get(slot.key);
+      if (lane == null) {
+        lanes.put(slot.key, new ArrayDeque<>());
+        running++;
+        start = slot;
+      } else {
+        lane.addLast(slot);
+        start = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (start != null) {
+      start(start);
+    }
+    return true;
+  }
+
+  private void start(Slot<T> slot) {
+    try {
+      executor.execute(() -> run(slot));
+    } catch (RejectedExecutionException e) {
+      LOG.warn("record engine closed: item of key {} not started", slot.key);
+      finish(slot, false);
+    }
+  }
+
+  private void run(Slot<T> slot) {
+    boolean done = false;
+    try {
+      done = work.test(slot.item);
+    } catch (RuntimeException | Error e) {
+      LOG.error("item of key {} failed outside its handling; its key holds: {}", slot.key, e.toString(), e);
+    } finally {
+      finish(slot, done);
+    }
+  }
+
+  private void finish(Slot<T> slot, boolean done) {
+    Slot<T> next = null;
+    lock.lock();
+    try {
+      running--;
+      if (done) {
+        slot.handled = true;
+        handled++;
+        ArrayDeque<Slot<T>> lane = lanes.get(slot.key);
+        next = lane.pollFirst();
+        if (next == null) {
+          lanes.remove(slot.key);
+        } else {
+          running++;
+        }
+        while (!window.isEmpty() && window.peekFirst().handled) {
+          watermark = window.pollFirst().item;
+        }
+      }
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    if (next != null) {
+      start(next);
+    }
+  }
+
+  /** The last item of the unbroken handled prefix; null while there is none. */
+  public T watermark() {
+    lock.lock();
+    try {
+      return watermark;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The oldest item not yet handled; null when every offered item is. */
+  public T oldestUnhandled() {
+    lock.lock();
+    try {
+      return window.isEmpty() ? null : window.peekFirst().item;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Items handled since the start. */
+  public long handledCount() {
+    lock.lock();
+    try {
+      return handled;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Items held: running, waiting behind their key, or handled after an unhandled one. */
+  public int size() {
+    lock.lock();
+    try {
+      return window.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** True when every offered item is handled. */
+  public boolean allHandled() {
+    lock.lock();
+    try {
+      return window.isEmpty();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until nothing runs any more (every item handled, or stopped with its key frozen).
+   *
+   * @return false when items were still running after {@code timeout}
+   */
+  public boolean awaitQuiet(Duration timeout) throws InterruptedException {
+    lock.lock();
+    try {
+      long nanos = timeout.toNanos();
+      while (running > 0) {
+        if (nanos <= 0) {
+          return false;
+        }
+        nanos = changed.awaitNanos(nanos);
+      }
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+}
