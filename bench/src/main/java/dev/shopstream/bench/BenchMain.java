@@ -1,0 +1,94 @@
+package dev.shopstream.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * {@code bin/bench}: every figure side by side in one run, each with the baseline it is compared
+ * with measured in the same run (these machines are noisy). Writes a markdown report and the
+ * records/s-against-window chart under {@code bench/target/}.
+ *
+ * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g] [--records N] [--heap-minutes M]}
+ */
+public final class BenchMain {
+  static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
+  static final Duration REMOTE_CALL = Duration.ofMillis(50);
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g"));
+    int records = 2000;
+    int heapMinutes = 5;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--parts" -> parts = new LinkedHashSet<>(List.of(args[++i].split(",")));
+        case "--records" -> records = Integer.parseInt(args[++i]);
+        case "--heap-minutes" -> heapMinutes = Integer.parseInt(args[++i]);
+        default -> {
+          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g] [--records N] "
+              + "[--heap-minutes M]");
+          System.exit(2);
+        }
+      }
+    }
+    Report report = new Report();
+    report.line("# bin/bench " + String.join(" ", args));
+    report.line(Machine.describe());
+    if (parts.contains("a")) {
+      engineAlone(report);
+    }
+    if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g").contains(p))) {
+      StackBench.run(report, parts, records, heapMinutes);
+    }
+    if (parts.contains("f")) {
+      diffAndRoute(report);
+    }
+    Path out = Path.of("bench", "target", "bench-report.md");
+    Files.createDirectories(out.getParent());
+    Files.writeString(out, report.text());
+    System.out.println();
+    System.out.println("report: " + out + (report.chart() == null ? "" : ", chart: " + report.chart()));
+  }
+
+  private static void engineAlone(Report report) throws InterruptedException, IOException {
+    report.section("(a) engine alone, in process: stub handler answering after " + REMOTE_CALL.toMillis()
+        + " ms, one shard, orders of 10,000 distinct users");
+    report.line(String.format(Locale.ROOT, "%8s %10s %14s %12s", "window", "records", "records/s", "x window 1"));
+    List<EngineBench.Point> points = new ArrayList<>();
+    for (int window : WINDOWS) {
+      EngineBench.Point point = EngineBench.run(window, REMOTE_CALL, 10_000);
+      points.add(point);
+      report.line(String.format(Locale.ROOT, "%8d %10d %14.1f %12.1f", window, point.records(), point.recordsPerSecond(),
+          point.recordsPerSecond() / points.get(0).recordsPerSecond()));
+    }
+    report.chart(WindowChart.write(points, Path.of("bench", "target", "engine-window.svg")));
+    EngineBench.Point hot = EngineBench.run(64, REMOTE_CALL, 1);
+    report.line(String.format(Locale.ROOT, "one hot key (every record the same partition key), window 64: %.1f records/s "
+        + "(ordering keeps one key serial)", hot.recordsPerSecond()));
+  }
+
+  private static void diffAndRoute(Report report) throws RunnerException {
+    report.section("(f) CPU per record of diff + route (JMH, 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement)");
+    var options = new OptionsBuilder().include(DiffRouteBench.class.getSimpleName()).forks(1)
+        .warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5)
+        .measurementTime(TimeValue.seconds(1)).shouldDoGC(true).build();
+    for (RunResult result : new Runner(options).run()) {
+      var primary = result.getPrimaryResult();
+      report.line(String.format(Locale.ROOT, "diff + route of one order insert: %.0f +- %.0f ns (%.0f records/s per core)",
+          primary.getScore(), primary.getScoreError(), 1e9 / primary.getScore()));
+    }
+  }
+}
