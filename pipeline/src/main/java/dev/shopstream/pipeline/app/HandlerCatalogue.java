@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.analytics.AnalyticsSyncHandler;
+import dev.shopstream.handlers.analytics.BatchingAnalyticsPublisher;
 import dev.shopstream.handlers.analytics.CloudEventMapper;
 import dev.shopstream.handlers.analytics.ContractValidator;
 import dev.shopstream.handlers.analytics.PiiHasher;
@@ -32,6 +33,11 @@ public final class HandlerCatalogue {
   public static final Set<String> KNOWN = Set.of(LoggingHandler.NAME, ConfirmationEmailHandler.NAME,
       StockWaitlistHandler.NAME, AnalyticsSyncHandler.NAME);
 
+  /** PublishBatch calls to the analytics topic in flight at once (10 messages each at most). */
+  static final int ANALYTICS_CONCURRENT_BATCHES = 16;
+  /** How long a record waits for its analytics message's batch before the call counts as failed (retryable). */
+  static final java.time.Duration ANALYTICS_CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
+
   private final Map<String, Supplier<EventHandler>> factories;
 
   private HandlerCatalogue(Map<String, Supplier<EventHandler>> factories) {
@@ -52,7 +58,8 @@ public final class HandlerCatalogue {
         new SnsWaitlistNotifier(clients.sns(), settings.waitlistTopicArn(), json), claims, clock));
     factories.put(HandlerSettings.ANALYTICS, () -> new AnalyticsSyncHandler(
         new CloudEventMapper(json, new PiiHasher(settings.analyticsPiiKey())), new ContractValidator(),
-        new SnsFifoAnalyticsPublisher(clients.sns(), settings.analyticsTopicArn())));
+        new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(clients.sns(), settings.analyticsTopicArn()),
+            ANALYTICS_CONCURRENT_BATCHES, ANALYTICS_CALL_TIMEOUT)));
     return new HandlerCatalogue(factories);
   }
 
