@@ -1,12 +1,319 @@
 package dev.shopstream.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.contracts.EventType;
+import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
+import dev.shopstream.local.LatencyProxy;
+import dev.shopstream.local.LocalStack;
+import dev.shopstream.pipeline.app.AwsClients;
+import dev.shopstream.pipeline.app.HandlerCatalogue;
+import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.app.ShopTableSetup;
+import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.dlq.DeadLetterCodec;
+import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** (b)-(e), (g): the worker on the local stack. */
+/**
+ * (b)-(e), (g): the real worker (KCL 3 + the Streams adapter) on the local stack, each scenario a
+ * fresh application (own lease tables) reading the same stream from TRIM_HORIZON, so every figure
+ * of a run reads the same records. Rates count from the moment the worker holds the shard, so
+ * KCL's start-up is left out.
+ */
 final class StackBench {
-  private StackBench() {}
+  private static final String NOOP = "noop";
+  private static final Duration MAX_SCENARIO = Duration.ofSeconds(90);
 
-  static void run(Report report, Set<String> parts, int records, int heapMinutes) {
-    report.section("(b)-(e), (g): local-stack parts not built yet");
+  private final Report report;
+  private final LocalStack stack;
+  private int scenarios;
+
+  private StackBench(Report report, LocalStack stack) {
+    this.report = report;
+    this.stack = stack;
+  }
+
+  static void run(Report report, Set<String> parts, int records, int heapMinutes) throws Exception {
+    try (LocalStack stack = LocalStack.start(Path.of("bench", "target", "local-services"))) {
+      ShopTableSetup.createIfMissing(stack.dynamo, LocalStack.TABLE);
+      ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalStack.IDEMPOTENCY_TABLE);
+      StackBench bench = new StackBench(report, stack);
+      report.section("local stack: writing " + records + " orders of distinct users (BatchWriteItem, 4 threads)");
+      double writes = bench.write(records, 0);
+      report.line(String.format(Locale.ROOT, "write ceiling: %.0f items/s", writes));
+      if (parts.contains("b") || parts.contains("c") || parts.contains("d")) {
+        bench.throughput(parts, records);
+      }
+      if (parts.contains("e")) {
+        bench.live(records);
+      }
+      if (parts.contains("g")) {
+        bench.heap(heapMinutes);
+      }
+    }
+  }
+
+  private void throughput(Set<String> parts, int records) throws Exception {
+    report.section("(b)-(d) one shard, " + records + " records from TRIM_HORIZON, records/s from lease taken to last record");
+    report.line(String.format(Locale.ROOT, "%-58s %8s %10s %12s", "scenario", "window", "records/s", "x baseline"));
+    double drain = measure("(b) no-op drain (KCL + adapter + engine, no effects)", NOOP, 64, false, records, 0);
+    double claims = claimCeiling();
+    report.line(String.format(Locale.ROOT, "%-58s %8s %10.1f %12s", "    emulator ceiling: email claim + complete (2 writes)",
+        "64 thr", claims, "-"));
+    if (parts.contains("c")) {
+      measure("(c) analytics (PublishBatch to SNS FIFO)", "analytics", 64, false, records, drain);
+      measure("(c) email (claim, SES v2, complete) vs the claim ceiling", "email", 64, false, records, claims);
+      measure("(c) email + waitlist + analytics", "email,waitlist,analytics", 64, false, records, claims);
+    }
+    if (parts.contains("d")) {
+      measure("(d) analytics, 50 ms before SNS, window 1 (today)", "analytics", 1, true, Math.min(records, 300), drain);
+      measure("(d) analytics, 50 ms before SNS", "analytics", 64, true, records, drain);
+      measure("(d) email, 50 ms before SES, vs the claim ceiling", "email", 64, true, records, claims);
+    }
+  }
+
+  /** @return records/s; printed with its ratio to {@code baseline} (0: none) */
+  private double measure(String name, String handlers, int window, boolean slow, int records, double baseline)
+      throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Map<String, String> env = environment(handlers, window);
+    List<LatencyProxy> proxies = new ArrayList<>();
+    if (slow) {
+      LatencyProxy ses = LatencyProxy.start(stack.ses.endpoint(), BenchMain.REMOTE_CALL);
+      LatencyProxy sns = LatencyProxy.start(stack.fauxqs.endpoint(), BenchMain.REMOTE_CALL);
+      proxies.add(ses);
+      proxies.add(sns);
+      env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
+      env.put("SHOP_SNS_ENDPOINT", sns.endpoint().toString());
+    }
+    try (ShopStreamWorker worker = start(env, registry, event -> { })) {
+      Instant deadline = Instant.now().plusSeconds(180);
+      while (!worker.isProcessing()) {
+        if (Instant.now().isAfter(deadline)) {
+          throw new IllegalStateException(name + ": the worker took no lease within 180 s");
+        }
+        Thread.sleep(20);
+      }
+      long start = System.nanoTime();
+      long end = start + MAX_SCENARIO.toNanos();
+      while (recordsHandled(registry) < records && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      long done = recordsHandled(registry);
+      double rate = done / seconds;
+      report.line(String.format(Locale.ROOT, "%-58s %8d %10.1f %12s", name, window, rate,
+          baseline <= 0 ? "(baseline)" : String.format(Locale.ROOT, "%.2f", rate / baseline))
+          + (done < records ? "  (" + done + " of " + records + " in " + MAX_SCENARIO.toSeconds() + " s)" : ""));
+      return rate;
+    } finally {
+      proxies.forEach(LatencyProxy::close);
+    }
+  }
+
+  /** (e) write -> effect latency at the write ceiling, for the no-op consumer and the pipeline. */
+  private void live(int records) throws Exception {
+    report.section("(e) live: " + records + " orders written at the local write ceiling while the worker runs; "
+        + "write -> effect latency");
+    report.line(String.format(Locale.ROOT, "%-40s %10s %10s %10s", "consumer", "p50 ms", "p99 ms", "effects"));
+    double noopP99 = 0;
+    for (String handlers : List.of(NOOP, "analytics,email")) {
+      List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+      Map<String, String> env = environment(handlers, 64);
+      env.put("SHOP_INITIAL_POSITION", "LATEST");
+      try (ShopStreamWorker worker = start(env, new SimpleMeterRegistry(),
+          event -> latencies.add(Duration.between(event.metadata().occurredAt(), Instant.now()).toMillis()))) {
+        while (!worker.isProcessing()) {
+          Thread.sleep(20);
+        }
+        Thread.sleep(2000);
+        write(records, 1_000_000 + scenarios * 100_000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (latencies.size() < records && System.nanoTime() < deadline) {
+          Thread.sleep(50);
+        }
+      }
+      List<Long> sorted = new ArrayList<>(latencies);
+      Collections.sort(sorted);
+      long p50 = percentile(sorted, 0.50);
+      long p99 = percentile(sorted, 0.99);
+      if (handlers.equals(NOOP)) {
+        noopP99 = p99;
+      }
+      report.line(String.format(Locale.ROOT, "%-40s %10d %10d %10d%s", handlers, p50, p99, sorted.size(),
+          handlers.equals(NOOP) ? "" : String.format(Locale.ROOT, "   p99 x no-op: %.2f", p99 / Math.max(1.0, noopP99))));
+    }
+  }
+
+  /** (g) heap after minutes of steady load through the whole pipeline. */
+  private void heap(int minutes) throws Exception {
+    report.section("(g) heap after " + minutes + " min of steady load (100 orders/s, email + waitlist + analytics)");
+    Map<String, String> env = environment("email,waitlist,analytics", 64);
+    env.put("SHOP_INITIAL_POSITION", "LATEST");
+    try (ShopStreamWorker worker = start(env, new SimpleMeterRegistry(), event -> { })) {
+      while (!worker.isProcessing()) {
+        Thread.sleep(20);
+      }
+      long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
+      int base = 5_000_000;
+      while (System.nanoTime() < end) {
+        write(100, base);
+        base += 100;
+        Thread.sleep(1000);
+      }
+      System.gc();
+      Thread.sleep(500);
+      System.gc();
+      long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+      report.line(String.format(Locale.ROOT, "heap used after GC: %d MB (worker, emulator clients and this harness in "
+          + "one JVM; -Xmx1g)", used >> 20));
+    }
+  }
+
+  /** Conditional writes per second the local DynamoDB takes for email claims, 64 threads, 5 s. */
+  private double claimCeiling() throws InterruptedException {
+    String table = "bench-claims-ceiling";
+    ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, table);
+    DynamoIdempotencyStore store = new DynamoIdempotencyStore(stack.dynamo, table, Clock.systemUTC(),
+        Duration.ofMinutes(2), Duration.ofHours(48));
+    AtomicInteger orders = new AtomicInteger();
+    ExecutorService threads = Executors.newFixedThreadPool(64);
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long start = System.nanoTime();
+    for (int t = 0; t < 64; t++) {
+      threads.execute(() -> {
+        while (System.nanoTime() < end) {
+          String key = "order/" + orders.incrementAndGet();
+          store.claim("email", key, key);
+          store.complete("email", key, "ceiling");
+        }
+      });
+    }
+    threads.shutdown();
+    threads.awaitTermination(1, TimeUnit.MINUTES);
+    return orders.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private Map<String, String> environment(String handlers, int window) {
+    scenarios++;
+    Map<String, String> env = stack.workerEnvironment("bench-" + scenarios + "-" + System.currentTimeMillis());
+    env.put("SHOP_HANDLERS", handlers);
+    env.put("SHOP_MAX_IN_FLIGHT", Integer.toString(window));
+    env.put("SHOP_LOG_FORMAT", "text");
+    String claims = "bench-claims-" + scenarios;
+    ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, claims);
+    env.put("SHOP_IDEMPOTENCY_TABLE", claims);
+    return env;
+  }
+
+  private static ShopStreamWorker start(Map<String, String> env, SimpleMeterRegistry registry,
+      java.util.function.Consumer<DomainEvent> effectDone) {
+    WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.knownWith(NOOP), "bench-" + System.nanoTime());
+    AwsClients clients = AwsClients.create(config, env);
+    HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC())
+        .with(NOOP, NoopHandler::new)
+        .map(handler -> new TimedHandler(handler, effectDone));
+    ShopStreamWorker worker = ShopStreamWorker.create(config, clients, catalogue,
+        new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
+        registry, Clock.systemUTC());
+    worker.start();
+    return worker;
+  }
+
+  private static long recordsHandled(SimpleMeterRegistry registry) {
+    return (long) registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  /** Writes {@code count} orders of distinct users with 4 threads; @return items/s */
+  private double write(int count, int firstUser) throws InterruptedException {
+    ExecutorService writers = Executors.newFixedThreadPool(4);
+    AtomicInteger next = new AtomicInteger();
+    long start = System.nanoTime();
+    for (int t = 0; t < 4; t++) {
+      writers.execute(() -> {
+        for (int from; (from = next.getAndAdd(25)) < count; ) {
+          List<WriteRequest> batch = new ArrayList<>();
+          for (int i = from; i < Math.min(count, from + 25); i++) {
+            String user = "u" + (firstUser + i);
+            batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(ShopItems.order(user, "2026-11-27",
+                "o-" + (firstUser + i), "PLACED", "EUR", user + "@example.com",
+                List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))).build()).build());
+          }
+          Map<String, List<WriteRequest>> pending = Map.of(LocalStack.TABLE, batch);
+          while (!pending.isEmpty()) {
+            Map<String, List<WriteRequest>> left = pending;
+            pending = stack.dynamo.batchWriteItem(r -> r.requestItems(left)).unprocessedItems();
+          }
+        }
+      });
+    }
+    writers.shutdown();
+    writers.awaitTermination(10, TimeUnit.MINUTES);
+    return count / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private static long percentile(List<Long> sorted, double p) {
+    return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
+  }
+
+  /** Does nothing: the consumer's own cost. */
+  private static final class NoopHandler implements EventHandler {
+    @Override
+    public String name() {
+      return NOOP;
+    }
+
+    @Override
+    public Set<EventType> eventTypes() {
+      return EnumSet.allOf(EventType.class);
+    }
+
+    @Override
+    public HandlerResult handle(DomainEvent event) {
+      return HandlerResult.done("nothing");
+    }
+  }
+
+  /** Tells when each handler call finished. */
+  private record TimedHandler(EventHandler inner, java.util.function.Consumer<DomainEvent> done) implements EventHandler {
+    @Override
+    public String name() {
+      return inner.name();
+    }
+
+    @Override
+    public Set<EventType> eventTypes() {
+      return inner.eventTypes();
+    }
+
+    @Override
+    public HandlerResult handle(DomainEvent event) {
+      HandlerResult result = inner.handle(event);
+      done.accept(event);
+      return result;
+    }
   }
 }
