@@ -6,6 +6,9 @@ import java.net.URI;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.StreamArnResolver;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
@@ -64,7 +67,12 @@ public final class AwsClients implements AutoCloseable {
         .apiCallAttemptTimeout(Duration.ofSeconds(10))
         .apiCallTimeout(Duration.ofSeconds(30))
         .build();
+    // Effects (an email, a notification, an analytics message) are retried by the record loop alone
+    // (one retry layer, with its hold budget and cancellation); an SDK retry would repeat the send unseen.
+    ClientOverrideConfiguration effects = timeouts.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build();
+    int connections = connectionsFor(config);
     var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
         .overrideConfiguration(timeouts);
     var asyncBuilder = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials)
         .overrideConfiguration(timeouts);
@@ -78,10 +86,15 @@ public final class AwsClients implements AutoCloseable {
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
     HandlerSettings handlers = config.handlerSettings();
-    Lazy<SesV2Client> ses = lazy(SesV2Client::builder, handlers.ses(), region, env, timeouts);
-    Lazy<SnsClient> sns = lazy(SnsClient::builder, handlers.sns(), region, env, timeouts);
-    Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, env, timeouts);
+    Lazy<SesV2Client> ses = lazy(SesV2Client::builder, handlers.ses(), region, env, effects, connections);
+    Lazy<SnsClient> sns = lazy(SnsClient::builder, handlers.sns(), region, env, effects, connections);
+    Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, env, timeouts, connections);
     return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, arns);
+  }
+
+  /** Every record thread may have a call open on each client at once; never below the SDK's default of 50. */
+  static int connectionsFor(WorkerConfig config) {
+    return Math.max(50, config.recordThreads());
   }
 
   private static AwsCredentialsProvider credentials(WorkerConfig config, Map<String, String> env) {
@@ -89,10 +102,12 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /** A client built on first use, pointed at {@code endpoint} when one is configured. */
-  private static <B extends AwsClientBuilder<B, C>, C> Lazy<C> lazy(Supplier<B> builder, Optional<URI> endpoint,
-      Region region, Map<String, String> env, ClientOverrideConfiguration timeouts) {
+  private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> Lazy<C> lazy(Supplier<B> builder,
+      Optional<URI> endpoint, Region region, Map<String, String> env, ClientOverrideConfiguration timeouts,
+      int connections) {
     return new Lazy<>(() -> {
       B configured = builder.get().region(region).credentialsProvider(credentials(endpoint.orElse(null), env))
+          .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
           .overrideConfiguration(timeouts);
       endpoint.ifPresent(configured::endpointOverride);
       return configured.build();
