@@ -6,6 +6,7 @@ import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.processing.Cancellation;
+import dev.shopstream.pipeline.processing.FatalErrors;
 import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
@@ -71,7 +72,7 @@ public final class ShopStreamWorker implements AutoCloseable {
     ShardProgress progress = new ShardProgress(registry, clock);
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
         config.maxInFlight(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
-        selectedShards);
+        selectedShards, FatalErrors.HALT);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch(), lifecycle);

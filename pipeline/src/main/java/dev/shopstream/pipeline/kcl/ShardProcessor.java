@@ -53,13 +53,38 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     shardId = input.shardId();
     cancellation = shared.stopping().child();
     window = new KeyOrderedWindow<>(shared.maxInFlight(), ChangeRecord::orderingKey,
-        record -> shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED, shared.executor());
+        record -> shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED, shared.executor(),
+        this::escaped);
     lastCheckpointAt = shared.clock().instant();
     LOG.info("shard {} taken, starting after checkpoint {}", shardId, input.extendedSequenceNumber());
   }
 
+  /**
+   * Never throws: KCL skips a batch whose processing threw. A RuntimeException holds the shard (its
+   * work is cancelled, nothing more is checkpointed past the watermark); an Error halts the worker.
+   */
   @Override
   public void processRecords(DynamoDBStreamsProcessRecordsInput input) {
+    try {
+      offer(input);
+    } catch (RuntimeException e) {
+      LOG.error("shard {}: processing failed unexpectedly; holding the shard at checkpoint {} until the worker restarts",
+          shardId, checkpointedUpTo, e);
+      cancellation.cancel("internal failure: " + e);
+    } catch (Error e) {
+      shared.fatal().accept(e);
+      throw e;
+    }
+  }
+
+  /** A record's work threw past the record loop: an Error halts the worker; anything else leaves its key held. */
+  private void escaped(Throwable failure) {
+    if (failure instanceof Error error) {
+      shared.fatal().accept(error);
+    }
+  }
+
+  private void offer(DynamoDBStreamsProcessRecordsInput input) {
     if (cancellation.isCancelled()) {
       return;
     }

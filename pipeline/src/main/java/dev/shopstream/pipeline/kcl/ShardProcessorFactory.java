@@ -7,6 +7,7 @@ import dev.shopstream.pipeline.processing.ShardProgress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import software.amazon.kinesis.processor.ShardRecordProcessor;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
@@ -21,10 +22,11 @@ import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
  * @param checkpointInterval checkpoint handled records at most this often while a shard is busy
  * @param drainTimeout how long a shard asked to shut down waits for its in-flight records
  * @param selected records of other shards are passed over (a replay of chosen shards)
+ * @param fatal what a JVM Error in the record path does ({@link dev.shopstream.pipeline.processing.FatalErrors#HALT})
  */
 public record ShardProcessorFactory(String table, RecordProcessor records, Cancellation stopping, Executor executor,
     int maxInFlight, PipelineMetrics metrics, Duration checkpointInterval, Duration drainTimeout, Clock clock,
-    ShardProgress progress, Predicate<String> selected) implements ShardRecordProcessorFactory {
+    ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal) implements ShardRecordProcessorFactory {
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {

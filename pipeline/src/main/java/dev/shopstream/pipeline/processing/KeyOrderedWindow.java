@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class KeyOrderedWindow<T> {
   private final Function<T, String> keyOf;
   private final Predicate<T> work;
   private final Executor executor;
+  private final Consumer<Throwable> escaped;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -47,8 +49,10 @@ public final class KeyOrderedWindow<T> {
   /**
    * @param work runs one item to its end on an executor thread; true when handled, false when it
    *     stopped first (its key then freezes)
+   * @param escaped told of anything {@code work} throws (the item stays unhandled, its key frozen)
    */
-  public KeyOrderedWindow(int capacity, Function<T, String> keyOf, Predicate<T> work, Executor executor) {
+  public KeyOrderedWindow(int capacity, Function<T, String> keyOf, Predicate<T> work, Executor executor,
+      Consumer<Throwable> escaped) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
     }
@@ -56,6 +60,7 @@ public final class KeyOrderedWindow<T> {
     this.keyOf = keyOf;
     this.work = work;
     this.executor = executor;
+    this.escaped = escaped;
   }
 
   private static final class Slot<T> {
@@ -120,6 +125,7 @@ public final class KeyOrderedWindow<T> {
       done = work.test(slot.item);
     } catch (RuntimeException | Error e) {
       LOG.error("item of key {} failed outside its handling; its key holds: {}", slot.key, e.toString(), e);
+      escaped.accept(e);
     } finally {
       finish(slot, done);
     }

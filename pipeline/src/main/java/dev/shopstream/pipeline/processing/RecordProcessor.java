@@ -197,8 +197,17 @@ public final class RecordProcessor {
     return Duration.between(firstFailureAt, clock.instant()).compareTo(policy.holdBudget()) >= 0;
   }
 
+  /** Never throws: a record the differ fails on (a bug, not bad data) is rejected, so it is parked, not lost. */
   private DiffOutcome diff(ChangeRecord record) {
-    return record.change() == null ? new DiffOutcome.Rejected(record.malformed()) : differ.diff(record.change());
+    if (record.change() == null) {
+      return new DiffOutcome.Rejected(record.malformed());
+    }
+    try {
+      return differ.diff(record.change());
+    } catch (RuntimeException e) {
+      LOG.error("record {}: the differ failed on it; parking it whole", record.sequenceNumber(), e);
+      return new DiffOutcome.Rejected("the differ failed on this record: " + e);
+    }
   }
 
   /**

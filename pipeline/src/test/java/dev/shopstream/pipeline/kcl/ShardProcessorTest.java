@@ -40,6 +40,7 @@ class ShardProcessorTest {
 
   private Duration checkpointInterval = Duration.ofHours(1);
   private int maxInFlight = 64;
+  private final List<Error> fatalErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
   private ShardProcessor processor(RecordingHandler handler) {
@@ -54,7 +55,7 @@ class ShardProcessorTest {
         r -> { }, metrics, policy, pause, Clock.systemUTC());
     ShardProcessor processor = (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
         maxInFlight, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
-        new ShardProgress(registry, Clock.systemUTC()), shard -> true).shardRecordProcessor();
+        new ShardProgress(registry, Clock.systemUTC()), shard -> true, fatalErrors::add).shardRecordProcessor();
     processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
     return processor;
   }
@@ -238,5 +239,32 @@ class ShardProcessorTest {
         registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum() == 3);
     processor.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
     assertThat(checkpointer.checkpoints).last().isEqualTo(Fixtures.record("session-user-remove.json").dynamodb().sequenceNumber());
+  }
+
+  @Test
+  void anErrorInARecordHaltsTheWorkerAndTheCheckpointNeverPassesThatRecord() {
+    EventHandler handler = new EventHandler() {
+      @Override
+      public String name() {
+        return "rec";
+      }
+
+      @Override
+      public java.util.Set<EventType> eventTypes() {
+        return java.util.EnumSet.allOf(EventType.class);
+      }
+
+      @Override
+      public HandlerResult handle(DomainEvent event) {
+        if (event.type() == EventType.ORDER_PLACED) {
+          throw new StackOverflowError("injected");
+        }
+        return HandlerResult.done("ok");
+      }
+    };
+    processor(handler, Runnable::run, (d, signal) -> !signal.isCancelled()).processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
+
+    assertThat(fatalErrors).singleElement().isInstanceOf(StackOverflowError.class);
+    assertThat(checkpointer.checkpoints).containsExactly("3000");
   }
 }

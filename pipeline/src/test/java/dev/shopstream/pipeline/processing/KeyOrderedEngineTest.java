@@ -51,6 +51,7 @@ class KeyOrderedEngineTest {
   private final List<DeadLetter> parked = new CopyOnWriteArrayList<>();
   private final Set<String> handledSequenceNumbers = ConcurrentHashMap.newKeySet();
   private int verifiedUpTo;
+  private final List<Throwable> escaped = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stopPool() {
@@ -120,7 +121,7 @@ class KeyOrderedEngineTest {
         handledSequenceNumbers.add(record.sequenceNumber());
       }
       return handled;
-    }, pool);
+    }, pool, escaped::add);
 
     List<String> watermarkViolations = new ArrayList<>();
     int maxHeld = 0;
@@ -169,7 +170,7 @@ class KeyOrderedEngineTest {
       }
       order.add(item);
       return !cancellation.isCancelled();
-    }, pool);
+    }, pool, escaped::add);
 
     for (String item : List.of("a1", "b1", "a2", "c1")) {
       assertThat(window.offer(item, Duration.ofSeconds(1))).isTrue();
@@ -192,7 +193,7 @@ class KeyOrderedEngineTest {
     KeyOrderedWindow<String> window = new KeyOrderedWindow<>(8, item -> item.substring(0, 1), item -> {
       started.add(item);
       return !item.equals("a1");
-    }, pool);
+    }, pool, escaped::add);
     for (String item : List.of("b1", "a1", "a2", "b2")) {
       window.offer(item, Duration.ofSeconds(1));
     }
@@ -210,12 +211,13 @@ class KeyOrderedEngineTest {
         throw new StackOverflowError("deep");
       }
       return true;
-    }, pool);
+    }, pool, escaped::add);
     window.offer("x", Duration.ofSeconds(1));
     window.offer("y", Duration.ofSeconds(1));
     assertThat(window.awaitQuiet(Duration.ofSeconds(5))).isTrue();
     assertThat(window.watermark()).isNull();
     assertThat(window.handledCount()).isEqualTo(1);
+    assertThat(escaped).singleElement().isInstanceOf(StackOverflowError.class);
   }
 
   private void checkWatermark(KeyOrderedWindow<ChangeRecord> window, List<ChangeRecord> burst, List<String> violations) {
