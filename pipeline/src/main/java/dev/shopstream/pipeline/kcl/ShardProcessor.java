@@ -103,7 +103,9 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
             checkpoint(input.checkpointer());
             return;
           }
-          checkpointIfDue(input.checkpointer());
+          // KCL cannot tell this thread of a lost lease while it waits here: the checkpoint, written
+          // again even when it has not moved, finds out within one interval.
+          probeLeaseIfDue(input.checkpointer());
         }
         checkpointIfDue(input.checkpointer());
       }
@@ -163,6 +165,14 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     shared.stopping().release(cancellation);
     checkpoint(input.checkpointer());
     LOG.info("shard {}: shutdown requested, checkpoint covers records up to {}", shardId, checkpointedUpTo);
+  }
+
+  private void probeLeaseIfDue(RecordProcessorCheckpointer checkpointer) {
+    if (!shared.clock().instant().isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
+      checkpointedUpTo = null;
+      checkpoint(checkpointer);
+      lastCheckpointAt = shared.clock().instant();
+    }
   }
 
   private void checkpointIfDue(RecordProcessorCheckpointer checkpointer) {

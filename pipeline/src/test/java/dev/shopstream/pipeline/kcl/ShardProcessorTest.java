@@ -267,4 +267,34 @@ class ShardProcessorTest {
     assertThat(fatalErrors).singleElement().isInstanceOf(StackOverflowError.class);
     assertThat(checkpointer.checkpoints).containsExactly("3000");
   }
+
+  @Test
+  void aLeaseLostWhileTheWindowIsFullIsFoundByTheNextCheckpointAndStopsTheShard() throws Exception {
+    maxInFlight = 1;
+    checkpointInterval = Duration.ofMillis(100);
+    CountDownLatch release = new CountDownLatch(1);
+    RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> {
+      if (e.type() == EventType.ORDER_PLACED) {
+        try {
+          release.await();
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return false;
+    });
+    ShardProcessor processor = processor(handler, pool, Pause.SYSTEM);
+    Thread kcl = new Thread(() -> processor.processRecords(
+        batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json")));
+    kcl.start();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> checkpointer.checkpoints.size() >= 2);
+    assertThat(kcl.isAlive()).as("held behind the order in the full window").isTrue();
+
+    checkpointer.leaseGone = true;
+    kcl.join(2000);
+    assertThat(kcl.isAlive()).as("the lost lease ended the wait").isFalse();
+    release.countDown();
+    assertThat(checkpointer.checkpoints).containsOnly("3000");
+    assertThat(handler.attempts()).extracting(DomainEvent::type).doesNotContain(EventType.PRODUCT_STOCK_CHANGED);
+  }
 }
