@@ -143,8 +143,9 @@ def main(argv=None):
         print("moto_server.py needs Python 3.10 or newer", file=sys.stderr)
         return 2
     os.environ.setdefault("MOTO_PORT", str(args.port))
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    # os._exit: a clean interpreter shutdown aborts on the daemon thread blocked reading stdin.
+    signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+    signal.signal(signal.SIGINT, lambda *_: os._exit(0))
     if args.exit_with_stdin:
         exit_when_stdin_closes()
 
