@@ -27,9 +27,25 @@ require_node() {
   fi
 }
 
+require_python() {
+  if ! command -v python3 >/dev/null 2>&1 || ! python3 -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
+    echo "error: Python 3.10+ not found as python3. Install it (e.g. 'apt-get install python3 python3-venv'); moto, the local DynamoDB, is then installed into local-aws/.venv." >&2
+    exit 2
+  fi
+  if ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
+    echo "error: python3 cannot create virtualenvs. Install its venv module (e.g. 'apt-get install python3-venv')." >&2
+    exit 2
+  fi
+}
+
+# Installs moto (the local DynamoDB + Streams) into local-aws/.venv from the hash-pinned requirements when needed.
+install_python_services() {
+  python3 local-aws/venv.py >/dev/null
+}
+
 # Installs the npm emulators (SES, SNS/SQS) from the committed lock file when needed.
 install_node_services() {
-  local dir=docker/local
+  local dir=local-aws
   if [ ! -x "$dir/node_modules/.bin/node" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
     echo "installing the local SES and SNS/SQS emulators (npm ci in $dir)..."
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)

@@ -7,12 +7,12 @@ import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.local.LatencyProxy;
-import dev.shopstream.local.LocalStack;
+import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.app.ShopTableSetup;
+import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
@@ -48,18 +48,18 @@ final class StackBench {
   private static final Duration MAX_SCENARIO = Duration.ofSeconds(90);
 
   private final Report report;
-  private final LocalStack stack;
+  private final LocalShopStack stack;
   private int scenarios;
 
-  private StackBench(Report report, LocalStack stack) {
+  private StackBench(Report report, LocalShopStack stack) {
     this.report = report;
     this.stack = stack;
   }
 
   static void run(Report report, Set<String> parts, int records, int heapMinutes) throws Exception {
-    try (LocalStack stack = LocalStack.start(Path.of("bench", "target", "local-services"))) {
-      ShopTableSetup.createIfMissing(stack.dynamo, LocalStack.TABLE);
-      ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalStack.IDEMPOTENCY_TABLE);
+    try (LocalShopStack stack = LocalShopStack.start(Path.of("bench", "target", "local-services"))) {
+      ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
+      ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);
       StackBench bench = new StackBench(report, stack);
       report.section("local stack: writing " + records + " orders of distinct users (BatchWriteItem, 4 threads)");
       double writes = bench.write(records, 0);
@@ -262,7 +262,7 @@ final class StackBench {
                 "o-" + (firstUser + i), "PLACED", "EUR", user + "@example.com",
                 List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))).build()).build());
           }
-          Map<String, List<WriteRequest>> pending = Map.of(LocalStack.TABLE, batch);
+          Map<String, List<WriteRequest>> pending = Map.of(LocalShopStack.TABLE, batch);
           while (!pending.isEmpty()) {
             Map<String, List<WriteRequest>> left = pending;
             pending = stack.dynamo.batchWriteItem(r -> r.requestItems(left)).unprocessedItems();

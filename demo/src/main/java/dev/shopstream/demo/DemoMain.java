@@ -3,13 +3,13 @@ package dev.shopstream.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.logging.LoggingHandler;
+import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
+import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.local.LocalStack;
-import dev.shopstream.pipeline.app.ShopTableSetup;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
@@ -53,10 +53,10 @@ public final class DemoMain {
     Clock clock = Clock.systemUTC();
     Path logs = Path.of(System.getProperty("demo.logs", "target/demo-logs"));
     say("1/6", "starting DynamoDB Local, the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
-    try (LocalStack stack = LocalStack.start(logs)) {
-      ShopTableSetup.createIfMissing(stack.dynamo, LocalStack.TABLE);
-      ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalStack.IDEMPOTENCY_TABLE);
-      say("", "DynamoDB " + stack.dynamoLocal.endpoint() + ", SES " + stack.ses.endpoint() + ", SNS/SQS "
+    try (LocalShopStack stack = LocalShopStack.start(logs)) {
+      ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
+      ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);
+      say("", "DynamoDB " + stack.moto.endpoint() + ", SES " + stack.ses.endpoint() + ", SNS/SQS "
           + stack.fauxqs.endpoint());
       say("2/6", "created table 'shop' (stream NEW_AND_OLD_IMAGES, TTL on expiresAt), the idempotency table, topics "
           + "shop-waitlist and shop-analytics.fifo with a queue subscribed to each, and the dead-letter queue");
@@ -96,7 +96,7 @@ public final class DemoMain {
         say("", "worker holds the shard lease after " + Duration.between(startedAt, Instant.now()).toSeconds() + " s");
 
         say("4/6", "running the workload; each event is printed as the logging handler receives it");
-        new ShopWorkload(stack.dynamo, LocalStack.TABLE, clock, text -> System.out.println("    - " + text)).run();
+        new ShopWorkload(stack.dynamo, LocalShopStack.TABLE, clock, text -> System.out.println("    - " + text)).run();
         boolean complete = waitFor(() -> events.get() >= ShopWorkload.EXPECTED_EVENTS
             && rejected.get() >= ShopWorkload.EXPECTED_REJECTIONS, Duration.ofSeconds(60));
         List<Message> analytics = stack.analyticsTap.awaitAtLeast(ShopWorkload.EXPECTED_EVENTS, Duration.ofSeconds(10));

@@ -1,7 +1,7 @@
 package dev.shopstream.demo;
 
-import dev.shopstream.pipeline.app.ShopItems;
-import dev.shopstream.pipeline.app.ShopItems.Line;
+import dev.shopstream.local.ShopItems.Line;
+import dev.shopstream.local.ShopItems;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * One npm emulator from docker/local running on a loopback port, ready once its health URL answers
+ * One npm emulator from local-aws running on a loopback port, ready once its health URL answers
  * 200. The emulators' public classes extend it.
  */
 public abstract class NodeService implements AutoCloseable {

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The npm-installed emulators under {@code docker/local}: found by walking up from the working
+ * The npm-installed emulators under {@code local-aws}: found by walking up from the working
  * directory (or {@code -Dshop.local.dir}), installed with {@code npm ci} from the committed lock
  * file when missing, run on the Node 22 that the {@code node} npm package provides.
  */
@@ -27,13 +27,13 @@ public final class NodeServices {
       return new NodeServices(Path.of(configured).toAbsolutePath());
     }
     for (Path at = Path.of("").toAbsolutePath(); at != null; at = at.getParent()) {
-      Path candidate = at.resolve("docker").resolve("local");
+      Path candidate = at.resolve("local-aws");
       if (Files.isRegularFile(candidate.resolve("package-lock.json"))) {
         return new NodeServices(candidate);
       }
     }
-    throw new IllegalStateException("docker/local/package-lock.json not found above " + Path.of("").toAbsolutePath()
-        + ": run from inside the project, or pass -Dshop.local.dir=<project>/docker/local");
+    throw new IllegalStateException("local-aws/package-lock.json not found above " + Path.of("").toAbsolutePath()
+        + ": run from inside the project, or pass -Dshop.local.dir=<project>/local-aws");
   }
 
   public Path dir() {
@@ -54,7 +54,7 @@ public final class NodeServices {
     return node;
   }
 
-  /** Starts {@code script} (a file in docker/local) with a port, exiting when this JVM goes. */
+  /** Starts {@code script} (a file in local-aws) with a port, exiting when this JVM goes. */
   ChildProcess start(String name, String script, int port, Path logDir) {
     return ChildProcess.start(name + ":" + port,
         List.of(node().toString(), "--no-warnings", script, Integer.toString(port), "--exit-with-stdin"), dir,

@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
+@org.junit.jupiter.api.Tag("integration")
 class NodeEmulatorsTest {
   private static final Path LOGS = Path.of("target", "local-services");
 

@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** Analytics sync to an SNS FIFO topic on fauxqs, read back from a subscribed FIFO queue. */
+@org.junit.jupiter.api.Tag("integration")
 class AnalyticsIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /** The confirmation email through the real SES v2 client to the SES emulator, read back from its store. */
+@org.junit.jupiter.api.Tag("integration")
 class SesEmailIntegrationTest {
 
   @Test

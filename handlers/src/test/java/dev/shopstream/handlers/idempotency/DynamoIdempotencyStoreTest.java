@@ -2,7 +2,8 @@ package dev.shopstream.handlers.idempotency;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.local.DynamoDbLocal;
+import dev.shopstream.local.MotoLocal;
+import dev.shopstream.local.ShopTableSetup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,12 +16,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.KeyType;
-import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
-/** Claims against DynamoDB Local: conditional writes, conflicts, staleness, takeovers. */
+/** Claims against moto: conditional writes, conflicts, staleness, takeovers. */
+@org.junit.jupiter.api.Tag("integration")
 class DynamoIdempotencyStoreTest {
-  private static DynamoDbLocal local;
+  private static MotoLocal local;
   private static DynamoDbClient dynamo;
   private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T10:00:00Z"));
   private final Clock clock = new Clock() {
@@ -44,11 +44,10 @@ class DynamoIdempotencyStoreTest {
 
   @BeforeAll
   static void start() {
-    local = DynamoDbLocal.start(Path.of("target", "local-services"));
+    local = MotoLocal.start(Path.of("target", "local-services"));
     dynamo = local.client();
-    dynamo.createTable(r -> r.tableName("claims").billingMode("PAY_PER_REQUEST")
-        .attributeDefinitions(a -> a.attributeName("id").attributeType(ScalarAttributeType.S))
-        .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH)));
+    // The table as bin/local-aws, the demo and the e2e tests create it: proves its key and TTL match the store.
+    ShopTableSetup.createIdempotencyTableIfMissing(dynamo, "claims");
   }
 
   @AfterAll
@@ -59,6 +58,16 @@ class DynamoIdempotencyStoreTest {
 
   private Map<String, AttributeValue> item(String id) {
     return dynamo.getItem(r -> r.tableName("claims").key(Map.of("id", AttributeValue.fromS(id)))).item();
+  }
+
+  @Test
+  void theLocalTableSetUpSpellsTheStoresKeyAndTimeToLive() {
+    assertThat(ShopTableSetup.IDEMPOTENCY_KEY).isEqualTo(DynamoIdempotencyStore.KEY);
+    assertThat(ShopTableSetup.IDEMPOTENCY_TTL_ATTRIBUTE).isEqualTo(DynamoIdempotencyStore.TTL_ATTRIBUTE);
+    assertThat(dynamo.describeTable(r -> r.tableName("claims")).table().keySchema())
+        .singleElement().satisfies(k -> assertThat(k.attributeName()).isEqualTo(DynamoIdempotencyStore.KEY));
+    assertThat(dynamo.describeTimeToLive(r -> r.tableName("claims")).timeToLiveDescription().attributeName())
+        .isEqualTo(DynamoIdempotencyStore.TTL_ATTRIBUTE);
   }
 
   @Test

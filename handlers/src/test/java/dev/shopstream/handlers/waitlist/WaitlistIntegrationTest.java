@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.testing.Events;
-import dev.shopstream.local.DynamoDbLocal;
 import dev.shopstream.local.FauxqsLocal;
 import dev.shopstream.local.LocalAws;
+import dev.shopstream.local.MotoLocal;
 import dev.shopstream.local.TopicTap;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,11 +28,12 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
-/** The waitlist handler on DynamoDB Local (query, mark) and fauxqs (PublishBatch to SNS, read from SQS). */
+/** The waitlist handler on moto (query, mark) and fauxqs (PublishBatch to SNS, read from SQS). */
+@org.junit.jupiter.api.Tag("integration")
 class WaitlistIntegrationTest {
   private static final Path LOGS = Path.of("target", "local-services");
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static DynamoDbLocal dynamoLocal;
+  private static MotoLocal moto;
   private static FauxqsLocal fauxqs;
   private static DynamoDbClient dynamo;
   private static SnsClient sns;
@@ -40,9 +41,9 @@ class WaitlistIntegrationTest {
 
   @BeforeAll
   static void start() {
-    dynamoLocal = DynamoDbLocal.start(LOGS);
+    moto = MotoLocal.start(LOGS);
     fauxqs = FauxqsLocal.start(LOGS);
-    dynamo = dynamoLocal.client();
+    dynamo = moto.client();
     sns = LocalAws.sns(fauxqs.endpoint());
     sqs = LocalAws.sqs(fauxqs.endpoint());
     dynamo.createTable(r -> r.tableName("shop").billingMode("PAY_PER_REQUEST")
@@ -57,7 +58,7 @@ class WaitlistIntegrationTest {
     sqs.close();
     dynamo.close();
     fauxqs.close();
-    dynamoLocal.close();
+    moto.close();
   }
 
   private static void entry(String product, String user, String attribute, String contact, boolean notified) {

@@ -10,7 +10,7 @@ public enum ConfigKey {
       "KCL application name: names the lease table and its two companion tables. Workers sharing it share the shards."),
   REGION("AWS_REGION", "us-east-1", "AWS region of the table and the lease tables."),
   DYNAMODB_ENDPOINT("SHOP_DYNAMODB_ENDPOINT", "",
-      "Endpoint override for DynamoDB and DynamoDB Streams, e.g. http://127.0.0.1:8000 for DynamoDB Local. Empty: real AWS with the default credentials chain."),
+      "Endpoint override for DynamoDB and DynamoDB Streams, e.g. the moto endpoint bin/local-aws prints. Empty: real AWS with the default credentials chain."),
   INITIAL_POSITION("SHOP_INITIAL_POSITION", "LATEST",
       "Where a shard without a checkpoint starts: LATEST (new writes only) or TRIM_HORIZON (oldest record kept, up to 24 h back). Checkpointed shards always resume after their checkpoint."),
   POLL_IDLE_MILLIS("SHOP_POLL_IDLE_MILLIS", "250",

@@ -26,17 +26,14 @@ public final class KclSchedulerBuilder {
   private KclSchedulerBuilder() {}
 
   /**
-   * The streams client: trimmed-data reporting always, and the DynamoDB Local ARN translation when an
-   * endpoint is configured.
+   * The streams client: trimmed-data reporting always, the endpoint override when one is configured.
+   * {@code arns} names the stream; nothing about the stream needs translating on the client.
    */
   public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder,
       TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts, StreamArnResolver arns) {
     ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder().addExecutionInterceptor(trimmed);
     builder.region(Region.of(config.region()));
-    config.endpoint().ifPresent(endpoint -> {
-      builder.endpointOverride(endpoint);
-      overrides.addExecutionInterceptor(arns.localTranslation());
-    });
+    config.endpoint().ifPresent(builder::endpointOverride);
     return builder.overrideConfiguration(overrides.build()).build();
   }
 

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.EntityKey;
-import dev.shopstream.local.LocalStack;
-import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * types, numbers at DynamoDB's precision limits. No crash; every record yields its events, lands in
  * the dead-letter queue with a reason, or (unknown shapes only) is counted as unrecognized.
  */
+@org.junit.jupiter.api.Tag("e2e")
 class BadInputCorpusTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -132,14 +133,14 @@ class BadInputCorpusTest {
     List<Case> corpus = corpus();
     RecordingHandler recorder = new RecordingHandler("recorder");
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-    try (LocalStack stack = LocalWorkers.stack()) {
+    try (LocalShopStack stack = LocalWorkers.stack()) {
       Map<String, String> env = stack.workerEnvironment("bad-input");
       env.put("SHOP_HANDLERS", "email,analytics,recorder");
       try (ShopStreamWorker worker = LocalWorkers.start(env, recorder, metrics)) {
         for (Case c : corpus) {
-          stack.dynamo.putItem(r -> r.tableName(LocalStack.TABLE).item(c.item()));
+          stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(c.item()));
         }
-        stack.dynamo.putItem(r -> r.tableName(LocalStack.TABLE).item(ShopItems.profile("sentinel", "s@example.com", "S")));
+        stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.profile("sentinel", "s@example.com", "S")));
         await().atMost(Duration.ofSeconds(150)).until(() -> recorder.handled().stream()
             .anyMatch(e -> e.metadata().entityKey().partitionKey().equals("USER#sentinel")));
         assertThat(worker.isRunning()).isTrue();

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shopstream.local.LocalStack;
+import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
-import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.WorkerProcess;
 import java.math.BigDecimal;
@@ -33,6 +33,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * repeated once the claim goes stale. The test requires any repeat to be such a case (a claim that
  * was taken over) and at most one per kill for emails (one record is in flight per shard).
  */
+@org.junit.jupiter.api.Tag("process")
 class CrashRecoveryTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int ORDERS = 900;
@@ -46,7 +47,7 @@ class CrashRecoveryTest {
   @Test
   void killedThreeTimesMidWorkloadNothingIsLostAndRepeatsOnlyComeFromTakenOverClaims() throws Exception {
     Path logs = Path.of("target", "crash-test");
-    try (LocalStack stack = LocalWorkers.stack()) {
+    try (LocalShopStack stack = LocalWorkers.stack()) {
       Map<String, String> env = stack.workerEnvironment("crash-test");
       env.put("SHOP_IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", "3");
       env.put("SHOP_KCL_FAILOVER_MILLIS", "4000");
@@ -116,15 +117,15 @@ class CrashRecoveryTest {
         .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
   }
 
-  private static long takeovers(LocalStack stack, String id) {
-    var item = stack.dynamo.getItem(r -> r.tableName(LocalStack.IDEMPOTENCY_TABLE)
+  private static long takeovers(LocalShopStack stack, String id) {
+    var item = stack.dynamo.getItem(r -> r.tableName(LocalShopStack.IDEMPOTENCY_TABLE)
         .key(Map.of("id", AttributeValue.fromS(id)))).item();
     return item == null || !item.containsKey("takeovers") ? 0 : Long.parseLong(item.get("takeovers").n());
   }
 
 
   /** 1,020 writes at about 150 per second, restock cycles interleaved with orders. */
-  private static void writeWorkload(LocalStack stack, AtomicInteger written) {
+  private static void writeWorkload(LocalShopStack stack, AtomicInteger written) {
     List<Runnable> writes = new ArrayList<>();
     for (int p = 0; p < PRODUCTS; p++) {
       String product = "p-" + p;
@@ -172,12 +173,12 @@ class CrashRecoveryTest {
     }
   }
 
-  private static void put(LocalStack stack, Map<String, AttributeValue> item) {
-    stack.dynamo.putItem(r -> r.tableName(LocalStack.TABLE).item(item));
+  private static void put(LocalShopStack stack, Map<String, AttributeValue> item) {
+    stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(item));
   }
 
-  private static void stock(LocalStack stack, String product, long stock) {
-    stack.dynamo.updateItem(r -> r.tableName(LocalStack.TABLE).key(ShopItems.productKey(product))
+  private static void stock(LocalShopStack stack, String product, long stock) {
+    stack.dynamo.updateItem(r -> r.tableName(LocalShopStack.TABLE).key(ShopItems.productKey(product))
         .updateExpression("SET stock = :s").expressionAttributeValues(Map.of(":s", AttributeValue.fromN(Long.toString(stock)))));
   }
 }

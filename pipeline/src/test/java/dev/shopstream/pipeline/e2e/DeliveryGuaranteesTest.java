@@ -6,12 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.contracts.OrderPlaced;
-import dev.shopstream.local.LocalStack;
+import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.SesLocal;
+import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.app.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
@@ -20,8 +20,8 @@ import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
-import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
+import dev.shopstream.pipeline.testing.ShopWorkerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -32,18 +32,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Poison records and dependency outages, on the real worker and the emulators: a record one handler
  * can never handle is dead-lettered whole while the records after it flow, and comes back through
  * redrive after a fix; an SES outage of a minute holds the shard and nothing is lost or sent twice.
  */
+@Tag("e2e")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeliveryGuaranteesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -51,30 +52,17 @@ class DeliveryGuaranteesTest {
   private static final RecordingHandler recorder = new RecordingHandler("recorder")
       .failPermanentlyWhen(e -> !poisonFixed.get() && e instanceof OrderPlaced o && o.orderId().equals("o-poison"));
 
-  private static LocalStack stack;
-  private static Map<String, String> env;
-  private static ShopStreamWorker worker;
+  @RegisterExtension
+  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-guarantees", recorder, "email,analytics,recorder")
+      .with("SHOP_RETRY_INITIAL_MILLIS", "100")
+      .with("SHOP_RETRY_MAX_MILLIS", "500");
 
-  @BeforeAll
-  static void start() {
-    stack = LocalWorkers.stack();
-    env = stack.workerEnvironment("e2e-guarantees");
-    env.put("SHOP_HANDLERS", "email,analytics,recorder");
-    env.put("SHOP_RETRY_INITIAL_MILLIS", "100");
-    env.put("SHOP_RETRY_MAX_MILLIS", "500");
-    worker = LocalWorkers.start(env, recorder);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    stack.close();
+  private static LocalShopStack stack() {
+    return shop.stack();
   }
 
   private static void order(String orderId) {
-    stack.dynamo.putItem(r -> r.tableName(LocalStack.TABLE).item(ShopItems.order("u-1", "2026-11-27", orderId, "PLACED",
+    stack().dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order("u-1", "2026-11-27", orderId, "PLACED",
         "EUR", "buyer-" + orderId + "@example.com", List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
   }
 
@@ -92,10 +80,10 @@ class DeliveryGuaranteesTest {
 
     await().atMost(Duration.ofSeconds(120)).until(() -> ordersSeenBy(recorder).contains("o-3"));
     assertThat(ordersSeenBy(recorder)).containsExactly("o-1", "o-3");
-    await().atMost(Duration.ofSeconds(10)).until(() -> stack.ses.sentEmails().size() == 3);
+    await().atMost(Duration.ofSeconds(10)).until(() -> stack().ses.sentEmails().size() == 3);
 
     DeadLetterCodec codec = new DeadLetterCodec(JSON);
-    DeadLetterRedrive dlq = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl, codec);
+    DeadLetterRedrive dlq = new DeadLetterRedrive(stack().sqs, stack().deadLetterQueueUrl, codec);
     List<DeadLetterRedrive.Entry> parked = dlq.list(10);
     assertThat(parked).singleElement().satisfies(entry -> {
       DeadLetter letter = entry.letter();
@@ -103,7 +91,7 @@ class DeliveryGuaranteesTest {
       assertThat(letter.handler()).isEqualTo("recorder");
       assertThat(letter.eventType()).isEqualTo("order-placed");
       assertThat(letter.errorMessage()).contains("injected permanent failure");
-      assertThat(letter.source().table()).isEqualTo(LocalStack.TABLE);
+      assertThat(letter.source().table()).isEqualTo(LocalShopStack.TABLE);
       assertThat(letter.source().sequenceNumber()).isNotBlank();
       assertThat(letter.record().dynamodb().newImage().get("orderId").s()).isEqualTo("o-poison");
       assertThat(letter.record().dynamodb().keys()).containsKeys("PK", "SK");
@@ -121,16 +109,16 @@ class DeliveryGuaranteesTest {
     assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.failure()).isNull());
     assertThat(ordersSeenBy(recorder)).containsExactly("o-1", "o-3", "o-poison");
     assertThat(dlq.depth()).isZero();
-    assertThat(stack.ses.sentEmails()).as("redrive did not mail o-poison's buyer again").hasSize(3);
+    assertThat(stack().ses.sentEmails()).as("redrive did not mail o-poison's buyer again").hasSize(3);
   }
 
   @Test
   @Order(2)
   void anSesOutageOfAMinuteHoldsTheShardAndLosesNothingAndSendsNothingTwice() throws InterruptedException {
-    List<SentEmail> before = stack.ses.sentEmails();
-    int port = stack.ses.port();
+    List<SentEmail> before = stack().ses.sentEmails();
+    int port = stack().ses.port();
     long stoppedAt = System.nanoTime();
-    stack.ses.close();
+    stack().ses.close();
     for (int i = 0; i < 10; i++) {
       order("o-outage-" + i);
     }
@@ -149,13 +137,13 @@ class DeliveryGuaranteesTest {
       Map<String, Long> perRecipient = all.stream().collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
       assertThat(perRecipient).hasSize(13).allSatisfy((recipient, count) -> assertThat(count).as(recipient).isEqualTo(1));
       assertThat(ordersSeenBy(recorder)).containsSubsequence("o-outage-0", "o-outage-9");
-      assertThat(new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl, new DeadLetterCodec(JSON)).depth()).isZero();
+      assertThat(new DeadLetterRedrive(stack().sqs, stack().deadLetterQueueUrl, new DeadLetterCodec(JSON)).depth()).isZero();
     }
   }
 
   private static RecordProcessor redriveProcessor() {
-    WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.knownWith(recorder.name()), "redrive");
-    AwsClients clients = AwsClients.create(config, env);
+    WorkerConfig config = WorkerConfig.load(shop.env(), HandlerCatalogue.knownWith(recorder.name()), "redrive");
+    AwsClients clients = AwsClients.create(config, shop.env());
     HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC())
         .with(recorder.name(), () -> recorder);
     return ShopStreamWorker.recordProcessor(config, catalogue,

@@ -3,16 +3,16 @@ package dev.shopstream.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopstream.local.FreePorts;
-import dev.shopstream.local.LocalStack;
+import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.SentEmail;
+import dev.shopstream.local.ShopItems;
+import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.pipeline.testing.WorkerProcess;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import dev.shopstream.local.SentEmail;
-import dev.shopstream.pipeline.app.ShopItems;
-import dev.shopstream.pipeline.testing.LocalWorkers;
-import dev.shopstream.pipeline.testing.WorkerProcess;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * what it handled and released its lease; a new worker redelivers nothing already handled. While it
  * runs, its health and Prometheus endpoints answer.
  */
+@org.junit.jupiter.api.Tag("process")
 class GracefulShutdownTest {
   private static final int ORDERS = 400;
   private static final Duration BOUND = Duration.ofSeconds(10);
@@ -32,7 +33,7 @@ class GracefulShutdownTest {
   @Test
   void sigtermMidLoadExitsInTimeAndTheNextWorkerRedeliversNothingHandled() throws Exception {
     Path logs = Path.of("target", "shutdown-test");
-    try (LocalStack stack = LocalWorkers.stack()) {
+    try (LocalShopStack stack = LocalWorkers.stack()) {
       Map<String, String> env = stack.workerEnvironment("shutdown-test");
       env.put("SHOP_SHUTDOWN_TIMEOUT_SECONDS", Long.toString(BOUND.toSeconds()));
       env.put("SHOP_WORKER_ID", "first-task");
@@ -41,7 +42,7 @@ class GracefulShutdownTest {
       Thread writer = new Thread(() -> {
         for (int i = 0; i < ORDERS; i++) {
           String orderId = "o" + i;
-          stack.dynamo.putItem(r -> r.tableName(LocalStack.TABLE).item(ShopItems.order("u-1", "2026-11-27", orderId,
+          stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order("u-1", "2026-11-27", orderId,
               "PLACED", "EUR", "buyer-" + orderId + "@example.com",
               List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
           pause(10);
@@ -80,7 +81,7 @@ class GracefulShutdownTest {
     }
   }
 
-  private static List<SentEmail> awaitEmails(LocalStack stack, int count, Duration timeout) {
+  private static List<SentEmail> awaitEmails(LocalShopStack stack, int count, Duration timeout) {
     List<SentEmail> emails = stack.ses.awaitAtLeast(count, timeout);
     assertThat(emails.size()).as("emails within %s", timeout).isGreaterThanOrEqualTo(count);
     return emails;

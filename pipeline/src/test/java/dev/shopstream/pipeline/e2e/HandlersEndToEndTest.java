@@ -8,19 +8,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.analytics.ContractValidator;
-import dev.shopstream.local.LocalStack;
-import dev.shopstream.pipeline.app.ShopItems;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.testing.RecordingHandler;
+import dev.shopstream.pipeline.testing.ShopWorkerExtension;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -28,33 +26,22 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Table write -> KCL worker -> the three real handlers -> the emulators, read back: the SES
  * emulator's store, SQS queues subscribed to the waitlist topic and the analytics FIFO topic.
  */
+@Tag("e2e")
 class HandlersEndToEndTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static LocalStack stack;
-  private static DynamoDbClient dynamo;
   private static final RecordingHandler recorder = new RecordingHandler("recorder");
-  private static ShopStreamWorker worker;
 
-  @BeforeAll
-  static void start() {
-    stack = LocalWorkers.stack();
-    dynamo = stack.dynamo;
-    Map<String, String> env = stack.workerEnvironment("e2e-handlers");
-    env.put("SHOP_HANDLERS", "email,waitlist,analytics,recorder");
-    worker = LocalWorkers.start(env, recorder);
-  }
+  @RegisterExtension
+  static final ShopWorkerExtension shop =
+      ShopWorkerExtension.worker("e2e-handlers", recorder, "email,waitlist,analytics,recorder");
 
-  @AfterAll
-  static void stop() {
-    if (worker != null) {
-      worker.close();
-    }
-    stack.close();
+  private static LocalShopStack stack() {
+    return shop.stack();
   }
 
   private static void put(Map<String, AttributeValue> item) {
-    dynamo.putItem(r -> r.tableName("shop").item(item));
+    shop.dynamo().putItem(r -> r.tableName("shop").item(item));
   }
 
   @Test
@@ -74,21 +61,21 @@ class HandlersEndToEndTest {
     int expectedEvents = 8;
     await().atMost(Duration.ofSeconds(120)).until(() -> recorder.handled().size() >= expectedEvents);
 
-    assertThat(stack.ses.sentEmails()).singleElement().satisfies(email -> {
+    assertThat(stack().ses.sentEmails()).singleElement().satisfies(email -> {
       assertThat(email.to()).containsExactly("ada@example.com");
       assertThat(email.subject()).isEqualTo("Your order o-1 is confirmed");
       assertThat(email.html()).contains("€19.00");
     });
 
-    List<Message> notifications = stack.waitlistTap.awaitAtLeast(2, Duration.ofSeconds(10));
+    List<Message> notifications = stack().waitlistTap.awaitAtLeast(2, Duration.ofSeconds(10));
     assertThat(notifications).extracting(m -> m.messageAttributes().get("userId").stringValue())
         .containsExactlyInAnyOrder("grace", "alan");
     assertThat(notifications).extracting(m -> m.messageAttributes().get("channel").stringValue())
         .containsExactlyInAnyOrder("email", "sms");
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(dynamo.getItem(r -> r.tableName("shop")
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(shop.dynamo().getItem(r -> r.tableName("shop")
         .key(ShopItems.key("PRODUCT#lamp", "WAITLIST#grace"))).item()).containsKey("notifiedAt"));
 
-    List<Message> analytics = stack.analyticsTap.awaitAtLeast(expectedEvents, Duration.ofSeconds(10));
+    List<Message> analytics = stack().analyticsTap.awaitAtLeast(expectedEvents, Duration.ofSeconds(10));
     ContractValidator contract = new ContractValidator();
     assertThat(analytics).extracting(m -> JSON.readTree(m.body()).get("id").asText())
         .containsExactlyInAnyOrderElementsOf(recorder.handled().stream().map(DomainEvent::eventId).toList());
@@ -103,8 +90,8 @@ class HandlersEndToEndTest {
     put(ShopItems.profile("zoe", "zoe@example.com", "Zoe"));
     await().atMost(Duration.ofSeconds(30)).until(() -> recorder.handled().size() >= expectedEvents + 1);
     assertThat(recorder.handled()).hasSize(expectedEvents + 1);
-    assertThat(stack.waitlistTap.drain()).hasSize(2);
-    assertThat(stack.ses.sentEmails()).hasSize(1);
-    assertThat(stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
+    assertThat(stack().waitlistTap.drain()).hasSize(2);
+    assertThat(stack().ses.sentEmails()).hasSize(1);
+    assertThat(stack().sqs.receiveMessage(r -> r.queueUrl(stack().deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
   }
 }

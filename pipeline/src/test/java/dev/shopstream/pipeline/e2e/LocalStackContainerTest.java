@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.local.TopicTap;
-import dev.shopstream.pipeline.app.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.app.ShopTableSetup;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import java.math.BigDecimal;
@@ -22,8 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.containers.localstack.LocalStackContainer.Service;
+import org.testcontainers.containers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -38,6 +38,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * Testcontainers LocalStack module. Needs a Docker engine: where there is none (as on this project's
  * build machines) it is skipped with a message saying so.
  */
+@org.junit.jupiter.api.Tag("e2e")
 class LocalStackContainerTest {
 
   @Test

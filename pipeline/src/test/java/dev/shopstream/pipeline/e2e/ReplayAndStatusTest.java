@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.DomainEvent;
-import dev.shopstream.local.LocalStack;
-import dev.shopstream.pipeline.app.ShopItems;
+import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.ops.Replay;
 import dev.shopstream.pipeline.ops.StreamStatus;
@@ -32,13 +32,14 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * application name, while the live worker's checkpoint stays where it is; a dry run counts without
  * sending; status shows the live worker's shard, owner, checkpoint and lag.
  */
+@org.junit.jupiter.api.Tag("e2e")
 class ReplayAndStatusTest {
   private static final int PROFILES = 2500;
   private static final int ORDERS = 500;
 
   @Test
   void aReplayReachesAnalyticsInFullStopsByItselfAndLeavesTheLiveWorkerAlone() throws Exception {
-    try (LocalStack stack = LocalWorkers.stack()) {
+    try (LocalShopStack stack = LocalWorkers.stack()) {
       writeHistory(stack);
       Map<String, String> env = stack.workerEnvironment("live");
       env.put("SHOP_HANDLERS", "recorder");
@@ -52,7 +53,7 @@ class ReplayAndStatusTest {
 
         var probe = LocalWorkers.clients(stack);
         var status = new StreamStatus(stack.dynamo, probe.streams(), Clock.systemUTC())
-            .shards("live", probe.streamArn(LocalStack.TABLE));
+            .shards("live", probe.streamArn(LocalShopStack.TABLE));
         assertThat(status).singleElement().satisfies(shard -> {
           assertThat(shard.owner()).startsWith("test-worker-");
           assertThat(shard.checkpoint()).isEqualTo(liveCheckpoint);
@@ -92,12 +93,12 @@ class ReplayAndStatusTest {
     }
   }
 
-  private static String checkpoint(LocalStack stack, String application) {
+  private static String checkpoint(LocalShopStack stack, String application) {
     var items = stack.dynamo.scan(r -> r.tableName(application)).items();
     return items.isEmpty() || !items.get(0).containsKey("checkpoint") ? null : items.get(0).get("checkpoint").s();
   }
 
-  private static void writeHistory(LocalStack stack) {
+  private static void writeHistory(LocalShopStack stack) {
     List<WriteRequest> writes = new ArrayList<>();
     for (int i = 0; i < PROFILES; i++) {
       writes.add(put(ShopItems.profile("u" + i, "u" + i + "@example.com", "User " + i)));
@@ -108,7 +109,7 @@ class ReplayAndStatusTest {
     }
     for (int from = 0; from < writes.size(); from += 25) {
       List<WriteRequest> batch = writes.subList(from, Math.min(from + 25, writes.size()));
-      var unprocessed = stack.dynamo.batchWriteItem(r -> r.requestItems(Map.of(LocalStack.TABLE, batch))).unprocessedItems();
+      var unprocessed = stack.dynamo.batchWriteItem(r -> r.requestItems(Map.of(LocalShopStack.TABLE, batch))).unprocessedItems();
       assertThat(unprocessed).isEmpty();
     }
   }

@@ -2,11 +2,11 @@ package dev.shopstream.pipeline.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EventHandler;
-import dev.shopstream.local.LocalStack;
+import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.app.ShopTableSetup;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
@@ -17,15 +17,15 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 
-/** In-process workers on a {@link LocalStack}, tuned to start fast. */
+/** In-process workers on a {@link LocalShopStack}, tuned to start fast. */
 public final class LocalWorkers {
   private LocalWorkers() {}
 
   /** A local stack with the shop and idempotency tables created. */
-  public static LocalStack stack() {
-    LocalStack stack = LocalStack.start(Path.of("target", "local-services"));
-    ShopTableSetup.createIfMissing(stack.dynamo, LocalStack.TABLE);
-    ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalStack.IDEMPOTENCY_TABLE);
+  public static LocalShopStack stack() {
+    LocalShopStack stack = LocalShopStack.start(Path.of("target", "local-services"));
+    ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
+    ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);
     return stack;
   }
 
@@ -46,8 +46,8 @@ public final class LocalWorkers {
     return worker;
   }
 
-  /** The worker's clients for the stack (streams client with its ARN handling included). */
-  public static AwsClients clients(LocalStack stack) {
+  /** The worker's clients for the stack . */
+  public static AwsClients clients(LocalShopStack stack) {
     Map<String, String> env = stack.workerEnvironment("streams-probe");
     env.put("SHOP_HANDLERS", "logging");
     return AwsClients.create(WorkerConfig.load(env, HandlerCatalogue.KNOWN, "probe"), env);

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.local;
 
 import dev.shopstream.contracts.TableModel;
 

@@ -8,15 +8,15 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * A whole local AWS for the worker: DynamoDB Local, the SES emulator and fauxqs (SNS + SQS), all on
+ * A whole local AWS for the worker: moto (DynamoDB + Streams), the SES emulator and fauxqs (SNS + SQS), all on
  * 127.0.0.1, with the waitlist topic, the analytics FIFO topic, the dead-letter queue, and a queue
  * subscribed to each topic so results can be read back. Tables are the caller's to create.
  */
-public final class LocalStack implements AutoCloseable {
+public final class LocalShopStack implements AutoCloseable {
   public static final String TABLE = "shop";
   public static final String IDEMPOTENCY_TABLE = "shop-stream-idempotency";
 
-  public final DynamoDbLocal dynamoLocal;
+  public final MotoLocal moto;
   public final SesLocal ses;
   public final FauxqsLocal fauxqs;
   public final DynamoDbClient dynamo;
@@ -28,11 +28,11 @@ public final class LocalStack implements AutoCloseable {
   public final TopicTap waitlistTap;
   public final TopicTap analyticsTap;
 
-  private LocalStack(Path logs) {
-    dynamoLocal = DynamoDbLocal.start(logs);
+  private LocalShopStack(Path logs) {
+    moto = MotoLocal.start(logs);
     ses = SesLocal.start(logs);
     fauxqs = FauxqsLocal.start(logs);
-    dynamo = dynamoLocal.client();
+    dynamo = moto.client();
     sns = LocalAws.sns(fauxqs.endpoint());
     sqs = LocalAws.sqs(fauxqs.endpoint());
     waitlistTopic = sns.createTopic(r -> r.name("shop-waitlist")).topicArn();
@@ -42,8 +42,8 @@ public final class LocalStack implements AutoCloseable {
     analyticsTap = TopicTap.subscribe(sns, sqs, analyticsTopic, "analytics-team");
   }
 
-  public static LocalStack start(Path logs) {
-    return new LocalStack(logs);
+  public static LocalShopStack start(Path logs) {
+    return new LocalShopStack(logs);
   }
 
   /**
@@ -54,7 +54,7 @@ public final class LocalStack implements AutoCloseable {
     Map<String, String> env = new HashMap<>();
     env.put("SHOP_TABLE", TABLE);
     env.put("SHOP_APPLICATION_NAME", applicationName);
-    env.put("SHOP_DYNAMODB_ENDPOINT", dynamoLocal.endpoint().toString());
+    env.put("SHOP_DYNAMODB_ENDPOINT", moto.endpoint().toString());
     env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
     env.put("SHOP_SNS_ENDPOINT", fauxqs.endpoint().toString());
     env.put("SHOP_SQS_ENDPOINT", fauxqs.endpoint().toString());
@@ -83,6 +83,6 @@ public final class LocalStack implements AutoCloseable {
     dynamo.close();
     fauxqs.close();
     ses.close();
-    dynamoLocal.close();
+    moto.close();
   }
 }

@@ -1,7 +1,6 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.local;
 
 import dev.shopstream.contracts.TableModel;
-import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
@@ -14,10 +13,17 @@ import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
 
 /**
  * Creates the shop table as the worker expects it: PK/SK strings, a NEW_AND_OLD_IMAGES stream and
- * time-to-live on {@code expiresAt}. For local stacks, the demo and tests; production tables come
- * from infrastructure code with the same shape.
+ * time-to-live on {@code expiresAt}. For local stacks (bin/local-aws), the demo and tests; production
+ * tables come from infrastructure code with the same shape. Not part of the worker jar.
  */
 public final class ShopTableSetup {
+  /**
+   * The idempotency table's key and TTL attribute, spelled here because this module must not depend
+   * on handlers (handlers' tests depend on it); DynamoIdempotencyStoreTest proves they match the store.
+   */
+  public static final String IDEMPOTENCY_KEY = "id";
+  public static final String IDEMPOTENCY_TTL_ATTRIBUTE = "expiresAt";
+
   private ShopTableSetup() {}
 
   /** @return true if the table was created, false if it already existed */
@@ -46,15 +52,15 @@ public final class ShopTableSetup {
     try {
       dynamo.createTable(r -> r.tableName(table)
           .billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(AttributeDefinition.builder().attributeName(DynamoIdempotencyStore.KEY)
+          .attributeDefinitions(AttributeDefinition.builder().attributeName(IDEMPOTENCY_KEY)
               .attributeType(ScalarAttributeType.S).build())
-          .keySchema(KeySchemaElement.builder().attributeName(DynamoIdempotencyStore.KEY).keyType(KeyType.HASH).build()));
+          .keySchema(KeySchemaElement.builder().attributeName(IDEMPOTENCY_KEY).keyType(KeyType.HASH).build()));
     } catch (ResourceInUseException exists) {
       return false;
     }
     dynamo.waiter().waitUntilTableExists(r -> r.tableName(table));
     dynamo.updateTimeToLive(r -> r.tableName(table)
-        .timeToLiveSpecification(t -> t.enabled(true).attributeName(DynamoIdempotencyStore.TTL_ATTRIBUTE)));
+        .timeToLiveSpecification(t -> t.enabled(true).attributeName(IDEMPOTENCY_TTL_ATTRIBUTE)));
     return true;
   }
 }
