@@ -114,9 +114,13 @@ public final class ShopStreamWorker implements AutoCloseable {
     return schedulerThread.isAlive() && !scheduler.shutdownComplete() && !lifecycle.failed();
   }
 
-  /** Ready for traffic: KCL has started (holding leases or standing by for them) and the worker is not stopping. */
+  /**
+   * Ready: KCL has started (holding leases or standing by for them), the worker is not stopping, and
+   * no shard's oldest unhandled record has been held longer than {@code SHOP_READY_MAX_HOLD_SECONDS}.
+   */
   public boolean isReady() {
-    return lifecycle.started() && !stopping.isCancelled() && isRunning();
+    return lifecycle.started() && !stopping.isCancelled() && isRunning()
+        && progress.longestHold().compareTo(config.readyMaxHold()) < 0;
   }
 
   /**

@@ -51,6 +51,8 @@ public enum ConfigKey {
       "When a checkpoint is older than the stream's 24 h retention: SKIP_TO_TRIM_HORIZON (log the loss, count it, go on from the oldest record kept) or HOLD (stop the shard until an operator acts)."),
   CHECKPOINT_INTERVAL_MILLIS("SHOP_CHECKPOINT_INTERVAL_MILLIS", "1000",
       "Inside a long batch, checkpoint the handled records at most this often, 100..60000 (each batch's end is always checkpointed). Bounds what a crash redelivers."),
+  READY_MAX_HOLD_SECONDS("SHOP_READY_MAX_HOLD_SECONDS", "300",
+      "/health/ready fails while a shard's oldest unhandled record has been held (retrying, or its dead-letter write refused) this long, 1..86400; /health/live is not affected."),
   SHUTDOWN_TIMEOUT_SECONDS("SHOP_SHUTDOWN_TIMEOUT_SECONDS", "20",
       "On SIGTERM: how long to finish in-flight records, checkpoint and release leases, 1..120 (keep it below ECS's stop timeout)."),
   HTTP_HOST("SHOP_HTTP_HOST", "0.0.0.0", "Interface of the health and metrics endpoints (in a container: all)."),

@@ -26,6 +26,7 @@ public record WorkerConfig(
     RetryPolicy retry,
     Duration checkpointInterval,
     Duration shutdownTimeout,
+    Duration readyMaxHold,
     String workerId,
     Duration failover,
     Duration leaseAssignmentInterval,
@@ -89,6 +90,7 @@ public record WorkerConfig(
     long hold = read.number(ConfigKey.RETRY_HOLD_SECONDS, 0, 86_400);
     long checkpointInterval = read.number(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, 100, 60_000);
     long shutdown = read.number(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, 1, 120);
+    long readyMaxHold = read.number(ConfigKey.READY_MAX_HOLD_SECONDS, 1, 86_400);
     String workerId = Optional.of(read.text(ConfigKey.WORKER_ID)).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
     long failover = read.number(ConfigKey.KCL_FAILOVER_MILLIS, 1000, 600_000);
     long leaseAssignment = read.number(ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS, 1000, 600_000);
@@ -112,7 +114,7 @@ public record WorkerConfig(
     RetryPolicy retry = new RetryPolicy((int) retryAttempts, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
         Duration.ofSeconds(hold));
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
-        (int) maxRecords, (int) maxInFlight, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), workerId, Duration.ofMillis(failover),
+        (int) maxRecords, (int) maxInFlight, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), Duration.ofSeconds(readyMaxHold), workerId, Duration.ofMillis(failover),
         Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed,
         httpHost, (int) httpPort);
   }
@@ -125,7 +127,7 @@ public record WorkerConfig(
   /** The same configuration with another in-flight window (benchmarks, tests). */
   public WorkerConfig withMaxInFlight(int window) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, initialPosition, pollIdle, maxRecordsPerPoll,
-        window, handlers, retry, checkpointInterval, shutdownTimeout, workerId, failover, leaseAssignmentInterval,
+        window, handlers, retry, checkpointInterval, shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval,
         workerMetrics, handlerSettings, deadLetterQueueUrl, sqsEndpoint, idempotency, trimmedDataPolicy, httpHost, httpPort);
   }
 

@@ -6,6 +6,7 @@ import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStream
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.KeyOrderedWindow;
 import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +55,11 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     cancellation = shared.stopping().child();
     window = new KeyOrderedWindow<>(shared.maxInFlight(), ChangeRecord::orderingKey,
         record -> shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED, shared.executor(),
-        this::escaped);
+        this::escaped, shared.clock());
+    shared.progress().engine(shardId, () -> {
+      var oldest = window.oldestUnhandled();
+      return oldest == null ? null : new ShardProgress.Pending(oldest.item().writtenAt(), oldest.takenAt());
+    });
     lastCheckpointAt = shared.clock().instant();
     LOG.info("shard {} taken, starting after checkpoint {}", shardId, input.extendedSequenceNumber());
   }
@@ -121,6 +126,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     leaseLost = true;
     cancellation.cancel("lease lost");
     shared.stopping().release(cancellation);
+    shared.progress().released(shardId);
     LOG.info("shard {}: lease lost, its in-flight records stop and nothing more is checkpointed here", shardId);
   }
 
@@ -137,6 +143,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     shared.stopping().release(cancellation);
     if (leaseLost || !window.allHandled()) {
       checkpoint(input.checkpointer());
+      shared.progress().released(shardId);
       LOG.warn("shard {} ended but records were left unhandled ({}): not checkpointing SHARD_END", shardId,
           cancellation.reason());
       return;
@@ -164,6 +171,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     }
     shared.stopping().release(cancellation);
     checkpoint(input.checkpointer());
+    shared.progress().released(shardId);
     LOG.info("shard {}: shutdown requested, checkpoint covers records up to {}", shardId, checkpointedUpTo);
   }
 

@@ -1,6 +1,8 @@
 package dev.shopstream.pipeline.processing;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,6 +37,7 @@ public final class KeyOrderedWindow<T> {
   private final Predicate<T> work;
   private final Executor executor;
   private final Consumer<Throwable> escaped;
+  private final Clock clock;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
@@ -52,7 +55,7 @@ public final class KeyOrderedWindow<T> {
    * @param escaped told of anything {@code work} throws (the item stays unhandled, its key frozen)
    */
   public KeyOrderedWindow(int capacity, Function<T, String> keyOf, Predicate<T> work, Executor executor,
-      Consumer<Throwable> escaped) {
+      Consumer<Throwable> escaped, Clock clock) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
     }
@@ -61,18 +64,24 @@ public final class KeyOrderedWindow<T> {
     this.work = work;
     this.executor = executor;
     this.escaped = escaped;
+    this.clock = clock;
   }
 
   private static final class Slot<T> {
     final T item;
     final String key;
+    final Instant takenAt;
     boolean handled;
 
-    Slot(T item, String key) {
+    Slot(T item, String key, Instant takenAt) {
       this.item = item;
       this.key = key;
+      this.takenAt = takenAt;
     }
   }
+
+  /** The oldest item not yet handled and when the window took it. */
+  public record Oldest<T>(T item, Instant takenAt) {}
 
   /**
    * Takes the next item of the stream, waiting up to {@code timeout} for room.
@@ -90,7 +99,7 @@ public final class KeyOrderedWindow<T> {
         }
         nanos = changed.awaitNanos(nanos);
       }
-      Slot<T> slot = new Slot<>(item, keyOf.apply(item));
+      Slot<T> slot = new Slot<>(item, keyOf.apply(item), clock.instant());
       window.addLast(slot);
       ArrayDeque<Slot<T>> lane = lanes.get(slot.key);
       if (lane == null) {
@@ -170,10 +179,10 @@ public final class KeyOrderedWindow<T> {
   }
 
   /** The oldest item not yet handled; null when every offered item is. */
-  public T oldestUnhandled() {
+  public Oldest<T> oldestUnhandled() {
     lock.lock();
     try {
-      return window.isEmpty() ? null : window.peekFirst().item;
+      return window.isEmpty() ? null : new Oldest<>(window.peekFirst().item, window.peekFirst().takenAt);
     } finally {
       lock.unlock();
     }

@@ -1,20 +1,36 @@
 package dev.shopstream.pipeline.processing;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * Per-shard progress as gauges: seconds since the last checkpoint ({@code shop.checkpoint.age}) and
- * how far behind the stream's head the worker is ({@code shop.shard.lag}): the age of the last handled
- * record, or DynamoDB's millisBehindLatest when the adapter reports it. The adapter offers no precise
- * lag metric, so this is measured here.
+ * Per-shard progress as gauges, for the shards this worker holds:
+ * <ul>
+ *   <li>{@code shop.checkpoint.age}: seconds since the last checkpoint;
+ *   <li>{@code shop.shard.lag}: how far behind the stream the handled records are: the age of the
+ *       oldest record not yet handled while there is one (so a held record shows, even when polls come
+ *       back empty), else DynamoDB's millisBehindLatest when the adapter reports it, else 0 once a poll
+ *       came back empty, else the age of the last handled record;
+ *   <li>{@code shop.shard.holding.seconds}: how long the oldest unhandled record has been in the
+ *       engine (a few milliseconds normally; grows while a record is held by retries).
+ * </ul>
+ * A shard's gauges are removed when it ends, its lease is lost or it is shut down, so the label set
+ * does not grow with every shard the worker ever held.
  */
 public final class ShardProgress {
+  /** What the shard's engine holds: its oldest unhandled record's write time and when it was taken in. */
+  public record Pending(Instant writtenAt, Instant takenAt) {}
+
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, State> shards = new ConcurrentHashMap<>();
@@ -25,25 +41,36 @@ public final class ShardProgress {
   }
 
   private static final class State {
-    final java.util.concurrent.atomic.AtomicLong records = new java.util.concurrent.atomic.AtomicLong();
+    final AtomicLong records = new AtomicLong();
+    final List<Meter> gauges = new CopyOnWriteArrayList<>();
     volatile boolean ended;
+    volatile boolean released;
     volatile Instant lastCheckpointAt;
     volatile Instant lastRecordWrittenAt;
     volatile Long millisBehindLatest;
-    volatile boolean caughtUp;
+    volatile boolean emptyPoll;
+    volatile Supplier<Pending> pending = () -> null;
   }
 
   private State state(String shardId) {
     return shards.computeIfAbsent(shardId, id -> {
       State state = new State();
       state.lastCheckpointAt = clock.instant();
-      Gauge.builder("shop.checkpoint.age", state, s -> secondsSince(s.lastCheckpointAt))
-          .description("Seconds since this shard's last checkpoint").baseUnit("seconds").tag("shard", id).register(registry);
-      Gauge.builder("shop.shard.lag", state, this::lagSeconds)
-          .description("How far behind the stream head the shard is, in seconds").baseUnit("seconds").tag("shard", id)
-          .register(registry);
+      state.gauges.add(Gauge.builder("shop.checkpoint.age", state, s -> secondsSince(s.lastCheckpointAt))
+          .description("Seconds since this shard's last checkpoint").baseUnit("seconds").tag("shard", id).register(registry));
+      state.gauges.add(Gauge.builder("shop.shard.lag", state, this::lagSeconds)
+          .description("How far behind the stream the shard's handled records are, in seconds").baseUnit("seconds")
+          .tag("shard", id).register(registry));
+      state.gauges.add(Gauge.builder("shop.shard.holding", state, this::holdingSeconds)
+          .description("How long the shard's oldest unhandled record has been in the engine, in seconds")
+          .baseUnit("seconds").tag("shard", id).register(registry));
       return state;
     });
+  }
+
+  /** Shows what the shard's engine holds (its oldest unhandled record), or null when it holds none. */
+  public void engine(String shardId, Supplier<Pending> pending) {
+    state(shardId).pending = pending;
   }
 
   public void checkpointed(String shardId) {
@@ -64,34 +91,70 @@ public final class ShardProgress {
 
   /** The shard reached its end and every record of it was handled. */
   public void ended(String shardId) {
-    state(shardId).ended = true;
+    State state = state(shardId);
+    state.ended = true;
+    release(state);
   }
 
-  /** A snapshot for progress reports. */
+  /** The worker no longer holds the shard (lease lost, shut down): its gauges go. */
+  public void released(String shardId) {
+    State state = shards.get(shardId);
+    if (state != null) {
+      release(state);
+    }
+  }
+
+  private void release(State state) {
+    state.released = true;
+    state.pending = () -> null;
+    state.gauges.forEach(registry::remove);
+    state.gauges.clear();
+  }
+
+  /** A snapshot for progress reports. {@code caughtUp}: a poll came back empty and nothing is in flight. */
   public record Snapshot(String shardId, long records, Duration lag, boolean caughtUp, boolean ended) {}
 
-  public java.util.List<Snapshot> snapshot() {
+  public List<Snapshot> snapshot() {
     return shards.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .map(e -> new Snapshot(e.getKey(), e.getValue().records.get(), Duration.ofMillis(Math.round(lagSeconds(e.getValue()) * 1000)),
-            e.getValue().caughtUp, e.getValue().ended))
+        .map(e -> new Snapshot(e.getKey(), e.getValue().records.get(),
+            Duration.ofMillis(Math.round(lagSeconds(e.getValue()) * 1000)), caughtUp(e.getValue()), e.getValue().ended))
         .toList();
+  }
+
+  /** The longest time any held shard's oldest unhandled record has been in its engine. */
+  public Duration longestHold() {
+    return Duration.ofMillis(Math.round(1000 * shards.values().stream().filter(s -> !s.released)
+        .mapToDouble(this::holdingSeconds).max().orElse(0)));
   }
 
   /** @param millisBehindLatest as the adapter reports it for a batch (null when it does not) */
   public void batch(String shardId, Long millisBehindLatest, boolean empty) {
     State state = state(shardId);
     state.millisBehindLatest = millisBehindLatest;
-    state.caughtUp = empty || (millisBehindLatest != null && millisBehindLatest == 0);
+    state.emptyPoll = empty || (millisBehindLatest != null && millisBehindLatest == 0);
+  }
+
+  private boolean caughtUp(State state) {
+    return state.emptyPoll && state.pending.get() == null;
   }
 
   private double lagSeconds(State state) {
+    Pending pending = state.pending.get();
+    if (pending != null && pending.writtenAt() != null) {
+      return secondsSince(pending.writtenAt());
+    }
     if (state.millisBehindLatest != null) {
       return state.millisBehindLatest / 1000.0;
     }
-    if (state.caughtUp || state.lastRecordWrittenAt == null) {
+    if (state.emptyPoll || state.lastRecordWrittenAt == null) {
       return 0;
     }
     return secondsSince(state.lastRecordWrittenAt);
+  }
+
+  private double holdingSeconds(State state) {
+    Pending pending = state.pending.get();
+    return pending == null ? 0 : secondsSince(pending.takenAt());
   }
 
   private double secondsSince(Instant then) {

@@ -185,7 +185,9 @@ class ShardProcessorTest {
 
     processor.processRecords(batch("order-insert.json"));
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> handler.attempts().size() >= 5);
+    assertThat(registry.get("shop.shard.holding").tag("shard", Fixtures.SHARD).gauge().value()).isPositive();
     processor.leaseLost(LeaseLostInput.builder().build());
+    assertThat(registry.find("shop.shard.holding").gauges()).as("a lost shard's gauges are removed").isEmpty();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(200))
         .until(() -> {
           int before = handler.attempts().size();

@@ -121,7 +121,7 @@ class KeyOrderedEngineTest {
         handledSequenceNumbers.add(record.sequenceNumber());
       }
       return handled;
-    }, pool, escaped::add);
+    }, pool, escaped::add, java.time.Clock.systemUTC());
 
     List<String> watermarkViolations = new ArrayList<>();
     int maxHeld = 0;
@@ -170,7 +170,7 @@ class KeyOrderedEngineTest {
       }
       order.add(item);
       return !cancellation.isCancelled();
-    }, pool, escaped::add);
+    }, pool, escaped::add, java.time.Clock.systemUTC());
 
     for (String item : List.of("a1", "b1", "a2", "c1")) {
       assertThat(window.offer(item, Duration.ofSeconds(1))).isTrue();
@@ -193,7 +193,7 @@ class KeyOrderedEngineTest {
     KeyOrderedWindow<String> window = new KeyOrderedWindow<>(8, item -> item.substring(0, 1), item -> {
       started.add(item);
       return !item.equals("a1");
-    }, pool, escaped::add);
+    }, pool, escaped::add, java.time.Clock.systemUTC());
     for (String item : List.of("b1", "a1", "a2", "b2")) {
       window.offer(item, Duration.ofSeconds(1));
     }
@@ -211,7 +211,7 @@ class KeyOrderedEngineTest {
         throw new StackOverflowError("deep");
       }
       return true;
-    }, pool, escaped::add);
+    }, pool, escaped::add, java.time.Clock.systemUTC());
     window.offer("x", Duration.ofSeconds(1));
     window.offer("y", Duration.ofSeconds(1));
     assertThat(window.awaitQuiet(Duration.ofSeconds(5))).isTrue();

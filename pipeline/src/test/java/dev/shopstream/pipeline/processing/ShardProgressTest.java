@@ -1,0 +1,75 @@
+package dev.shopstream.pipeline.processing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopstream.pipeline.testing.ManualClock;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Lag, holding and checkpoint-age gauges per shard, and their removal when the shard goes. */
+class ShardProgressTest {
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T10:00:00Z"));
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ShardProgress progress = new ShardProgress(registry, clock);
+  private final AtomicReference<ShardProgress.Pending> pending = new AtomicReference<>();
+
+  private double gauge(String name) {
+    return registry.get(name).tag("shard", "s-1").gauge().value();
+  }
+
+  @Test
+  void aHeldRecordShowsInLagAndHoldingEvenWhenPollsComeBackEmpty() {
+    progress.engine("s-1", pending::get);
+    Instant written = clock.instant().minusSeconds(5);
+    pending.set(new ShardProgress.Pending(written, clock.instant()));
+    clock.advance(Duration.ofSeconds(30));
+    progress.batch("s-1", null, true);
+
+    assertThat(gauge("shop.shard.lag")).isEqualTo(35.0);
+    assertThat(gauge("shop.shard.holding")).isEqualTo(30.0);
+    assertThat(progress.longestHold()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(progress.snapshot()).singleElement().satisfies(s -> assertThat(s.caughtUp()).isFalse());
+
+    pending.set(null);
+    assertThat(gauge("shop.shard.lag")).isZero();
+    assertThat(gauge("shop.shard.holding")).isZero();
+    assertThat(progress.snapshot()).singleElement().satisfies(s -> assertThat(s.caughtUp()).isTrue());
+  }
+
+  @Test
+  void withNothingPendingTheLagIsTheLastHandledRecordsAgeUntilAPollComesBackEmpty() {
+    progress.engine("s-1", pending::get);
+    progress.handled("s-1", clock.instant().minusSeconds(12), 3);
+    progress.batch("s-1", null, false);
+    assertThat(gauge("shop.shard.lag")).isEqualTo(12.0);
+    progress.batch("s-1", null, true);
+    assertThat(gauge("shop.shard.lag")).isZero();
+    assertThat(progress.snapshot()).singleElement().satisfies(s -> assertThat(s.records()).isEqualTo(3));
+  }
+
+  @Test
+  void aReleasedShardsGaugesAreRemovedAndItNoLongerCountsAsHolding() {
+    progress.engine("s-1", pending::get);
+    pending.set(new ShardProgress.Pending(clock.instant(), clock.instant()));
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(progress.longestHold()).isEqualTo(Duration.ofMinutes(10));
+
+    progress.released("s-1");
+
+    assertThat(registry.find("shop.shard.lag").gauges()).isEmpty();
+    assertThat(registry.find("shop.shard.holding").gauges()).isEmpty();
+    assertThat(registry.find("shop.checkpoint.age").gauges()).isEmpty();
+    assertThat(progress.longestHold()).isZero();
+  }
+
+  @Test
+  void anEndedShardsGaugesAreRemovedButItStaysInTheSnapshot() {
+    progress.checkpointed("s-1");
+    progress.ended("s-1");
+    assertThat(registry.find("shop.checkpoint.age").gauges()).isEmpty();
+    assertThat(progress.snapshot()).singleElement().satisfies(s -> assertThat(s.ended()).isTrue());
+  }
+}
