@@ -4,32 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shopstream.contracts.DomainEvent;
-import dev.shopstream.contracts.EventType;
-import dev.shopstream.contracts.ProductStockChanged;
-import dev.shopstream.handlers.EffectFailure;
-import dev.shopstream.handlers.EventHandler;
-import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.testing.ShopWorkerExtension;
+import dev.shopstream.pipeline.testing.StockChangeRecorder;
 import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,10 +38,10 @@ class KeyOrderEndToEndTest {
   private static final int PRODUCTS = 200;
   private static final int CHANGES = 50;
   private static final Set<String> POISONED = poisoned();
-  private static final StockRecorder recorder = new StockRecorder();
+  private static final StockChangeRecorder recorder = new StockChangeRecorder(POISONED);
 
   @RegisterExtension
-  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-key-order", recorder, "stock-recorder");
+  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-key-order", recorder, StockChangeRecorder.NAME);
 
   @Test
   void eachProductsChangesArriveInStreamOrderAndExactlyTheFailingOnesAreParked() {
@@ -71,7 +61,7 @@ class KeyOrderEndToEndTest {
       }
     }
     int total = PRODUCTS * (CHANGES + 1);
-    await().atMost(Duration.ofMinutes(4)).until(() -> recorder.attempts() >= total);
+    await().atMost(Duration.ofMinutes(4)).until(() -> recorder.attempted() >= total);
 
     for (int p = 0; p < PRODUCTS; p++) {
       List<Long> expected = new ArrayList<>();
@@ -80,7 +70,7 @@ class KeyOrderEndToEndTest {
           expected.add(stock);
         }
       }
-      assertThat(recorder.seen.getOrDefault("p" + p, List.of())).as("p" + p).containsExactlyElementsOf(expected);
+      assertThat(recorder.seen("p" + p)).as("p" + p).containsExactlyElementsOf(expected);
     }
     DeadLetterRedrive dlq = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl, new DeadLetterCodec(new ObjectMapper()));
     await().atMost(Duration.ofSeconds(30)).until(() -> dlq.depth() >= POISONED.size());
@@ -89,7 +79,7 @@ class KeyOrderEndToEndTest {
     assertThat(letters.stream().map(KeyOrderEndToEndTest::poisonOf).collect(Collectors.toSet()))
         .as("exactly the failing changes are dead-lettered").isEqualTo(POISONED).hasSize(letters.size());
 
-    String last = recorder.highestSequenceNumber.get();
+    String last = recorder.highestSequenceNumber();
     await().atMost(Duration.ofSeconds(30)).until(() -> last.equals(checkpoint(stack)));
   }
 
@@ -110,47 +100,5 @@ class KeyOrderEndToEndTest {
       poisoned.add("p" + random.nextInt(PRODUCTS) + "@" + (1 + random.nextInt(CHANGES)));
     }
     return Collections.unmodifiableSet(poisoned);
-  }
-
-  /** Records each product's stock values in the order it handles them, after 0-20 ms; fails for the poisoned ones. */
-  private static final class StockRecorder implements EventHandler {
-    final Map<String, List<Long>> seen = new ConcurrentHashMap<>();
-    final AtomicReference<String> highestSequenceNumber = new AtomicReference<>("0");
-    private final Set<String> attempted = ConcurrentHashMap.newKeySet();
-
-    int attempts() {
-      return attempted.size();
-    }
-
-    @Override
-    public String name() {
-      return "stock-recorder";
-    }
-
-    @Override
-    public Set<EventType> eventTypes() {
-      return EnumSet.of(EventType.PRODUCT_STOCK_CHANGED);
-    }
-
-    @Override
-    public HandlerResult handle(DomainEvent event) {
-      ProductStockChanged change = (ProductStockChanged) event;
-      String sequence = event.metadata().source().sequenceNumber();
-      highestSequenceNumber.accumulateAndGet(sequence,
-          (a, b) -> new BigInteger(a).compareTo(new BigInteger(b)) >= 0 ? a : b);
-      try {
-        Thread.sleep(ThreadLocalRandom.current().nextInt(21));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw EffectFailure.retryable("interrupted", e);
-      }
-      String product = change.productId();
-      attempted.add(product + "@" + change.newStock());
-      if (POISONED.contains(product + "@" + change.newStock())) {
-        throw EffectFailure.permanent("poisoned change " + product + "@" + change.newStock(), null);
-      }
-      seen.computeIfAbsent(product, k -> Collections.synchronizedList(new ArrayList<>())).add(change.newStock());
-      return HandlerResult.done("recorded");
-    }
   }
 }

@@ -2,23 +2,17 @@ package dev.shopstream.pipeline.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.contracts.DomainEvent;
-import dev.shopstream.contracts.EventType;
-import dev.shopstream.contracts.ProductStockChanged;
-import dev.shopstream.handlers.EffectFailure;
-import dev.shopstream.handlers.EventHandler;
-import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.stream.ChangeRecord;
+import dev.shopstream.pipeline.testing.StockChangeRecorder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -27,8 +21,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -58,49 +50,6 @@ class KeyOrderedEngineTest {
     pool.shutdownNow();
   }
 
-  /** Records the stock values it sees per product, fails permanently for the events {@code poisoned} names. */
-  private static final class SlowHandler implements EventHandler {
-    final Map<String, List<Long>> seen = new ConcurrentHashMap<>();
-    final Set<String> busyKeys = ConcurrentHashMap.newKeySet();
-    final AtomicInteger overlaps = new AtomicInteger();
-    final Set<String> poisoned;
-
-    SlowHandler(Set<String> poisoned) {
-      this.poisoned = poisoned;
-    }
-
-    @Override
-    public String name() {
-      return "slow";
-    }
-
-    @Override
-    public Set<EventType> eventTypes() {
-      return EnumSet.of(EventType.PRODUCT_STOCK_CHANGED);
-    }
-
-    @Override
-    public HandlerResult handle(DomainEvent event) {
-      ProductStockChanged change = (ProductStockChanged) event;
-      if (!busyKeys.add(change.productId())) {
-        overlaps.incrementAndGet();
-      }
-      try {
-        Thread.sleep(ThreadLocalRandom.current().nextInt(21));
-        if (poisoned.contains(change.productId() + "@" + change.newStock())) {
-          throw EffectFailure.permanent("poisoned stock value " + change.newStock(), null);
-        }
-        seen.computeIfAbsent(change.productId(), k -> Collections.synchronizedList(new ArrayList<>())).add(change.newStock());
-        return HandlerResult.done("seen");
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw EffectFailure.retryable("interrupted", e);
-      } finally {
-        busyKeys.remove(change.productId());
-      }
-    }
-  }
-
   @Test
   void eachKeysEffectsRunInStreamOrderAndTheWatermarkNeverPassesAnUnhandledRecord() throws Exception {
     Random random = new Random(42);
@@ -109,7 +58,7 @@ class KeyOrderedEngineTest {
     while (poisoned.size() < 100) {
       poisoned.add("p" + random.nextInt(KEYS) + "@" + (1 + random.nextInt(CHANGES)));
     }
-    SlowHandler handler = new SlowHandler(poisoned);
+    StockChangeRecorder handler = new StockChangeRecorder(poisoned);
     RecordProcessor processor = new RecordProcessor(ImageDiffer.standard(Clock.systemUTC()),
         new EventRouter(List.of(handler)), parked::add, new PipelineMetrics(new SimpleMeterRegistry()),
         new RetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofHours(1)), Pause.SYSTEM,
@@ -138,7 +87,7 @@ class KeyOrderedEngineTest {
     assertThat(maxHeld).isLessThanOrEqualTo(64);
     assertThat(window.allHandled()).isTrue();
     assertThat(window.watermark()).isSameAs(burst.get(burst.size() - 1));
-    assertThat(handler.overlaps).as("two records of one key ran at once").hasValue(0);
+    assertThat(handler.overlaps()).as("two records of one key ran at once").isZero();
     for (int p = 0; p < KEYS; p++) {
       String product = "p" + p;
       List<Long> expected = new ArrayList<>();
@@ -147,7 +96,7 @@ class KeyOrderedEngineTest {
           expected.add(stock);
         }
       }
-      assertThat(handler.seen.getOrDefault(product, List.of())).as(product).containsExactlyElementsOf(expected);
+      assertThat(handler.seen(product)).as(product).containsExactlyElementsOf(expected);
     }
     assertThat(parked).allSatisfy(letter -> assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY));
     assertThat(parked.stream().map(KeyOrderedEngineTest::poisonOf).collect(Collectors.toSet()))
