@@ -46,6 +46,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class StackBench {
   private static final String NOOP = "noop";
   private static final Duration MAX_SCENARIO = Duration.ofSeconds(90);
+  private static final int STEADY_RATE = 200;
+  private static final int STEADY_SECONDS = 15;
 
   private final Report report;
   private final LocalShopStack stack;
@@ -110,13 +112,7 @@ final class StackBench {
       env.put("SHOP_SNS_ENDPOINT", sns.endpoint().toString());
     }
     try (ShopStreamWorker worker = start(env, registry, event -> { })) {
-      Instant deadline = Instant.now().plusSeconds(180);
-      while (!worker.isProcessing()) {
-        if (Instant.now().isAfter(deadline)) {
-          throw new IllegalStateException(name + ": the worker took no lease within 180 s");
-        }
-        Thread.sleep(20);
-      }
+      awaitLease(worker);
       long start = System.nanoTime();
       long end = start + MAX_SCENARIO.toNanos();
       while (recordsHandled(registry) < records && System.nanoTime() < end) {
@@ -134,37 +130,63 @@ final class StackBench {
     }
   }
 
-  /** (e) write -> effect latency at the write ceiling, for the no-op consumer and the pipeline. */
+  /**
+   * (e) write -> effect latency, for the no-op consumer and the analytics pipeline (the path the
+   * emulator does not bound), under a burst at the local write ceiling and under a steady rate the
+   * local stream can be read at.
+   */
   private void live(int records) throws Exception {
-    report.section("(e) live: " + records + " orders written at the local write ceiling while the worker runs; "
-        + "write -> effect latency");
-    report.line(String.format(Locale.ROOT, "%-40s %10s %10s %10s", "consumer", "p50 ms", "p99 ms", "effects"));
-    double noopP99 = 0;
-    for (String handlers : List.of(NOOP, "analytics,email")) {
-      List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-      Map<String, String> env = environment(handlers, 64);
-      env.put("SHOP_INITIAL_POSITION", "LATEST");
-      try (ShopStreamWorker worker = start(env, new SimpleMeterRegistry(),
-          event -> latencies.add(Duration.between(event.metadata().occurredAt(), Instant.now()).toMillis()))) {
-        while (!worker.isProcessing()) {
-          Thread.sleep(20);
+    report.section("(e) live: write -> effect latency (effect = handler call returned), worker started at LATEST");
+    report.line(String.format(Locale.ROOT, "%-52s %-10s %9s %9s %8s", "load", "consumer", "p50 ms", "p99 ms", "effects"));
+    int steady = STEADY_RATE * STEADY_SECONDS;
+    for (boolean burst : new boolean[] {true, false}) {
+      String load = burst ? records + " orders at the write ceiling (one burst)"
+          : STEADY_RATE + " orders/s for " + STEADY_SECONDS + " s";
+      long noopP99 = 0;
+      for (String handlers : List.of(NOOP, "analytics")) {
+        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        Map<String, String> env = environment(handlers, 64);
+        env.put("SHOP_INITIAL_POSITION", "LATEST");
+        int expected = burst ? records : steady;
+        try (ShopStreamWorker worker = start(env, new SimpleMeterRegistry(),
+            event -> latencies.add(Duration.between(event.metadata().occurredAt(), Instant.now()).toMillis()))) {
+          awaitLease(worker);
+          Thread.sleep(2000);
+          int firstUser = 1_000_000 + scenarios * 100_000;
+          if (burst) {
+            write(records, firstUser);
+          } else {
+            for (int second = 0; second < STEADY_SECONDS; second++) {
+              long next = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+              write(STEADY_RATE, firstUser + second * STEADY_RATE);
+              Thread.sleep(Math.max(0, TimeUnit.NANOSECONDS.toMillis(next - System.nanoTime())));
+            }
+          }
+          long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+          while (latencies.size() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+          }
         }
-        Thread.sleep(2000);
-        write(records, 1_000_000 + scenarios * 100_000);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (latencies.size() < records && System.nanoTime() < deadline) {
-          Thread.sleep(50);
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        long p99 = percentile(sorted, 0.99);
+        if (handlers.equals(NOOP)) {
+          noopP99 = p99;
         }
+        report.line(String.format(Locale.ROOT, "%-52s %-10s %9d %9d %8d%s", load, handlers, percentile(sorted, 0.50), p99,
+            sorted.size(), handlers.equals(NOOP) ? "" : String.format(Locale.ROOT, "   p99 x no-op: %.2f",
+                p99 / (double) Math.max(1, noopP99))));
       }
-      List<Long> sorted = new ArrayList<>(latencies);
-      Collections.sort(sorted);
-      long p50 = percentile(sorted, 0.50);
-      long p99 = percentile(sorted, 0.99);
-      if (handlers.equals(NOOP)) {
-        noopP99 = p99;
+    }
+  }
+
+  private static void awaitLease(ShopStreamWorker worker) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(180);
+    while (!worker.isProcessing()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new IllegalStateException("the worker took no lease within 180 s");
       }
-      report.line(String.format(Locale.ROOT, "%-40s %10d %10d %10d%s", handlers, p50, p99, sorted.size(),
-          handlers.equals(NOOP) ? "" : String.format(Locale.ROOT, "   p99 x no-op: %.2f", p99 / Math.max(1.0, noopP99))));
+      Thread.sleep(20);
     }
   }
 
@@ -174,9 +196,7 @@ final class StackBench {
     Map<String, String> env = environment("email,waitlist,analytics", 64);
     env.put("SHOP_INITIAL_POSITION", "LATEST");
     try (ShopStreamWorker worker = start(env, new SimpleMeterRegistry(), event -> { })) {
-      while (!worker.isProcessing()) {
-        Thread.sleep(20);
-      }
+      awaitLease(worker);
       long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(minutes);
       int base = 5_000_000;
       while (System.nanoTime() < end) {
