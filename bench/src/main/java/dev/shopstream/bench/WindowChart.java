@@ -14,6 +14,8 @@ final class WindowChart {
   private static final int BOTTOM = 50;
   private static final int TOP = 40;
   private static final int RIGHT = 20;
+  private static final double TARGET = 1000;
+  private static final int DEFAULT_WINDOW = 64;
 
   private WindowChart() {}
 
@@ -35,6 +37,13 @@ final class WindowChart {
       svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>%n", LEFT - 6, y + 4,
           value));
     }
+    if (TARGET <= top) {
+      double y = y(TARGET, top);
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#d62728\" "
+          + "stroke-dasharray=\"6 4\"/>%n", LEFT, y, WIDTH - RIGHT, y));
+      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" fill=\"#d62728\">target: %.0f records/s "
+          + "per shard (a flash sale's hot partition)</text>%n", LEFT + 8, y - 6, TARGET));
+    }
     StringBuilder line = new StringBuilder();
     for (int i = 0; i < n; i++) {
       EngineBench.Point p = points.get(i);
@@ -42,8 +51,12 @@ final class WindowChart {
       double y = y(p.recordsPerSecond(), top);
       line.append(i == 0 ? "M" : " L").append(String.format(Locale.ROOT, "%.1f %.1f", x, y));
       svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#1f77b4\"/>%n", x, y));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>%n", x,
-          HEIGHT - BOTTOM + 18, p.window()));
+      svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\"%s>%d</text>%n", x,
+          HEIGHT - BOTTOM + 18, p.window() == DEFAULT_WINDOW ? " font-weight=\"bold\"" : "", p.window()));
+      if (p.window() == DEFAULT_WINDOW) {
+        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">default %d: %.0f/s"
+            + "</text>%n", x - 6, y - 8, p.window(), p.recordsPerSecond()));
+      }
     }
     svg.append("<path d=\"").append(line).append("\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"/>\n");
     svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">SHOP_MAX_IN_FLIGHT (records "
