@@ -107,15 +107,17 @@ public final class RecordProcessor {
 
   /** @return false when cancelled before every step was done */
   private boolean runToTheEnd(ChangeRecord record, List<Step> steps, Cancellation cancellation) {
+    // Cancellation is seen before a record starts and between attempts: a round of calls that has
+    // begun runs to its end, so a record whose calls all succeed is handled, not half done and redelivered.
+    if (cancellation.isCancelled()) {
+      return false;
+    }
     Instant firstFailureAt = null;
     for (int attempt = 1; ; attempt++) {
       // A handler that failed retryably in this round does not get the record's later events before
       // it has taken the earlier one: each handler sees a key's events in stream order.
       Set<String> waiting = new HashSet<>();
       for (Iterator<Step> it = steps.iterator(); it.hasNext(); ) {
-        if (cancellation.isCancelled()) {
-          return false;
-        }
         Step step = it.next();
         if (step.letter == null && waiting.contains(step.handler.name())) {
           continue;
@@ -152,7 +154,7 @@ public final class RecordProcessor {
         LOG.warn("record {} of key {} still not handled after {} attempts, holding its key: {}", record.sequenceNumber(),
             LogSafe.redact(record.orderingKey()), attempt, LogSafe.redact(String.valueOf(steps.get(0).lastError)));
       }
-      if (!pause.pause(policy.delayAfter(attempt), cancellation)) {
+      if (cancellation.isCancelled() || !pause.pause(policy.delayAfter(attempt), cancellation)) {
         return false;
       }
     }

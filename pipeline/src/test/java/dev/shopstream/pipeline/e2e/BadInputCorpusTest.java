@@ -141,8 +141,11 @@ class BadInputCorpusTest {
           stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(c.item()));
         }
         stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.profile("sentinel", "s@example.com", "S")));
+        // keys run concurrently: the sentinel may be handled before the corpus; wait until every record is counted
         await().atMost(Duration.ofSeconds(150)).until(() -> recorder.handled().stream()
-            .anyMatch(e -> e.metadata().entityKey().partitionKey().equals("USER#sentinel")));
+            .anyMatch(e -> e.metadata().entityKey().partitionKey().equals("USER#sentinel"))
+            && metrics.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum()
+                >= corpus.size() + 1);
         assertThat(worker.isRunning()).isTrue();
       }
 

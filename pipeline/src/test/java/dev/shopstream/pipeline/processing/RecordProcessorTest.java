@@ -213,4 +213,17 @@ class RecordProcessorTest {
       assertThat(jittered.delayAfter(30)).isBetween(Duration.ofMillis(1), Duration.ofMillis(1000));
     }
   }
+
+  @Test
+  void aRoundOfCallsThatHasBegunRunsToItsEndSoAStopDoesNotLeaveTheRecordHalfDone() {
+    RecordingHandler first = new RecordingHandler("first").failWhen(e -> {
+      cancellation.cancel("worker stopping");
+      return false;
+    });
+    RecordingHandler second = new RecordingHandler("second");
+
+    assertThat(run(processor(first, second), "order-insert.json", "profile-insert.json"))
+        .containsExactly(Outcome.HANDLED, Outcome.STOPPED);
+    assertThat(second.handled()).extracting(DomainEvent::type).containsExactly(EventType.ORDER_PLACED);
+  }
 }
