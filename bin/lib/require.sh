@@ -40,7 +40,7 @@ require_python() {
 
 # Installs moto (the local DynamoDB + Streams) into local-aws/.venv from the hash-pinned requirements when needed.
 install_python_services() {
-  python3 local-aws/venv.py >/dev/null
+  python3 local-aws/ensure_venv.py >/dev/null
 }
 
 # Installs the npm emulators (SES, SNS/SQS) from the committed lock file when needed.

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The Python side of {@code local-aws}: moto in the project-local virtualenv {@code local-aws/.venv},
- * created on first use by {@code local-aws/venv.py} (pip {@code --require-hashes} from the committed
+ * created on first use by {@code local-aws/ensure_venv.py} (pip {@code --require-hashes} from the committed
  * requirements.txt), as {@link NodeServices} runs {@code npm ci}. The folder is found by walking up
  * from the working directory (or {@code -Dshop.local.dir}); the interpreter that builds the venv is
  * {@code python3} (or {@code $SHOP_PYTHON}) and must be 3.10+.
@@ -38,18 +38,18 @@ public final class PythonServices {
     synchronized (INSTALL_LOCK) {
       String interpreter = System.getenv().getOrDefault("SHOP_PYTHON", "python3");
       try {
-        Process venv = new ProcessBuilder(interpreter, "venv.py").directory(dir.toFile())
+        Process venv = new ProcessBuilder(interpreter, "ensure_venv.py").directory(dir.toFile())
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!venv.waitFor(10, TimeUnit.MINUTES) || venv.exitValue() != 0) {
           venv.destroyForcibly();
           throw new IllegalStateException("could not install moto into " + dir.resolve(".venv") + ": " + interpreter
-              + " venv.py failed; it needs Python 3.10+ with the venv module and the PyPI registry. Its output:\n"
+              + " ensure_venv.py failed; it needs Python 3.10+ with the venv module and the PyPI registry. Its output:\n"
               + Files.readString(log, StandardCharsets.UTF_8));
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         Path python = Path.of(lines.get(lines.size() - 1).trim());
         if (!Files.isExecutable(python)) {
-          throw new IllegalStateException("venv.py in " + dir + " did not provide a python: " + python);
+          throw new IllegalStateException("ensure_venv.py in " + dir + " did not provide a python: " + python);
         }
         return python;
       } catch (IOException e) {

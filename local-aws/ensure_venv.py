@@ -1,4 +1,5 @@
-"""Creates (or refreshes) local-aws/.venv from local-aws/requirements.txt, hash-checked.
+"""Creates (or refreshes) local-aws/.venv (named so that `python -m venv` run from this folder still finds
+the standard library's venv module, not this file) from local-aws/requirements.txt, hash-checked.
 
 Idempotent and safe to run concurrently: does nothing when the venv was built from the current
 requirements.txt (its SHA-256 is kept in .venv/requirements.sha256). Used by bin/ scripts and by the
