@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * The README's first command: DynamoDB Local, the SES emulator and fauxqs on 127.0.0.1, the shop
+ * The README's first command: moto, the SES emulator and fauxqs on 127.0.0.1, the shop
  * table with its stream, the worker (KCL 3 + Streams adapter) with all handlers, a realistic
  * workload, and what came out, read back from the emulators (the dead-letter queue included).
  */
@@ -45,14 +45,14 @@ public final class DemoMain {
       e.printStackTrace(System.out);
       status = 1;
     }
-    // DynamoDB Local and KCL leave non-daemon threads behind; the demo must not hang on exit.
+    // KCL leaves non-daemon threads behind; the demo must not hang on exit.
     System.exit(status);
   }
 
   private boolean run() {
     Clock clock = Clock.systemUTC();
     Path logs = Path.of(System.getProperty("demo.logs", "target/demo-logs"));
-    say("1/6", "starting DynamoDB Local, the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
+    say("1/6", "starting moto (DynamoDB + Streams), the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
     try (LocalShopStack stack = LocalShopStack.start(logs)) {
       ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
       ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);

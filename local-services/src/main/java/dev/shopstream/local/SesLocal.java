@@ -29,8 +29,13 @@ public final class SesLocal extends NodeService {
 
   /** Every email sent since start (or the last {@link #clear}), oldest first. */
   public List<SentEmail> sentEmails() {
+    return sentEmails(endpoint());
+  }
+
+  /** Every email the SES emulator at {@code endpoint} recorded (e.g. one started by bin/local-aws). */
+  public static List<SentEmail> sentEmails(URI endpoint) {
     try {
-      JsonNode store = JSON.readTree(HttpProbe.get(URI.create(endpoint() + "/store")));
+      JsonNode store = JSON.readTree(HttpProbe.get(URI.create(endpoint + "/store")));
       List<SentEmail> emails = new ArrayList<>();
       for (JsonNode email : store.path("emails")) {
         List<String> to = new ArrayList<>();

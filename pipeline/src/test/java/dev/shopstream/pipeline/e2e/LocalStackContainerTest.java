@@ -45,7 +45,7 @@ class LocalStackContainerTest {
   void anOrderFlowsFromTheTableToEmailAndAnalyticsOnLocalStack() {
     Assumptions.assumeTrue(dockerAvailable(),
         "no Docker engine on this machine: the LocalStack end-to-end test is skipped (the same flow runs against "
-            + "DynamoDB Local and the npm emulators in HandlersEndToEndTest)");
+            + "moto and the npm emulators in HandlersEndToEndTest)");
     try (LocalStackContainer localstack = new LocalStackContainer(DockerImageName.parse("localstack/localstack:3.8"))
         .withServices(Service.DYNAMODB, Service.SES, Service.SNS, Service.SQS)) {
       localstack.start();

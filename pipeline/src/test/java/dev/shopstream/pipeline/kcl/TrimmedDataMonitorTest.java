@@ -20,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException;
 
-/** DynamoDB Local never trims its stream, so the boundary is driven with the SDK's own failure context. */
+/** moto never trims its stream, so the boundary is driven with the SDK's own failure context. */
 class TrimmedDataMonitorTest {
 
   private static Context.FailedExecution failure(SdkRequest request, Throwable error) {

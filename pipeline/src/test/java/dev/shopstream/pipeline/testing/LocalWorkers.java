@@ -46,7 +46,7 @@ public final class LocalWorkers {
     return worker;
   }
 
-  /** The worker's clients for the stack . */
+  /** The worker's clients for the stack (what the CLI commands use), handlers limited to logging. */
   public static AwsClients clients(LocalShopStack stack) {
     Map<String, String> env = stack.workerEnvironment("streams-probe");
     env.put("SHOP_HANDLERS", "logging");
