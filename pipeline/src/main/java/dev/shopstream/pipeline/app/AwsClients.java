@@ -10,7 +10,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
-import dev.shopstream.pipeline.kcl.StreamArnResolver;
+import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import java.time.Duration;
 import java.util.Map;
@@ -40,12 +40,9 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SesV2Client> ses;
   private final Lazy<SnsClient> sns;
   private final Lazy<SqsClient> sqs;
-  private final StreamArnResolver arns;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs,
-      StreamArnResolver arns) {
-    this.arns = arns;
+      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs) {
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
     this.streams = streams;
@@ -80,16 +77,15 @@ public final class AwsClients implements AutoCloseable {
       dynamoBuilder.endpointOverride(endpoint);
       asyncBuilder.endpointOverride(endpoint);
     });
-    StreamArnResolver arns = new StreamArnResolver(config.region());
     DynamoDbStreamsClient streams = KclSchedulerBuilder.streamsClient(config,
-        DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts, arns);
+        DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts);
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
     HandlerSettings handlers = config.handlerSettings();
     Lazy<SesV2Client> ses = lazy(SesV2Client::builder, handlers.ses(), region, env, effects, connections);
     Lazy<SnsClient> sns = lazy(SnsClient::builder, handlers.sns(), region, env, effects, connections);
     Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, env, timeouts, connections);
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, arns);
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs);
   }
 
   /** Every record thread may have a call open on each client at once; never below the SDK's default of 50. */
@@ -144,7 +140,7 @@ public final class AwsClients implements AutoCloseable {
 
   /** The table's stream ARN, ready for the adapter and the streams client. */
   public String streamArn(String table) {
-    return arns.streamArn(dynamo, table);
+    return StreamLocator.latestStreamArn(dynamo, table);
   }
 
   /** SQS (the dead-letter queue), built on first use. */

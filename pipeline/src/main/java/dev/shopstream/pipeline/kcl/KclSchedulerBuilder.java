@@ -27,17 +27,16 @@ public final class KclSchedulerBuilder {
 
   /**
    * The streams client: trimmed-data reporting always, the endpoint override when one is configured.
-   * {@code arns} names the stream; nothing about the stream needs translating on the client.
    */
   public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder,
-      TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts, StreamArnResolver arns) {
+      TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts) {
     ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder().addExecutionInterceptor(trimmed);
     builder.region(Region.of(config.region()));
     config.endpoint().ifPresent(builder::endpointOverride);
     return builder.overrideConfiguration(overrides.build()).build();
   }
 
-  /** @param streamArn the table's stream, as {@link StreamArnResolver#streamArn} gives it */
+  /** @param streamArn the table's stream, as {@link StreamLocator#latestStreamArn} gives it */
   public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, String streamArn,
       DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch,
       WorkerStateChangeListener lifecycle) {
