@@ -27,7 +27,7 @@ public final class WorkerProcess implements AutoCloseable {
           Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
           "-cp", System.getProperty("java.class.path"), "dev.shopstream.pipeline.app.Main", "run"))
           .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+          .redirectOutput(log.toFile());
       builder.environment().putAll(env);
       return new WorkerProcess(builder.start(), log);
     } catch (IOException e) {
