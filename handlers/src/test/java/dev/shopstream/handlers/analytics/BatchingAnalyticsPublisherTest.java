@@ -49,7 +49,7 @@ class BatchingAnalyticsPublisherTest {
 
   @Test
   void messagesReadyTogetherGoOutInBatchesOfAtMostTenAndEachCallerLearnsItsOwnResult() throws Exception {
-    publisher = new BatchingAnalyticsPublisher(slowSender(), 4, Duration.ofSeconds(10));
+    publisher = new BatchingAnalyticsPublisher(slowSender(), 4, Duration.ofMillis(5), Duration.ofSeconds(10));
     List<Future<?>> results = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       String group = "g" + i;
@@ -65,8 +65,26 @@ class BatchingAnalyticsPublisherTest {
   }
 
   @Test
+  void messagesArrivingWithinTheLingerShareOneCallEvenWhenSendersAreFree() throws Exception {
+    publisher = new BatchingAnalyticsPublisher(batch -> {
+      batches.add(batch);
+      return java.util.Arrays.asList(new RuntimeException[batch.size()]);
+    }, 16, Duration.ofMillis(200), Duration.ofSeconds(10));
+    List<Future<?>> results = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String group = "g" + i;
+      results.add(callers.submit(() -> publisher.publish(message(group, "{}"))));
+      Thread.sleep(10);
+    }
+    for (Future<?> result : results) {
+      result.get();
+    }
+    assertThat(batches).singleElement().satisfies(batch -> assertThat(batch).hasSize(5));
+  }
+
+  @Test
   void aLoneMessageGoesOutAtOnceOnItsOwn() {
-    publisher = new BatchingAnalyticsPublisher(slowSender(), 4, Duration.ofSeconds(10));
+    publisher = new BatchingAnalyticsPublisher(slowSender(), 4, Duration.ofMillis(5), Duration.ofSeconds(10));
     long start = System.nanoTime();
     publisher.publish(message("solo", "{}"));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
@@ -75,7 +93,7 @@ class BatchingAnalyticsPublisherTest {
 
   @Test
   void anEntryTheServiceRefusesFailsOnlyItsOwnCaller() throws Exception {
-    publisher = new BatchingAnalyticsPublisher(slowSender(), 1, Duration.ofSeconds(10));
+    publisher = new BatchingAnalyticsPublisher(slowSender(), 1, Duration.ofMillis(5), Duration.ofSeconds(10));
     List<Future<?>> results = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
       String body = i == 7 ? "refuse" : "{}";
@@ -97,14 +115,14 @@ class BatchingAnalyticsPublisherTest {
   void aFailedCallFailsEveryMessageOfItsBatchWithTheClassifiedError() {
     publisher = new BatchingAnalyticsPublisher(batch -> {
       throw EffectFailure.retryable("SNS unreachable", null);
-    }, 2, Duration.ofSeconds(10));
+    }, 2, Duration.ofMillis(5), Duration.ofSeconds(10));
     assertThatThrownBy(() -> publisher.publish(message("g", "{}"))).isInstanceOf(EffectFailure.class)
         .hasMessage("SNS unreachable").matches(EffectFailure::isRetryable);
   }
 
   @Test
   void batchesStayUnderThePublishBatchByteLimit() throws Exception {
-    publisher = new BatchingAnalyticsPublisher(slowSender(), 1, Duration.ofSeconds(30));
+    publisher = new BatchingAnalyticsPublisher(slowSender(), 1, Duration.ofMillis(5), Duration.ofSeconds(30));
     String large = "x".repeat(100_000);
     List<Future<?>> results = new ArrayList<>();
     for (int i = 0; i < 12; i++) {

@@ -35,6 +35,8 @@ public final class HandlerCatalogue {
 
   /** PublishBatch calls to the analytics topic in flight at once (10 messages each at most). */
   static final int ANALYTICS_CONCURRENT_BATCHES = 16;
+  /** How long an analytics batch waits for company after its first message (a few ms next to SNS's 20-100 ms). */
+  static final java.time.Duration ANALYTICS_LINGER = java.time.Duration.ofMillis(5);
   /** How long a record waits for its analytics message's batch before the call counts as failed (retryable). */
   static final java.time.Duration ANALYTICS_CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
 
@@ -59,7 +61,7 @@ public final class HandlerCatalogue {
     factories.put(HandlerSettings.ANALYTICS, () -> new AnalyticsSyncHandler(
         new CloudEventMapper(json, new PiiHasher(settings.analyticsPiiKey())), new ContractValidator(),
         new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(clients.sns(), settings.analyticsTopicArn()),
-            ANALYTICS_CONCURRENT_BATCHES, ANALYTICS_CALL_TIMEOUT)));
+            ANALYTICS_CONCURRENT_BATCHES, ANALYTICS_LINGER, ANALYTICS_CALL_TIMEOUT)));
     return new HandlerCatalogue(factories);
   }
 
