@@ -15,7 +15,8 @@ final class WindowChart {
   private static final int TOP = 40;
   private static final int RIGHT = 20;
   private static final double TARGET = 1000;
-  private static final int DEFAULT_WINDOW = 64;
+  private static final int DEFAULT_WINDOW =
+      Integer.parseInt(dev.shopstream.pipeline.config.ConfigKey.MAX_IN_FLIGHT.defaultValue());
 
   private WindowChart() {}
 

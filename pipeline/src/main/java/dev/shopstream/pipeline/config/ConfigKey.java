@@ -29,7 +29,7 @@ public enum ConfigKey {
       "SNS FIFO topic (name ends in .fifo) for the analytics contract. Required with the analytics handler."),
   ANALYTICS_PII_KEY("SHOP_ANALYTICS_PII_KEY", "",
       "Secret (16+ characters) keying the HMAC that pseudonymises emails for analytics. Required with the analytics handler; keep it stable."),
-  MAX_IN_FLIGHT("SHOP_MAX_IN_FLIGHT", "64",
+  MAX_IN_FLIGHT("SHOP_MAX_IN_FLIGHT", "128",
       "Records of one shard handled at once, 1..1024: records of one partition key always one at a time in stream order, different keys concurrently. Also how far a shard runs ahead of a held record. 1: strictly one record after another. The worker runs records on one pool of 4 x this many threads."),
   RETRY_ATTEMPTS("SHOP_RETRY_ATTEMPTS", "3",
       "Attempts of a handler call failing retryably (throttling, 5xx, timeouts, connection refused) before its record is reported as holding its key (WARN), 1..20; retries go on until SHOP_RETRY_HOLD_SECONDS."),
