@@ -3,6 +3,8 @@ package dev.shopstream.local;
 import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -22,13 +24,16 @@ public final class LocalAws {
   }
 
   public static SnsClient sns(URI endpoint) {
-    return SnsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30))).build();
+    return client(SnsClient.builder(), endpoint);
   }
 
   public static SqsClient sqs(URI endpoint) {
-    return SqsClient.builder().endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+    return client(SqsClient.builder(), endpoint);
+  }
+
+  /** A synchronous SDK client for a local stand-in: its endpoint, the region, dummy credentials, a call timeout. */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint) {
+    return builder.endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30))).build();
   }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 
@@ -66,24 +65,12 @@ public final class MotoLocal implements AutoCloseable {
 
   /** A synchronous client for this instance (for set-up and assertions). */
   public DynamoDbClient client() {
-    return DynamoDbClient.builder()
-        .endpointOverride(endpoint())
-        .region(LocalAws.REGION)
-        .credentialsProvider(LocalAws.CREDENTIALS)
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)))
-        .build();
+    return LocalAws.client(DynamoDbClient.builder(), endpoint());
   }
 
   /** A DynamoDB Streams client for this instance (for assertions on stream records). */
   public DynamoDbStreamsClient streamsClient() {
-    return DynamoDbStreamsClient.builder()
-        .endpointOverride(endpoint())
-        .region(LocalAws.REGION)
-        .credentialsProvider(LocalAws.CREDENTIALS)
-        .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)))
-        .build();
+    return LocalAws.client(DynamoDbStreamsClient.builder(), endpoint());
   }
 
   private boolean answers() {

@@ -124,13 +124,6 @@ public record WorkerConfig(
     return (int) Math.min(MAX_IN_FLIGHT_LIMIT, (long) maxInFlight * THREADS_PER_IN_FLIGHT);
   }
 
-  /** The same configuration with another in-flight window (benchmarks, tests). */
-  public WorkerConfig withMaxInFlight(int window) {
-    return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, initialPosition, pollIdle, maxRecordsPerPoll,
-        window, handlers, retry, checkpointInterval, shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval,
-        workerMetrics, handlerSettings, deadLetterQueueUrl, sqsEndpoint, idempotency, trimmedDataPolicy, httpHost, httpPort);
-  }
-
   public Optional<URI> endpoint() {
     return Optional.ofNullable(dynamoDbEndpoint);
   }
