@@ -78,7 +78,7 @@ public final class BenchMain {
     report.chart(WindowChart.write(points, Path.of("bench", "target", "engine-window.svg")));
     int defaultWindow = Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
     EngineBench.Point hot = EngineBench.run(defaultWindow, REMOTE_CALL, 1);
-    report.line(String.format(Locale.ROOT, "one hot key (every record the same partition key), window 64: %.1f records/s "
+    report.line(String.format(Locale.ROOT, "one hot key (every record the same partition key), window %d: %.1f records/s "
         + "(ordering keeps one key serial)", defaultWindow, hot.recordsPerSecond()));
   }
 
