@@ -110,9 +110,9 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
           }
           // KCL cannot tell this thread of a lost lease while it waits here: the checkpoint, written
           // again even when it has not moved, finds out within one interval.
-          probeLeaseIfDue(input.checkpointer());
+          checkpointIfDue(input.checkpointer(), true);
         }
-        checkpointIfDue(input.checkpointer());
+        checkpointIfDue(input.checkpointer(), false);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -134,7 +134,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   public void shardEnded(ShardEndedInput input) {
     try {
       while (!window.awaitQuiet(QUIET_WAIT)) {
-        checkpointIfDue(input.checkpointer());
+        checkpointIfDue(input.checkpointer(), false);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -175,18 +175,18 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     LOG.info("shard {}: shutdown requested, checkpoint covers records up to {}", shardId, checkpointedUpTo);
   }
 
-  private void probeLeaseIfDue(RecordProcessorCheckpointer checkpointer) {
-    if (!shared.clock().instant().isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
-      checkpointedUpTo = null;
-      checkpoint(checkpointer);
-      lastCheckpointAt = shared.clock().instant();
+  /**
+   * Checkpoints at most once per interval (an unmoved watermark is not looked at again before the
+   * next one). {@code probeLease} writes the checkpoint even when it has not moved: a lost lease makes
+   * the write fail, which is how a shard waiting for room learns of it.
+   */
+  private void checkpointIfDue(RecordProcessorCheckpointer checkpointer, boolean probeLease) {
+    Instant now = shared.clock().instant();
+    if (now.isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
+      return;
     }
-  }
-
-  private void checkpointIfDue(RecordProcessorCheckpointer checkpointer) {
-    if (!shared.clock().instant().isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
-      checkpoint(checkpointer);
-    }
+    lastCheckpointAt = now;
+    checkpoint(checkpointer, probeLease);
   }
 
   private void reportProgress() {
@@ -199,9 +199,13 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   }
 
   private void checkpoint(RecordProcessorCheckpointer checkpointer) {
+    checkpoint(checkpointer, false);
+  }
+
+  private void checkpoint(RecordProcessorCheckpointer checkpointer, boolean evenIfUnmoved) {
     reportProgress();
     ChangeRecord watermark = window.watermark();
-    if (leaseLost || watermark == null || watermark.sequenceNumber().equals(checkpointedUpTo)) {
+    if (leaseLost || watermark == null || !evenIfUnmoved && watermark.sequenceNumber().equals(checkpointedUpTo)) {
       return;
     }
     String position = watermark.sequenceNumber();
