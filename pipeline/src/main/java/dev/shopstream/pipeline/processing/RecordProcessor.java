@@ -119,17 +119,22 @@ public final class RecordProcessor {
       Set<String> waiting = new HashSet<>();
       for (Iterator<Step> it = steps.iterator(); it.hasNext(); ) {
         Step step = it.next();
-        if (step.letter == null && waiting.contains(step.handler.name())) {
+        boolean done;
+        if (step.letter != null) {
+          done = park(step.letter);
+        } else if (waiting.contains(step.handler.name())) {
           continue;
-        }
-        if (step.letter == null && !deliver(record, step)) {
+        } else if (deliver(record, step)) {
+          done = true;
+        } else if (step.letter == null) {
           firstFailureAt = firstFailureAt == null ? step.lastFailureAt : firstFailureAt;
-          if (step.letter == null) {
-            waiting.add(step.handler.name());
-            continue;
-          }
+          waiting.add(step.handler.name());
+          continue;
+        } else {
+          firstFailureAt = firstFailureAt == null ? step.lastFailureAt : firstFailureAt;
+          done = park(step.letter);
         }
-        if (step.letter == null || park(step.letter)) {
+        if (done) {
           it.remove();
         }
       }
