@@ -9,6 +9,7 @@ import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.local.LatencyProxy;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.pipeline.app.AwsClients;
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
@@ -262,14 +263,11 @@ final class StackBench {
 
   private static ShopStreamWorker start(Map<String, String> env, SimpleMeterRegistry registry,
       java.util.function.Consumer<DomainEvent> effectDone) {
-    WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.knownWith(NOOP), "bench-" + System.nanoTime());
-    AwsClients clients = AwsClients.create(config, env);
-    HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC())
+    HandlerCatalogue catalogue = HandlerCatalogue.standard()
         .with(NOOP, NoopHandler::new)
         .map(handler -> new TimedHandler(handler, effectDone));
-    ShopStreamWorker worker = ShopStreamWorker.create(config, clients, catalogue,
-        new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-        registry, Clock.systemUTC());
+    ShopStreamWorker worker = CompositionRoot.create(CompositionRoot.configuration(env, catalogue), catalogue,
+        Clock.systemUTC(), registry).worker();
     worker.start();
     return worker;
   }

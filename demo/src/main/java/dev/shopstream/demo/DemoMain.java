@@ -6,14 +6,11 @@ import dev.shopstream.handlers.logging.LoggingHandler;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.ShopTableSetup;
-import dev.shopstream.pipeline.app.AwsClients;
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.dlq.DeadLetterCodec;
-import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -68,24 +65,20 @@ public final class DemoMain {
       env.put("SHOP_POLL_IDLE_MILLIS", "100");
       AtomicInteger events = new AtomicInteger();
       AtomicInteger rejected = new AtomicInteger();
-      WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.KNOWN, "demo-worker");
-      AwsClients clients = AwsClients.create(config, env);
-      HandlerCatalogue handlers = HandlerCatalogue.standard(config, clients, clock)
+      HandlerCatalogue handlers = HandlerCatalogue.standard()
           .with(LoggingHandler.NAME, () -> new LoggingHandler(line -> {
             events.incrementAndGet();
             System.out.println("      event  " + line);
           }));
-      DeadLetterCodec codec = new DeadLetterCodec(JSON);
-      SqsDeadLetterQueue sqsDeadLetters = new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec);
-      DeadLetterQueue deadLetters = letter -> {
-        sqsDeadLetters.park(letter);
-        rejected.incrementAndGet();
-        System.out.println("      DLQ    seq " + letter.source().sequenceNumber() + " " + letter.kind() + ": "
-            + letter.errorMessage());
-      };
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       Instant startedAt = Instant.now();
-      try (ShopStreamWorker worker = ShopStreamWorker.create(config, clients, handlers, deadLetters, metrics, clock)) {
+      WorkerConfig config = CompositionRoot.configuration(env, handlers);
+      try (CompositionRoot root = CompositionRoot.create(config, handlers, clock, metrics).observingDeadLetters(letter -> {
+            rejected.incrementAndGet();
+            System.out.println("      DLQ    seq " + letter.source().sequenceNumber() + " " + letter.kind() + ": "
+                + letter.errorMessage());
+          });
+          ShopStreamWorker worker = root.worker()) {
         say("3/6", "starting the worker with handlers " + config.handlers()
             + " (KCL 3 via the DynamoDB Streams adapter; a fresh lease table takes KCL ~30 s)");
         worker.start();
@@ -108,7 +101,7 @@ public final class DemoMain {
         printNotifications(notifications);
         printAnalytics(analytics);
         printCounters(metrics, stack.dynamo.scan(r -> r.tableName("shop-demo")).items());
-        List<DeadLetterRedrive.Entry> parked = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl, codec).list(10);
+        List<DeadLetterRedrive.Entry> parked = root.deadLetterRedrive().list(10);
         System.out.println("    dead-letter queue: " + parked.size() + " entry(ies), each with the whole stream record; "
             + "'shop-stream dlq redrive' re-runs them after a fix");
         if (!complete || analytics.size() != ShopWorkload.EXPECTED_EVENTS

@@ -25,7 +25,8 @@ public final class AwsFailures {
     return error instanceof SdkClientException || error.retryable();
   }
 
-  private static String describe(SdkException error) {
+  /** The error code, HTTP status and message; for a client-side failure its type and message. */
+  public static String describe(SdkException error) {
     if (error instanceof AwsServiceException service && service.awsErrorDetails() != null) {
       return service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + "): "
           + service.awsErrorDetails().errorMessage();

@@ -55,6 +55,7 @@ public final class LocalShopStack implements AutoCloseable {
     env.put("SHOP_TABLE", TABLE);
     env.put("SHOP_APPLICATION_NAME", applicationName);
     env.put("SHOP_DYNAMODB_ENDPOINT", moto.endpoint().toString());
+    env.put("SHOP_AWS_DUMMY_CREDENTIALS", "true");
     env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
     env.put("SHOP_SNS_ENDPOINT", fauxqs.endpoint().toString());
     env.put("SHOP_SQS_ENDPOINT", fauxqs.endpoint().toString());

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * created on first use by {@code local-aws/ensure_venv.py} (pip {@code --require-hashes} from the committed
  * requirements.txt), as {@link NodeServices} runs {@code npm ci}. The folder is found by walking up
  * from the working directory (or {@code -Dshop.local.dir}); the interpreter that builds the venv is
- * {@code python3} (or {@code $SHOP_PYTHON}) and must be 3.10+.
+ * {@code python3} (or {@code $LOCAL_AWS_PYTHON}) and must be 3.10+.
  */
 public final class PythonServices {
   private static final Object INSTALL_LOCK = new Object();
@@ -36,7 +36,7 @@ public final class PythonServices {
   public Path python() {
     Path log = dir.resolve("venv.log");
     synchronized (INSTALL_LOCK) {
-      String interpreter = System.getenv().getOrDefault("SHOP_PYTHON", "python3");
+      String interpreter = System.getenv().getOrDefault("LOCAL_AWS_PYTHON", "python3");
       try {
         Process venv = new ProcessBuilder(interpreter, "ensure_venv.py").directory(dir.toFile())
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -53,7 +53,7 @@ public final class PythonServices {
         }
         return python;
       } catch (IOException e) {
-        throw new IllegalStateException("could not run " + interpreter + " (is Python 3.10+ installed? set SHOP_PYTHON "
+        throw new IllegalStateException("could not run " + interpreter + " (is Python 3.10+ installed? set LOCAL_AWS_PYTHON "
             + "to another interpreter) to install moto in " + dir, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -1,6 +1,5 @@
 package dev.shopstream.pipeline.app;
 
-import dev.shopstream.pipeline.config.HandlerSettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.net.URI;
 import java.util.Optional;
@@ -13,7 +12,6 @@ import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import java.time.Duration;
-import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -29,8 +27,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The AWS clients the worker uses, built once from configuration. With an endpoint override set and
- * no AWS credentials in the environment, dummy credentials are used (the local stand-ins accept any).
+ * The AWS clients the worker uses, built once from configuration by {@link CompositionRoot}. Dummy
+ * credentials only with {@code SHOP_AWS_DUMMY_CREDENTIALS=true} (the local stand-ins accept any).
  */
 public final class AwsClients implements AutoCloseable {
   private final DynamoDbClient dynamo;
@@ -52,14 +50,9 @@ public final class AwsClients implements AutoCloseable {
     this.sqs = sqs;
   }
 
-  public static AwsClients create(WorkerConfig config, Map<String, String> env) {
-    return create(config, env, new TrimmedDataMonitor(new io.micrometer.core.instrument.simple.SimpleMeterRegistry(),
-        config.trimmedDataPolicy().name()));
-  }
-
-  public static AwsClients create(WorkerConfig config, Map<String, String> env, TrimmedDataMonitor trimmed) {
+  static AwsClients create(WorkerConfig config, TrimmedDataMonitor trimmed) {
     Region region = Region.of(config.region());
-    AwsCredentialsProvider credentials = credentials(config, env);
+    AwsCredentialsProvider credentials = credentials(config.dummyCredentials());
     ClientOverrideConfiguration timeouts = ClientOverrideConfiguration.builder()
         .apiCallAttemptTimeout(Duration.ofSeconds(10))
         .apiCallTimeout(Duration.ofSeconds(30))
@@ -81,10 +74,9 @@ public final class AwsClients implements AutoCloseable {
         DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts);
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
-    HandlerSettings handlers = config.handlerSettings();
-    Lazy<SesV2Client> ses = lazy(SesV2Client::builder, handlers.ses(), region, env, effects, connections);
-    Lazy<SnsClient> sns = lazy(SnsClient::builder, handlers.sns(), region, env, effects, connections);
-    Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, env, timeouts, connections);
+    Lazy<SesV2Client> ses = lazy(SesV2Client::builder, config.ses(), region, credentials, effects, connections);
+    Lazy<SnsClient> sns = lazy(SnsClient::builder, config.sns(), region, credentials, effects, connections);
+    Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, credentials, timeouts, connections);
     return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs);
   }
 
@@ -93,16 +85,12 @@ public final class AwsClients implements AutoCloseable {
     return Math.max(50, config.recordThreads());
   }
 
-  private static AwsCredentialsProvider credentials(WorkerConfig config, Map<String, String> env) {
-    return credentials(config.endpoint().orElse(null), env);
-  }
-
   /** A client built on first use, pointed at {@code endpoint} when one is configured. */
   private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> Lazy<C> lazy(Supplier<B> builder,
-      Optional<URI> endpoint, Region region, Map<String, String> env, ClientOverrideConfiguration timeouts,
+      Optional<URI> endpoint, Region region, AwsCredentialsProvider credentials, ClientOverrideConfiguration timeouts,
       int connections) {
     return new Lazy<>(() -> {
-      B configured = builder.get().region(region).credentialsProvider(credentials(endpoint.orElse(null), env))
+      B configured = builder.get().region(region).credentialsProvider(credentials)
           .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
           .overrideConfiguration(timeouts);
       endpoint.ifPresent(configured::endpointOverride);
@@ -110,11 +98,10 @@ public final class AwsClients implements AutoCloseable {
     });
   }
 
-  private static AwsCredentialsProvider credentials(URI endpointOverride, Map<String, String> env) {
-    if (endpointOverride != null && !env.containsKey("AWS_ACCESS_KEY_ID")) {
-      return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
-    }
-    return DefaultCredentialsProvider.builder().build();
+  /** Dummy credentials only when asked for (local stand-ins); otherwise the default chain, endpoint override or not. */
+  private static AwsCredentialsProvider credentials(boolean dummy) {
+    return dummy ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
+        : DefaultCredentialsProvider.builder().build();
   }
 
   public DynamoDbClient dynamo() {

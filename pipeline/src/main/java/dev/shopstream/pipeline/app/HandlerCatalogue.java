@@ -1,102 +1,111 @@
 package dev.shopstream.pipeline.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EventHandler;
-import dev.shopstream.handlers.analytics.AnalyticsSyncHandler;
-import dev.shopstream.handlers.analytics.BatchingAnalyticsPublisher;
-import dev.shopstream.handlers.analytics.CloudEventMapper;
-import dev.shopstream.handlers.analytics.ContractValidator;
-import dev.shopstream.handlers.analytics.PiiHasher;
-import dev.shopstream.handlers.analytics.SnsFifoAnalyticsPublisher;
-import dev.shopstream.handlers.email.ConfirmationEmailHandler;
-import dev.shopstream.handlers.email.SesEmailSender;
-import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
-import dev.shopstream.handlers.idempotency.IdempotencyStore;
-import dev.shopstream.handlers.idempotency.OnceOnly;
-import dev.shopstream.handlers.logging.LoggingHandler;
-import dev.shopstream.handlers.waitlist.DynamoWaitlistStore;
-import dev.shopstream.handlers.waitlist.SnsWaitlistNotifier;
-import dev.shopstream.handlers.waitlist.StockWaitlistHandler;
-import dev.shopstream.pipeline.config.HandlerSettings;
+import dev.shopstream.handlers.HandlerModule;
+import dev.shopstream.handlers.HandlerResources;
+import dev.shopstream.handlers.analytics.AnalyticsModule;
+import dev.shopstream.handlers.email.EmailModule;
+import dev.shopstream.handlers.logging.LoggingModule;
+import dev.shopstream.handlers.settings.Setting;
+import dev.shopstream.handlers.settings.SettingValues;
+import dev.shopstream.handlers.waitlist.WaitlistModule;
+import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.WorkerConfig;
-import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
-/** Every handler the worker can run, by the name {@code SHOP_HANDLERS} uses; built only when enabled. */
+/**
+ * Every handler the worker can run, by the name {@code SHOP_HANDLERS} uses: the handler modules'
+ * own descriptions, plus any a test or the demo adds. Handlers are built, and their settings checked,
+ * only when enabled.
+ */
 public final class HandlerCatalogue {
-  /** Names accepted by {@code SHOP_HANDLERS}. */
-  public static final Set<String> KNOWN = Set.of(LoggingHandler.NAME, ConfirmationEmailHandler.NAME,
-      StockWaitlistHandler.NAME, AnalyticsSyncHandler.NAME);
+  /** The product's handlers, in the order the README lists them. */
+  public static final List<HandlerModule> MODULES = List.of(new EmailModule(), new WaitlistModule(),
+      new AnalyticsModule(), new LoggingModule());
 
-  /** PublishBatch calls to the analytics topic in flight at once (10 messages each at most). */
-  static final int ANALYTICS_CONCURRENT_BATCHES = 16;
-  /** How long an analytics batch waits for company after its first message (a few ms next to SNS's 20-100 ms). */
-  static final java.time.Duration ANALYTICS_LINGER = java.time.Duration.ofMillis(5);
-  /** How long a record waits for its analytics message's batch before the call counts as failed (retryable). */
-  static final java.time.Duration ANALYTICS_CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
+  private final Map<String, HandlerModule> modules;
+  private final UnaryOperator<EventHandler> decorator;
 
-  private final Map<String, Supplier<EventHandler>> factories;
-
-  private HandlerCatalogue(Map<String, Supplier<EventHandler>> factories) {
-    this.factories = Map.copyOf(factories);
+  private HandlerCatalogue(Map<String, HandlerModule> modules, UnaryOperator<EventHandler> decorator) {
+    this.modules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(modules));
+    this.decorator = decorator;
   }
 
-  public static HandlerCatalogue standard(WorkerConfig config, AwsClients clients, Clock clock) {
-    HandlerSettings settings = config.handlerSettings();
-    ObjectMapper json = new ObjectMapper();
-    IdempotencyStore claims = new DynamoIdempotencyStore(clients.dynamo(), config.idempotency().table(), clock,
-        config.idempotency().claimTimeout(), config.idempotency().retention());
-    Map<String, Supplier<EventHandler>> factories = new LinkedHashMap<>();
-    factories.put(LoggingHandler.NAME, LoggingHandler::new);
-    factories.put(HandlerSettings.EMAIL, () -> new ConfirmationEmailHandler(new SesEmailSender(clients.ses()),
-        settings.email(), new OnceOnly(claims)));
-    factories.put(HandlerSettings.WAITLIST, () -> new StockWaitlistHandler(
-        new DynamoWaitlistStore(clients.dynamo(), config.table()),
-        new SnsWaitlistNotifier(clients.sns(), settings.waitlistTopicArn(), json), claims, clock));
-    factories.put(HandlerSettings.ANALYTICS, () -> new AnalyticsSyncHandler(
-        new CloudEventMapper(json, new PiiHasher(settings.analyticsPiiKey())), new ContractValidator(),
-        new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(clients.sns(), settings.analyticsTopicArn()),
-            ANALYTICS_CONCURRENT_BATCHES, ANALYTICS_LINGER, ANALYTICS_CALL_TIMEOUT)));
-    return new HandlerCatalogue(factories);
-  }
-
-  /** Known names plus {@code extra}: for configurations that add handlers of their own (tests). */
-  public static Set<String> knownWith(String... extra) {
-    Set<String> names = new LinkedHashSet<>(KNOWN);
-    names.addAll(List.of(extra));
-    return names;
+  public static HandlerCatalogue standard() {
+    Map<String, HandlerModule> byName = new LinkedHashMap<>();
+    MODULES.forEach(module -> byName.put(module.name(), module));
+    return new HandlerCatalogue(byName, UnaryOperator.identity());
   }
 
   /** This catalogue with {@code name} built by {@code factory} instead (the demo prints, tests record). */
   public HandlerCatalogue with(String name, Supplier<EventHandler> factory) {
-    Map<String, Supplier<EventHandler>> copy = new LinkedHashMap<>(factories);
-    copy.put(name, factory);
-    return new HandlerCatalogue(copy);
+    Map<String, HandlerModule> copy = new LinkedHashMap<>(modules);
+    copy.put(name, new Extra(name, factory));
+    return new HandlerCatalogue(copy, decorator);
   }
 
-  /** This catalogue with every handler wrapped by {@code decorator}. */
-  public HandlerCatalogue map(java.util.function.UnaryOperator<EventHandler> decorator) {
-    Map<String, Supplier<EventHandler>> copy = new LinkedHashMap<>();
-    factories.forEach((name, factory) -> copy.put(name, () -> decorator.apply(factory.get())));
-    return new HandlerCatalogue(copy);
+  /** This catalogue with every handler it builds wrapped by {@code wrapper}. */
+  public HandlerCatalogue map(UnaryOperator<EventHandler> wrapper) {
+    UnaryOperator<EventHandler> before = decorator;
+    return new HandlerCatalogue(modules, handler -> wrapper.apply(before.apply(handler)));
   }
 
   public Set<String> names() {
-    return factories.keySet();
+    return modules.keySet();
   }
 
-  public List<EventHandler> build(List<String> names) {
-    return names.stream().map(name -> {
-      Supplier<EventHandler> factory = factories.get(name);
-      if (factory == null) {
-        throw new IllegalArgumentException("unknown handler '" + name + "'; known: " + names());
+  /** Every handler key, of enabled handlers or not: all are known keys. */
+  public List<Setting> settings() {
+    return modules.values().stream().flatMap(module -> module.settings().stream()).toList();
+  }
+
+  /**
+   * The enabled handlers' factories, after checking all their settings.
+   *
+   * @throws ConfigException naming every missing or invalid handler setting
+   */
+  public List<HandlerModule.Factory> configure(WorkerConfig config) {
+    SettingValues values = new SettingValues(config.handlerSettings());
+    List<HandlerModule.Factory> factories = new ArrayList<>();
+    for (String name : config.handlers()) {
+      HandlerModule module = modules.get(name);
+      if (module == null) {
+        throw new ConfigException(List.of("unknown handler '" + name + "'; known: " + names()));
       }
-      return factory.get();
-    }).toList();
+      factories.add(module.configure(values));
+    }
+    if (!values.problems().isEmpty()) {
+      throw new ConfigException(values.problems());
+    }
+    return factories;
+  }
+
+  /** The enabled handlers, built after checking their settings ({@link #configure}). */
+  public List<EventHandler> build(WorkerConfig config, HandlerResources resources) {
+    return configure(config).stream().map(factory -> decorator.apply(factory.create(resources))).toList();
+  }
+
+  /** A handler a test or the demo supplies: no settings. */
+  private record Extra(String name, Supplier<EventHandler> factory) implements HandlerModule {
+    @Override
+    public String purpose() {
+      return "supplied by the caller";
+    }
+
+    @Override
+    public List<Setting> settings() {
+      return List.of();
+    }
+
+    @Override
+    public Factory configure(SettingValues values) {
+      return resources -> factory.get();
+    }
   }
 }

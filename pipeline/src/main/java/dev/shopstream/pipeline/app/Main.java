@@ -1,71 +1,126 @@
 package dev.shopstream.pipeline.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
-import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
-import dev.shopstream.pipeline.processing.RecordProcessor;
-import dev.shopstream.pipeline.processing.PipelineMetrics;
-import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
+import dev.shopstream.pipeline.ops.Replay;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-/** Command-line entry point. Configuration comes from the environment (see README). */
-@Command(name = "shop-stream", mixinStandardHelpOptions = true, subcommands = {Main.Run.class, Main.Replay.class, Main.Status.class, Main.Dlq.class},
+/**
+ * Command-line entry point: picocli declarations and printing. Configuration comes from the
+ * environment (see README); every object comes from the {@link CompositionRoot}. Expected failures
+ * (bad configuration, a dependency missing or unreachable) print one line each and exit 2.
+ */
+@Command(name = "shop-stream", mixinStandardHelpOptions = true,
+    subcommands = {Main.Run.class, Main.ReplayCommand.class, Main.Status.class, Main.Dlq.class},
     description = "Turns a DynamoDB table's change stream into domain events and delivers them.")
 public final class Main {
+  static final int CONFIGURATION_OR_DEPENDENCY = 2;
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private final Map<String, String> env;
+
+  public Main() {
+    this(System.getenv());
+  }
+
+  Main(Map<String, String> env) {
+    this.env = env;
+  }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine(new Main()).execute(args));
+  }
+
+  static CommandLine commandLine(Main main) {
+    CommandLine line = new CommandLine(main);
+    line.setExecutionExceptionHandler((error, commandLine, parsed) -> {
+      PrintWriter err = commandLine.getErr();
+      if (error instanceof ConfigException config) {
+        err.println("shop-stream cannot start: invalid configuration");
+        config.problems().forEach(problem -> err.println("  " + problem));
+        return CONFIGURATION_OR_DEPENDENCY;
+      }
+      StartupFailure failure = StartupFailure.describe(error);
+      if (failure != null) {
+        err.println("shop-stream: " + failure.line());
+        LOG.debug("{}", failure.line(), error);
+        return CONFIGURATION_OR_DEPENDENCY;
+      }
+      throw error;
+    });
+    return line;
+  }
+
+  /** The root for this environment: the configuration is read first (exit 2 on any problem). */
+  CompositionRoot root(MeterRegistry registry) {
+    HandlerCatalogue catalogue = HandlerCatalogue.standard();
+    WorkerConfig config = CompositionRoot.configuration(env, catalogue);
+    return CompositionRoot.create(config, catalogue, Clock.systemUTC(), registry);
   }
 
   @Command(name = "run", mixinStandardHelpOptions = true,
-      description = {"Runs the worker until SIGTERM, then stops within SHOP_SHUTDOWN_TIMEOUT_SECONDS.",
+      description = {"Checks the table, its stream, the idempotency table, the dead-letter queue and the enabled "
+          + "handlers' topics and sender, then runs the worker until SIGTERM and stops within SHOP_SHUTDOWN_TIMEOUT_SECONDS.",
           "Example: SHOP_TABLE=shop AWS_REGION=eu-west-1 SHOP_DLQ_URL=... shop-stream run"})
   static final class Run implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Override
-    public Integer call() throws Exception {
-      Map<String, String> env = System.getenv();
-      WorkerConfig config = configOrNull(env);
-      if (config == null) {
-        return 2;
-      }
-      Clock clock = Clock.systemUTC();
+    public Integer call() throws InterruptedException {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      AwsClients clients = AwsClients.create(config, env, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()));
-      ShopStreamWorker worker = ShopStreamWorker.create(config, clients, HandlerCatalogue.standard(config, clients, clock),
-          new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-          registry, clock);
+      CompositionRoot root = main.root(registry);
+      List<String> problems = root.preflight().problems();
+      if (!problems.isEmpty()) {
+        System.err.println("shop-stream cannot start: " + problems.size() + " dependenc" + (problems.size() == 1 ? "y" : "ies")
+            + " not usable");
+        problems.forEach(problem -> System.err.println("  " + problem));
+        root.close();
+        return CONFIGURATION_OR_DEPENDENCY;
+      }
+      ShopStreamWorker worker = root.worker();
+      WorkerConfig config = root.config();
       OpsHttpServer http = OpsHttpServer.start(config.httpHost(), config.httpPort(), worker::isRunning, worker::isReady,
           registry);
       CountDownLatch stopped = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> {
         worker.close();
         http.close();
+        root.close();
         stopped.countDown();
       }, "sigterm"));
       worker.start();
-      System.out.flush();
-      org.slf4j.LoggerFactory.getLogger(Main.class).info("health and metrics on http://{}:{}/ (health/live, health/ready, "
-          + "metrics)", config.httpHost(), http.port());
-      stopped.await();
+      LOG.info("health and metrics on http://{}:{}/ (health/live, health/ready, metrics)", config.httpHost(), http.port());
+      while (!stopped.await(1, TimeUnit.SECONDS)) {
+        if (!worker.isRunning() && !worker.isStopping()) {
+          LOG.error("the KCL scheduler stopped on its own (see the errors above); exiting so that the task is replaced "
+              + "and resumes from its checkpoints");
+          return 1;
+        }
+      }
       return 0;
     }
   }
@@ -79,7 +134,10 @@ public final class Main {
           "  shop-stream replay --dry-run                       (derive and count, send nothing)",
           "  shop-stream replay --handlers analytics,email      (email must be asked for; still deduplicated)",
           "  shop-stream replay --from 2026-11-27T08:00:00Z --shards shardId-0001"})
-  static final class Replay implements Callable<Integer> {
+  static final class ReplayCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Option(names = "--handlers", split = ",", defaultValue = "analytics",
         description = "Handlers to replay into (default ${DEFAULT-VALUE}).")
     List<String> handlers;
@@ -88,10 +146,10 @@ public final class Main {
     boolean dryRun;
 
     @Option(names = "--from", description = "Only events written at or after this ISO-8601 instant.")
-    java.time.Instant from;
+    Instant from;
 
     @Option(names = "--shards", split = ",", description = "Only these shard ids (default: all).")
-    java.util.Set<String> shards = java.util.Set.of();
+    Set<String> shards = Set.of();
 
     @Option(names = "--keep-tables", description = "Keep the replay's lease tables afterwards.")
     boolean keepTables;
@@ -100,24 +158,21 @@ public final class Main {
     String application;
 
     @Option(names = "--max-duration", defaultValue = "PT2H", description = "Give up after this long (ISO-8601 duration, default ${DEFAULT-VALUE}).")
-    java.time.Duration maxDuration;
+    Duration maxDuration;
 
     @Override
     public Integer call() {
-      Map<String, String> env = System.getenv();
-      WorkerConfig live = configOrNull(env);
-      if (live == null) {
-        return 2;
+      try (CompositionRoot root = main.root(new SimpleMeterRegistry())) {
+        String live = root.config().applicationName();
+        String name = application != null ? application : live + "-replay-" + Instant.now().getEpochSecond();
+        if (name.equals(live)) {
+          System.err.println("--application must differ from the live worker's SHOP_APPLICATION_NAME (" + name + ")");
+          return CONFIGURATION_OR_DEPENDENCY;
+        }
+        Replay.Summary summary = root.replay(new Replay.Options(name, handlers, dryRun, from, shards, keepTables,
+            maxDuration), System.out);
+        return summary.caughtUp() ? 0 : 1;
       }
-      String name = application != null ? application
-          : live.applicationName() + "-replay-" + java.time.Instant.now().getEpochSecond();
-      if (name.equals(live.applicationName())) {
-        System.err.println("--application must differ from the live worker's SHOP_APPLICATION_NAME (" + name + ")");
-        return 2;
-      }
-      var summary = new dev.shopstream.pipeline.ops.Replay(Clock.systemUTC(), System.out).run(env,
-          new dev.shopstream.pipeline.ops.Replay.Options(name, handlers, dryRun, from, shards, keepTables, maxDuration));
-      return summary.caughtUp() ? 0 : 1;
     }
   }
 
@@ -125,24 +180,25 @@ public final class Main {
       description = {"Shards, lease owners, checkpoints and lag of an application, and the dead-letter queue depth.",
           "Example: shop-stream status --application shop-stream-worker"})
   static final class Status implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Option(names = "--application", description = "KCL application name (default: SHOP_APPLICATION_NAME).")
     String application;
 
     @Override
     public Integer call() {
-      return withClients((config, clients) -> {
+      try (CompositionRoot root = main.root(new SimpleMeterRegistry())) {
+        WorkerConfig config = root.config();
         String name = application != null ? application : config.applicationName();
-        String streamArn = clients.streamArn(config.table());
         System.out.println("application " + name + " on table " + config.table());
-        for (var shard : new dev.shopstream.pipeline.ops.StreamStatus(clients.dynamo(), clients.streams(), Clock.systemUTC())
-            .shards(name, streamArn)) {
+        for (var shard : root.status().shards(name, root.clients().streamArn(config.table()))) {
           System.out.printf("  %s  owner %s  checkpoint %s  lag %s%n", shard.shardId(), shard.owner(), shard.checkpoint(),
               shard.lag() == null ? "unknown" : shard.lag().toSeconds() + "s");
         }
-        System.out.println("dead-letter queue depth: " + new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(),
-            new DeadLetterCodec(new ObjectMapper())).depth());
+        System.out.println("dead-letter queue depth: " + root.deadLetterRedrive().depth());
         return 0;
-      });
+      }
     }
   }
 
@@ -152,6 +208,9 @@ public final class Main {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
+    @ParentCommand
+    Main main;
+
     @Override
     public void run() {
       spec.commandLine().usage(System.out);
@@ -160,21 +219,22 @@ public final class Main {
     @Command(name = "list", mixinStandardHelpOptions = true,
         description = {"Shows parked entries without removing them.", "Example: shop-stream dlq list --max 20"})
     static final class ListEntries implements Callable<Integer> {
+      @ParentCommand
+      Dlq dlq;
+
       @Option(names = "--max", defaultValue = "50", description = "At most this many entries (default ${DEFAULT-VALUE}).")
       int max;
 
       @Override
       public Integer call() {
-        return withClients((config, clients) -> {
-          DeadLetterRedrive dlq = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(),
-              new DeadLetterCodec(new ObjectMapper()));
-          PrintWriter out = new PrintWriter(System.out, true);
-          out.println("dead-letter queue depth: " + dlq.depth());
-          for (DeadLetterRedrive.Entry entry : dlq.list(max)) {
-            out.println(describe(entry));
+        try (CompositionRoot root = dlq.main.root(new SimpleMeterRegistry())) {
+          DeadLetterRedrive queue = root.deadLetterRedrive();
+          System.out.println("dead-letter queue depth: " + queue.depth());
+          for (DeadLetterRedrive.Entry entry : queue.list(max)) {
+            System.out.println(describe(entry));
           }
           return 0;
-        });
+        }
       }
     }
 
@@ -182,19 +242,16 @@ public final class Main {
         description = {"Runs parked entries through their handlers again (claims prevent repeated effects) and "
             + "deletes each one that goes through; the rest stay.", "Example: shop-stream dlq redrive --max 100"})
     static final class Redrive implements Callable<Integer> {
+      @ParentCommand
+      Dlq dlq;
+
       @Option(names = "--max", defaultValue = "100", description = "At most this many entries (default ${DEFAULT-VALUE}).")
       int max;
 
       @Override
       public Integer call() {
-        return withClients((config, clients) -> {
-          Clock clock = Clock.systemUTC();
-          DeadLetterCodec codec = new DeadLetterCodec(new ObjectMapper());
-          RecordProcessor processor = ShopStreamWorker.recordProcessor(config, HandlerCatalogue.standard(config, clients, clock),
-              new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec),
-              new PipelineMetrics(new SimpleMeterRegistry()), clock);
-          List<DeadLetterRedrive.Outcome> outcomes = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec)
-              .redrive(max, processor::redrive);
+        try (CompositionRoot root = dlq.main.root(new SimpleMeterRegistry())) {
+          List<DeadLetterRedrive.Outcome> outcomes = root.deadLetterRedrive().redrive(max, root.recordProcessor()::redrive);
           long failed = outcomes.stream().filter(o -> o.failure() != null).count();
           for (DeadLetterRedrive.Outcome outcome : outcomes) {
             System.out.println((outcome.failure() == null ? "redriven  " : "FAILED    ") + describe(outcome.entry())
@@ -202,7 +259,7 @@ public final class Main {
           }
           System.out.println(outcomes.size() - failed + " redriven and deleted, " + failed + " still failing (left in the queue)");
           return failed == 0 ? 0 : 1;
-        });
+        }
       }
     }
 
@@ -216,37 +273,5 @@ public final class Main {
           letter.handler() == null ? "" : "  handler " + letter.handler() + " event " + letter.eventType() + " " + letter.eventId(),
           letter.attempts(), letter.errorMessage());
     }
-  }
-
-  /** Runs {@code command} with the configuration and clients, or returns 2 after printing every configuration problem. */
-  static int withClients(java.util.function.BiFunction<WorkerConfig, AwsClients, Integer> command) {
-    Map<String, String> env = System.getenv();
-    WorkerConfig config = configOrNull(env);
-    if (config == null) {
-      return 2;
-    }
-    try (AwsClients clients = AwsClients.create(config, env)) {
-      return command.apply(config, clients);
-    }
-  }
-
-  /** The configuration, or null after printing every problem with it. */
-  static WorkerConfig configOrNull(Map<String, String> env) {
-    try {
-      return WorkerConfig.load(env, HandlerCatalogue.KNOWN, defaultWorkerId());
-    } catch (ConfigException e) {
-      System.err.println(e.getMessage());
-      return null;
-    }
-  }
-
-  static String defaultWorkerId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (Exception e) {
-      host = "worker";
-    }
-    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
   }
 }

@@ -1,17 +1,13 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
-import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.FatalErrors;
-import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.ShardProgress;
-import dev.shopstream.pipeline.routing.EventRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,14 +22,13 @@ import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.coordinator.Scheduler;
 
 /**
- * The composition root: builds the differ, router, handlers, processors and the KCL scheduler from
- * one {@link WorkerConfig}, and runs them. Nothing else in the worker constructs collaborators.
+ * The running worker: the KCL scheduler over the shard processors, one record pool, start, readiness
+ * and a bounded graceful stop. {@link CompositionRoot} builds it.
  */
 public final class ShopStreamWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShopStreamWorker.class);
 
   private final WorkerConfig config;
-  private final AwsClients clients;
   private final Scheduler scheduler;
   private final Cancellation stopping;
   private final ExecutorService recordPool;
@@ -42,32 +37,21 @@ public final class ShopStreamWorker implements AutoCloseable {
   private final WorkerLifecycle lifecycle;
   private final ShardProgress progress;
 
-  private ShopStreamWorker(WorkerConfig config, AwsClients clients, Scheduler scheduler, Cancellation stopping,
+  private ShopStreamWorker(WorkerConfig config, Scheduler scheduler, Cancellation stopping,
       ExecutorService recordPool, WorkerLifecycle lifecycle, ShardProgress progress) {
     this.recordPool = recordPool;
     this.lifecycle = lifecycle;
     this.progress = progress;
     this.config = config;
-    this.clients = clients;
     this.scheduler = scheduler;
     this.stopping = stopping;
     this.schedulerThread = new Thread(scheduler, "kcl-scheduler");
   }
 
-  /**
-   * @param deadLetters where records that cannot be handled go
-   */
-  public static ShopStreamWorker create(WorkerConfig config, AwsClients clients, HandlerCatalogue handlers,
-      DeadLetterQueue deadLetters, MeterRegistry registry, Clock clock) {
-    return create(config, clients, handlers, deadLetters, registry, clock, shard -> true);
-  }
-
-  /** @param selectedShards records of other shards are passed over (a replay of chosen shards) */
-  public static ShopStreamWorker create(WorkerConfig config, AwsClients clients, HandlerCatalogue handlers,
-      DeadLetterQueue deadLetters, MeterRegistry registry, Clock clock, java.util.function.Predicate<String> selectedShards) {
-    PipelineMetrics metrics = new PipelineMetrics(registry);
+  /** Built by {@link CompositionRoot}. */
+  static ShopStreamWorker create(WorkerConfig config, AwsClients clients, RecordProcessor records,
+      PipelineMetrics metrics, MeterRegistry registry, Clock clock, java.util.function.Predicate<String> selectedShards) {
     Cancellation stopping = new Cancellation();
-    RecordProcessor records = recordProcessor(config, handlers, deadLetters, metrics, clock);
     ExecutorService recordPool = recordPool(config.recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
@@ -76,14 +60,7 @@ public final class ShopStreamWorker implements AutoCloseable {
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch(), lifecycle);
-    return new ShopStreamWorker(config, clients, scheduler, stopping, recordPool, lifecycle, progress);
-  }
-
-  /** The record-handling part of the worker, without KCL: also what the DLQ redrive runs records through. */
-  public static RecordProcessor recordProcessor(WorkerConfig config, HandlerCatalogue handlers, DeadLetterQueue deadLetters,
-      PipelineMetrics metrics, Clock clock) {
-    EventRouter router = new EventRouter(handlers.build(config.handlers()));
-    return new RecordProcessor(ImageDiffer.standard(clock), router, deadLetters, metrics, config.retry(), Pause.SYSTEM, clock);
+    return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress);
   }
 
   /** The one bounded pool every shard's records run on; idle threads end after a minute. */
@@ -108,6 +85,11 @@ public final class ShopStreamWorker implements AutoCloseable {
   /** True once this worker holds at least one shard lease and processes it. */
   public boolean isProcessing() {
     return !scheduler.shardInfoShardConsumerMap().isEmpty();
+  }
+
+  /** True once a stop has begun (SIGTERM). */
+  public boolean isStopping() {
+    return stopping.isCancelled();
   }
 
   public boolean isRunning() {
@@ -168,9 +150,9 @@ public final class ShopStreamWorker implements AutoCloseable {
     return config;
   }
 
+  /** Stops the worker; the AWS clients belong to the {@link CompositionRoot} and close with it. */
   @Override
   public void close() {
     stop();
-    clients.close();
   }
 }

@@ -1,29 +1,41 @@
 package dev.shopstream.pipeline.config;
 
+import dev.shopstream.handlers.settings.Setting;
+import dev.shopstream.handlers.settings.SettingValues;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import dev.shopstream.pipeline.processing.RetryPolicy;
 
 /**
  * The worker's whole configuration, immutable and validated once at start-up. Keys, defaults and
- * meanings: {@link ConfigKey}.
+ * meanings: {@link ConfigKey} for the worker's own, the handler modules for theirs. Handler settings
+ * are carried as read ({@link #handlerSettings}) and checked when the handlers are built, so a command
+ * that builds none (status, dlq list) never asks for them.
  */
 public record WorkerConfig(
     String table,
     String applicationName,
     String region,
     URI dynamoDbEndpoint,
+    URI sesEndpoint,
+    URI snsEndpoint,
+    URI sqsEndpoint,
+    boolean dummyCredentials,
     StartPosition initialPosition,
     Duration pollIdle,
     int maxRecordsPerPoll,
     int maxInFlight,
     List<String> handlers,
-    RetryPolicy retry,
+    RetrySettings retry,
     Duration checkpointInterval,
     Duration shutdownTimeout,
     Duration readyMaxHold,
@@ -31,13 +43,12 @@ public record WorkerConfig(
     Duration failover,
     Duration leaseAssignmentInterval,
     boolean workerMetrics,
-    HandlerSettings handlerSettings,
     String deadLetterQueueUrl,
-    URI sqsEndpoint,
     IdempotencySettings idempotency,
     TrimmedDataPolicy trimmedDataPolicy,
     String httpHost,
-    int httpPort) {
+    int httpPort,
+    Map<String, String> handlerSettings) {
 
   static final long MAX_IN_FLIGHT_LIMIT = 1024;
   /** Threads of the record pool per record a shard may hold in flight. */
@@ -56,67 +67,129 @@ public record WorkerConfig(
       throw new IllegalArgumentException("maxInFlight must be 1.." + MAX_IN_FLIGHT_LIMIT + ", got " + maxInFlight);
     }
     Objects.requireNonNull(workerId, "workerId");
-    Objects.requireNonNull(handlerSettings, "handlerSettings");
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
     Objects.requireNonNull(idempotency, "idempotency");
     Objects.requireNonNull(trimmedDataPolicy, "trimmedDataPolicy");
+    handlerSettings = Map.copyOf(handlerSettings);
   }
 
   /**
    * @param env environment variables (or any key/value source)
-   * @param knownHandlers handler names the composition root can build
+   * @param handlerNames names {@code SHOP_HANDLERS} may use
+   * @param handlerKeys every handler module's settings (known keys, checked when the handler is built)
    * @param defaultWorkerId used when {@code SHOP_WORKER_ID} is empty
-   * @throws ConfigException listing every invalid key
+   * @throws ConfigException listing every invalid or unknown key
    */
-  public static WorkerConfig load(Map<String, String> env, Set<String> knownHandlers, String defaultWorkerId) {
-    ConfigReader read = new ConfigReader(env);
-    String table = read.nonBlank(ConfigKey.TABLE);
-    String applicationName = read.nonBlank(ConfigKey.APPLICATION_NAME);
-    read.check(applicationName.matches("[A-Za-z0-9_.-]{3,200}"), ConfigKey.APPLICATION_NAME.envName() + "='"
-        + applicationName + "' must be 3-200 characters of letters, digits, '_', '-', '.' (it names DynamoDB tables)");
-    String region = read.nonBlank(ConfigKey.REGION);
-    URI endpoint = read.endpoint(ConfigKey.DYNAMODB_ENDPOINT);
-    StartPosition position = read.choice(ConfigKey.INITIAL_POSITION, StartPosition.class);
-    long pollIdle = read.number(ConfigKey.POLL_IDLE_MILLIS, 10, 60_000);
-    long maxRecords = read.number(ConfigKey.MAX_RECORDS_PER_POLL, 1, 1000);
-    long maxInFlight = read.number(ConfigKey.MAX_IN_FLIGHT, 1, MAX_IN_FLIGHT_LIMIT);
-    List<String> handlers = read.names(ConfigKey.HANDLERS, knownHandlers);
-    long retryAttempts = read.number(ConfigKey.RETRY_ATTEMPTS, 1, 20);
-    long retryInitial = read.number(ConfigKey.RETRY_INITIAL_MILLIS, 1, 60_000);
-    long retryMax = read.number(ConfigKey.RETRY_MAX_MILLIS, 1, 600_000);
+  public static WorkerConfig load(Map<String, String> env, Set<String> handlerNames, Collection<Setting> handlerKeys,
+      String defaultWorkerId) {
+    SettingValues read = new SettingValues(env);
+    String table = read.text(ConfigKey.TABLE.setting());
+    String applicationName = read.text(ConfigKey.APPLICATION_NAME.setting());
+    String region = read.text(ConfigKey.REGION.setting());
+    URI endpoint = read.url(ConfigKey.DYNAMODB_ENDPOINT.setting()).orElse(null);
+    StartPosition position = read.choice(ConfigKey.INITIAL_POSITION.setting(), StartPosition.class);
+    long pollIdle = number(read, ConfigKey.POLL_IDLE_MILLIS);
+    long maxRecords = number(read, ConfigKey.MAX_RECORDS_PER_POLL);
+    long maxInFlight = number(read, ConfigKey.MAX_IN_FLIGHT);
+    List<String> handlers = names(read, handlerNames);
+    long retryInitial = number(read, ConfigKey.RETRY_INITIAL_MILLIS);
+    long retryMax = number(read, ConfigKey.RETRY_MAX_MILLIS);
     read.check(retryMax >= retryInitial, ConfigKey.RETRY_MAX_MILLIS.envName() + " (" + retryMax + ") must not be below "
         + ConfigKey.RETRY_INITIAL_MILLIS.envName() + " (" + retryInitial + ")");
-    long hold = read.number(ConfigKey.RETRY_HOLD_SECONDS, 0, 86_400);
-    long checkpointInterval = read.number(ConfigKey.CHECKPOINT_INTERVAL_MILLIS, 100, 60_000);
-    long shutdown = read.number(ConfigKey.SHUTDOWN_TIMEOUT_SECONDS, 1, 120);
-    long readyMaxHold = read.number(ConfigKey.READY_MAX_HOLD_SECONDS, 1, 86_400);
-    String workerId = Optional.of(read.text(ConfigKey.WORKER_ID)).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
-    long failover = read.number(ConfigKey.KCL_FAILOVER_MILLIS, 1000, 600_000);
-    long leaseAssignment = read.number(ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS, 1000, 600_000);
-    boolean workerMetrics = read.bool(ConfigKey.KCL_WORKER_METRICS);
-    HandlerSettings handlerSettings = HandlerSettings.load(read, handlers);
-    String dlqUrl = read.text(ConfigKey.DLQ_URL);
-    if (dlqUrl.isEmpty()) {
-      read.problemWithoutValue(ConfigKey.DLQ_URL, "must be set: records that cannot be handled are parked there, "
-          + "never dropped");
+    RetrySettings retry = new RetrySettings((int) number(read, ConfigKey.RETRY_ATTEMPTS), Duration.ofMillis(retryInitial),
+        Duration.ofMillis(retryMax), Duration.ofSeconds(number(read, ConfigKey.RETRY_HOLD_SECONDS)));
+    String workerId = Optional.of(read.text(ConfigKey.WORKER_ID.setting())).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
+    String dlqUrl = read.required(ConfigKey.DLQ_URL.setting(),
+        "to an SQS queue URL: records that cannot be handled are parked there, never dropped");
+    IdempotencySettings idempotency = new IdempotencySettings(read.text(ConfigKey.IDEMPOTENCY_TABLE.setting()),
+        Duration.ofSeconds(number(read, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS)),
+        Duration.ofHours(number(read, ConfigKey.IDEMPOTENCY_RETENTION_HOURS)));
+    read.text(ConfigKey.LOG_FORMAT.setting()); // read by logback; checked here
+    WorkerConfig config = new WorkerConfig(table, applicationName, region, endpoint,
+        read.url(ConfigKey.SES_ENDPOINT.setting()).orElse(null), read.url(ConfigKey.SNS_ENDPOINT.setting()).orElse(null),
+        read.url(ConfigKey.SQS_ENDPOINT.setting()).orElse(null), read.flag(ConfigKey.AWS_DUMMY_CREDENTIALS.setting()),
+        position, Duration.ofMillis(pollIdle), (int) maxRecords, (int) maxInFlight, handlers, retry,
+        Duration.ofMillis(number(read, ConfigKey.CHECKPOINT_INTERVAL_MILLIS)),
+        Duration.ofSeconds(number(read, ConfigKey.SHUTDOWN_TIMEOUT_SECONDS)),
+        Duration.ofSeconds(number(read, ConfigKey.READY_MAX_HOLD_SECONDS)), workerId,
+        Duration.ofMillis(number(read, ConfigKey.KCL_FAILOVER_MILLIS)),
+        Duration.ofMillis(number(read, ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS)),
+        read.flag(ConfigKey.KCL_WORKER_METRICS.setting()), dlqUrl, idempotency,
+        read.choice(ConfigKey.TRIMMED_DATA_POLICY.setting(), TrimmedDataPolicy.class),
+        read.text(ConfigKey.HTTP_HOST.setting()), (int) number(read, ConfigKey.HTTP_PORT), handlerValues(env, handlerKeys));
+    List<String> problems = new ArrayList<>(read.problems());
+    problems.addAll(UnknownKeys.problems(env, knownKeys(handlerKeys)));
+    if (!problems.isEmpty()) {
+      throw new ConfigException(problems);
     }
-    URI sqsEndpoint = read.endpoint(ConfigKey.SQS_ENDPOINT);
-    IdempotencySettings idempotency = new IdempotencySettings(read.nonBlank(ConfigKey.IDEMPOTENCY_TABLE),
-        Duration.ofSeconds(read.number(ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS, 1, 3600)),
-        Duration.ofHours(read.number(ConfigKey.IDEMPOTENCY_RETENTION_HOURS, 25, 8760)));
-    TrimmedDataPolicy trimmed = read.choice(ConfigKey.TRIMMED_DATA_POLICY, TrimmedDataPolicy.class);
-    String httpHost = read.nonBlank(ConfigKey.HTTP_HOST);
-    read.check(List.of("json", "text").contains(read.text(ConfigKey.LOG_FORMAT)), ConfigKey.LOG_FORMAT.envName() + "='"
-        + read.text(ConfigKey.LOG_FORMAT) + "' must be json or text");
-    long httpPort = read.number(ConfigKey.HTTP_PORT, 0, 65_535);
-    read.throwIfInvalid();
-    RetryPolicy retry = new RetryPolicy((int) retryAttempts, Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
-        Duration.ofSeconds(hold));
-    return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
-        (int) maxRecords, (int) maxInFlight, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), Duration.ofSeconds(readyMaxHold), workerId, Duration.ofMillis(failover),
-        Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed,
-        httpHost, (int) httpPort);
+    return config;
+  }
+
+  private static long number(SettingValues read, ConfigKey key) {
+    return read.number(key.setting());
+  }
+
+  private static List<String> names(SettingValues read, Set<String> allowed) {
+    String text = read.text(ConfigKey.HANDLERS.setting());
+    List<String> names = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    Setting key = ConfigKey.HANDLERS.setting();
+    for (String name : names) {
+      if (!allowed.contains(name)) {
+        read.problem(key, text, "names unknown handler '" + name + "'; known: " + allowed.stream().sorted().toList());
+      }
+    }
+    if (names.stream().distinct().count() != names.size()) {
+      read.problem(key, text, "names a handler twice");
+    }
+    return names;
+  }
+
+  private static Map<String, String> handlerValues(Map<String, String> env, Collection<Setting> handlerKeys) {
+    Map<String, String> values = new HashMap<>();
+    handlerKeys.forEach(key -> {
+      if (env.containsKey(key.envName())) {
+        values.put(key.envName(), env.get(key.envName()));
+      }
+    });
+    return values;
+  }
+
+  private static Set<String> knownKeys(Collection<Setting> handlerKeys) {
+    Set<String> known = new HashSet<>();
+    Arrays.stream(ConfigKey.values()).map(ConfigKey::envName).forEach(known::add);
+    handlerKeys.stream().map(Setting::envName).forEach(known::add);
+    return known;
+  }
+
+  /** The same configuration under another KCL application name (a replay's own lease tables). */
+  public WorkerConfig withApplicationName(String name) {
+    return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint, dummyCredentials,
+        initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval, shutdownTimeout,
+        readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl, idempotency,
+        trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+  }
+
+  public WorkerConfig withInitialPosition(StartPosition position) {
+    return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
+        dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
+        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl,
+        idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+  }
+
+  /** The same configuration running {@code names} (known to the catalogue that builds them). */
+  public WorkerConfig withHandlers(List<String> names) {
+    return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
+        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, names, retry, checkpointInterval,
+        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl,
+        idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+  }
+
+  public WorkerConfig withWorkerId(String id) {
+    return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
+        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
+        shutdownTimeout, readyMaxHold, id, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl,
+        idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
   /** Threads of the one record pool: enough for four shards with full windows, at most 1024. */
@@ -128,7 +201,21 @@ public record WorkerConfig(
     return Optional.ofNullable(dynamoDbEndpoint);
   }
 
+  public Optional<URI> ses() {
+    return Optional.ofNullable(sesEndpoint);
+  }
+
+  public Optional<URI> sns() {
+    return Optional.ofNullable(snsEndpoint);
+  }
+
   public Optional<URI> sqs() {
     return Optional.ofNullable(sqsEndpoint);
+  }
+
+  @Override
+  public String toString() {
+    return "WorkerConfig[table=" + table + ", application=" + applicationName + ", region=" + region + ", handlers="
+        + handlers + ", workerId=" + workerId + ", handler settings " + handlerSettings.keySet() + "]";
   }
 }

@@ -1,16 +1,9 @@
 package dev.shopstream.pipeline.ops;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResult;
-import dev.shopstream.pipeline.app.AwsClients;
-import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.dlq.DeadLetterCodec;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -23,7 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.Shard;
 
@@ -45,56 +41,66 @@ public final class Replay {
   public record Summary(String applicationName, long records, Map<String, Long> eventsByType,
       Map<String, Long> handlerResults, Duration took, boolean caughtUp, boolean tablesRemoved) {}
 
+  /** A worker reading the stream for the replay, built by the composition root. */
+  public interface Run {
+    void start();
+
+    ShardProgress progress();
+
+    void stop();
+  }
+
   private final Clock clock;
   private final PrintStream out;
+  private final DynamoDbClient dynamo;
+  private final DynamoDbStreamsClient streams;
 
-  public Replay(Clock clock, PrintStream out) {
+  public Replay(Clock clock, PrintStream out, DynamoDbClient dynamo, DynamoDbStreamsClient streams) {
     this.clock = clock;
     this.out = out;
+    this.dynamo = dynamo;
+    this.streams = streams;
   }
 
-  public Summary run(Map<String, String> baseEnvironment, Options options) {
-    Map<String, String> env = new HashMap<>(baseEnvironment);
-    env.put("SHOP_APPLICATION_NAME", options.applicationName());
-    env.put("SHOP_INITIAL_POSITION", "TRIM_HORIZON");
-    env.put("SHOP_HANDLERS", options.dryRun() ? DRY_RUN : String.join(",", options.handlers()));
-    WorkerConfig config = WorkerConfig.load(env, HandlerCatalogue.knownWith(DRY_RUN), "replay-" + UUID.randomUUID());
-    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  /**
+   * @param handlers what the replay's worker runs (for the heading)
+   * @param worker builds the replay's worker for the selected shards
+   * @param counts the registry the replay's worker counts into
+   */
+  public Summary run(Options options, String streamArn, List<String> handlers, Function<Predicate<String>, Run> worker,
+      SimpleMeterRegistry counts) {
     Instant startedAt = clock.instant();
-    try (AwsClients clients = AwsClients.create(config, env)) {
-      HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, clock).with(DRY_RUN, DryRun::new)
-          .map(handler -> options.from() == null ? handler : new FromTime(handler, options.from()));
-      String streamArn = clients.streamArn(config.table());
-      List<String> openShards = openShards(clients, streamArn, options.shards());
-      out.printf("replaying %s from TRIM_HORIZON into %s as application %s; open shards: %s%n", config.table(),
-          options.dryRun() ? "nothing (dry run: events are only counted)" : config.handlers(), config.applicationName(),
-          openShards);
-      ShopStreamWorker worker = ShopStreamWorker.create(config, clients, catalogue,
-          new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-          metrics, clock, shard -> options.shards().isEmpty() || options.shards().contains(shard));
-      boolean caughtUp;
-      try {
-        worker.start();
-        caughtUp = follow(worker.progress(), openShards, startedAt.plus(options.maxDuration()));
-      } finally {
-        worker.stop();
-      }
-      if (!options.keepTables()) {
-        removeLeaseTables(clients, config.applicationName());
-      }
-      Summary summary = summary(config.applicationName(), metrics, Duration.between(startedAt, clock.instant()), caughtUp,
-          !options.keepTables());
-      print(summary);
-      return summary;
+    List<String> openShards = openShards(streamArn, options.shards());
+    out.printf("replaying from TRIM_HORIZON into %s as application %s; open shards: %s%n",
+        options.dryRun() ? "nothing (dry run: events are only counted)" : handlers, options.applicationName(), openShards);
+    Run run = worker.apply(shard -> options.shards().isEmpty() || options.shards().contains(shard));
+    boolean caughtUp;
+    try {
+      run.start();
+      caughtUp = follow(run.progress(), openShards, startedAt.plus(options.maxDuration()));
+    } finally {
+      run.stop();
     }
+    if (!options.keepTables()) {
+      removeLeaseTables(options.applicationName());
+    }
+    Summary summary = summary(options.applicationName(), counts, Duration.between(startedAt, clock.instant()), caughtUp,
+        !options.keepTables());
+    print(summary);
+    return summary;
   }
 
-  private List<String> openShards(AwsClients clients, String streamArn, Set<String> selected) {
+  /** {@code handler}, passing on only events written at or after {@code from} (null: everything). */
+  public static EventHandler onlyFrom(EventHandler handler, Instant from) {
+    return from == null ? handler : new FromTime(handler, from);
+  }
+
+  private List<String> openShards(String streamArn, Set<String> selected) {
     List<Shard> shards = new java.util.ArrayList<>();
     String after = null;
     do {
       String start = after;
-      var description = clients.streams().describeStream(r -> r.streamArn(streamArn).exclusiveStartShardId(start))
+      var description = streams.describeStream(r -> r.streamArn(streamArn).exclusiveStartShardId(start))
           .streamDescription();
       shards.addAll(description.shards());
       after = description.lastEvaluatedShardId();
@@ -136,10 +142,10 @@ public final class Replay {
     return false;
   }
 
-  private static void removeLeaseTables(AwsClients clients, String applicationName) {
+  private void removeLeaseTables(String applicationName) {
     for (String table : List.of(applicationName, applicationName + "-CoordinatorState", applicationName + "-WorkerMetricStats")) {
       try {
-        clients.dynamo().deleteTable(r -> r.tableName(table));
+        dynamo.deleteTable(r -> r.tableName(table));
       } catch (ResourceNotFoundException alreadyGone) {
         // KCL creates the worker-metrics table lazily; nothing to remove
       }
@@ -189,7 +195,7 @@ public final class Replay {
   }
 
   /** The dry run's only handler: takes every event, sends nothing (events are counted by the pipeline). */
-  static final class DryRun implements EventHandler {
+  public static final class DryRun implements EventHandler {
     @Override
     public String name() {
       return DRY_RUN;

@@ -8,7 +8,6 @@ import dev.shopstream.pipeline.diff.DiffOutcome;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
-import dev.shopstream.pipeline.ops.LogSafe;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import java.time.Clock;

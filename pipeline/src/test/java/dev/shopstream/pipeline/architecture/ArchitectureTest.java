@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -47,6 +48,27 @@ class ArchitectureTest {
         .should().dependOnClassesThat().resideInAnyPackage("software.amazon.kinesis..", "java.io..", "java.net..",
             "software.amazon.awssdk.services.dynamodb.streams..")
         .orShould().dependOnClassesThat().haveSimpleNameEndingWith("Client")
+        .check(classes);
+  }
+
+  @Test
+  void pipelinePackagesHaveNoCycles() {
+    slices().matching("dev.shopstream.pipeline.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void onlyTheCompositionRootAndCliSeeTheAppPackage() {
+    noClasses().that().resideInAPackage("dev.shopstream.pipeline..").and().resideOutsideOfPackage("dev.shopstream.pipeline.app..")
+        .should().dependOnClassesThat().resideInAPackage("dev.shopstream.pipeline.app..")
+        .check(classes);
+  }
+
+  @Test
+  void configurationIsALeafOfThePipeline() {
+    noClasses().that().resideInAPackage("dev.shopstream.pipeline.config..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.app..", "dev.shopstream.pipeline.kcl..",
+            "dev.shopstream.pipeline.processing..", "dev.shopstream.pipeline.ops..", "dev.shopstream.pipeline.dlq..",
+            "dev.shopstream.pipeline.diff..", "dev.shopstream.pipeline.routing..", "dev.shopstream.pipeline.stream..")
         .check(classes);
   }
 }

@@ -10,7 +10,7 @@ import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.SesLocal;
 import dev.shopstream.local.ShopItems;
-import dev.shopstream.pipeline.app.AwsClients;
+import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
@@ -142,13 +142,7 @@ class DeliveryGuaranteesTest {
   }
 
   private static RecordProcessor redriveProcessor() {
-    WorkerConfig config = WorkerConfig.load(shop.env(), HandlerCatalogue.knownWith(recorder.name()), "redrive");
-    AwsClients clients = AwsClients.create(config, shop.env());
-    HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC())
-        .with(recorder.name(), () -> recorder);
-    return ShopStreamWorker.recordProcessor(config, catalogue,
-        new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(JSON)),
-        new PipelineMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+    return LocalWorkers.root(shop.env(), recorder, new SimpleMeterRegistry()).recordProcessor();
   }
 
 }

@@ -8,6 +8,7 @@ import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.ops.Replay;
 import dev.shopstream.pipeline.ops.StreamStatus;
 import dev.shopstream.pipeline.testing.LocalWorkers;
@@ -53,9 +54,8 @@ class ReplayAndStatusTest {
                 .max(java.util.Comparator.comparing(java.math.BigInteger::new)).orElseThrow()));
         liveCheckpoint = checkpoint(stack, "live");
 
-        var probe = LocalWorkers.clients(stack);
-        var status = new StreamStatus(stack.dynamo, probe.streams(), Clock.systemUTC())
-            .shards("live", probe.streamArn(LocalShopStack.TABLE));
+        var probe = LocalWorkers.commands(stack);
+        var status = probe.status().shards("live", probe.clients().streamArn(LocalShopStack.TABLE));
         assertThat(status).singleElement().satisfies(shard -> {
           assertThat(shard.owner()).startsWith("test-worker-");
           assertThat(shard.checkpoint()).isEqualTo(liveCheckpoint);
@@ -63,9 +63,9 @@ class ReplayAndStatusTest {
         });
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        Replay.Summary summary = new Replay(Clock.systemUTC(), new PrintStream(printed, true, StandardCharsets.UTF_8))
-            .run(stack.workerEnvironment("live"), new Replay.Options("live-replay-1", List.of("analytics"), false, null,
-                Set.of(), false, Duration.ofMinutes(5)));
+        CompositionRoot commands = LocalWorkers.root(stack.workerEnvironment("live"));
+        Replay.Summary summary = commands.replay(new Replay.Options("live-replay-1", List.of("analytics"), false, null,
+            Set.of(), false, Duration.ofMinutes(5)), new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         var analytics = stack.analyticsTap.awaitAtLeast(PROFILES + ORDERS, Duration.ofSeconds(30));
         ObjectMapper json = new ObjectMapper();
@@ -83,9 +83,8 @@ class ReplayAndStatusTest {
         assertThat(stack.ses.sentEmails()).as("email was not asked for").isEmpty();
         assertThat(checkpoint(stack, "live")).as("the live worker's checkpoint").isEqualTo(liveCheckpoint);
 
-        Replay.Summary dryRun = new Replay(Clock.systemUTC(), new PrintStream(new ByteArrayOutputStream()))
-            .run(stack.workerEnvironment("live"), new Replay.Options("live-replay-2", List.of("analytics"), true, null,
-                Set.of(), true, Duration.ofMinutes(5)));
+        Replay.Summary dryRun = commands.replay(new Replay.Options("live-replay-2", List.of("analytics"), true, null,
+            Set.of(), true, Duration.ofMinutes(5)), new PrintStream(new ByteArrayOutputStream()));
         assertThat(dryRun.eventsByType()).containsEntry("user-registered", (long) PROFILES);
         assertThat(dryRun.handlerResults()).containsOnlyKeys("dry-run/done");
         assertThat(stack.analyticsTap.drain()).as("a dry run sends nothing").hasSize(PROFILES + ORDERS);

@@ -1,23 +1,18 @@
 package dev.shopstream.pipeline.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopTableSetup;
-import dev.shopstream.pipeline.app.AwsClients;
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
-import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.dlq.DeadLetterCodec;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 
-/** In-process workers on a {@link LocalShopStack}, tuned to start fast. */
+/** In-process workers on a {@link LocalShopStack}, built by the composition root, tuned to start fast. */
 public final class LocalWorkers {
   private LocalWorkers() {}
 
@@ -36,24 +31,28 @@ public final class LocalWorkers {
 
   /** As {@link #start(Map, EventHandler)}, counting into {@code registry}. */
   public static ShopStreamWorker start(Map<String, String> env, EventHandler extra, MeterRegistry registry) {
-    WorkerConfig config = WorkerConfig.load(env, knownWith(extra), "test-worker-" + System.nanoTime());
-    AwsClients clients = AwsClients.create(config, env);
-    HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC()).with(extra.name(), () -> extra);
-    ShopStreamWorker worker = ShopStreamWorker.create(config, clients, catalogue,
-        new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-        registry, Clock.systemUTC());
+    ShopStreamWorker worker = root(env, extra, registry).worker();
     worker.start();
     return worker;
   }
 
-  /** The worker's clients for the stack (what the CLI commands use), handlers limited to logging. */
-  public static AwsClients clients(LocalShopStack stack) {
-    Map<String, String> env = stack.workerEnvironment("streams-probe");
-    env.put("SHOP_HANDLERS", "logging");
-    return AwsClients.create(WorkerConfig.load(env, HandlerCatalogue.KNOWN, "probe"), env);
+  /** The composition root for {@code env}, with {@code extra} among the known handlers. */
+  public static CompositionRoot root(Map<String, String> env, EventHandler extra, MeterRegistry registry) {
+    HandlerCatalogue catalogue = HandlerCatalogue.standard().with(extra.name(), () -> extra);
+    return CompositionRoot.create(CompositionRoot.configuration(env, catalogue), catalogue, Clock.systemUTC(), registry);
   }
 
-  private static Set<String> knownWith(EventHandler extra) {
-    return HandlerCatalogue.knownWith(extra.name());
+  /** The product's composition root for {@code env} (standard handlers). */
+  public static CompositionRoot root(Map<String, String> env) {
+    return CompositionRoot.create(CompositionRoot.configuration(env, HandlerCatalogue.standard()), Clock.systemUTC(),
+        new SimpleMeterRegistry());
+  }
+
+  /** What the CLI commands use, for the stack, handlers limited to logging. */
+  public static CompositionRoot commands(LocalShopStack stack) {
+    Map<String, String> env = stack.workerEnvironment("streams-probe");
+    env.put("SHOP_HANDLERS", "logging");
+    return CompositionRoot.create(CompositionRoot.configuration(env, HandlerCatalogue.standard()), Clock.systemUTC(),
+        new SimpleMeterRegistry());
   }
 }

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.ops;
+package dev.shopstream.pipeline.processing;
 
 import java.util.regex.Pattern;
 

@@ -1,0 +1,53 @@
+package dev.shopstream.handlers.waitlist;
+
+import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.HandlerModule;
+import dev.shopstream.handlers.HandlerResources;
+import dev.shopstream.handlers.SnsTopicCheck;
+import dev.shopstream.handlers.settings.Rule;
+import dev.shopstream.handlers.settings.Setting;
+import dev.shopstream.handlers.settings.SettingValues;
+import java.util.List;
+
+/** The stock waitlist handler: its settings and how it is built. */
+public final class WaitlistModule implements HandlerModule {
+  public static final Setting TOPIC_ARN = Setting.of("SHOP_WAITLIST_TOPIC_ARN", "", Rule.optionalSnsTopicArn(false),
+      "SNS topic for back-in-stock notifications, one message per waitlisted user. Required with the waitlist handler.");
+
+  @Override
+  public String name() {
+    return StockWaitlistHandler.NAME;
+  }
+
+  @Override
+  public String purpose() {
+    return "On product-back-in-stock: one SNS notification per waiting user and restock, then marks the entry notified.";
+  }
+
+  @Override
+  public List<Setting> settings() {
+    return List.of(TOPIC_ARN);
+  }
+
+  @Override
+  public Factory configure(SettingValues values) {
+    String topic = values.required(TOPIC_ARN, "when the waitlist handler is enabled (SHOP_HANDLERS)");
+    return new Factory() {
+      @Override
+      public EventHandler create(HandlerResources resources) {
+        return new StockWaitlistHandler(new DynamoWaitlistStore(resources.dynamo(), resources.table()),
+            new SnsWaitlistNotifier(resources.sns(), topic, resources.json()), resources.claims(), resources.clock());
+      }
+
+      @Override
+      public List<String> preflight(HandlerResources resources) {
+        return SnsTopicCheck.check(resources.sns(), topic, TOPIC_ARN.envName(), false);
+      }
+
+      @Override
+      public boolean claimsEffects() {
+        return true;
+      }
+    };
+  }
+}

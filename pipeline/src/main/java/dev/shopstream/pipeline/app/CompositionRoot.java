@@ -1,0 +1,259 @@
+package dev.shopstream.pipeline.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.HandlerResources;
+import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
+import dev.shopstream.handlers.idempotency.IdempotencyStore;
+import dev.shopstream.pipeline.config.ConfigException;
+import dev.shopstream.pipeline.config.RetrySettings;
+import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.diff.ImageDiffer;
+import dev.shopstream.pipeline.dlq.DeadLetter;
+import dev.shopstream.pipeline.dlq.DeadLetterCodec;
+import dev.shopstream.pipeline.dlq.DeadLetterQueue;
+import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
+import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
+import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
+import dev.shopstream.pipeline.ops.Replay;
+import dev.shopstream.pipeline.ops.StreamStatus;
+import dev.shopstream.pipeline.processing.Pause;
+import dev.shopstream.pipeline.processing.PipelineMetrics;
+import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.RetryPolicy;
+import dev.shopstream.pipeline.processing.ShardProgress;
+import dev.shopstream.pipeline.routing.EventRouter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+
+/**
+ * The composition root: the one place that builds the worker's object graph, from one
+ * {@link WorkerConfig}, a {@link Clock} and a {@link MeterRegistry}. Every command (run, replay,
+ * status, dlq list, dlq redrive), the demo, the benchmarks and the test harness take what they need
+ * from here. Parts are built on first use, so a command builds (and asks settings for) only what it
+ * uses: {@code status} never builds a handler. Closing it closes the AWS clients.
+ */
+public final class CompositionRoot implements AutoCloseable {
+  private final WorkerConfig config;
+  private final HandlerCatalogue catalogue;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final Consumer<DeadLetter> deadLetterObserver;
+  private final AwsClients clients;
+  private final boolean ownsClients;
+  private final ObjectMapper json = new ObjectMapper();
+  private final DeadLetterCodec codec = new DeadLetterCodec(json);
+  private PipelineMetrics metrics;
+
+  private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
+      Consumer<DeadLetter> deadLetterObserver, AwsClients clients, boolean ownsClients) {
+    this.config = config;
+    this.catalogue = catalogue;
+    this.clock = clock;
+    this.registry = registry;
+    this.deadLetterObserver = deadLetterObserver;
+    this.clients = clients;
+    this.ownsClients = ownsClients;
+  }
+
+  /** The product as deployed: the standard handlers. */
+  public static CompositionRoot create(WorkerConfig config, Clock clock, MeterRegistry registry) {
+    return create(config, HandlerCatalogue.standard(), clock, registry);
+  }
+
+  /** @param catalogue the handlers {@code SHOP_HANDLERS} may name (the demo and tests add their own) */
+  public static CompositionRoot create(WorkerConfig config, HandlerCatalogue catalogue, Clock clock,
+      MeterRegistry registry) {
+    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()));
+    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, clients, true);
+  }
+
+  /**
+   * Reads the configuration for {@code catalogue}'s handlers from {@code env}.
+   *
+   * @throws ConfigException naming every invalid or unknown key
+   */
+  public static WorkerConfig configuration(Map<String, String> env, HandlerCatalogue catalogue) {
+    return WorkerConfig.load(env, catalogue.names(), catalogue.settings(), defaultWorkerId());
+  }
+
+  /** This root, also telling {@code observer} of each letter parked (the demo prints them). */
+  public CompositionRoot observingDeadLetters(Consumer<DeadLetter> observer) {
+    return new CompositionRoot(config, catalogue, clock, registry, observer, clients, ownsClients);
+  }
+
+  public WorkerConfig config() {
+    return config;
+  }
+
+  public AwsClients clients() {
+    return clients;
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The worker: KCL, the shard processors and the record engine, with the enabled handlers. */
+  public ShopStreamWorker worker() {
+    return worker(shard -> true);
+  }
+
+  /** @param selectedShards records of other shards are passed over (a replay of chosen shards) */
+  public ShopStreamWorker worker(Predicate<String> selectedShards) {
+    return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards);
+  }
+
+  /**
+   * The record-handling part of the worker, without KCL: also what the DLQ redrive runs records through.
+   *
+   * @throws ConfigException naming every missing or invalid setting of the enabled handlers
+   */
+  public RecordProcessor recordProcessor() {
+    EventRouter router = new EventRouter(handlers());
+    RetrySettings retry = config.retry();
+    return new RecordProcessor(ImageDiffer.standard(clock), router, deadLetterQueue(), metrics(),
+        new RetryPolicy(retry.quietAttempts(), retry.initial(), retry.max(), retry.holdBudget()), Pause.SYSTEM, clock);
+  }
+
+  /** The enabled handlers, built after checking their settings. */
+  public List<EventHandler> handlers() {
+    return catalogue.build(config, new Resources());
+  }
+
+  /** Checks every dependency the run command needs (the handlers' settings first). */
+  Preflight.Report preflight() {
+    return Preflight.run(config, clients, catalogue.configure(config), new Resources());
+  }
+
+  /** Where records that cannot be handled are parked. */
+  public DeadLetterQueue deadLetterQueue() {
+    SqsDeadLetterQueue queue = new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec);
+    return letter -> {
+      queue.park(letter);
+      deadLetterObserver.accept(letter);
+    };
+  }
+
+  /** Listing and redriving the dead-letter queue. */
+  public DeadLetterRedrive deadLetterRedrive() {
+    return new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec);
+  }
+
+  /** Shards, owners, checkpoints and lag of a KCL application on the table's stream. */
+  public StreamStatus status() {
+    return new StreamStatus(clients.dynamo(), clients.streams(), clock);
+  }
+
+  /** A replay of the stream into {@code options}' handlers, under its own application and lease tables. */
+  public Replay.Summary replay(Replay.Options options, PrintStream out) {
+    WorkerConfig replayConfig = config.withApplicationName(options.applicationName())
+        .withInitialPosition(WorkerConfig.StartPosition.TRIM_HORIZON)
+        .withHandlers(options.dryRun() ? List.of(Replay.DRY_RUN) : options.handlers())
+        .withWorkerId("replay-" + UUID.randomUUID());
+    HandlerCatalogue replayHandlers = catalogue.with(Replay.DRY_RUN, Replay.DryRun::new)
+        .map(handler -> Replay.onlyFrom(handler, options.from()));
+    SimpleMeterRegistry counts = new SimpleMeterRegistry();
+    CompositionRoot replayRoot = new CompositionRoot(replayConfig, replayHandlers, clock, counts, letter -> { },
+        clients, false);
+    return new Replay(clock, out, clients.dynamo(), clients.streams()).run(options, clients.streamArn(config.table()),
+        replayConfig.handlers(), shards -> {
+          ShopStreamWorker worker = replayRoot.worker(shards);
+          return new Replay.Run() {
+            @Override
+            public void start() {
+              worker.start();
+            }
+
+            @Override
+            public ShardProgress progress() {
+              return worker.progress();
+            }
+
+            @Override
+            public void stop() {
+              worker.stop();
+            }
+          };
+        }, counts);
+  }
+
+  private synchronized PipelineMetrics metrics() {
+    if (metrics == null) {
+      metrics = new PipelineMetrics(registry);
+    }
+    return metrics;
+  }
+
+  @Override
+  public void close() {
+    if (ownsClients) {
+      clients.close();
+    }
+  }
+
+  static String defaultWorkerId() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "worker";
+    }
+    return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** What handlers share: clients on first use, one claim store. */
+  private final class Resources implements HandlerResources {
+    private IdempotencyStore claims;
+
+    @Override
+    public DynamoDbClient dynamo() {
+      return clients.dynamo();
+    }
+
+    @Override
+    public SesV2Client ses() {
+      return clients.ses();
+    }
+
+    @Override
+    public SnsClient sns() {
+      return clients.sns();
+    }
+
+    @Override
+    public String table() {
+      return config.table();
+    }
+
+    @Override
+    public synchronized IdempotencyStore claims() {
+      if (claims == null) {
+        claims = new DynamoIdempotencyStore(clients.dynamo(), config.idempotency().table(), clock,
+            config.idempotency().claimTimeout(), config.idempotency().retention());
+      }
+      return claims;
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
+    }
+
+    @Override
+    public ObjectMapper json() {
+      return json;
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.shopstream.pipeline.app;
+
+import dev.shopstream.handlers.AwsFailures;
+import dev.shopstream.handlers.HandlerModule;
+import dev.shopstream.handlers.HandlerResources;
+import dev.shopstream.pipeline.config.ConfigKey;
+import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.kcl.StreamLocator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * What {@code run} checks before it starts: the table and its stream, the idempotency table (when a
+ * handler claims effects), the dead-letter queue, and what each enabled handler sends to. Without it
+ * a missing queue or topic would surface as every record failing while the worker looks healthy.
+ */
+final class Preflight {
+  /** @param problems one line each, naming the setting or resource to fix; empty: ready to start */
+  record Report(List<String> problems) {}
+
+  private Preflight() {}
+
+  static Report run(WorkerConfig config, AwsClients clients, List<HandlerModule.Factory> handlers,
+      HandlerResources resources) {
+    Set<String> problems = new LinkedHashSet<>();
+    problems.addAll(check(() -> StreamLocator.latestStreamArn(clients.dynamo(), config.table()),
+        "DynamoDB (" + ConfigKey.TABLE.envName() + "=" + config.table() + ")"));
+    if (handlers.stream().anyMatch(HandlerModule.Factory::claimsEffects)) {
+      String table = config.idempotency().table();
+      try {
+        clients.dynamo().describeTable(r -> r.tableName(table));
+      } catch (ResourceNotFoundException e) {
+        problems.add(ConfigKey.IDEMPOTENCY_TABLE.envName() + ": table '" + table + "' does not exist: create it with a "
+            + "string key 'id' and TTL on 'expiresAt' (README, Delivery guarantees); without it every email and notice would fail");
+      } catch (SdkException e) {
+        problems.add(ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "': " + AwsFailures.describe(e));
+      }
+    }
+    problems.addAll(check(() -> clients.sqs().getQueueAttributes(r -> r.queueUrl(config.deadLetterQueueUrl())
+        .attributeNames(QueueAttributeName.QUEUE_ARN)), ConfigKey.DLQ_URL.envName() + ": queue " + config.deadLetterQueueUrl()));
+    for (HandlerModule.Factory handler : handlers) {
+      problems.addAll(handler.preflight(resources));
+    }
+    return new Report(List.copyOf(problems));
+  }
+
+  private static List<String> check(Runnable call, String what) {
+    try {
+      call.run();
+      return List.of();
+    } catch (IllegalStateException e) {
+      return List.of(what + ": " + e.getMessage());
+    } catch (SdkException e) {
+      return List.of(what + ": " + AwsFailures.describe(e));
+    }
+  }
+
+}
