@@ -80,7 +80,7 @@ public interface Rule {
 
   /** Empty, or an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>, or a local emulator's). */
   static Rule optionalQueueUrl() {
-    return of(v -> v.isEmpty() || isHttpUrl(v) && URI.create(v).getPath().matches("/[^/]+/[A-Za-z0-9_-]{1,80}(\\.fifo)?"),
+    return of(v -> v.isEmpty() || v.matches("https?://[^/\\s]+/[^/\\s]+/[A-Za-z0-9_-]{1,80}(\\.fifo)?"),
         "must be an SQS queue URL like https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dlq", "");
   }
 

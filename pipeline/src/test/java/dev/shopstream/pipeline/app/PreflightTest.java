@@ -1,0 +1,87 @@
+package dev.shopstream.pipeline.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.pipeline.testing.LocalWorkers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** What {@code run} checks before starting, against the real local stack. */
+@Tag("integration")
+class PreflightTest {
+  private static LocalShopStack stack;
+
+  @BeforeAll
+  static void start() {
+    stack = LocalWorkers.stack();
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  private static Preflight.Report preflight(Map<String, String> env) {
+    try (CompositionRoot root = LocalWorkers.root(env)) {
+      return root.preflight();
+    }
+  }
+
+  @Test
+  void theLocalStackAsConfiguredPasses() {
+    assertThat(preflight(stack.workerEnvironment("preflight")).problems()).isEmpty();
+  }
+
+  @Test
+  void eachMissingOrWrongDependencyIsOneLineNamingItsSetting() {
+    Map<String, String> env = stack.workerEnvironment("preflight");
+    env.put("SHOP_TABLE", "no-such-table");
+    env.put("SHOP_IDEMPOTENCY_TABLE", "no-such-claims");
+    env.put("SHOP_DLQ_URL", stack.deadLetterQueueUrl.replaceAll("[^/]+$", "no-such-queue"));
+    env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic + "-gone");
+    env.put("SHOP_ANALYTICS_TOPIC_ARN", stack.analyticsTopic.replace(".fifo", "-gone.fifo"));
+    assertThat(preflight(env).problems()).hasSize(5)
+        .anySatisfy(p -> assertThat(p).startsWith("DynamoDB (SHOP_TABLE=no-such-table): table 'no-such-table' does not exist"))
+        .anySatisfy(p -> assertThat(p).startsWith("SHOP_IDEMPOTENCY_TABLE: table 'no-such-claims' does not exist"))
+        .anySatisfy(p -> assertThat(p).startsWith("SHOP_DLQ_URL: queue ").contains("no-such-queue"))
+        .anySatisfy(p -> assertThat(p).startsWith("SHOP_WAITLIST_TOPIC_ARN: cannot use topic "))
+        .anySatisfy(p -> assertThat(p).startsWith("SHOP_ANALYTICS_TOPIC_ARN: cannot use topic "))
+        .allSatisfy(p -> assertThat(p).doesNotContain("\n"));
+  }
+
+  @Test
+  void onlyWhatTheEnabledHandlersUseIsChecked() {
+    Map<String, String> env = stack.workerEnvironment("preflight");
+    env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic + "-gone");
+    env.put("SHOP_IDEMPOTENCY_TABLE", "no-such-claims");
+    env.put("SHOP_HANDLERS", "logging,analytics");
+    assertThat(preflight(env).problems()).as("no handler claims effects, the waitlist is off").isEmpty();
+  }
+
+  @Test
+  void runRefusesToStartWithOneLinePerProblemAndExitTwo() {
+    Map<String, String> env = stack.workerEnvironment("preflight");
+    env.put("SHOP_IDEMPOTENCY_TABLE", "no-such-claims");
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream original = System.err;
+    int exit;
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      exit = Main.commandLine(new Main(env)).execute("run");
+    } finally {
+      System.setErr(original);
+    }
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+        "shop-stream cannot start: 1 dependency not usable",
+        "  SHOP_IDEMPOTENCY_TABLE: table 'no-such-claims' does not exist: create it with a string key 'id' and TTL on "
+            + "'expiresAt' (README, Delivery guarantees); without it every email and notice would fail");
+  }
+}
