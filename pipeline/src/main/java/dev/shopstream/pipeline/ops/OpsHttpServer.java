@@ -17,6 +17,19 @@ import java.util.function.BooleanSupplier;
  * {@code GET /metrics} (Prometheus text format).
  */
 public final class OpsHttpServer implements AutoCloseable {
+  /** Requests served at once: slow scrapers cannot starve the liveness probe. */
+  static final int THREADS = 8;
+  /** A client that has not sent its request, or not read its response, within this many seconds is cut off. */
+  static final int REQUEST_TIMEOUT_SECONDS = 5;
+
+  static {
+    // The JDK server reads these once (JVM-wide); they bound how long a slow client holds a thread.
+    System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime",
+        Integer.toString(REQUEST_TIMEOUT_SECONDS)));
+    System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime",
+        Integer.toString(REQUEST_TIMEOUT_SECONDS)));
+  }
+
   private final HttpServer server;
 
   private OpsHttpServer(HttpServer server) {
@@ -31,7 +44,7 @@ public final class OpsHttpServer implements AutoCloseable {
       server.createContext("/health/ready", exchange -> status(exchange, ready.getAsBoolean(), "ready"));
       server.createContext("/metrics", exchange ->
           respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
-      server.setExecutor(Executors.newFixedThreadPool(2, runnable -> {
+      server.setExecutor(Executors.newFixedThreadPool(THREADS, runnable -> {
         Thread thread = new Thread(runnable, "ops-http");
         thread.setDaemon(true);
         return thread;
