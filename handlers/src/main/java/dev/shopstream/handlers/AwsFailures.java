@@ -1,20 +1,44 @@
 package dev.shopstream.handlers;
 
+import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Classifies AWS SDK errors at the client boundary. Retryable: throttling, HTTP 5xx and 429, request
- * timeouts, and client-side failures (connection refused, timeouts, I/O). Permanent: every other
- * service error (validation, not found, access denied, a rejected message).
+ * timeouts, and client-side failures (connection refused, timeouts, I/O). Systemic (held and alarmed
+ * on, see {@link EffectFailure#systemic}): 401, 403, and codes naming credentials, permissions, KMS
+ * or a configured resource that is gone (topic, configuration set). Permanent: every other service
+ * error (validation, a rejected message).
  */
 public final class AwsFailures {
   private AwsFailures() {}
 
+  /** Error codes that say the worker's setup is wrong (credentials, permissions, a resource gone), not the event. */
+  static final Set<String> SYSTEMIC_CODES = Set.of("AccessDenied", "AccessDeniedException", "AuthorizationError",
+      "InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "ExpiredToken",
+      "ExpiredTokenException", "MissingAuthenticationToken", "IncompleteSignature", "NotFound", "NotFoundException",
+      "KMSAccessDenied", "KMSAccessDeniedException", "KMSDisabled", "KMSDisabledException", "KMSNotFound",
+      "KMSNotFoundException", "KMSInvalidState", "AccountSendingPausedException", "MailFromDomainNotVerifiedException",
+      "ConfigurationSetDoesNotExistException", "ResourceNotFoundException");
+
   public static EffectFailure classify(String what, SdkException error) {
     String message = what + " failed: " + describe(error);
+    if (isSystemic(error)) {
+      return EffectFailure.systemic(message, error);
+    }
     return isRetryable(error) ? EffectFailure.retryable(message, error) : EffectFailure.permanent(message, error);
+  }
+
+  /** 401, 403, or a code naming credentials, permissions or a missing resource the worker is configured with. */
+  static boolean isSystemic(SdkException error) {
+    if (error instanceof AwsServiceException service) {
+      int status = service.statusCode();
+      String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
+      return status == 401 || status == 403 || code != null && SYSTEMIC_CODES.contains(code);
+    }
+    return false;
   }
 
   static boolean isRetryable(SdkException error) {

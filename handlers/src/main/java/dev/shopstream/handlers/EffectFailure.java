@@ -4,23 +4,42 @@ package dev.shopstream.handlers;
  * A handler's effect did not happen, classified: a retryable failure (throttling, 5xx, timeouts,
  * an unreachable service, a claim held by another attempt) may succeed if tried again; a permanent
  * one (validation, a missing template, a bad address) will not, and its record goes to the
- * dead-letter queue.
+ * dead-letter queue. A systemic failure (access denied, bad credentials, the topic or configuration
+ * set gone) is retried like a retryable one, because it is not the event's fault and every event
+ * would fail alike: the record holds its key and the worker raises an alarm instead of parking every
+ * event one by one.
  */
 public final class EffectFailure extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final boolean retryable;
+  private final boolean systemic;
 
-  private EffectFailure(String message, boolean retryable, Throwable cause) {
+  private EffectFailure(String message, boolean retryable, boolean systemic, Throwable cause) {
     super(message, cause);
     this.retryable = retryable;
+    this.systemic = systemic;
   }
 
   public static EffectFailure retryable(String message, Throwable cause) {
-    return new EffectFailure(message, true, cause);
+    return new EffectFailure(message, true, false, cause);
   }
 
   public static EffectFailure permanent(String message, Throwable cause) {
-    return new EffectFailure(message, false, cause);
+    return new EffectFailure(message, false, false, cause);
+  }
+
+  /** Not this event's fault and not going away by itself: retried (held), and alarmed on. */
+  public static EffectFailure systemic(String message, Throwable cause) {
+    return new EffectFailure(message, true, true, cause);
+  }
+
+  public boolean systemic() {
+    return systemic;
+  }
+
+  /** True when {@code failure} is an EffectFailure classified systemic. */
+  public static boolean isSystemic(Throwable failure) {
+    return failure instanceof EffectFailure effect && effect.systemic;
   }
 
   public boolean retryable() {

@@ -3,6 +3,8 @@ package dev.shopstream.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
+import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -38,8 +40,20 @@ class AwsFailuresTest {
         .build());
     assertThat(failure.retryable()).isFalse();
     assertThat(failure).hasMessage("SNS Publish failed: InvalidParameter (HTTP 400): Message too long");
-    assertThat(AwsFailures.classify("x", service(404, "NotFoundException")).retryable()).isFalse();
-    assertThat(AwsFailures.classify("x", service(403, "AccessDenied")).retryable()).isFalse();
+    assertThat(AwsFailures.classify("x", service(400, "MessageRejected")).retryable()).isFalse();
+  }
+
+  @Test
+  void setupErrorsAreSystemicHeldAndNeverParkedEventByEvent() {
+    for (SdkException error : List.of(service(403, "AccessDenied"), service(403, "AuthorizationError"),
+        service(404, "NotFound"), service(404, "NotFoundException"), service(401, "Unauthorized"),
+        service(400, "InvalidClientTokenId"), service(400, "KMSDisabled"))) {
+      EffectFailure failure = AwsFailures.classify("SNS Publish", error);
+      assertThat(failure.systemic()).as(error.toString()).isTrue();
+      assertThat(failure.retryable()).as("held, not dead-lettered").isTrue();
+    }
+    assertThat(AwsFailures.classify("x", service(400, "InvalidParameter")).systemic()).isFalse();
+    assertThat(AwsFailures.classify("x", service(503, "ServiceUnavailable")).systemic()).isFalse();
   }
 
   @Test

@@ -39,6 +39,13 @@ public final class PipelineMetrics {
         .register(registry).increment();
   }
 
+  /** A handler call failed for a systemic reason (access denied, a resource gone): alarm on any. */
+  public void systemicFailure(String handler) {
+    Counter.builder("shop.handler.systemic.failures")
+        .description("Handler calls failing for a reason of setup, not of the event (held, not dead-lettered)")
+        .tag("handler", handler).register(registry).increment();
+  }
+
   public void deadLetter(String kind) {
     Counter.builder("shop.dlq.writes").description("Records parked in the dead-letter queue, by kind")
         .tag("kind", kind).register(registry).increment();

@@ -177,7 +177,15 @@ public final class RecordProcessor {
     } catch (RuntimeException e) {
       metrics.handlerResult(name, "failed");
       step.failed(e, clock.instant());
-      if (!EffectFailure.isRetryable(e)) {
+      if (EffectFailure.isSystemic(e)) {
+        metrics.systemicFailure(name);
+        if (step.failures == 1) {
+          LOG.error("handler {} cannot do its work for a reason no retry of this event fixes by itself (permissions, "
+              + "credentials, a topic or configuration set gone): holding key {} and alarming "
+              + "(shop.handler.systemic.failures) instead of dead-lettering event after event: {}", name,
+              LogSafe.redact(record.orderingKey()), LogSafe.redact(e.getMessage()));
+        }
+      } else if (!EffectFailure.isRetryable(e)) {
         LOG.error("record {}: handler {} failed permanently for {} {}: dead-lettering ({})", record.sequenceNumber(), name,
             step.event.type().wireName(), step.event.eventId(), LogSafe.redact(e.toString()));
         step.letter = letter(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY, record, step, step.firstFailureAt);

@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.pipeline.diff.ImageDiffer;
@@ -35,11 +36,11 @@ class RecordProcessorTest {
   /** Report after 1 attempt, pauses 100, 200, 400 ms (no jitter), 10 s hold budget. */
   private RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(100), Duration.ofMillis(400), 0, Duration.ofSeconds(10));
 
-  private RecordProcessor processor(RecordingHandler... handlers) {
+  private RecordProcessor processor(EventHandler... handlers) {
     return processor(parked::add, handlers);
   }
 
-  private RecordProcessor processor(DeadLetterQueue queue, RecordingHandler... handlers) {
+  private RecordProcessor processor(DeadLetterQueue queue, EventHandler... handlers) {
     return new RecordProcessor(ImageDiffer.standard(clock), new EventRouter(List.of(handlers)), queue,
         new PipelineMetrics(registry), policy, (duration, signal) -> {
           pauses.add(duration);
@@ -87,6 +88,37 @@ class RecordProcessorTest {
     assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
     assertThat(registry.get("shop.handler.retries").tag("handler", "flaky").counter().count()).isEqualTo(3.0);
     assertThat(parked).isEmpty();
+  }
+
+  @Test
+  void aSystemicFailureHoldsTheRecordAndAlarmsInsteadOfDeadLetteringIt() {
+    AtomicInteger failuresLeft = new AtomicInteger(4);
+    RecordingHandler denied = new RecordingHandler("denied");
+    EventHandler systemicFirst = new EventHandler() {
+      @Override
+      public String name() {
+        return denied.name();
+      }
+
+      @Override
+      public Set<EventType> eventTypes() {
+        return denied.eventTypes();
+      }
+
+      @Override
+      public dev.shopstream.handlers.HandlerResult handle(DomainEvent event) {
+        if (failuresLeft.getAndDecrement() > 0) {
+          throw dev.shopstream.handlers.EffectFailure.systemic("SNS Publish failed: AuthorizationError (HTTP 403)", null);
+        }
+        return denied.handle(event);
+      }
+    };
+
+    assertThat(run(processor(systemicFirst), "order-insert.json")).containsOnly(Outcome.HANDLED);
+
+    assertThat(parked).as("nothing parked: the event was not at fault").isEmpty();
+    assertThat(denied.handled()).hasSize(1);
+    assertThat(registry.get("shop.handler.systemic.failures").tag("handler", "denied").counter().count()).isEqualTo(4.0);
   }
 
   @Test
