@@ -41,10 +41,16 @@ public final class DeadLetterRedrive {
     String replay(DeadLetter letter);
   }
 
+  /**
+   * Messages parked: those waiting plus those in flight (received by a list or redrive and not yet
+   * visible again); counting only the waiting ones would show 0 while a redrive is under way.
+   */
   public long depth() {
-    return Long.parseLong(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
-        .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-        .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES));
+    var attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        .attributes();
+    return Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
+        + Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
   }
 
   /** Up to {@code max} entries, left in the queue. */
