@@ -58,6 +58,8 @@ public final class KclSchedulerBuilder {
     LeaseManagementConfig leases = configs.leaseManagementConfig()
         // The adapter otherwise idles 60 s after its initial shard sync before taking leases.
         .shardSyncIntervalMillis(0)
+        // What the adapter would otherwise set itself, with a WARN each (DynamoDB Streams has no hash-key holes).
+        .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0)
         .failoverTimeMillis(config.failover().toMillis())
         .leaseAssignmentIntervalMillis(leaseAssignment);
     leases.workerUtilizationAwareAssignmentConfig()
@@ -71,7 +73,8 @@ public final class KclSchedulerBuilder {
 
     return StreamsSchedulerFactory.createScheduler(
         configs.checkpointConfig(),
-        configs.coordinatorConfig().workerStateChangeListener(lifecycle),
+        configs.coordinatorConfig().workerStateChangeListener(lifecycle)
+            .skipShardSyncAtWorkerInitializationIfLeasesExist(true),
         leases,
         configs.lifecycleConfig(),
         configs.metricsConfig().metricsFactory(new NullMetricsFactory()),

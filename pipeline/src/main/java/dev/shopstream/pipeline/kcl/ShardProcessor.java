@@ -39,6 +39,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   private String shardId = "?";
   private Cancellation cancellation;
+  private volatile boolean shutdownRequested;
   private KeyOrderedWindow<ChangeRecord> window;
   private Instant lastCheckpointAt = Instant.MIN;
   private volatile boolean leaseLost;
@@ -123,11 +124,18 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   @Override
   public void leaseLost(LeaseLostInput input) {
+    boolean shuttingDown = shutdownRequested || shared.stopping().isCancelled();
     leaseLost = true;
     cancellation.cancel("lease lost");
     shared.stopping().release(cancellation);
     shared.progress().released(shardId);
-    LOG.info("shard {}: lease lost, its in-flight records stop and nothing more is checkpointed here", shardId);
+    if (shuttingDown) {
+      // KCL reports the lease it releases on a graceful stop as lost: expected, already checkpointed
+      LOG.debug("shard {}: lease released after the shutdown checkpoint", shardId);
+    } else {
+      LOG.warn("shard {}: lease lost to another worker (or not renewed in time), its in-flight records stop and "
+          + "nothing more is checkpointed here", shardId);
+    }
   }
 
   @Override
@@ -160,6 +168,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   @Override
   public void shutdownRequested(ShutdownRequestedInput input) {
+    shutdownRequested = true;
     cancellation.cancel("shutdown requested");
     try {
       if (!window.awaitQuiet(shared.drainTimeout())) {
@@ -172,7 +181,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     shared.stopping().release(cancellation);
     checkpoint(input.checkpointer());
     shared.progress().released(shardId);
-    LOG.info("shard {}: shutdown requested, checkpoint covers records up to {}", shardId, checkpointedUpTo);
+    LOG.info("shard {}: stopping, checkpointed {}", shardId,
+        checkpointedUpTo == null ? "nothing new (no record handled since the last checkpoint)" : "up to " + checkpointedUpTo);
   }
 
   /**

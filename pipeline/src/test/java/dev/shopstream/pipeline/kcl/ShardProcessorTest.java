@@ -122,6 +122,29 @@ class ShardProcessorTest {
   }
 
   @Test
+  void aLeaseReleasedByAGracefulStopIsNoIncidentButALeaseLostOtherwiseIsAWarning() {
+    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    lines.start();
+    log.addAppender(lines);
+    try {
+      ShardProcessor stopped = processor(new RecordingHandler("rec"));
+      stopped.processRecords(batch("profile-insert.json"));
+      stopped.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+      stopped.leaseLost(LeaseLostInput.builder().build());
+      assertThat(lines.list).noneMatch(line -> line.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+
+      ShardProcessor taken = processor(new RecordingHandler("rec"));
+      taken.processRecords(batch("profile-insert.json"));
+      taken.leaseLost(LeaseLostInput.builder().build());
+      assertThat(lines.list).filteredOn(line -> line.getLevel() == ch.qos.logback.classic.Level.WARN)
+          .singleElement().satisfies(line -> assertThat(line.getFormattedMessage()).contains("lease lost"));
+    } finally {
+      log.detachAppender(lines);
+    }
+  }
+
+  @Test
   void afterLeaseLossNothingIsCheckpointed() {
     RecordingHandler handler = new RecordingHandler("rec");
     ShardProcessor processor = processor(handler);
