@@ -106,6 +106,11 @@ public record WorkerConfig(
         Duration.ofSeconds(number(read, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS)),
         Duration.ofHours(number(read, ConfigKey.IDEMPOTENCY_RETENTION_HOURS)));
     read.text(ConfigKey.LOG_FORMAT.setting()); // read by logback; checked here
+    for (String leaseTable : leaseTables(applicationName)) {
+      read.check(!leaseTable.equals(table) && !leaseTable.equals(idempotency.table()), ConfigKey.APPLICATION_NAME.envName()
+          + "='" + applicationName + "' would make KCL use the table '" + leaseTable + "' (already " + (leaseTable.equals(table)
+          ? ConfigKey.TABLE.envName() : ConfigKey.IDEMPOTENCY_TABLE.envName()) + ") as its lease table: choose another name");
+    }
     WorkerConfig config = new WorkerConfig(table, applicationName, region, endpoint,
         read.url(ConfigKey.SES_ENDPOINT.setting()).orElse(null), read.url(ConfigKey.SNS_ENDPOINT.setting()).orElse(null),
         read.url(ConfigKey.SQS_ENDPOINT.setting()).orElse(null), read.flag(ConfigKey.AWS_DUMMY_CREDENTIALS.setting()),
@@ -190,6 +195,11 @@ public record WorkerConfig(
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, id, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+  }
+
+  /** The three tables KCL 3 keeps for an application: leases, coordinator state, worker metrics. */
+  public static List<String> leaseTables(String applicationName) {
+    return List.of(applicationName, applicationName + "-CoordinatorState", applicationName + "-WorkerMetricStats");
   }
 
   /** Threads of the one record pool: enough for four shards with full windows, at most 1024. */

@@ -4,6 +4,7 @@ import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -143,7 +144,7 @@ public final class Replay {
   }
 
   private void removeLeaseTables(String applicationName) {
-    for (String table : List.of(applicationName, applicationName + "-CoordinatorState", applicationName + "-WorkerMetricStats")) {
+    for (String table : WorkerConfig.leaseTables(applicationName)) {
       try {
         dynamo.deleteTable(r -> r.tableName(table));
       } catch (ResourceNotFoundException alreadyGone) {

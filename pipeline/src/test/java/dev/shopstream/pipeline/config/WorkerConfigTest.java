@@ -116,6 +116,14 @@ class WorkerConfigTest {
   }
 
   @Test
+  void kclsLeaseTablesMayNotBeTheShopOrTheIdempotencyTable() {
+    assertThatThrownBy(() -> load(with(DLQ, "SHOP_APPLICATION_NAME", "shop")))
+        .hasMessageContaining("SHOP_APPLICATION_NAME='shop' would make KCL use the table 'shop' (already SHOP_TABLE)");
+    assertThatThrownBy(() -> load(with(DLQ, "SHOP_APPLICATION_NAME", "claims", "SHOP_IDEMPOTENCY_TABLE", "claims-CoordinatorState")))
+        .hasMessageContaining("the table 'claims-CoordinatorState' (already SHOP_IDEMPOTENCY_TABLE)");
+  }
+
+  @Test
   void retryBoundsMustBeOrdered() {
     assertThatThrownBy(() -> load(with(DLQ, "SHOP_RETRY_INITIAL_MILLIS", "5000", "SHOP_RETRY_MAX_MILLIS", "100")))
         .hasMessageContaining("SHOP_RETRY_MAX_MILLIS (100) must not be below SHOP_RETRY_INITIAL_MILLIS (5000)");
