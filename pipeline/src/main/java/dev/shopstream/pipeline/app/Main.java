@@ -1,12 +1,10 @@
 package dev.shopstream.pipeline.app;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
-import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
+import dev.shopstream.pipeline.dlq.RecordLocation;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
@@ -51,8 +49,7 @@ public final class Main {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       AwsClients clients = AwsClients.create(config, env, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()));
       ShopStreamWorker worker = ShopStreamWorker.create(config, clients, HandlerCatalogue.standard(config, clients, clock),
-          new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-          registry, clock);
+          DeadLetterWiring.queue(config, clients, registry), registry, clock);
       OpsHttpServer http = OpsHttpServer.start(config.httpHost(), config.httpPort(), worker::isRunning, worker::isReady,
           registry);
       CountDownLatch stopped = new CountDownLatch(1);
@@ -139,8 +136,7 @@ public final class Main {
           System.out.printf("  %s  owner %s  checkpoint %s  lag %s%n", shard.shardId(), shard.owner(), shard.checkpoint(),
               shard.lag() == null ? "unknown" : shard.lag().toSeconds() + "s");
         }
-        System.out.println("dead-letter queue depth: " + new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(),
-            new DeadLetterCodec(new ObjectMapper())).depth());
+        System.out.println("dead-letter queue depth: " + DeadLetterWiring.redrive(config, clients).depth());
         return 0;
       });
     }
@@ -166,8 +162,7 @@ public final class Main {
       @Override
       public Integer call() {
         return withClients((config, clients) -> {
-          DeadLetterRedrive dlq = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(),
-              new DeadLetterCodec(new ObjectMapper()));
+          DeadLetterRedrive dlq = DeadLetterWiring.redrive(config, clients);
           PrintWriter out = new PrintWriter(System.out, true);
           out.println("dead-letter queue depth: " + dlq.depth());
           for (DeadLetterRedrive.Entry entry : dlq.list(max)) {
@@ -189,12 +184,12 @@ public final class Main {
       public Integer call() {
         return withClients((config, clients) -> {
           Clock clock = Clock.systemUTC();
-          DeadLetterCodec codec = new DeadLetterCodec(new ObjectMapper());
+          // redrive parks nothing again: a record that still fails stays where it is
           RecordProcessor processor = ShopStreamWorker.recordProcessor(config, HandlerCatalogue.standard(config, clients, clock),
-              new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec),
-              new PipelineMetrics(new SimpleMeterRegistry()), clock);
-          List<DeadLetterRedrive.Outcome> outcomes = new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec)
-              .redrive(max, processor::redrive);
+              letter -> {
+                throw new IllegalStateException("redrive parks nothing");
+              }, new PipelineMetrics(new SimpleMeterRegistry()), clock);
+          List<DeadLetterRedrive.Outcome> outcomes = DeadLetterWiring.redrive(config, clients).redrive(max, processor::redrive);
           long failed = outcomes.stream().filter(o -> o.failure() != null).count();
           for (DeadLetterRedrive.Outcome outcome : outcomes) {
             System.out.println((outcome.failure() == null ? "redriven  " : "FAILED    ") + describe(outcome.entry())
@@ -208,13 +203,15 @@ public final class Main {
 
     static String describe(DeadLetterRedrive.Entry entry) {
       DeadLetter letter = entry.letter();
+      String stored = entry.location().storage() == RecordLocation.Storage.INLINE ? ""
+          : "\n          record: " + entry.location().describe();
       if (letter == null) {
-        return entry.messageId() + "  undecodable: " + entry.decodeError();
+        return entry.messageId() + "  undecodable: " + entry.decodeError() + stored;
       }
-      return String.format("%s  %-26s shard %s seq %s%s  attempts %d  %s", entry.messageId(), letter.kind(),
+      return String.format("%s  %-26s shard %s seq %s%s  attempts %d  %s%s", entry.messageId(), letter.kind(),
           letter.source().shardId(), letter.source().sequenceNumber(),
           letter.handler() == null ? "" : "  handler " + letter.handler() + " event " + letter.eventType() + " " + letter.eventId(),
-          letter.attempts(), letter.errorMessage());
+          letter.attempts(), letter.errorMessage(), stored);
     }
   }
 

@@ -34,6 +34,8 @@ public record WorkerConfig(
     HandlerSettings handlerSettings,
     String deadLetterQueueUrl,
     URI sqsEndpoint,
+    String deadLetterOverflowBucket,
+    URI s3Endpoint,
     IdempotencySettings idempotency,
     TrimmedDataPolicy trimmedDataPolicy,
     String httpHost,
@@ -102,6 +104,11 @@ public record WorkerConfig(
           + "never dropped");
     }
     URI sqsEndpoint = read.endpoint(ConfigKey.SQS_ENDPOINT);
+    String overflowBucket = read.text(ConfigKey.DLQ_OVERFLOW_BUCKET);
+    read.check(overflowBucket.isEmpty() || overflowBucket.matches("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]"),
+        ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + "='" + overflowBucket + "' must be an S3 bucket name: 3-63 lower-case "
+        + "letters, digits, '.', '-'");
+    URI s3Endpoint = read.endpoint(ConfigKey.S3_ENDPOINT);
     IdempotencySettings idempotency = new IdempotencySettings(read.nonBlank(ConfigKey.IDEMPOTENCY_TABLE),
         Duration.ofSeconds(read.number(ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS, 1, 3600)),
         Duration.ofHours(read.number(ConfigKey.IDEMPOTENCY_RETENTION_HOURS, 25, 8760)));
@@ -115,7 +122,7 @@ public record WorkerConfig(
         Duration.ofSeconds(hold));
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
         (int) maxRecords, (int) maxInFlight, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), Duration.ofSeconds(readyMaxHold), workerId, Duration.ofMillis(failover),
-        Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed,
+        Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, overflowBucket, s3Endpoint, idempotency, trimmed,
         httpHost, (int) httpPort);
   }
 
@@ -130,5 +137,14 @@ public record WorkerConfig(
 
   public Optional<URI> sqs() {
     return Optional.ofNullable(sqsEndpoint);
+  }
+
+  public Optional<URI> s3() {
+    return Optional.ofNullable(s3Endpoint);
+  }
+
+  /** The S3 bucket for dead letters too large for the queue, if one is configured. */
+  public Optional<String> overflowBucket() {
+    return Optional.ofNullable(deadLetterOverflowBucket).filter(bucket -> !bucket.isEmpty());
   }
 }
