@@ -69,8 +69,9 @@ public final class Main {
 
   @Command(name = "replay", mixinStandardHelpOptions = true,
       description = {"Re-reads the stream from TRIM_HORIZON into chosen handlers under its own application name and "
-          + "lease tables (the live worker's checkpoints are untouched), stops once caught up with the stream, prints "
-          + "progress per shard and a summary, and removes its lease tables.",
+          + "lease tables (the live worker's checkpoints are untouched), stops once every open shard is read to where the "
+          + "stream was when it started, prints progress per shard and a summary, and removes the lease tables it "
+          + "created. Records that cannot be handled are counted, not parked, unless --park-dead-letters.",
           "Examples:",
           "  shop-stream replay                                 (analytics only, the default)",
           "  shop-stream replay --dry-run                       (derive and count, send nothing)",
@@ -93,11 +94,24 @@ public final class Main {
     @Option(names = "--keep-tables", description = "Keep the replay's lease tables afterwards.")
     boolean keepTables;
 
-    @Option(names = "--application", description = "KCL application name of the replay (default: <SHOP_APPLICATION_NAME>-replay-<epoch seconds>).")
+    @Option(names = "--application", description = "KCL application name of the replay; must start with "
+        + "<SHOP_APPLICATION_NAME>-replay- and its tables must not exist (default: <SHOP_APPLICATION_NAME>-replay-<epoch seconds>).")
     String application;
 
     @Option(names = "--max-duration", defaultValue = "PT2H", description = "Give up after this long (ISO-8601 duration, default ${DEFAULT-VALUE}).")
     java.time.Duration maxDuration;
+
+    @Option(names = "--park-dead-letters", description = "Park records that cannot be handled in the live dead-letter "
+        + "queue (default: count them only; the live worker parked its own).")
+    boolean parkDeadLetters;
+
+    @Option(names = "--quiet-period", defaultValue = "PT30S", description = "An open shard whose polls came back empty "
+        + "this long, with nothing written since the replay started, counts as read to its end (default ${DEFAULT-VALUE}).")
+    java.time.Duration quietPeriod;
+
+    @Option(names = "--log-file", description = "Where log lines go while the replay runs, so they do not mix with "
+        + "its progress (default: <tmpdir>/<application>.log).")
+    java.nio.file.Path logFile;
 
     @Override
     public Integer call() {
@@ -107,14 +121,24 @@ public final class Main {
         return 2;
       }
       String name = application != null ? application
-          : live.applicationName() + "-replay-" + java.time.Instant.now().getEpochSecond();
-      if (name.equals(live.applicationName())) {
-        System.err.println("--application must differ from the live worker's SHOP_APPLICATION_NAME (" + name + ")");
+          : dev.shopstream.pipeline.ops.ReplayTables.prefix(live) + java.time.Instant.now().getEpochSecond();
+      List<String> problems = dev.shopstream.pipeline.ops.ReplayTables.problems(name, live);
+      if (!problems.isEmpty()) {
+        problems.forEach(System.err::println);
         return 2;
       }
-      var summary = new dev.shopstream.pipeline.ops.Replay(Clock.systemUTC(), System.out).run(env,
-          new dev.shopstream.pipeline.ops.Replay.Options(name, handlers, dryRun, from, shards, keepTables, maxDuration));
-      return summary.caughtUp() ? 0 : 1;
+      java.nio.file.Path logs = logFile != null ? logFile : java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), name + ".log");
+      System.out.println("log lines of this replay go to " + logs);
+      dev.shopstream.pipeline.ops.Replay.Summary summary;
+      try (ReplayLogs ignored = ReplayLogs.toFile(logs)) {
+        summary = new dev.shopstream.pipeline.ops.Replay(Clock.systemUTC(), System.out).run(env,
+            new dev.shopstream.pipeline.ops.Replay.Options(name, handlers, dryRun, from, shards, keepTables, maxDuration,
+                parkDeadLetters, quietPeriod));
+      } catch (IllegalArgumentException e) {
+        System.err.println(e.getMessage());
+        return 2;
+      }
+      return summary.caughtUp() && summary.undeliveredEvents() == 0 ? 0 : 1;
     }
   }
 
