@@ -123,7 +123,8 @@ public final class Replay {
       boolean removed = false;
       try {
         worker.start();
-        caughtUpBy = follow(worker.progress(), openShards, new CatchUp(startedAt, options.quietPeriod()),
+        caughtUpBy = follow(worker.progress(), openShards, shard -> options.shards().isEmpty()
+            || options.shards().contains(shard), new CatchUp(startedAt, options.quietPeriod()),
             startedAt.plus(options.maxDuration()));
       } finally {
         worker.stop();
@@ -170,20 +171,22 @@ public final class Replay {
   }
 
   /**
-   * Prints one line per shard once a second until every open (leaf) shard has caught up. KCL starts a
+   * Prints one line per shard being replayed (closed parents included) once a second until every open
+   * (leaf) shard has caught up. KCL starts a
    * child shard only after its parent is fully processed, so caught-up leaves mean the whole stream is done.
    *
    * @return per shard found caught up, how
    */
-  private Map<String, String> follow(ShardProgress progress, List<String> openShards, CatchUp catchUp, Instant deadline) {
+  private Map<String, String> follow(ShardProgress progress, List<String> openShards,
+      java.util.function.Predicate<String> selected, CatchUp catchUp, Instant deadline) {
     Map<String, Long> previous = new HashMap<>();
     Map<String, String> caughtUpBy = new TreeMap<>();
     while (clock.instant().isBefore(deadline)) {
       sleep(1000);
       Instant now = clock.instant();
       for (ShardProgress.Snapshot shard : progress.snapshot()) {
-        if (!openShards.contains(shard.shardId()) && !shard.ended()) {
-          continue;
+        if (!selected.test(shard.shardId())) {
+          continue; // read past, not replayed
         }
         long rate = shard.records() - previous.getOrDefault(shard.shardId(), 0L);
         previous.put(shard.shardId(), shard.records());

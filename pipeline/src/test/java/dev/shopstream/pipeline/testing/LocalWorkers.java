@@ -1,15 +1,13 @@
 package dev.shopstream.pipeline.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.app.AwsClients;
+import dev.shopstream.pipeline.app.DeadLetterWiring;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.dlq.DeadLetterCodec;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -40,8 +38,7 @@ public final class LocalWorkers {
     AwsClients clients = AwsClients.create(config, env);
     HandlerCatalogue catalogue = HandlerCatalogue.standard(config, clients, Clock.systemUTC()).with(extra.name(), () -> extra);
     ShopStreamWorker worker = ShopStreamWorker.create(config, clients, catalogue,
-        new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), new DeadLetterCodec(new ObjectMapper())),
-        registry, Clock.systemUTC());
+        DeadLetterWiring.queue(config, clients, registry), registry, Clock.systemUTC());
     worker.start();
     return worker;
   }
