@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -38,9 +39,10 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SesV2Client> ses;
   private final Lazy<SnsClient> sns;
   private final Lazy<SqsClient> sqs;
+  private final Lazy<S3Client> s3;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs) {
+      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs, Lazy<S3Client> s3) {
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
     this.streams = streams;
@@ -48,6 +50,7 @@ public final class AwsClients implements AutoCloseable {
     this.ses = ses;
     this.sns = sns;
     this.sqs = sqs;
+    this.s3 = s3;
   }
 
   static AwsClients create(WorkerConfig config, TrimmedDataMonitor trimmed) {
@@ -77,7 +80,10 @@ public final class AwsClients implements AutoCloseable {
     Lazy<SesV2Client> ses = lazy(SesV2Client::builder, config.ses(), region, credentials, effects, connections);
     Lazy<SnsClient> sns = lazy(SnsClient::builder, config.sns(), region, credentials, effects, connections);
     Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, credentials, timeouts, connections);
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs);
+    // path-style addressing where S3 is an endpoint override (a local stand-in has no bucket host names)
+    Lazy<S3Client> s3 = lazy(() -> S3Client.builder().forcePathStyle(config.s3().isPresent()), config.s3(), region,
+        credentials, timeouts, connections);
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, s3);
   }
 
   /** Every record thread may have a call open on each client at once; never below the SDK's default of 50. */
@@ -135,6 +141,11 @@ public final class AwsClients implements AutoCloseable {
     return sqs.get();
   }
 
+  /** S3 (the dead-letter overflow bucket), built on first use. */
+  public S3Client s3() {
+    return s3.get();
+  }
+
   /** SNS, built on first use (only when the waitlist or analytics handler runs). */
   public SnsClient sns() {
     return sns.get();
@@ -149,6 +160,7 @@ public final class AwsClients implements AutoCloseable {
     ses.ifCreated(SesV2Client::close);
     sns.ifCreated(SnsClient::close);
     sqs.ifCreated(SqsClient::close);
+    s3.ifCreated(S3Client::close);
   }
 
   /** A value made once, on first use. */

@@ -13,8 +13,12 @@ import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
+import dev.shopstream.pipeline.dlq.OverflowStore;
+import dev.shopstream.pipeline.dlq.S3OverflowStore;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
+import dev.shopstream.pipeline.dlq.StreamRecordFetcher;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
+import dev.shopstream.pipeline.ops.CountingDeadLetters;
 import dev.shopstream.pipeline.ops.Replay;
 import dev.shopstream.pipeline.ops.StreamStatus;
 import dev.shopstream.pipeline.processing.Pause;
@@ -50,19 +54,23 @@ public final class CompositionRoot implements AutoCloseable {
   private final Clock clock;
   private final MeterRegistry registry;
   private final Consumer<DeadLetter> deadLetterObserver;
+  private final DeadLetterQueue deadLetterOverride;
   private final AwsClients clients;
   private final boolean ownsClients;
   private final ObjectMapper json = new ObjectMapper();
   private final DeadLetterCodec codec = new DeadLetterCodec(json);
   private PipelineMetrics metrics;
+  private SqsDeadLetterQueue queue;
 
   private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
-      Consumer<DeadLetter> deadLetterObserver, AwsClients clients, boolean ownsClients) {
+      Consumer<DeadLetter> deadLetterObserver, DeadLetterQueue deadLetterOverride, AwsClients clients,
+      boolean ownsClients) {
     this.config = config;
     this.catalogue = catalogue;
     this.clock = clock;
     this.registry = registry;
     this.deadLetterObserver = deadLetterObserver;
+    this.deadLetterOverride = deadLetterOverride;
     this.clients = clients;
     this.ownsClients = ownsClients;
   }
@@ -76,7 +84,7 @@ public final class CompositionRoot implements AutoCloseable {
   public static CompositionRoot create(WorkerConfig config, HandlerCatalogue catalogue, Clock clock,
       MeterRegistry registry) {
     AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()));
-    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, clients, true);
+    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true);
   }
 
   /**
@@ -90,7 +98,7 @@ public final class CompositionRoot implements AutoCloseable {
 
   /** This root, also telling {@code observer} of each letter parked (the demo prints them). */
   public CompositionRoot observingDeadLetters(Consumer<DeadLetter> observer) {
-    return new CompositionRoot(config, catalogue, clock, registry, observer, clients, ownsClients);
+    return new CompositionRoot(config, catalogue, clock, registry, observer, deadLetterOverride, clients, ownsClients);
   }
 
   public WorkerConfig config() {
@@ -137,18 +145,48 @@ public final class CompositionRoot implements AutoCloseable {
     return Preflight.run(config, clients, catalogue.configure(config), new Resources());
   }
 
-  /** Where records that cannot be handled are parked. */
+  /**
+   * Where records that cannot be handled are parked: the SQS queue of {@code SHOP_DLQ_URL} (its
+   * MaximumMessageSize read once, on first use), letters above it stored in the overflow bucket.
+   */
   public DeadLetterQueue deadLetterQueue() {
-    SqsDeadLetterQueue queue = new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec);
+    DeadLetterQueue target = deadLetterOverride != null ? deadLetterOverride : sqsDeadLetterQueue();
     return letter -> {
-      queue.park(letter);
+      target.park(letter);
       deadLetterObserver.accept(letter);
     };
   }
 
-  /** Listing and redriving the dead-letter queue. */
+  /** The SQS queue behind {@link #deadLetterQueue()} (one per root: it reads the queue's size limit once). */
+  public synchronized SqsDeadLetterQueue sqsDeadLetterQueue() {
+    if (queue == null) {
+      queue = new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec, overflow(), registry);
+    }
+    return queue;
+  }
+
+  /** Listing and redriving the dead-letter queue: letters in S3 fetched, stream references re-read. */
   public DeadLetterRedrive deadLetterRedrive() {
-    return new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec);
+    return new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec, overflow(),
+        new StreamRecordFetcher(clients.streams(), clients::streamArn));
+  }
+
+  /**
+   * The record path of {@code dlq redrive}: a record that still fails stays where it is, so this one
+   * parks nothing.
+   */
+  public RecordProcessor redriveProcessor() {
+    return withDeadLetters(letter -> {
+      throw new IllegalStateException("redrive parks nothing: the letter stays in the queue");
+    }).recordProcessor();
+  }
+
+  private OverflowStore overflow() {
+    return config.overflowBucket().<OverflowStore>map(bucket -> new S3OverflowStore(clients.s3(), bucket)).orElse(null);
+  }
+
+  private CompositionRoot withDeadLetters(DeadLetterQueue queue) {
+    return new CompositionRoot(config, catalogue, clock, registry, deadLetterObserver, queue, clients, false);
   }
 
   /** Shards, owners, checkpoints and lag of a KCL application on the table's stream. */
@@ -156,7 +194,12 @@ public final class CompositionRoot implements AutoCloseable {
     return new StreamStatus(clients.dynamo(), clients.streams(), clock);
   }
 
-  /** A replay of the stream into {@code options}' handlers, under its own application and lease tables. */
+  /**
+   * A replay of the stream into {@code options}' handlers, under its own application and lease tables;
+   * what it cannot handle is counted, or parked in the live queue when asked.
+   *
+   * @throws IllegalArgumentException when the application name is not a replay's or its tables exist
+   */
   public Replay.Summary replay(Replay.Options options, PrintStream out) {
     WorkerConfig replayConfig = config.withApplicationName(options.applicationName())
         .withInitialPosition(WorkerConfig.StartPosition.TRIM_HORIZON)
@@ -165,10 +208,11 @@ public final class CompositionRoot implements AutoCloseable {
     HandlerCatalogue replayHandlers = catalogue.with(Replay.DRY_RUN, Replay.DryRun::new)
         .map(handler -> Replay.onlyFrom(handler, options.from()));
     SimpleMeterRegistry counts = new SimpleMeterRegistry();
+    CountingDeadLetters counted = new CountingDeadLetters();
     CompositionRoot replayRoot = new CompositionRoot(replayConfig, replayHandlers, clock, counts, letter -> { },
-        clients, false);
-    return new Replay(clock, out, clients.dynamo(), clients.streams()).run(options, clients.streamArn(config.table()),
-        replayConfig.handlers(), shards -> {
+        options.parkDeadLetters() ? deadLetterQueue() : counted, clients, false);
+    return new Replay(clock, out, clients.dynamo(), clients.streams()).run(options, config,
+        clients.streamArn(config.table()), replayConfig.handlers(), shards -> {
           ShopStreamWorker worker = replayRoot.worker(shards);
           return new Replay.Run() {
             @Override
@@ -186,7 +230,7 @@ public final class CompositionRoot implements AutoCloseable {
               worker.stop();
             }
           };
-        }, counts);
+        }, counts, counted);
   }
 
   private synchronized PipelineMetrics metrics() {

@@ -4,13 +4,16 @@ import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
+import dev.shopstream.pipeline.dlq.RecordLocation;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
 import dev.shopstream.pipeline.ops.Replay;
+import dev.shopstream.pipeline.ops.ReplayTables;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,8 +130,9 @@ public final class Main {
 
   @Command(name = "replay", mixinStandardHelpOptions = true,
       description = {"Re-reads the stream from TRIM_HORIZON into chosen handlers under its own application name and "
-          + "lease tables (the live worker's checkpoints are untouched), stops once caught up with the stream, prints "
-          + "progress per shard and a summary, and removes its lease tables.",
+          + "lease tables (the live worker's checkpoints are untouched), stops once every open shard is read to where the "
+          + "stream was when it started, prints progress per shard and a summary, and removes the lease tables it "
+          + "created. Records that cannot be handled are counted, not parked, unless --park-dead-letters.",
           "Examples:",
           "  shop-stream replay                                 (analytics only, the default)",
           "  shop-stream replay --dry-run                       (derive and count, send nothing)",
@@ -154,24 +158,46 @@ public final class Main {
     @Option(names = "--keep-tables", description = "Keep the replay's lease tables afterwards.")
     boolean keepTables;
 
-    @Option(names = "--application", description = "KCL application name of the replay (default: <SHOP_APPLICATION_NAME>-replay-<epoch seconds>).")
+    @Option(names = "--application", description = "KCL application name of the replay; must start with "
+        + "<SHOP_APPLICATION_NAME>-replay- and its tables must not exist (default: <SHOP_APPLICATION_NAME>-replay-<epoch seconds>).")
     String application;
 
     @Option(names = "--max-duration", defaultValue = "PT2H", description = "Give up after this long (ISO-8601 duration, default ${DEFAULT-VALUE}).")
     Duration maxDuration;
 
+    @Option(names = "--park-dead-letters", description = "Park records that cannot be handled in the live dead-letter "
+        + "queue (default: count them only; the live worker parked its own).")
+    boolean parkDeadLetters;
+
+    @Option(names = "--quiet-period", defaultValue = "PT30S", description = "An open shard whose polls came back empty "
+        + "this long, with nothing written since the replay started, counts as read to its end (default ${DEFAULT-VALUE}).")
+    Duration quietPeriod;
+
+    @Option(names = "--log-file", description = "Where log lines go while the replay runs, so they do not mix with "
+        + "its progress (default: <tmpdir>/<application>.log).")
+    Path logFile;
+
     @Override
     public Integer call() {
       try (CompositionRoot root = main.root(new SimpleMeterRegistry())) {
-        String live = root.config().applicationName();
-        String name = application != null ? application : live + "-replay-" + Instant.now().getEpochSecond();
-        if (name.equals(live)) {
-          System.err.println("--application must differ from the live worker's SHOP_APPLICATION_NAME (" + name + ")");
+        String name = application != null ? application
+            : ReplayTables.prefix(root.config()) + Instant.now().getEpochSecond();
+        List<String> problems = ReplayTables.problems(name, root.config());
+        if (!problems.isEmpty()) {
+          problems.forEach(System.err::println);
           return CONFIGURATION_OR_DEPENDENCY;
         }
-        Replay.Summary summary = root.replay(new Replay.Options(name, handlers, dryRun, from, shards, keepTables,
-            maxDuration), System.out);
-        return summary.caughtUp() ? 0 : 1;
+        Path logs = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), name + ".log");
+        System.out.println("log lines of this replay go to " + logs);
+        Replay.Summary summary;
+        try (ReplayLogs ignored = ReplayLogs.toFile(logs)) {
+          summary = root.replay(new Replay.Options(name, handlers, dryRun, from, shards, keepTables, maxDuration,
+              parkDeadLetters, quietPeriod), System.out);
+        } catch (IllegalArgumentException e) {
+          System.err.println(e.getMessage());
+          return CONFIGURATION_OR_DEPENDENCY;
+        }
+        return summary.caughtUp() && summary.undeliveredEvents() == 0 ? 0 : 1;
       }
     }
   }
@@ -251,7 +277,7 @@ public final class Main {
       @Override
       public Integer call() {
         try (CompositionRoot root = dlq.main.root(new SimpleMeterRegistry())) {
-          List<DeadLetterRedrive.Outcome> outcomes = root.deadLetterRedrive().redrive(max, root.recordProcessor()::redrive);
+          List<DeadLetterRedrive.Outcome> outcomes = root.deadLetterRedrive().redrive(max, root.redriveProcessor()::redrive);
           long failed = outcomes.stream().filter(o -> o.failure() != null).count();
           for (DeadLetterRedrive.Outcome outcome : outcomes) {
             System.out.println((outcome.failure() == null ? "redriven  " : "FAILED    ") + describe(outcome.entry())
@@ -265,13 +291,15 @@ public final class Main {
 
     static String describe(DeadLetterRedrive.Entry entry) {
       DeadLetter letter = entry.letter();
+      String stored = entry.location().storage() == RecordLocation.Storage.INLINE ? ""
+          : "\n          record: " + entry.location().describe();
       if (letter == null) {
-        return entry.messageId() + "  undecodable: " + entry.decodeError();
+        return entry.messageId() + "  undecodable: " + entry.decodeError() + stored;
       }
-      return String.format("%s  %-26s shard %s seq %s%s  attempts %d  %s", entry.messageId(), letter.kind(),
+      return String.format("%s  %-26s shard %s seq %s%s  attempts %d  %s%s", entry.messageId(), letter.kind(),
           letter.source().shardId(), letter.source().sequenceNumber(),
           letter.handler() == null ? "" : "  handler " + letter.handler() + " event " + letter.eventType() + " " + letter.eventId(),
-          letter.attempts(), letter.errorMessage());
+          letter.attempts(), letter.errorMessage(), stored);
     }
   }
 }

@@ -44,6 +44,8 @@ public record WorkerConfig(
     Duration leaseAssignmentInterval,
     boolean workerMetrics,
     String deadLetterQueueUrl,
+    String deadLetterOverflowBucket,
+    URI s3Endpoint,
     IdempotencySettings idempotency,
     TrimmedDataPolicy trimmedDataPolicy,
     String httpHost,
@@ -120,7 +122,8 @@ public record WorkerConfig(
         Duration.ofSeconds(number(read, ConfigKey.READY_MAX_HOLD_SECONDS)), workerId,
         Duration.ofMillis(number(read, ConfigKey.KCL_FAILOVER_MILLIS)),
         Duration.ofMillis(number(read, ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS)),
-        read.flag(ConfigKey.KCL_WORKER_METRICS.setting()), dlqUrl, idempotency,
+        read.flag(ConfigKey.KCL_WORKER_METRICS.setting()), dlqUrl, read.text(ConfigKey.DLQ_OVERFLOW_BUCKET.setting()),
+        read.url(ConfigKey.S3_ENDPOINT.setting()).orElse(null), idempotency,
         read.choice(ConfigKey.TRIMMED_DATA_POLICY.setting(), TrimmedDataPolicy.class),
         read.text(ConfigKey.HTTP_HOST.setting()), (int) number(read, ConfigKey.HTTP_PORT), handlerValues(env, handlerKeys));
     List<String> problems = new ArrayList<>(read.problems());
@@ -171,14 +174,14 @@ public record WorkerConfig(
   public WorkerConfig withApplicationName(String name) {
     return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint, dummyCredentials,
         initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval, shutdownTimeout,
-        readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl, idempotency,
+        readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint, idempotency,
         trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
   public WorkerConfig withInitialPosition(StartPosition position) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl,
+        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
@@ -186,14 +189,14 @@ public record WorkerConfig(
   public WorkerConfig withHandlers(List<String> names) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, names, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl,
+        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, id, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl,
+        shutdownTimeout, readyMaxHold, id, failover, leaseAssignmentInterval, workerMetrics, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
@@ -221,6 +224,15 @@ public record WorkerConfig(
 
   public Optional<URI> sqs() {
     return Optional.ofNullable(sqsEndpoint);
+  }
+
+  public Optional<URI> s3() {
+    return Optional.ofNullable(s3Endpoint);
+  }
+
+  /** The S3 bucket for dead letters too large for the queue, if one is configured. */
+  public Optional<String> overflowBucket() {
+    return Optional.ofNullable(deadLetterOverflowBucket).filter(bucket -> !bucket.isEmpty());
   }
 
   @Override

@@ -27,8 +27,11 @@ public record DeadLetter(
     Instant firstFailureAt,
     Instant lastFailureAt) {
 
-  /** Version of the message format on the queue; bump on incompatible change. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * Version of the message format on the queue; bump on incompatible change. 2 added records stored
+   * outside the message (recordEncoding {@code s3} and {@code stream-reference}); version 1 is still read.
+   */
+  public static final int FORMAT_VERSION = 2;
 
   /** Why the record is here. */
   public enum Kind {
@@ -50,6 +53,12 @@ public record DeadLetter(
     if ((kind == Kind.REJECTED_RECORD) != (handler == null)) {
       throw new IllegalArgumentException("a " + kind + " dead letter " + (handler == null ? "needs" : "has no") + " handler");
     }
+  }
+
+  /** The same letter around another form of its record (the full record fetched for a stored one). */
+  public DeadLetter withRecord(Record full) {
+    return new DeadLetter(kind, source, full, handler, eventId, eventType, errorClass, errorMessage, attempts, firstFailureAt,
+        lastFailureAt);
   }
 
   public static DeadLetter rejected(EventSource source, Record record, String reason, Instant at) {

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -18,18 +20,42 @@ public final class DeadLetterRedrive {
   private static final int LIST_VISIBILITY_SECONDS = 0;
   private static final int REDRIVE_VISIBILITY_SECONDS = 120;
 
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRedrive.class);
+
   private final SqsClient sqs;
   private final String queueUrl;
   private final DeadLetterCodec codec;
+  private final OverflowStore overflow;
+  private final StreamRecordFetcher stream;
 
+  /** For queues holding inline letters only (a stored one is listed with a reason and not redriven). */
   public DeadLetterRedrive(SqsClient sqs, String queueUrl, DeadLetterCodec codec) {
+    this(sqs, queueUrl, codec, null, null);
+  }
+
+  /**
+   * @param overflow reads (and, after a redrive, deletes) letters stored in S3; null: none configured
+   * @param stream re-reads records of stream references; null: not available
+   */
+  public DeadLetterRedrive(SqsClient sqs, String queueUrl, DeadLetterCodec codec, OverflowStore overflow,
+      StreamRecordFetcher stream) {
     this.sqs = sqs;
     this.queueUrl = queueUrl;
     this.codec = codec;
+    this.overflow = overflow;
+    this.stream = stream;
   }
 
-  /** One parked entry as read from the queue; {@code letter} is null when it cannot be decoded. */
-  public record Entry(String messageId, DeadLetter letter, String decodeError) {}
+  /**
+   * One parked entry as read from the queue. {@code letter} is the whole letter (a letter stored in S3 is
+   * fetched), or for a stream reference the letter with its record's keys and position only; null when
+   * it cannot be read, with {@code decodeError} saying why.
+   */
+  public record Entry(String messageId, DeadLetter letter, String decodeError, RecordLocation location) {
+    public Entry(String messageId, DeadLetter letter, String decodeError) {
+      this(messageId, letter, decodeError, RecordLocation.INLINE);
+    }
+  }
 
   /** What a redrive did with one entry; {@code failure} is null when it went through (and was deleted). */
   public record Outcome(Entry entry, String failure) {}
@@ -85,9 +111,10 @@ public final class DeadLetterRedrive {
           }
           fresh = true;
           Entry entry = entry(message);
-          String failure = entry.letter() == null ? "cannot decode: " + entry.decodeError() : replay.replay(entry.letter());
+          String failure = redriveOne(entry, replay);
           if (failure == null) {
             sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+            deleteStored(entry);
           } else {
             stillFailing.put(message.messageId(), message.receiptHandle());
           }
@@ -119,11 +146,55 @@ public final class DeadLetterRedrive {
     return messages;
   }
 
+  private String redriveOne(Entry entry, Replay replay) {
+    if (entry.letter() == null) {
+      return "cannot decode: " + entry.decodeError();
+    }
+    DeadLetter letter = entry.letter();
+    if (entry.location().storage() == RecordLocation.Storage.STREAM_REFERENCE) {
+      if (stream == null) {
+        return "its images were not stored and no stream reader is configured";
+      }
+      try {
+        letter = letter.withRecord(stream.fetch(letter.source()));
+      } catch (RuntimeException e) {
+        return "cannot re-read the record from the stream: " + e.getMessage();
+      }
+    }
+    return replay.replay(letter);
+  }
+
+  /** After a redrive went through and its message is gone: the stored letter goes too (an orphan otherwise). */
+  private void deleteStored(Entry entry) {
+    if (entry.location().storage() == RecordLocation.Storage.S3 && overflow != null) {
+      try {
+        overflow.delete(entry.location());
+      } catch (RuntimeException e) {
+        LOG.warn("redriven letter {}: could not delete its object {} ({}); remove it by hand", entry.messageId(),
+            entry.location().describe(), e.toString());
+      }
+    }
+  }
+
   private Entry entry(Message message) {
+    DeadLetterCodec.Decoded decoded;
     try {
-      return new Entry(message.messageId(), codec.decode(message.body()), null);
+      decoded = codec.decodeMessage(message.body());
     } catch (RuntimeException e) {
       return new Entry(message.messageId(), null, e.getMessage());
+    }
+    RecordLocation location = decoded.location();
+    if (location.storage() != RecordLocation.Storage.S3) {
+      return new Entry(message.messageId(), decoded.letter(), null, location);
+    }
+    if (overflow == null) {
+      return new Entry(message.messageId(), null, "the letter is stored in " + location.describe()
+          + "; reading it needs SHOP_DLQ_OVERFLOW_BUCKET (and SHOP_S3_ENDPOINT where S3 is local)", location);
+    }
+    try {
+      return new Entry(message.messageId(), codec.decode(overflow.get(location)), null, location);
+    } catch (RuntimeException e) {
+      return new Entry(message.messageId(), null, e.getMessage(), location);
     }
   }
 

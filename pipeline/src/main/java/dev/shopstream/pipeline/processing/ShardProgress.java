@@ -46,9 +46,11 @@ public final class ShardProgress {
     volatile boolean ended;
     volatile boolean released;
     volatile Instant lastCheckpointAt;
+    volatile Instant firstRecordWrittenAt;
     volatile Instant lastRecordWrittenAt;
     volatile Long millisBehindLatest;
     volatile boolean emptyPoll;
+    volatile Instant emptySince;
     volatile Supplier<Pending> pending = () -> null;
   }
 
@@ -85,6 +87,9 @@ public final class ShardProgress {
     State state = state(shardId);
     state.records.addAndGet(count);
     if (writtenAt != null) {
+      if (state.firstRecordWrittenAt == null) {
+        state.firstRecordWrittenAt = writtenAt;
+      }
       state.lastRecordWrittenAt = writtenAt;
     }
   }
@@ -111,13 +116,26 @@ public final class ShardProgress {
     state.gauges.clear();
   }
 
-  /** A snapshot for progress reports. {@code caughtUp}: a poll came back empty and nothing is in flight. */
-  public record Snapshot(String shardId, long records, Duration lag, boolean caughtUp, boolean ended) {}
+  /**
+   * A snapshot for progress reports. {@code caughtUp}: the last poll came back empty and nothing is in
+   * flight (a poll can come back empty before a shard's end: see {@code emptySince}).
+   *
+   * @param pending whether a record taken from the shard is not handled yet
+   * @param firstWrittenAt, newestWrittenAt write times of the first and the latest reported handled
+   *     position (null before any)
+   * @param emptySince since when every poll came back empty (null when the last one brought records)
+   */
+  public record Snapshot(String shardId, long records, Duration lag, boolean caughtUp, boolean ended, boolean pending,
+      Instant firstWrittenAt, Instant newestWrittenAt, Instant emptySince) {}
 
   public List<Snapshot> snapshot() {
     return shards.entrySet().stream().sorted(Map.Entry.comparingByKey())
-        .map(e -> new Snapshot(e.getKey(), e.getValue().records.get(),
-            Duration.ofMillis(Math.round(lagSeconds(e.getValue()) * 1000)), caughtUp(e.getValue()), e.getValue().ended))
+        .map(e -> {
+          State state = e.getValue();
+          return new Snapshot(e.getKey(), state.records.get(), Duration.ofMillis(Math.round(lagSeconds(state) * 1000)),
+              caughtUp(state), state.ended, state.pending.get() != null, state.firstRecordWrittenAt,
+              state.lastRecordWrittenAt, state.emptySince);
+        })
         .toList();
   }
 
@@ -132,6 +150,11 @@ public final class ShardProgress {
     State state = state(shardId);
     state.millisBehindLatest = millisBehindLatest;
     state.emptyPoll = empty || (millisBehindLatest != null && millisBehindLatest == 0);
+    if (!empty) {
+      state.emptySince = null;
+    } else if (state.emptySince == null) {
+      state.emptySince = clock.instant();
+    }
   }
 
   private boolean caughtUp(State state) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class IamPolicyIT {
   private static final Map<String, String> SERVICE_PREFIX = Map.of(
       "DynamoDb", "dynamodb", "DynamoDbStreams", "dynamodb", "SesV2", "ses", "Sns", "sns", "Sqs", "sqs",
-      "CloudWatch", "cloudwatch");
+      "CloudWatch", "cloudwatch", "S3", "s3");
   /** SDK operations authorised as another IAM action. */
   private static final Map<String, String> AUTHORISED_AS = Map.of("sns:PublishBatch", "sns:Publish");
 

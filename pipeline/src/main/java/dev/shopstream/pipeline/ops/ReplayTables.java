@@ -1,0 +1,46 @@
+package dev.shopstream.pipeline.ops;
+
+import dev.shopstream.pipeline.config.WorkerConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tables a replay may create and delete: only KCL's three tables of an application named
+ * {@code <SHOP_APPLICATION_NAME>-replay-<suffix>}, never the live table, the idempotency table or the
+ * live worker's lease tables, whatever {@code --application} says.
+ */
+public final class ReplayTables {
+  private ReplayTables() {}
+
+  /** {@code <SHOP_APPLICATION_NAME>-replay-}: every replay application name starts with it. */
+  public static String prefix(WorkerConfig live) {
+    return live.applicationName() + "-replay-";
+  }
+
+  /** The lease, coordinator and worker-metrics tables KCL creates for {@code application}. */
+  public static List<String> leaseTables(String application) {
+    return WorkerConfig.leaseTables(application);
+  }
+
+  /** Why {@code application} may not be a replay's application name; empty when it may. */
+  public static List<String> problems(String application, WorkerConfig live) {
+    List<String> problems = new ArrayList<>();
+    String prefix = prefix(live);
+    if (!application.startsWith(prefix) || application.length() == prefix.length()) {
+      problems.add("--application '" + application + "' must start with '" + prefix + "' and name something after it: "
+          + "a replay creates and deletes only tables named so");
+    }
+    if (!application.matches("[A-Za-z0-9_.-]{3,200}")) {
+      problems.add("--application '" + application + "' must be 3-200 letters, digits, '_', '-', '.' (it names tables)");
+    }
+    List<String> protectedTables = new ArrayList<>(List.of(live.table(), live.idempotency().table()));
+    protectedTables.addAll(leaseTables(live.applicationName()));
+    for (String table : leaseTables(application)) {
+      if (protectedTables.contains(table)) {
+        problems.add("--application '" + application + "' would use the table '" + table
+            + "', which belongs to the live worker (its table, idempotency table or lease tables)");
+      }
+    }
+    return problems;
+  }
+}
