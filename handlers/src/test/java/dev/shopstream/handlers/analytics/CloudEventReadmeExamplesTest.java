@@ -45,7 +45,7 @@ class CloudEventReadmeExamplesTest {
   @Test
   void theDocumentedOrderPlacedMessageIsWhatGoesOnTheWire() throws IOException {
     String readme = Files.readString(README);
-    int at = readme.indexOf("A full message (`order-placed`):");
+    int at = readme.indexOf("A full message (`order-placed`");
     assertThat(at).as("the README's full message example").isPositive();
     Matcher block = Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme.substring(at));
     assertThat(block.find()).isTrue();
