@@ -43,12 +43,12 @@ require_python() {
 # local Debian base image (cached in .image-cache/).
 require_image_tools() {
   if [ "$(id -u)" != 0 ]; then
-    echo "error: the image test builds a Debian base with debootstrap and runs the image with chroot: run bin/test as root, or 'bin/test -P!image' to leave the image out." >&2
+    echo "error: the image test builds a Debian base with debootstrap and runs the image with chroot: run bin/test as root, or leave the image out: bin/test '-P!image'" >&2
     exit 2
   fi
   for tool in debootstrap chroot mount mknod tar; do
     if ! command -v "$tool" >/dev/null 2>&1; then
-      echo "error: $tool not found: install it (e.g. 'apt-get install debootstrap') for the image build, or run 'bin/test -P!image'." >&2
+      echo "error: $tool not found: install it (e.g. 'apt-get install debootstrap') for the image build, or leave the image out: bin/test '-P!image'" >&2
       exit 2
     fi
   done
