@@ -72,7 +72,7 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
   private static boolean isSetupOrTest(String type) {
     String outer = type.contains("$") ? type.substring(0, type.indexOf('$')) : type;
     return outer.startsWith("dev.shopstream.local.") || outer.startsWith("dev.shopstream.demo.")
-        || outer.endsWith("Test") || outer.contains(".testing.");
+        || outer.endsWith("Test") || outer.endsWith("IT") || outer.contains(".testing.");
   }
 
   private static synchronized void append(String operation) {

@@ -38,6 +38,10 @@ class IamPolicyIT {
    * the bucket (SHOP_DLQ_OVERFLOW_BUCKET, prefix dead-letters/). Remove an entry once a test exercises it.
    */
   private static final Set<String> NOT_YET_CALLED = Set.of("s3:PutObject", "s3:GetObject", "s3:DeleteObject");
+  /** Code paths the local stand-ins never take, each with the code that takes them on AWS ("action resource"). */
+  private static final Map<String, String> NOT_TAKEN_LOCALLY = Map.of(
+      "dynamodb:GetItem " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-idempotency", "APP"),
+      "DynamoIdempotencyStore.read: when a refused claim comes back without the item (moto always returns it)");
   private static final String APP = "APP";
   private static final String ARN = "arn:aws:%s:REGION:ACCOUNT:%s";
 
@@ -74,7 +78,9 @@ class IamPolicyIT {
       for (String action : statement.actions()) {
         boolean used = called.stream().anyMatch(call -> call.action().equals(action)
             && statement.resources().stream().anyMatch(pattern -> iamMatch(pattern, call.resource())));
-        if (!used && !NOT_YET_CALLED.contains(action)) {
+        boolean exempt = NOT_YET_CALLED.contains(action)
+            || statement.resources().stream().anyMatch(r -> NOT_TAKEN_LOCALLY.containsKey(action + " " + r));
+        if (!used && !exempt) {
           unused.add(statement.policy() + "/" + statement.sid() + ": " + action + " on " + statement.resources());
         }
       }
@@ -237,13 +243,13 @@ class IamPolicyIT {
     if (name.equals("shop")) {
       return name;
     }
+    if (name.contains("-replay-")) { // replay's own lease tables, its CoordinatorState and WorkerMetricStats too
+      return APP + name.substring(name.indexOf("-replay-"));
+    }
     for (String suffix : List.of("-idempotency", "-CoordinatorState", "-WorkerMetricStats")) {
       if (name.endsWith(suffix)) {
         return APP + suffix;
       }
-    }
-    if (name.contains("-replay-")) {
-      return APP + name.substring(name.indexOf("-replay-"));
     }
     return APP; // KCL's lease table is named after the application
   }
