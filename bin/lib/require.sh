@@ -39,6 +39,21 @@ require_python() {
 }
 
 # Installs moto (the local DynamoDB + Streams) into local-aws/.venv from the hash-pinned requirements when needed.
+# The image build and test (ImageIT): root for debootstrap, chroot, mount and mknod; debootstrap to assemble the
+# local Debian base image (cached in .image-cache/).
+require_image_tools() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "error: the image test builds a Debian base with debootstrap and runs the image with chroot: run bin/test as root, or leave the image out: bin/test '-P!image'" >&2
+    exit 2
+  fi
+  for tool in debootstrap chroot mount mknod tar; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "error: $tool not found: install it (e.g. 'apt-get install debootstrap') for the image build, or leave the image out: bin/test '-P!image'" >&2
+      exit 2
+    fi
+  done
+}
+
 install_python_services() {
   python3 local-aws/ensure_venv.py >/dev/null
 }

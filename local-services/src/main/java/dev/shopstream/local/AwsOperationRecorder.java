@@ -6,8 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -17,7 +20,9 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * Records every AWS operation the worker's own code (and KCL) calls, for the IAM policy test. Tests
  * register it on every SDK client through the SDK's global interceptor file; calls made by test code
  * and by the local set-up tooling are left out, found by the innermost project class on the stack.
- * Each JVM appends {@code Service:Operation} lines to {@code target/aws-operations/<pid>.txt}.
+ * Each JVM appends {@code Service:Operation<TAB>resource} lines to {@code target/aws-operations/<pid>.txt}, the
+ * resource as the request names it (table and index, stream ARN, topic ARN, queue URL, sender address,
+ * bucket/key; empty when the request names none, as GetRecords with only a shard iterator).
  */
 public final class AwsOperationRecorder implements ExecutionInterceptor {
   public static final Path DIRECTORY = Path.of("target", "aws-operations");
@@ -29,10 +34,29 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
       return;
     }
     String operation = attributes.getAttribute(SdkExecutionAttribute.SERVICE_NAME) + ":"
-        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
+        + attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME) + "\t" + resource(context.request());
     if (SEEN.add(operation)) {
       append(operation);
     }
+  }
+
+  /** What the request acts on, in the request's own terms (the IAM test turns it into an ARN). */
+  static String resource(SdkRequest request) {
+    Optional<String> table = request.getValueForField("TableName", String.class);
+    if (table.isPresent()) {
+      return "table/" + table.get() + request.getValueForField("IndexName", String.class).map(i -> "/index/" + i).orElse("");
+    }
+    for (String field : List.of("StreamArn", "TopicArn", "QueueUrl", "FromEmailAddress")) {
+      Optional<String> value = request.getValueForField(field, String.class);
+      if (value.isPresent()) {
+        return value.get();
+      }
+    }
+    Optional<String> bucket = request.getValueForField("Bucket", String.class);
+    if (bucket.isPresent()) {
+      return "s3:" + bucket.get() + "/" + request.getValueForField("Key", String.class).orElse("");
+    }
+    return "";
   }
 
   static boolean calledByTheWorker() {
@@ -48,7 +72,7 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
   private static boolean isSetupOrTest(String type) {
     String outer = type.contains("$") ? type.substring(0, type.indexOf('$')) : type;
     return outer.startsWith("dev.shopstream.local.") || outer.startsWith("dev.shopstream.demo.")
-        || outer.endsWith("Test") || outer.contains(".testing.");
+        || outer.endsWith("Test") || outer.endsWith("IT") || outer.contains(".testing.");
   }
 
   private static synchronized void append(String operation) {

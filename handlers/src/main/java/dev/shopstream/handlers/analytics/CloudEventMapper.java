@@ -15,10 +15,16 @@ import dev.shopstream.contracts.SessionExpired;
 import dev.shopstream.contracts.UserProfileChanged;
 import dev.shopstream.contracts.UserRegistered;
 import dev.shopstream.contracts.WaitlistJoined;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import io.cloudevents.jackson.JsonCloudEventData;
+import java.net.URI;
+import java.time.ZoneOffset;
 import java.util.Map;
 
 /**
- * Maps a domain event to the analytics contract: a CloudEvents 1.0 JSON envelope whose {@code data}
+ * Maps a domain event to the analytics contract: a CloudEvents 1.0 event (built with the CloudEvents Java
+ * SDK) in its structured JSON form, whose {@code data}
  * follows the JSON Schema {@code contracts/.../schemas/analytics/<type>/v<n>.json}. Contact details
  * never leave in clear text: emails are {@link PiiHasher hashed}, names and phone numbers dropped,
  * and profile changes carry field names only.
@@ -26,6 +32,7 @@ import java.util.Map;
 public final class CloudEventMapper {
   public static final String SPEC_VERSION = "1.0";
   public static final String TYPE_PREFIX = "dev.shopstream.";
+  public static final String DATA_CONTENT_TYPE = "application/json";
 
   private final ObjectMapper json;
   private final PiiHasher pii;
@@ -50,21 +57,29 @@ public final class CloudEventMapper {
         Map.of("type", event.type().wireName(), "version", Integer.toString(AnalyticsSchemas.currentVersion(event.type()))));
   }
 
+  /**
+   * The envelope as it goes on the wire (the SNS message body): {@link #cloudEvent} written by the CloudEvents
+   * SDK's JSON event format, attributes in the contract's documented order (README, Analytics contract).
+   */
   public ObjectNode envelope(DomainEvent event) {
+    return CloudEventWire.write(cloudEvent(event), json);
+  }
+
+  /** The event as a CloudEvents 1.0 event of the SDK: required attributes, extension names and types validated. */
+  public CloudEvent cloudEvent(DomainEvent event) {
     var meta = event.metadata();
-    ObjectNode envelope = json.createObjectNode();
-    envelope.put("specversion", SPEC_VERSION);
-    envelope.put("id", event.eventId());
-    envelope.put("source", "/shop-stream/tables/" + meta.source().table());
-    envelope.put("type", cloudEventType(event.type()));
-    envelope.put("subject", meta.entityKey().partitionKey() + "/" + meta.entityKey().sortKey());
-    envelope.put("time", meta.occurredAt().toString());
-    envelope.put("datacontenttype", "application/json");
-    envelope.put("dataschema", AnalyticsSchemas.schemaId(event.type(), AnalyticsSchemas.currentVersion(event.type())).toString());
-    envelope.put("streamshard", meta.source().shardId());
-    envelope.put("streamsequence", meta.source().sequenceNumber());
-    envelope.set("data", data(event));
-    return envelope;
+    return CloudEventBuilder.v1()
+        .withId(event.eventId())
+        .withSource(URI.create("/shop-stream/tables/" + meta.source().table()))
+        .withType(cloudEventType(event.type()))
+        .withSubject(meta.entityKey().partitionKey() + "/" + meta.entityKey().sortKey())
+        .withTime(meta.occurredAt().atOffset(ZoneOffset.UTC))
+        .withDataContentType(DATA_CONTENT_TYPE)
+        .withDataSchema(AnalyticsSchemas.schemaId(event.type(), AnalyticsSchemas.currentVersion(event.type())))
+        .withExtension(CloudEventWire.STREAM_SHARD, meta.source().shardId())
+        .withExtension(CloudEventWire.STREAM_SEQUENCE, meta.source().sequenceNumber())
+        .withData(JsonCloudEventData.wrap(data(event)))
+        .build();
   }
 
   ObjectNode data(DomainEvent event) {

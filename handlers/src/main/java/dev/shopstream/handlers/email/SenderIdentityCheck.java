@@ -9,21 +9,14 @@ import software.amazon.awssdk.services.sesv2.model.NotFoundException;
 import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
 
 /**
- * The start-up check of SES: reachable, sending enabled for the account, and the sender (its address
- * or its domain) a verified identity.
+ * The start-up check of SES: the sender (its address or its domain) is a verified identity. Only
+ * GetEmailIdentity, which the task role is granted on the sender identity alone (GetAccount would
+ * need a policy on every resource).
  */
 final class SenderIdentityCheck {
   private SenderIdentityCheck() {}
 
   static List<String> check(SesV2Client ses, String from, String setting) {
-    try {
-      var account = ses.getAccount(r -> { });
-      if (Boolean.FALSE.equals(account.sendingEnabled())) {
-        return List.of("SES: sending is disabled for this account in this region (AWS_REGION)");
-      }
-    } catch (SdkException e) {
-      return List.of("SES: cannot reach the SES v2 API: " + AwsFailures.describe(e));
-    }
     String domain = from.substring(from.indexOf('@') + 1);
     for (String identity : List.of(from, domain)) {
       Optional<Boolean> verified;
@@ -32,6 +25,9 @@ final class SenderIdentityCheck {
       } catch (NotFoundException e) {
         continue;
       } catch (SesV2Exception e) {
+        if (e.statusCode() == 403 && identity.equals(from)) {
+          continue; // the role may be granted the domain identity only
+        }
         if (e.statusCode() == 404) {
           return List.of(); // the endpoint has no identity API (a local stand-in): nothing more to check
         }

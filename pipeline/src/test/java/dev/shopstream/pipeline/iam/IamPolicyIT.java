@@ -3,73 +3,256 @@ package dev.shopstream.pipeline.iam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs after the whole test suite of the handlers and pipeline modules (failsafe, integration-test
- * phase): every AWS operation the worker's code and KCL called during those tests (recorded by
- * {@code AwsOperationRecorder}) must be allowed by docker/iam-task-policy.json, and the policy must
- * allow nothing that was never called. Resources must be named, never "*".
+ * Runs after the whole test suite of the handlers and pipeline modules (failsafe, integration-test phase).
+ * The IAM policies live in one place, docker/shop-stream.yaml (WorkerPolicy for the task role,
+ * OperatorPolicy for dlq/replay/status): every AWS call the worker's code and KCL made during the tests
+ * (action AND resource, recorded by {@code AwsOperationRecorder}) must be allowed by one of them, and every
+ * action a statement allows must have been called on a resource of that statement. The suite's own
+ * resource names (application names vary per test) are mapped onto the template's logical resources.
  */
 class IamPolicyIT {
+  private static final Path TEMPLATE = Path.of("..", "docker", "shop-stream.yaml");
   private static final Map<String, String> SERVICE_PREFIX = Map.of(
       "DynamoDb", "dynamodb", "DynamoDbStreams", "dynamodb", "SesV2", "ses", "Sns", "sns", "Sqs", "sqs",
       "CloudWatch", "cloudwatch", "S3", "s3");
   /** SDK operations authorised as another IAM action. */
   private static final Map<String, String> AUTHORISED_AS = Map.of("sns:PublishBatch", "sns:Publish");
+  /** Code paths the local stand-ins never take, each with the code that takes them on AWS ("action resource"). */
+  private static final Map<String, String> NOT_TAKEN_LOCALLY = Map.of(
+      "dynamodb:GetItem " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-idempotency", "APP"),
+      "DynamoIdempotencyStore.read: when a refused claim comes back without the item (moto always returns it)");
+  private static final String APP = "APP";
+  private static final String ARN = "arn:aws:%s:REGION:ACCOUNT:%s";
+
+  private static List<Statement> worker;
+  private static List<Statement> operator;
+
+  record Statement(String policy, String sid, List<String> actions, List<String> resources, JsonNode condition) {
+    boolean allows(String action, String resource) {
+      return actions.contains(action) && resources.stream().anyMatch(pattern -> iamMatch(pattern, resource));
+    }
+  }
+
+  record Call(String action, String resource) {}
+
+  @BeforeAll
+  static void readTheTemplate() throws IOException {
+    JsonNode resources = new YAMLMapper().readTree(TEMPLATE.toFile()).get("Resources");
+    worker = statements("WorkerPolicy", resources);
+    operator = statements("OperatorPolicy", resources);
+  }
 
   @Test
-  void thePolicyAllowsExactlyTheOperationsTheWorkerCalls() throws IOException {
-    Set<String> called = new TreeSet<>();
+  void thePoliciesAllowExactlyTheCallsTheWorkerAndItsCommandsMake() throws IOException {
+    Set<Call> called = recordedCalls();
+    assertThat(called).as("calls recorded by the test suite (run the whole suite: bin/test)").hasSizeGreaterThan(10);
+    List<Statement> all = new ArrayList<>(worker);
+    all.addAll(operator);
+
+    List<Call> denied = called.stream().filter(call -> all.stream().noneMatch(s -> s.allows(call.action(), call.resource()))).toList();
+    assertThat(denied).as("called but allowed by no statement of WorkerPolicy or OperatorPolicy").isEmpty();
+
+    List<String> unused = new ArrayList<>();
+    for (Statement statement : all) {
+      for (String action : statement.actions()) {
+        boolean used = called.stream().anyMatch(call -> call.action().equals(action)
+            && statement.resources().stream().anyMatch(pattern -> iamMatch(pattern, call.resource())));
+        boolean exempt = statement.resources().stream().anyMatch(r -> NOT_TAKEN_LOCALLY.containsKey(action + " " + r));
+        if (!used && !exempt) {
+          unused.add(statement.policy() + "/" + statement.sid() + ": " + action + " on " + statement.resources());
+        }
+      }
+    }
+    assertThat(unused).as("allowed but never called on that statement's resources").isEmpty();
+  }
+
+  @Test
+  void theTaskRoleCannotDoWhatOnlyOperatorsDo() {
+    Set<String> workerActions = new TreeSet<>();
+    worker.forEach(s -> workerActions.addAll(s.actions()));
+    assertThat(workerActions).doesNotContain("dynamodb:DeleteTable", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+        "s3:GetObject", "s3:DeleteObject");
+    for (Statement statement : worker) {
+      assertThat(statement.resources()).as(statement.sid()).noneMatch(r -> r.equals("*") || r.contains("-replay-"));
+      assertThat(statement.actions()).as(statement.sid()).noneMatch(a -> a.contains("*"));
+    }
+    for (Statement statement : operator) {
+      if (statement.actions().contains("dynamodb:CreateTable") || statement.actions().contains("dynamodb:DeleteTable")) {
+        assertThat(statement.resources()).as("replay creates and deletes only its own lease tables")
+            .allMatch(r -> r.endsWith("table/" + APP + "-replay-*"));
+      }
+    }
+  }
+
+  @Test
+  void theTaskRoleWritesTheShopTableOnlyToMarkWaitlistEntries() {
+    String shopTable = String.format(ARN, "dynamodb", "table/shop");
+    List<Statement> writes = worker.stream().filter(s -> s.allows("dynamodb:UpdateItem", shopTable)).toList();
+    assertThat(writes).singleElement().satisfies(s -> {
+      assertThat(s.condition().at("/ForAllValues:StringLike/dynamodb:LeadingKeys").toString()).isEqualTo("[\"PRODUCT#*\"]");
+      assertThat(s.condition().at("/ForAllValues:StringEquals/dynamodb:Attributes").toString())
+          .isEqualTo("[\"PK\",\"SK\",\"notifiedAt\",\"notifiedFor\"]");
+    });
+    assertThat(worker.stream().filter(s -> s.allows("dynamodb:Query", shopTable)).toList()).singleElement()
+        .satisfies(s -> assertThat(s.condition().at("/ForAllValues:StringLike/dynamodb:LeadingKeys").toString())
+            .isEqualTo("[\"PRODUCT#*\"]"));
+    for (String action : List.of("dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:Scan")) {
+      assertThat(worker).as(action + " on the shop table").noneMatch(s -> s.allows(action, shopTable));
+    }
+  }
+
+  // --- the template's policies, resolved with the suite's names -------------------------------------
+
+  private static List<Statement> statements(String logicalId, JsonNode resources) {
+    List<Statement> statements = new ArrayList<>();
+    for (JsonNode statement : resources.get(logicalId).get("Properties").get("PolicyDocument").get("Statement")) {
+      assertThat(statement.get("Effect").asText()).isEqualTo("Allow");
+      List<String> actions = new ArrayList<>();
+      list(statement.get("Action")).forEach(a -> actions.add(a.asText()));
+      List<String> arns = new ArrayList<>();
+      list(statement.get("Resource")).forEach(r -> arns.add(resolve(r)));
+      statements.add(new Statement(logicalId, statement.get("Sid").asText(), actions, arns, statement.path("Condition")));
+    }
+    return statements;
+  }
+
+  /** Fn::Sub / Ref / Fn::GetAtt of the template, with parameters and resources named as in the suite. */
+  private static String resolve(JsonNode node) {
+    if (node.has("Fn::Sub")) {
+      Matcher variable = Pattern.compile("\\$\\{([^}]+)}").matcher(node.get("Fn::Sub").asText());
+      StringBuilder out = new StringBuilder();
+      while (variable.find()) {
+        variable.appendReplacement(out, Matcher.quoteReplacement(value(variable.group(1))));
+      }
+      return variable.appendTail(out).toString();
+    }
+    if (node.has("Ref")) {
+      return value(node.get("Ref").asText());
+    }
+    if (node.has("Fn::GetAtt")) {
+      return value(node.get("Fn::GetAtt").get(0).asText() + "." + node.get("Fn::GetAtt").get(1).asText());
+    }
+    return node.asText();
+  }
+
+  private static String value(String name) {
+    return switch (name) {
+      case "AWS::Partition" -> "aws";
+      case "AWS::Region" -> "REGION";
+      case "AWS::AccountId" -> "ACCOUNT";
+      case "TableName" -> "shop";
+      case "ApplicationName" -> APP;
+      case "SesIdentity" -> "shop.example";
+      case "WaitlistTopic" -> String.format(ARN, "sns", APP + "-waitlist");
+      case "AnalyticsTopic" -> String.format(ARN, "sns", APP + "-analytics.fifo");
+      case "DeadLetterQueue.Arn" -> String.format(ARN, "sqs", APP + "-dlq");
+      case "IdempotencyTable.Arn" -> String.format(ARN, "dynamodb", "table/" + APP + "-idempotency");
+      case "DeadLetterBucket.Arn" -> "arn:aws:s3:::BUCKET";
+      default -> throw new AssertionError("IamPolicyIT does not know how to resolve ${" + name + "} in " + TEMPLATE);
+    };
+  }
+
+  // --- the recorded calls, as ARNs of the template's resources --------------------------------------
+
+  private static Set<Call> recordedCalls() throws IOException {
+    Set<Call> calls = new TreeSet<>((a, b) -> (a.action() + " " + a.resource()).compareTo(b.action() + " " + b.resource()));
     for (Path dir : new Path[] {Path.of("target", "aws-operations"), Path.of("..", "handlers", "target", "aws-operations")}) {
       if (Files.isDirectory(dir)) {
         try (Stream<Path> files = Files.list(dir)) {
           for (Path file : files.toList()) {
             for (String line : Files.readAllLines(file)) {
               if (!line.isBlank()) {
-                called.add(action(line.trim()));
+                calls.add(call(line));
               }
             }
           }
         }
       }
     }
-    assertThat(called).as("operations recorded by the test suite (run the whole suite: bin/test)").hasSizeGreaterThan(10);
-
-    JsonNode policy = new ObjectMapper().readTree(Path.of("..", "docker", "iam-task-policy.json").toFile());
-    Set<String> allowed = new TreeSet<>();
-    for (JsonNode statement : policy.get("Statement")) {
-      assertThat(statement.get("Effect").asText()).isEqualTo("Allow");
-      for (JsonNode action : list(statement.get("Action"))) {
-        assertThat(action.asText()).as("no wildcard actions").doesNotContain("*");
-        allowed.add(action.asText());
-      }
-      for (JsonNode resource : list(statement.get("Resource"))) {
-        assertThat(resource.asText()).as("statement %s names its resources", statement.get("Sid")).isNotEqualTo("*");
-      }
-    }
-
-    assertThat(called).as("called but not allowed by the policy").isSubsetOf(allowed);
-    assertThat(allowed).as("allowed by the policy but never called").isSubsetOf(called);
+    return calls;
   }
 
-  private static String action(String serviceOperation) {
-    String[] parts = serviceOperation.split(":", 2);
-    String prefix = SERVICE_PREFIX.get(parts[0]);
-    assertThat(prefix).as("IAM prefix of SDK service %s", parts[0]).isNotNull();
-    String action = prefix + ":" + parts[1];
-    return AUTHORISED_AS.getOrDefault(action, action);
+  static Call call(String line) {
+    String[] parts = line.split("\t", 2);
+    String[] operation = parts[0].split(":", 2);
+    String prefix = SERVICE_PREFIX.get(operation[0]);
+    assertThat(prefix).as("IAM prefix of SDK service %s", operation[0]).isNotNull();
+    String action = AUTHORISED_AS.getOrDefault(prefix + ":" + operation[1], prefix + ":" + operation[1]);
+    String resource = parts.length > 1 ? parts[1] : "";
+    return new Call(action, arn(prefix, action, resource));
+  }
+
+  private static String arn(String prefix, String action, String resource) {
+    switch (prefix) {
+      case "dynamodb" -> {
+        if (resource.isEmpty() && action.equals("dynamodb:GetRecords")) {
+          return String.format(ARN, "dynamodb", "table/shop/stream/(by shard iterator)"); // the worker reads one stream
+        }
+        if (resource.startsWith("arn:")) { // a stream ARN
+          return String.format(ARN, "dynamodb", resource.substring(resource.indexOf(":table/") + 1));
+        }
+        String path = resource.substring("table/".length());
+        String index = path.contains("/index/") ? path.substring(path.indexOf("/index/")) : "";
+        return String.format(ARN, "dynamodb", "table/" + table(path.replace(index, "")) + index);
+      }
+      case "sns" -> {
+        String name = resource.substring(resource.lastIndexOf(':') + 1);
+        return String.format(ARN, "sns", name.endsWith(".fifo") ? APP + "-analytics.fifo"
+            : name.contains("waitlist") ? APP + "-waitlist" : name);
+      }
+      case "sqs" -> {
+        String name = resource.substring(resource.lastIndexOf('/') + 1);
+        return String.format(ARN, "sqs", name.contains("dlq") ? APP + "-dlq" : name);
+      }
+      case "ses" -> {
+        return String.format(ARN, "ses", "identity/" + resource.substring(resource.indexOf('@') + 1));
+      }
+      case "s3" -> {
+        return "arn:aws:s3:::BUCKET/" + resource.substring(resource.indexOf('/') + 1);
+      }
+      default -> {
+        return resource;
+      }
+    }
+  }
+
+  /** A table of the suite named as in the template: the shop table, or one of the application's tables. */
+  private static String table(String name) {
+    if (name.equals("shop")) {
+      return name;
+    }
+    if (name.contains("-replay-")) { // replay's own lease tables, its CoordinatorState and WorkerMetricStats too
+      return APP + name.substring(name.indexOf("-replay-"));
+    }
+    for (String suffix : List.of("-idempotency", "-CoordinatorState", "-WorkerMetricStats")) {
+      if (name.endsWith(suffix)) {
+        return APP + suffix;
+      }
+    }
+    return APP; // KCL's lease table is named after the application
+  }
+
+  private static boolean iamMatch(String pattern, String resource) {
+    return resource.matches(Pattern.quote(pattern).replace("*", "\\E.*\\Q").replace("?", "\\E.\\Q"));
   }
 
   private static Iterable<JsonNode> list(JsonNode node) {
-    return node.isArray() ? node : java.util.List.of(node);
+    return node.isArray() ? node : List.of(node);
   }
 }

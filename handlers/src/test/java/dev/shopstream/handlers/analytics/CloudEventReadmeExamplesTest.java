@@ -1,0 +1,100 @@
+package dev.shopstream.handlers.analytics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EventMetadata;
+import dev.shopstream.contracts.EventSource;
+import dev.shopstream.contracts.FieldChange;
+import dev.shopstream.contracts.OrderLine;
+import dev.shopstream.contracts.OrderPlaced;
+import dev.shopstream.contracts.OrderStatusChanged;
+import dev.shopstream.contracts.ProductBackInStock;
+import dev.shopstream.contracts.ProductStockChanged;
+import dev.shopstream.contracts.SessionEnded;
+import dev.shopstream.contracts.SessionExpired;
+import dev.shopstream.contracts.UserProfileChanged;
+import dev.shopstream.contracts.UserRegistered;
+import dev.shopstream.contracts.WaitlistJoined;
+import io.cloudevents.CloudEvent;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The analytics contract as the README documents it, byte for byte: the envelope built with the CloudEvents
+ * SDK, for the events the README's examples describe, is exactly the documented message (compact JSON, as on
+ * the wire), and every documented {@code data} example is exactly what goes out for its type. Hashes use the
+ * local stack's key ({@code local-only-analytics-key}), as the README says.
+ */
+class CloudEventReadmeExamplesTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Path README = Path.of("..", "README.md");
+  private final CloudEventMapper mapper = new CloudEventMapper(JSON, new PiiHasher("local-only-analytics-key"));
+
+  @Test
+  void theDocumentedOrderPlacedMessageIsWhatGoesOnTheWire() throws IOException {
+    String readme = Files.readString(README);
+    int at = readme.indexOf("A full message (`order-placed`");
+    assertThat(at).as("the README's full message example").isPositive();
+    Matcher block = Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme.substring(at));
+    assertThat(block.find()).isTrue();
+    String documented = JSON.readTree(block.group(1)).toString(); // compact, keys and values in the documented order
+
+    EventSource source = new EventSource("shop", "shardId-00000001795486014661-0aa52f49", "000000000000000000009");
+    OrderPlaced order = new OrderPlaced(new EventMetadata("7c9e0741-ee1a-344f-b7e4-fd4ce0feb349",
+        new EntityKey("USER#ada", "ORDER#2026-11-24#o-1001"), Instant.parse("2026-11-24T10:15:00Z"), source),
+        "ada", "o-1001", "2026-11-24", "PLACED", new BigDecimal("89.3"), "EUR",
+        List.of(new OrderLine("lamp", "Desk lamp", 2, new BigDecimal("39.9")), new OrderLine("mug", "Mug", 1, new BigDecimal("9.5"))),
+        "ada@example.com");
+
+    String wire = mapper.toMessage(order).body();
+    assertThat(wire).isEqualTo(documented);
+    CloudEvent read = CloudEventWire.read(wire);
+    assertThat(read).as("the SDK reads the wire form back to the same event").isEqualTo(mapper.cloudEvent(order));
+    assertThat(read.getExtension("streamsequence")).isEqualTo("000000000000000000009");
+  }
+
+  @Test
+  void everyDocumentedDataExampleIsWhatGoesOutForItsType() throws IOException {
+    Map<String, String> documented = new HashMap<>();
+    Matcher row = Pattern.compile("(?m)^\\| `dev\\.shopstream\\.([a-z-]+)\\.v1` \\| `(\\{.*?\\})`").matcher(Files.readString(README));
+    while (row.find()) {
+      documented.put(row.group(1), row.group(2));
+    }
+    Map<String, DomainEvent> events = Map.of(
+        "order-status-changed", new OrderStatusChanged(meta("USER#ada", "ORDER#2026-11-24#o-1001"), "ada", "o-1001", "PLACED", "SHIPPED"),
+        "product-stock-changed", new ProductStockChanged(meta("PRODUCT#lamp", "META"), "lamp", 2L, 0),
+        "product-back-in-stock", new ProductBackInStock(meta("PRODUCT#lamp", "META"), "lamp", "Desk lamp", 0L, 10),
+        "user-registered", new UserRegistered(meta("USER#ada", "PROFILE"), "ada", "ada@example.com", "Ada Lovelace"),
+        "user-profile-changed", new UserProfileChanged(meta("USER#grace", "PROFILE"), "grace",
+            Map.of("name", new FieldChange("Grace", "Grace Hopper"))),
+        "session-expired", new SessionExpired(meta("SESSION#sess-ada", "SESSION"), "sess-ada", "ada",
+            Instant.parse("2026-11-24T09:07:15Z")),
+        "session-ended", new SessionEnded(meta("SESSION#sess-alan", "SESSION"), "sess-alan", "alan"),
+        "waitlist-joined", new WaitlistJoined(meta("PRODUCT#lamp", "WAITLIST#alan"), "lamp", "alan", "sms"));
+    assertThat(documented.keySet()).as("a documented example per type besides order-placed").isEqualTo(events.keySet());
+    events.forEach((type, event) -> {
+      String data = mapper.envelope(event).get("data").toString();
+      if (type.equals("user-registered")) { // the README shortens the 64-digit hash to its first 8 and last 5
+        data = data.replaceAll("([0-9a-f]{8})[0-9a-f]{51}([0-9a-f]{5})", "$1...$2");
+      }
+      assertThat(data).as(type).isEqualTo(documented.get(type));
+    });
+  }
+
+  private static EventMetadata meta(String pk, String sk) {
+    EventSource source = new EventSource("shop", "shardId-00000001795486014661-0aa52f49", "000000000000000000010");
+    return new EventMetadata("event-" + pk + "-" + sk, new EntityKey(pk, sk), Instant.parse("2026-11-24T10:15:00Z"), source);
+  }
+}

@@ -1,0 +1,194 @@
+package dev.shopstream.pipeline.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.local.FreePorts;
+import dev.shopstream.local.LocalAws;
+import dev.shopstream.local.MotoLocal;
+import dev.shopstream.local.SentEmail;
+import dev.shopstream.local.SesLocal;
+import dev.shopstream.local.ShopItems;
+import dev.shopstream.pipeline.testing.WorkerProcess;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.Capability;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Parameter;
+import software.amazon.awssdk.services.cloudformation.model.StackResourceSummary;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.StreamViewType;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * docker/shop-stream.yaml deployed to moto's CloudFormation, then the worker (its own JVM, as in the task)
+ * run against exactly the resources the stack created: an order written to the stack's table reaches the
+ * customer as an email (SES is the emulator: the template declares no SES resources), a malformed record
+ * lands in the stack's dead-letter queue. While it runs, every metric the Grafana dashboard
+ * (docker/grafana-dashboard.json) queries must be in the worker's /metrics.
+ */
+@Tag("process")
+class CloudFormationStackTest {
+  private static final Path ROOT = Path.of("").toAbsolutePath().getParent();
+  private static final Path TEMPLATE = ROOT.resolve("docker").resolve("shop-stream.yaml");
+  private static final Path DASHBOARD = ROOT.resolve("docker").resolve("grafana-dashboard.json");
+  private static final String APPLICATION = "cfn-stack-test";
+  /** What moto's CloudFormation creates (checked here); alarms are left out by moto and covered by cfn-lint only. */
+  private static final Set<String> CREATED_BY_MOTO = Set.of("AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SQS::Queue",
+      "AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::ECS::Cluster", "AWS::IAM::Role", "AWS::IAM::Policy",
+      "AWS::ECS::TaskDefinition", "AWS::ECS::Service");
+
+  @Test
+  void theWorkerRunsOnWhatTheTemplateCreatesAndAnOrderBecomesAnEmail() throws Exception {
+    Path logs = Path.of("target", "cfn-stack-test");
+    try (MotoLocal moto = MotoLocal.start(logs);
+        SesLocal ses = SesLocal.start(logs);
+        CloudFormationClient cfn = LocalAws.client(CloudFormationClient.builder(), moto.endpoint());
+        DynamoDbClient dynamo = moto.client();
+        SqsClient sqs = LocalAws.sqs(moto.endpoint())) {
+      String template = Files.readString(TEMPLATE);
+      cfn.createStack(r -> r.stackName("shop-stream").templateBody(template)
+          .capabilities(Capability.CAPABILITY_IAM)
+          .parameters(parameter("ApplicationName", APPLICATION), parameter("Image", "shop-stream:0.1.0-SNAPSHOT"),
+              parameter("SubnetIds", "subnet-0123456789abcdef0"), parameter("SecurityGroupIds", "sg-0123456789abcdef0"),
+              parameter("AnalyticsPiiKeySecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-stream/pii")));
+      var stack = cfn.describeStacks(r -> r.stackName("shop-stream")).stacks().get(0);
+      assertThat(stack.stackStatusAsString()).isEqualTo("CREATE_COMPLETE");
+      Map<String, String> outputs = stack.outputs().stream().collect(Collectors.toMap(Output::outputKey, Output::outputValue));
+
+      List<StackResourceSummary> resources = cfn.listStackResources(r -> r.stackName("shop-stream")).stackResourceSummaries();
+      Set<String> createdTypes = resources.stream().filter(r -> r.resourceType() != null)
+          .map(StackResourceSummary::resourceType).collect(Collectors.toCollection(TreeSet::new));
+      assertThat(createdTypes).containsAll(CREATED_BY_MOTO);
+
+      // what the worker relies on, read back from the services (not from the template)
+      var table = dynamo.describeTable(r -> r.tableName(outputs.get("TableName"))).table();
+      assertThat(table.streamSpecification().streamViewType()).isEqualTo(StreamViewType.NEW_AND_OLD_IMAGES);
+      String queueUrl = outputs.get("DeadLetterQueueUrl");
+      Map<QueueAttributeName, String> queue = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl)
+          .attributeNames(QueueAttributeName.ALL)).attributes();
+      assertThat(queue).containsEntry(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1048576")
+          .containsEntry(QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true");
+      assertThat(outputs.get("AnalyticsTopicArn")).endsWith(APPLICATION + "-analytics.fifo");
+
+      int httpPort = FreePorts.pick();
+      Map<String, String> env = new HashMap<>();
+      env.put("AWS_REGION", "us-east-1");
+      env.put("SHOP_TABLE", outputs.get("TableName"));
+      env.put("SHOP_APPLICATION_NAME", APPLICATION);
+      env.put("SHOP_IDEMPOTENCY_TABLE", outputs.get("IdempotencyTableName"));
+      env.put("SHOP_WAITLIST_TOPIC_ARN", outputs.get("WaitlistTopicArn"));
+      env.put("SHOP_ANALYTICS_TOPIC_ARN", outputs.get("AnalyticsTopicArn"));
+      env.put("SHOP_DLQ_URL", queueUrl);
+      env.put("SHOP_DYNAMODB_ENDPOINT", moto.endpoint().toString());
+      env.put("SHOP_SNS_ENDPOINT", moto.endpoint().toString());
+      env.put("SHOP_SQS_ENDPOINT", moto.endpoint().toString());
+      env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
+      env.put("SHOP_EMAIL_FROM", "orders@shop.example");
+      env.put("SHOP_ANALYTICS_PII_KEY", "cfn-stack-test-key");
+      env.put("SHOP_HANDLERS", "email,waitlist,analytics");
+      env.put("SHOP_INITIAL_POSITION", "TRIM_HORIZON");
+      env.put("SHOP_POLL_IDLE_MILLIS", "50");
+      env.put("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "1000");
+      env.put("SHOP_KCL_WORKER_METRICS", "false");
+      env.put("SHOP_HTTP_HOST", "127.0.0.1");
+      env.put("SHOP_HTTP_PORT", Integer.toString(httpPort));
+      env.put("SHOP_LOG_FORMAT", "text");
+
+      dynamo.putItem(r -> r.tableName(outputs.get("TableName")).item(ShopItems.order("ada", "2026-11-27", "o-cfn", "PLACED",
+          "EUR", "ada@example.com", List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
+      Map<String, AttributeValue> malformed = new HashMap<>(ShopItems.product("vase", "Vase", new BigDecimal("20"), 3));
+      malformed.put("stock", AttributeValue.fromS("three"));
+      dynamo.putItem(r -> r.tableName(outputs.get("TableName")).item(malformed));
+
+      try (WorkerProcess worker = WorkerProcess.start(env, logs.resolve("worker.log"))) {
+        List<SentEmail> emails = ses.awaitAtLeast(1, Duration.ofSeconds(150));
+        assertThat(emails).as(worker.log()).singleElement().satisfies(email -> {
+          assertThat(email.to()).containsExactly("ada@example.com");
+          assertThat(email.subject()).contains("o-cfn");
+        });
+        awaitDeadLetter(sqs, queueUrl, worker);
+
+        // counters appear with their first increment (the first checkpoint follows within a second or so)
+        Set<String> wanted = dashboardMetrics();
+        Set<String> exposed = new TreeSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!exposed.containsAll(wanted) && System.nanoTime() < deadline) {
+          Thread.sleep(500);
+          exposed = exposedMetrics(get(httpPort, "/metrics"));
+        }
+        Set<String> scraped = exposed;
+        assertThat(wanted).as("metrics the dashboard queries, all exposed by the worker").isNotEmpty()
+            .allSatisfy(name -> assertThat(scraped).as("in /metrics").contains(name));
+        assertThat(worker.terminate(Duration.ofSeconds(30))).as("stops on SIGTERM").isNotNull();
+      }
+    }
+  }
+
+  private static Set<String> exposedMetrics(String metrics) {
+    Set<String> exposed = new TreeSet<>();
+    Matcher names = Pattern.compile("(?m)^(shop_[a-z_]+)").matcher(metrics);
+    while (names.find()) {
+      exposed.add(names.group(1));
+    }
+    return exposed;
+  }
+
+  /** Every shop_* metric name in the dashboard's queries (panels and variables). */
+  static Set<String> dashboardMetrics() throws Exception {
+    JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
+    Set<String> names = new TreeSet<>();
+    Pattern metric = Pattern.compile("\\bshop_[a-z_]+");
+    for (JsonNode node : dashboard.findValues("expr")) {
+      metric.matcher(node.asText()).results().forEach(m -> names.add(m.group()));
+    }
+    for (JsonNode node : dashboard.path("templating").path("list")) {
+      metric.matcher(node.path("query").asText()).results().forEach(m -> names.add(m.group()));
+    }
+    return names;
+  }
+
+  private static void awaitDeadLetter(SqsClient sqs, String queueUrl, WorkerProcess worker) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      String visible = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+      if (Integer.parseInt(visible) >= 1) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the malformed product never reached the stack's dead-letter queue: " + worker.log());
+  }
+
+  private static Parameter parameter(String key, String value) {
+    return Parameter.builder().parameterKey(key).parameterValue(value).build();
+  }
+
+  private static String get(int port, String path) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return response.body();
+  }
+}
