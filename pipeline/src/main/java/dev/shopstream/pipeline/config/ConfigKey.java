@@ -65,7 +65,7 @@ public enum ConfigKey {
   SHUTDOWN_TIMEOUT_SECONDS("SHOP_SHUTDOWN_TIMEOUT_SECONDS", "20", Rule.range(1, 120),
       "On SIGTERM: how long to finish in-flight records, checkpoint and release leases (keep it below ECS's stop timeout)."),
   HTTP_HOST("SHOP_HTTP_HOST", "127.0.0.1", Rule.nonBlank(),
-      "Interface of the health and metrics endpoints. Loopback by default; the ECS task definition sets 0.0.0.0 where a scraper or a load balancer health check needs it."),
+      "Interface of the health and metrics endpoints. Loopback by default (the task's health check and metrics sidecar share its network); 0.0.0.0 only for a scraper outside the task."),
   HTTP_PORT("SHOP_HTTP_PORT", "8080", Rule.range(0, 65_535),
       "Port of /health/live, /health/ready and /metrics (Prometheus); 0 picks a free port."),
   LOG_FORMAT("SHOP_LOG_FORMAT", "json", Rule.oneOf("json", "text"),

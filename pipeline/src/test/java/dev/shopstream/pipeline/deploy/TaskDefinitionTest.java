@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.config.ConfigKey;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,17 +23,16 @@ import org.junit.jupiter.api.Test;
  */
 class TaskDefinitionTest {
   private static final Path TEMPLATE = Path.of("").toAbsolutePath().getParent().resolve("docker").resolve("shop-stream.yaml");
-  /** Set by the template for a feature whose key is declared on another branch (the dead-letter overflow bucket). */
-  private static final Set<String> PENDING_KEYS = Set.of("SHOP_DLQ_OVERFLOW_BUCKET");
 
   @Test
   void theWorkerContainerIsConfiguredWithKeysTheWorkerKnowsAndAProbeThatExists() throws Exception {
     JsonNode worker = container("worker");
     Set<String> known = Arrays.stream(ConfigKey.values()).map(ConfigKey::envName).collect(Collectors.toSet());
+    HandlerCatalogue.standard().settings().forEach(setting -> known.add(setting.envName()));
     List<String> names = new ArrayList<>();
     worker.get("Environment").forEach(variable -> names.add(variable.get("Name").asText()));
     worker.get("Secrets").forEach(variable -> names.add(variable.get("Name").asText()));
-    assertThat(names).isNotEmpty().allSatisfy(name -> assertThat(known.contains(name) || PENDING_KEYS.contains(name))
+    assertThat(names).isNotEmpty().allSatisfy(name -> assertThat(known.contains(name))
         .as("%s is a ConfigKey", name).isTrue());
     List<String> probe = new ArrayList<>();
     worker.get("HealthCheck").get("Command").forEach(part -> probe.add(part.asText()));
