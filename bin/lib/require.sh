@@ -46,6 +46,11 @@ require_image_tools() {
     echo "error: the image test builds a Debian base with debootstrap and runs the image with chroot: run bin/test as root, or leave the image out: bin/test '-P!image'" >&2
     exit 2
   fi
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    echo "installing debootstrap (Debian package) for the image's local base..."
+    (apt-get install -y -qq debootstrap >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq debootstrap >/dev/null; }) \
+      || { echo "error: could not install debootstrap with apt-get: install it, or leave the image out: bin/test '-P!image'" >&2; exit 2; }
+  fi
   for tool in debootstrap chroot mount mknod tar; do
     if ! command -v "$tool" >/dev/null 2>&1; then
       echo "error: $tool not found: install it (e.g. 'apt-get install debootstrap') for the image build, or leave the image out: bin/test '-P!image'" >&2
