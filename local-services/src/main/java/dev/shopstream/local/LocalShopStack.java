@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 public final class LocalShopStack implements AutoCloseable {
   public static final String TABLE = "shop";
   public static final String IDEMPOTENCY_TABLE = "shop-stream-idempotency";
+  /** Where dead letters larger than the queue takes are stored (moto's S3). */
+  public static final String OVERFLOW_BUCKET = "shop-stream-dlq-overflow";
 
   public final MotoLocal moto;
   public final SesLocal ses;
@@ -38,6 +41,9 @@ public final class LocalShopStack implements AutoCloseable {
     waitlistTopic = sns.createTopic(r -> r.name("shop-waitlist")).topicArn();
     analyticsTopic = sns.createTopic(r -> r.name("shop-analytics.fifo").attributes(Map.of("FifoTopic", "true"))).topicArn();
     deadLetterQueueUrl = sqs.createQueue(r -> r.queueName("shop-stream-dlq")).queueUrl();
+    try (S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), moto.endpoint())) {
+      s3.createBucket(r -> r.bucket(OVERFLOW_BUCKET));
+    }
     waitlistTap = TopicTap.subscribe(sns, sqs, waitlistTopic, "waitlist-subscriber");
     analyticsTap = TopicTap.subscribe(sns, sqs, analyticsTopic, "analytics-team");
   }
@@ -60,6 +66,8 @@ public final class LocalShopStack implements AutoCloseable {
     env.put("SHOP_SNS_ENDPOINT", fauxqs.endpoint().toString());
     env.put("SHOP_SQS_ENDPOINT", fauxqs.endpoint().toString());
     env.put("SHOP_DLQ_URL", deadLetterQueueUrl);
+    env.put("SHOP_DLQ_OVERFLOW_BUCKET", OVERFLOW_BUCKET);
+    env.put("SHOP_S3_ENDPOINT", moto.endpoint().toString());
     env.put("SHOP_IDEMPOTENCY_TABLE", IDEMPOTENCY_TABLE);
     env.put("SHOP_INITIAL_POSITION", "TRIM_HORIZON");
     env.put("SHOP_POLL_IDLE_MILLIS", "50");

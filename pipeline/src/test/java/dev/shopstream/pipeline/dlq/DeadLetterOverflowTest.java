@@ -197,6 +197,8 @@ class DeadLetterOverflowTest {
     env.put("SHOP_S3_ENDPOINT", stack.moto.endpoint().toString());
     if (withBucket) {
       env.put("SHOP_DLQ_OVERFLOW_BUCKET", BUCKET);
+    } else {
+      env.remove("SHOP_DLQ_OVERFLOW_BUCKET");
     }
     return env;
   }
