@@ -67,6 +67,7 @@ public final class StreamTopologyProxy implements AutoCloseable {
   private final AtomicLong iteratorEpoch = new AtomicLong();
   private final AtomicInteger throttleNext = new AtomicInteger();
   private final AtomicInteger emptyNext = new AtomicInteger();
+  private volatile boolean held;
   private final Map<StreamFault, AtomicInteger> served = new EnumMap<>(StreamFault.class);
   private final Map<String, AtomicInteger> recordsServed = new ConcurrentHashMap<>();
 
@@ -188,6 +189,14 @@ public final class StreamTopologyProxy implements AutoCloseable {
   /** The next {@code calls} GetRecords calls answer no records (position unchanged), as a real shard may before data. */
   public void emptyPollsBeforeData(int calls) {
     emptyNext.set(calls);
+  }
+
+  /**
+   * While held, every GetRecords answers no records (positions unchanged): lets a benchmark start its
+   * workers and let them share out the leases before any record flows.
+   */
+  public void holdRecords(boolean hold) {
+    held = hold;
   }
 
   /**
@@ -330,7 +339,7 @@ public final class StreamTopologyProxy implements AutoCloseable {
     }
     ObjectNode response = JSON.createObjectNode();
     ArrayNode records = response.putArray("Records");
-    if (emptyNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+    if (held || emptyNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       served.get(StreamFault.EMPTY_POLL).incrementAndGet();
       response.put("NextShardIterator", iterator.encode());
       return response;

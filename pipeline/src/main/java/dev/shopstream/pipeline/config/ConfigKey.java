@@ -66,7 +66,12 @@ public enum ConfigKey {
   KCL_LEASE_ASSIGNMENT_MILLIS("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "20000",
       "How often the KCL leader assigns leases to workers, 1000..600000. Lower: faster start and failover."),
   KCL_WORKER_METRICS("SHOP_KCL_WORKER_METRICS", "true",
-      "true: KCL 3 balances leases by worker CPU (reads ECS/EC2 metadata). false: by throughput only (use off AWS).");
+      "true: KCL 3 balances leases by worker CPU (reads ECS/EC2 metadata). false: by throughput only (use off AWS)."),
+  KCL_ASSIGNMENT("SHOP_KCL_ASSIGNMENT", "WORKERS",
+      "Who hands out shard leases: WORKERS (each worker takes unowned and expired leases itself, KCL 2.x style: a "
+          + "SIGKILLed worker's shards move after 2-4 x SHOP_KCL_FAILOVER_MILLIS) or LEADER (KCL 3's elected leader "
+          + "assigns them by load; if the leader dies, nothing moves until its 2-minute lock expires). "
+          + "Switch with all workers stopped.");
 
   private final String envName;
   private final String defaultValue;

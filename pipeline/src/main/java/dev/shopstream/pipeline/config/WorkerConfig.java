@@ -31,6 +31,7 @@ public record WorkerConfig(
     Duration failover,
     Duration leaseAssignmentInterval,
     boolean workerMetrics,
+    LeaseAssignment leaseAssignment,
     HandlerSettings handlerSettings,
     String deadLetterQueueUrl,
     URI sqsEndpoint,
@@ -61,6 +62,7 @@ public record WorkerConfig(
     Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
     Objects.requireNonNull(idempotency, "idempotency");
     Objects.requireNonNull(trimmedDataPolicy, "trimmedDataPolicy");
+    Objects.requireNonNull(leaseAssignment, "leaseAssignment");
   }
 
   /**
@@ -95,6 +97,7 @@ public record WorkerConfig(
     long failover = read.number(ConfigKey.KCL_FAILOVER_MILLIS, 1000, 600_000);
     long leaseAssignment = read.number(ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS, 1000, 600_000);
     boolean workerMetrics = read.bool(ConfigKey.KCL_WORKER_METRICS);
+    LeaseAssignment assignment = read.choice(ConfigKey.KCL_ASSIGNMENT, LeaseAssignment.class);
     HandlerSettings handlerSettings = HandlerSettings.load(read, handlers);
     String dlqUrl = read.text(ConfigKey.DLQ_URL);
     if (dlqUrl.isEmpty()) {
@@ -115,7 +118,7 @@ public record WorkerConfig(
         Duration.ofSeconds(hold));
     return new WorkerConfig(table, applicationName, region, endpoint, position, Duration.ofMillis(pollIdle),
         (int) maxRecords, (int) maxInFlight, handlers, retry, Duration.ofMillis(checkpointInterval), Duration.ofSeconds(shutdown), Duration.ofSeconds(readyMaxHold), workerId, Duration.ofMillis(failover),
-        Duration.ofMillis(leaseAssignment), workerMetrics, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed,
+        Duration.ofMillis(leaseAssignment), workerMetrics, assignment, handlerSettings, dlqUrl, sqsEndpoint, idempotency, trimmed,
         httpHost, (int) httpPort);
   }
 
