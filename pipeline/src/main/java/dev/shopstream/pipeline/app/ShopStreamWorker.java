@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.app;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
+import dev.shopstream.pipeline.kcl.LeaseRelease;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.processing.Cancellation;
@@ -155,6 +156,7 @@ public final class ShopStreamWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     recordPool.shutdownNow();
+    LeaseRelease.releaseHeldBy(scheduler, config.workerId());
     LOG.info("worker {} stopped (graceful={})", config.workerId(), graceful);
     return graceful;
   }
