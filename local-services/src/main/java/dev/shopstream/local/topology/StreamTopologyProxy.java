@@ -222,7 +222,7 @@ public final class StreamTopologyProxy implements AutoCloseable {
     return copy;
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  private void handle(HttpExchange exchange) {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
       String target = exchange.getRequestHeaders().getFirst("X-Amz-Target");
@@ -234,8 +234,14 @@ public final class StreamTopologyProxy implements AutoCloseable {
         }
       }
       forward(exchange, body);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       LOG.warn("topology proxy failed a request: {}", e.toString());
+      try {
+        send(exchange, 500, ("{\"__type\":\"InternalServerError\",\"message\":\"topology proxy: "
+            + e.getClass().getSimpleName() + "\"}").getBytes(StandardCharsets.UTF_8));
+      } catch (IOException | RuntimeException alreadyAnswered) {
+        // the response had started; the client sees the connection close
+      }
     }
   }
 
