@@ -76,6 +76,13 @@ final class ScaleBench {
           group.add(StackBench.start(env, registry, event -> { }));
         }
         String spread = awaitSpread(app, shards, workers);
+        // every worker that holds a lease has its shard consumers polling (empty answers) before records flow
+        long ready = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (group.stream().filter(ShopStreamWorker::isProcessing).count() < Math.min(shards, workers)
+            && System.nanoTime() < ready) {
+          Thread.sleep(50);
+        }
+        Thread.sleep(3000);
         proxy.holdRecords(false);
         while (StackBench.recordsHandled(registry) == 0) {
           Thread.sleep(5);
