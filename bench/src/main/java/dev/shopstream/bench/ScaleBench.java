@@ -83,6 +83,10 @@ final class ScaleBench {
           Thread.sleep(50);
         }
         Thread.sleep(3000);
+        // the proxy serves from its copy of moto's shard: the whole stream in it first, so moto's read rate is not measured
+        while (proxy.recordsRead() < records && System.nanoTime() < ready + TimeUnit.SECONDS.toNanos(60)) {
+          Thread.sleep(50);
+        }
         proxy.holdRecords(false);
         while (StackBench.recordsHandled(registry) == 0) {
           Thread.sleep(5);

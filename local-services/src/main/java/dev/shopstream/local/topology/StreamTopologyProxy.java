@@ -210,6 +210,11 @@ public final class StreamTopologyProxy implements AutoCloseable {
     }
   }
 
+  /** Records read from moto's real shard so far (what the virtual shards can serve). */
+  public int recordsRead() {
+    return log.size();
+  }
+
   /** How often a fault (or shard end) was answered so far. */
   public int served(StreamFault fault) {
     return served.get(fault).get();
