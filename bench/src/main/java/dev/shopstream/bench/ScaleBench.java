@@ -92,7 +92,7 @@ final class ScaleBench {
           Thread.sleep(5);
         }
         CpuUse cpu = CpuUse.start();
-        long proxyCpuStart = proxyCpuNanos();
+        Map<Long, Long> proxyCpuStart = proxyThreadCpu();
         long first = StackBench.recordsHandled(registry);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(120);
@@ -102,7 +102,7 @@ final class ScaleBench {
         double seconds = (System.nanoTime() - start) / 1e9;
         long done = StackBench.recordsHandled(registry) - first;
         CpuUse.Figures figures = cpu.figures();
-        double proxyMicros = (proxyCpuNanos() - proxyCpuStart) / 1e3 / Math.max(1, done);
+        double proxyMicros = proxyCpuSince(proxyCpuStart) / 1e3 / Math.max(1, done);
         double workerMicros = figures.microsPerRecord("worker+harness", done) - proxyMicros;
         report.line(String.format(Locale.ROOT, "%6d %7d %10.1f %14.0f %22s proxy %.0f us, %s%s", shards, workers,
             done / seconds, workerMicros, spread, proxyMicros, figures.others(done),
@@ -145,14 +145,27 @@ final class ScaleBench {
     return held;
   }
 
-  private static long proxyCpuNanos() {
+  /** CPU nanoseconds per live thread of the proxy (its server pool, its tail and its HTTP client). */
+  private static Map<Long, Long> proxyThreadCpu() {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    long total = 0;
+    Map<Long, Long> cpu = new HashMap<>();
     for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
       if (info != null && (info.getThreadName().startsWith("topology-") || info.getThreadName().startsWith("stream-tail")
           || info.getThreadName().startsWith("HttpClient"))) {
-        total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
+        cpu.put(info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
       }
+    }
+    return cpu;
+  }
+
+  /**
+   * CPU the proxy's threads used since {@code start}, thread by thread (a thread that ended in between
+   * is not counted: an underestimate, never a negative figure).
+   */
+  private static long proxyCpuSince(Map<Long, Long> start) {
+    long total = 0;
+    for (Map.Entry<Long, Long> now : proxyThreadCpu().entrySet()) {
+      total += Math.max(0, now.getValue() - start.getOrDefault(now.getKey(), 0L));
     }
     return total;
   }
