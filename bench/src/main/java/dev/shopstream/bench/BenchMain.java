@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * with measured in the same run (these machines are noisy). Writes a markdown report and the
  * records/s-against-window chart under {@code bench/target/}.
  *
- * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g] [--records N] [--heap-minutes M]}
+ * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h] [--records N] [--heap-minutes M]}
  */
 public final class BenchMain {
   static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
@@ -30,7 +30,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g"));
+    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h"));
     int records = 2000;
     int heapMinutes = 5;
     for (int i = 0; i < args.length; i++) {
@@ -39,7 +39,7 @@ public final class BenchMain {
         case "--records" -> records = Integer.parseInt(args[++i]);
         case "--heap-minutes" -> heapMinutes = Integer.parseInt(args[++i]);
         default -> {
-          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g] [--records N] "
+          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g,h] [--records N] "
               + "[--heap-minutes M]");
           System.exit(2);
         }
@@ -51,7 +51,7 @@ public final class BenchMain {
     if (parts.contains("a")) {
       engineAlone(report);
     }
-    if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g").contains(p))) {
+    if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g", "h").contains(p))) {
       StackBench.run(report, parts, records, heapMinutes);
     }
     if (parts.contains("f")) {

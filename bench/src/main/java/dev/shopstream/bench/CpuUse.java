@@ -37,6 +37,32 @@ final class CpuUse {
     return out.toString();
   }
 
+  /** The CPU used since the start, per process, for callers that compute their own figures. */
+  Figures figures() {
+    Map<String, Duration> end = snapshot();
+    Map<String, Long> used = new LinkedHashMap<>();
+    end.forEach((name, total) -> used.put(name, total.toNanos() - start.getOrDefault(name, Duration.ZERO).toNanos()));
+    return new Figures(used);
+  }
+
+  record Figures(Map<String, Long> nanos) {
+    double microsPerRecord(String process, long records) {
+      return nanos.getOrDefault(process, 0L) / 1e3 / Math.max(1, records);
+    }
+
+    /** "moto N us, fauxqs N us, ..." for every process but the worker's. */
+    String others(long records) {
+      StringBuilder out = new StringBuilder();
+      nanos.forEach((name, used) -> {
+        if (!name.equals("worker+harness")) {
+          out.append(out.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f us", name,
+              used / 1e3 / Math.max(1, records)));
+        }
+      });
+      return out.toString();
+    }
+  }
+
   private static Map<String, Duration> snapshot() {
     Map<String, Duration> cpu = new LinkedHashMap<>();
     cpu.put("worker+harness", ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO));

@@ -48,7 +48,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class StackBench {
   private static final String NOOP = "noop";
   private static final Duration MAX_SCENARIO = Duration.ofSeconds(90);
-  private static final int DEFAULT_WINDOW = Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
+  static final int DEFAULT_WINDOW = Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
   private static final int STEADY_RATE = 200;
   private static final int STEADY_SECONDS = 15;
 
@@ -77,6 +77,9 @@ final class StackBench {
       }
       if (parts.contains("g")) {
         bench.heap(heapMinutes);
+      }
+      if (parts.contains("h")) {
+        ScaleBench.run(report, stack, records, "analytics");
       }
     }
   }
@@ -251,17 +254,22 @@ final class StackBench {
 
   private Map<String, String> environment(String handlers, int window) {
     scenarios++;
-    Map<String, String> env = stack.workerEnvironment("bench-" + scenarios + "-" + System.currentTimeMillis());
+    return environment(stack, "bench-" + scenarios + "-" + System.currentTimeMillis(), handlers, window);
+  }
+
+  /** A worker's environment on the stack: its own application (lease tables) and claims table. */
+  static Map<String, String> environment(LocalShopStack stack, String application, String handlers, int window) {
+    Map<String, String> env = stack.workerEnvironment(application);
     env.put("SHOP_HANDLERS", handlers);
     env.put("SHOP_MAX_IN_FLIGHT", Integer.toString(window));
     env.put("SHOP_LOG_FORMAT", "text");
-    String claims = "bench-claims-" + scenarios;
+    String claims = "claims-" + application;
     ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, claims);
     env.put("SHOP_IDEMPOTENCY_TABLE", claims);
     return env;
   }
 
-  private static ShopStreamWorker start(Map<String, String> env, SimpleMeterRegistry registry,
+  static ShopStreamWorker start(Map<String, String> env, SimpleMeterRegistry registry,
       java.util.function.Consumer<DomainEvent> effectDone) {
     HandlerCatalogue catalogue = HandlerCatalogue.standard()
         .with(NOOP, NoopHandler::new)
@@ -272,7 +280,7 @@ final class StackBench {
     return worker;
   }
 
-  private static long recordsHandled(SimpleMeterRegistry registry) {
+  static long recordsHandled(SimpleMeterRegistry registry) {
     return (long) registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 

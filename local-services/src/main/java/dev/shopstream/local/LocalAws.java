@@ -37,4 +37,13 @@ public final class LocalAws {
         .httpClient(UrlConnectionHttpClient.create())
         .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30))).build();
   }
+
+  /** As {@link #client(AwsClientBuilder, URI)}, with at most {@code attempts} attempts per call (1: no SDK retries). */
+  public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C client(B builder, URI endpoint,
+      int attempts) {
+    return builder.endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)).retryStrategy(r -> r.maxAttempts(attempts)))
+        .build();
+  }
 }

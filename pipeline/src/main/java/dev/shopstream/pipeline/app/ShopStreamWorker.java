@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
+import dev.shopstream.pipeline.kcl.LeaseRelease;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.FatalErrors;
@@ -137,6 +138,7 @@ public final class ShopStreamWorker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     recordPool.shutdownNow();
+    LeaseRelease.releaseHeldBy(scheduler, config.workerId());
     LOG.info("worker {} stopped (graceful={})", config.workerId(), graceful);
     return graceful;
   }

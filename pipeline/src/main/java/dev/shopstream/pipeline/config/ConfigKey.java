@@ -72,12 +72,14 @@ public enum ConfigKey {
       "Log lines on stdout: json (one JSON object per line, for CloudWatch) or text."),
   WORKER_ID("SHOP_WORKER_ID", "", Rule.any(),
       "Identity of this worker in the lease table. Empty: host name plus a random suffix."),
-  KCL_FAILOVER_MILLIS("SHOP_KCL_FAILOVER_MILLIS", "10000", Rule.range(1000, 600_000),
-      "Lease duration: a worker that has not renewed its lease for this long loses it to others."),
+  KCL_FAILOVER_MILLIS("SHOP_KCL_FAILOVER_MILLIS", "5000", Rule.range(1000, 600_000),
+      "Lease duration: a worker that has not renewed its lease for this long loses it to others. Each lease is renewed every third of it (one conditional write); with WORKERS assignment a killed worker's shards move after 1.7-4 x this (8-20 s at 5000)."),
   KCL_LEASE_ASSIGNMENT_MILLIS("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "20000", Rule.range(1000, 600_000),
       "How often the KCL leader assigns leases to workers. Lower: faster start and failover."),
   KCL_WORKER_METRICS("SHOP_KCL_WORKER_METRICS", "true", Rule.flag(),
-      "true: KCL 3 balances leases by worker CPU (reads ECS/EC2 metadata). false: by throughput only (use off AWS).");
+      "true: KCL 3 balances leases by worker CPU (reads ECS/EC2 metadata). false: by throughput only (use off AWS)."),
+  KCL_ASSIGNMENT("SHOP_KCL_ASSIGNMENT", "WORKERS", Rule.oneOf(LeaseAssignment.class),
+      "Who hands out shard leases: WORKERS (each worker takes unowned and expired leases itself, KCL 2.x style: a SIGKILLed worker's shards move after 1.7-4 x SHOP_KCL_FAILOVER_MILLIS) or LEADER (KCL 3's elected leader assigns them by load; if the leader dies, nothing moves until its 2-minute lock expires). Switch with all workers stopped.");
 
   private final Setting setting;
 

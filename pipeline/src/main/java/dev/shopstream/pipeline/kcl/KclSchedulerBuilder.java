@@ -3,8 +3,10 @@ package dev.shopstream.pipeline.kcl;
 import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
 import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
 import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
+import dev.shopstream.pipeline.config.LeaseAssignment;
 import dev.shopstream.pipeline.config.TrimmedDataPolicy;
 import dev.shopstream.pipeline.config.WorkerConfig;
+import java.time.Clock;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
@@ -14,6 +16,7 @@ import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBui
 import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
+import software.amazon.kinesis.coordinator.CoordinatorConfig;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
@@ -54,6 +57,15 @@ public final class KclSchedulerBuilder {
     ConfigsBuilder configs = new ConfigsBuilder(tracker, config.applicationName(), adapter, leaseClient, cloudWatch,
         config.workerId(), processors);
 
+    CoordinatorConfig coordinator = configs.coordinatorConfig().workerStateChangeListener(lifecycle)
+        .skipShardSyncAtWorkerInitializationIfLeasesExist(true);
+    if (config.leaseAssignment() == LeaseAssignment.WORKERS) {
+      // KCL 2.x-style lease taking: no leader whose death stalls every assignment for its 2-minute lock
+      coordinator.clientVersionConfig(CoordinatorConfig.ClientVersionConfig.CLIENT_VERSION_CONFIG_COMPATIBLE_WITH_2X);
+    }
+    LeaseAssignmentPin.apply(leaseClient, coordinator.coordinatorStateTableConfig().tableName(),
+        config.leaseAssignment(), config.workerId(), Clock.systemUTC());
+
     long leaseAssignment = config.leaseAssignmentInterval().toMillis();
     LeaseManagementConfig leases = configs.leaseManagementConfig()
         // The adapter otherwise idles 60 s after its initial shard sync before taking leases.
@@ -73,8 +85,7 @@ public final class KclSchedulerBuilder {
 
     return StreamsSchedulerFactory.createScheduler(
         configs.checkpointConfig(),
-        configs.coordinatorConfig().workerStateChangeListener(lifecycle)
-            .skipShardSyncAtWorkerInitializationIfLeasesExist(true),
+        coordinator,
         leases,
         configs.lifecycleConfig(),
         configs.metricsConfig().metricsFactory(new NullMetricsFactory()),

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The worker as its own JVM, killed with SIGKILL three times during a workload of 1,020 writes
- * (900 orders, 10 products restocked twice with 80 waitlisted users), and restarted each time.
+ * (900 orders, 10 products restocked twice with 80 waitlisted users), and each time replaced by a
+ * worker with a new id, as ECS replaces a task.
  *
  * <p>At the end every event id is in the analytics queue exactly once, every order has its
  * confirmation and every waitlisted user their notification. The one window that cannot be closed
@@ -53,9 +54,10 @@ class CrashRecoveryTest {
       env.put("SHOP_KCL_FAILOVER_MILLIS", "4000");
       env.put("SHOP_RETRY_INITIAL_MILLIS", "50");
       env.put("SHOP_RETRY_MAX_MILLIS", "500");
-      // The restarted process is the same worker (as a container restarted in place): it resumes its own
-      // lease at once. A different worker would wait for KCL 3's leader lock to expire (~2 min) first.
-      env.put("SHOP_WORKER_ID", "crash-test-worker");
+      // Every restart is a new worker id, as ECS starts a new task: it takes the dead worker's lease once
+      // that has gone unrenewed for a lease duration (SHOP_KCL_ASSIGNMENT=WORKERS, the default; with KCL 3's
+      // leader it would wait ~2 min for the dead leader's lock).
+      env.put("SHOP_WORKER_ID", "crash-test-worker-0");
 
       AtomicInteger written = new AtomicInteger();
       Thread writer = new Thread(() -> writeWorkload(stack, written), "workload");
@@ -67,6 +69,7 @@ class CrashRecoveryTest {
         analytics = stack.analyticsTap.awaitAtLeast(progress, Duration.ofSeconds(180));
         assertThat(analytics.size()).as("analytics progress before kill %d (log: %s)", kill, worker.log()).isGreaterThanOrEqualTo(progress);
         worker.kill();
+        env.put("SHOP_WORKER_ID", "crash-test-worker-" + kill);
         worker = WorkerProcess.start(env, logs.resolve("worker-" + kill + ".log"));
       }
       writer.join(Duration.ofSeconds(60).toMillis());
