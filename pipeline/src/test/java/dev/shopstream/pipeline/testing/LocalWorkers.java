@@ -6,6 +6,7 @@ import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.config.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -39,7 +40,11 @@ public final class LocalWorkers {
   /** The composition root for {@code env}, with {@code extra} among the known handlers. */
   public static CompositionRoot root(Map<String, String> env, EventHandler extra, MeterRegistry registry) {
     HandlerCatalogue catalogue = HandlerCatalogue.standard().with(extra.name(), () -> extra);
-    return CompositionRoot.create(CompositionRoot.configuration(env, catalogue), catalogue, Clock.systemUTC(), registry);
+    WorkerConfig config = CompositionRoot.configuration(env, catalogue);
+    if (!env.containsKey("SHOP_WORKER_ID")) {
+      config = config.withWorkerId("test-worker-" + System.nanoTime());
+    }
+    return CompositionRoot.create(config, catalogue, Clock.systemUTC(), registry);
   }
 
   /** The product's composition root for {@code env} (standard handlers). */
