@@ -10,14 +10,18 @@ import dev.shopstream.handlers.analytics.PiiHasher;
 import dev.shopstream.handlers.analytics.SnsFifoAnalyticsPublisher;
 import dev.shopstream.handlers.email.ConfirmationEmailHandler;
 import dev.shopstream.handlers.email.SesEmailSender;
+import dev.shopstream.handlers.email.SesSendEvents;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
 import dev.shopstream.handlers.idempotency.OnceOnly;
+import dev.shopstream.handlers.idempotency.Reconciliation;
 import dev.shopstream.handlers.logging.LoggingHandler;
 import dev.shopstream.handlers.waitlist.DynamoWaitlistStore;
 import dev.shopstream.handlers.waitlist.SnsWaitlistNotifier;
 import dev.shopstream.handlers.waitlist.StockWaitlistHandler;
 import dev.shopstream.pipeline.config.HandlerSettings;
+import dev.shopstream.pipeline.config.IdempotencySettings;
+import dev.shopstream.pipeline.processing.HeldLeases;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -41,28 +45,41 @@ public final class HandlerCatalogue {
   static final java.time.Duration ANALYTICS_CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
 
   private final Map<String, Supplier<EventHandler>> factories;
+  private final HeldLeases leases;
 
-  private HandlerCatalogue(Map<String, Supplier<EventHandler>> factories) {
+  private HandlerCatalogue(Map<String, Supplier<EventHandler>> factories, HeldLeases leases) {
     this.factories = Map.copyOf(factories);
+    this.leases = leases;
   }
 
   public static HandlerCatalogue standard(WorkerConfig config, AwsClients clients, Clock clock) {
     HandlerSettings settings = config.handlerSettings();
     ObjectMapper json = new ObjectMapper();
-    IdempotencyStore claims = new DynamoIdempotencyStore(clients.dynamo(), config.idempotency().table(), clock,
-        config.idempotency().claimTimeout(), config.idempotency().retention());
+    IdempotencySettings idempotency = config.idempotency();
+    IdempotencyStore claims = new DynamoIdempotencyStore(clients.dynamo(), idempotency.table(), clock,
+        idempotency.claimTimeout(), idempotency.retention());
+    HeldLeases leases = new HeldLeases(config.applicationName());
+    // One owner token per worker: its own claims are recognised, a previous process's are not.
+    OnceOnly once = new OnceOnly(claims, OnceOnly.newOwnerToken(config.workerId()), leases, Reconciliation.NONE, clock);
     Map<String, Supplier<EventHandler>> factories = new LinkedHashMap<>();
     factories.put(LoggingHandler.NAME, LoggingHandler::new);
     factories.put(HandlerSettings.EMAIL, () -> new ConfirmationEmailHandler(new SesEmailSender(clients.ses()),
-        settings.email(), new OnceOnly(claims)));
+        settings.email(), idempotency.sesEventsQueueUrl() == null ? once : once.reconciledBy(new SesSendEvents(
+            clients.sqs(), idempotency.sesEventsQueueUrl(), clients.dynamo(), idempotency.table(),
+            idempotency.sesEventsSettle(), idempotency.retention(), clock))));
     factories.put(HandlerSettings.WAITLIST, () -> new StockWaitlistHandler(
         new DynamoWaitlistStore(clients.dynamo(), config.table()),
-        new SnsWaitlistNotifier(clients.sns(), settings.waitlistTopicArn(), json), claims, clock));
+        new SnsWaitlistNotifier(clients.sns(), settings.waitlistTopicArn(), json), once, clock));
     factories.put(HandlerSettings.ANALYTICS, () -> new AnalyticsSyncHandler(
         new CloudEventMapper(json, new PiiHasher(settings.analyticsPiiKey())), new ContractValidator(),
         new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(clients.sns(), settings.analyticsTopicArn()),
             ANALYTICS_CONCURRENT_BATCHES, ANALYTICS_LINGER, ANALYTICS_CALL_TIMEOUT)));
-    return new HandlerCatalogue(factories);
+    return new HandlerCatalogue(factories, leases);
+  }
+
+  /** The shard leases the worker holds, as the catalogue's handlers see them (fed by the worker's shard processors). */
+  public HeldLeases leases() {
+    return leases;
   }
 
   /** Known names plus {@code extra}: for configurations that add handlers of their own (tests). */
@@ -76,14 +93,14 @@ public final class HandlerCatalogue {
   public HandlerCatalogue with(String name, Supplier<EventHandler> factory) {
     Map<String, Supplier<EventHandler>> copy = new LinkedHashMap<>(factories);
     copy.put(name, factory);
-    return new HandlerCatalogue(copy);
+    return new HandlerCatalogue(copy, leases);
   }
 
   /** This catalogue with every handler wrapped by {@code decorator}. */
   public HandlerCatalogue map(java.util.function.UnaryOperator<EventHandler> decorator) {
     Map<String, Supplier<EventHandler>> copy = new LinkedHashMap<>();
     factories.forEach((name, factory) -> copy.put(name, () -> decorator.apply(factory.get())));
-    return new HandlerCatalogue(copy);
+    return new HandlerCatalogue(copy, leases);
   }
 
   public Set<String> names() {

@@ -69,7 +69,7 @@ public final class ShopStreamWorker implements AutoCloseable {
     Cancellation stopping = new Cancellation();
     RecordProcessor records = recordProcessor(config, handlers, deadLetters, metrics, clock);
     ExecutorService recordPool = recordPool(config.recordThreads());
-    ShardProgress progress = new ShardProgress(registry, clock);
+    ShardProgress progress = new ShardProgress(registry, clock, handlers.leases());
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
         config.maxInFlight(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
         selectedShards, FatalErrors.HALT);

@@ -104,7 +104,9 @@ public record WorkerConfig(
     URI sqsEndpoint = read.endpoint(ConfigKey.SQS_ENDPOINT);
     IdempotencySettings idempotency = new IdempotencySettings(read.nonBlank(ConfigKey.IDEMPOTENCY_TABLE),
         Duration.ofSeconds(read.number(ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS, 1, 3600)),
-        Duration.ofHours(read.number(ConfigKey.IDEMPOTENCY_RETENTION_HOURS, 25, 8760)));
+        Duration.ofHours(read.number(ConfigKey.IDEMPOTENCY_RETENTION_HOURS, 25, 8760)),
+        read.text(ConfigKey.SES_EVENTS_QUEUE_URL).isEmpty() ? null : read.text(ConfigKey.SES_EVENTS_QUEUE_URL),
+        Duration.ofSeconds(read.number(ConfigKey.SES_EVENTS_SETTLE_SECONDS, 1, 3600)));
     TrimmedDataPolicy trimmed = read.choice(ConfigKey.TRIMMED_DATA_POLICY, TrimmedDataPolicy.class);
     String httpHost = read.nonBlank(ConfigKey.HTTP_HOST);
     read.check(List.of("json", "text").contains(read.text(ConfigKey.LOG_FORMAT)), ConfigKey.LOG_FORMAT.envName() + "='"

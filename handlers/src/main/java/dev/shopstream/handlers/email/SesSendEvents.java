@@ -1,0 +1,124 @@
+package dev.shopstream.handlers.email;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.handlers.AwsFailures;
+import dev.shopstream.handlers.idempotency.ClaimTicket;
+import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
+import dev.shopstream.handlers.idempotency.Reconciliation;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * SES's own record of what it accepted, as the reconciliation source of the email handler: SES
+ * publishes send events of the configuration set to an SNS topic (event destination), a queue
+ * subscribed to it holds them, and this class reads that queue. Each event whose message carries the
+ * {@link ConfirmationEmailHandler#CLAIM_TAG} tag is written as an item {@code ses-accepted#<tag>} to
+ * the idempotency table (so every worker sees what any worker read), then deleted from the queue.
+ * A lookup reads the queue first, then that item.
+ *
+ * <p>SES publishes events within seconds, but not instantly: {@code settleTime} is how long after a
+ * send its absence from the record is trusted (a takeover inside it waits, holding the claim).
+ * Accepts SNS envelopes and raw message delivery alike.
+ */
+public final class SesSendEvents implements Reconciliation {
+  private static final Logger LOG = LoggerFactory.getLogger(SesSendEvents.class);
+  private static final String PREFIX = "ses-accepted#";
+  private static final int MAX_ROUNDS = 50;
+
+  private final SqsClient sqs;
+  private final String queueUrl;
+  private final DynamoDbClient dynamo;
+  private final String table;
+  private final Duration settleTime;
+  private final Duration retention;
+  private final Clock clock;
+  private final ObjectMapper json = new ObjectMapper();
+
+  public SesSendEvents(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table, Duration settleTime,
+      Duration retention, Clock clock) {
+    this.sqs = sqs;
+    this.queueUrl = queueUrl;
+    this.dynamo = dynamo;
+    this.table = table;
+    this.settleTime = settleTime;
+    this.retention = retention;
+    this.clock = clock;
+  }
+
+  @Override
+  public Evidence lookup(String scope, String key) {
+    String tag = ClaimTicket.tag(scope, key);
+    try {
+      drain();
+      Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+          .key(Map.of(DynamoIdempotencyStore.KEY, AttributeValue.fromS(PREFIX + tag)))).item();
+      if (item == null || item.isEmpty()) {
+        return new NotSeen();
+      }
+      return new Accepted("accepted by SES as message " + item.get("messageId").s() + " at " + item.get("at").s());
+    } catch (SdkException e) {
+      throw AwsFailures.classify("reading SES send events for " + scope + " " + key, e);
+    }
+  }
+
+  @Override
+  public Duration settleTime() {
+    return settleTime;
+  }
+
+  /** Records every event waiting in the queue; @return how many messages were read. */
+  public synchronized int drain() {
+    int read = 0;
+    for (int round = 0; round < MAX_ROUNDS; round++) {
+      List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
+          .messages();
+      if (messages.isEmpty()) {
+        break;
+      }
+      for (Message message : messages) {
+        record(message.body());
+        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
+        read++;
+      }
+    }
+    return read;
+  }
+
+  private void record(String body) {
+    JsonNode event;
+    try {
+      JsonNode outer = json.readTree(body);
+      event = outer.has("Message") && outer.path("Type").asText().equals("Notification")
+          ? json.readTree(outer.get("Message").asText()) : outer;
+    } catch (IOException e) {
+      LOG.warn("ignoring a message in the SES events queue that is not JSON");
+      return;
+    }
+    JsonNode mail = event.path("mail");
+    JsonNode claim = mail.path("tags").path(ConfirmationEmailHandler.CLAIM_TAG);
+    String tag = claim.isArray() ? claim.path(0).asText(null) : claim.asText(null);
+    if (tag == null || tag.isEmpty()) {
+      return;
+    }
+    String type = event.path("eventType").asText(event.path("notificationType").asText("?"));
+    Instant now = clock.instant();
+    dynamo.putItem(r -> r.tableName(table).item(Map.of(
+        DynamoIdempotencyStore.KEY, AttributeValue.fromS(PREFIX + tag),
+        "messageId", AttributeValue.fromS(mail.path("messageId").asText("?")),
+        "eventType", AttributeValue.fromS(type),
+        "at", AttributeValue.fromS(mail.path("timestamp").asText(now.toString())),
+        DynamoIdempotencyStore.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(now.plus(retention).getEpochSecond())))));
+  }
+}
