@@ -3,6 +3,7 @@ package dev.shopstream.handlers.email;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.AwsFailures;
+import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.idempotency.ClaimTicket;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.handlers.idempotency.Reconciliation;
@@ -26,7 +27,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * subscribed to it holds them, and this class reads that queue. Each event whose message carries the
  * {@link ConfirmationEmailHandler#CLAIM_TAG} tag is written as an item {@code ses-accepted#<tag>} to
  * the idempotency table (so every worker sees what any worker read), then deleted from the queue.
- * A lookup reads the queue first, then that item.
+ * A lookup reads the queue first (until it is empty, for at most 20 s: a backlog left over makes the
+ * lookup fail retryably rather than answer "not seen"), then that item. The queue is read only when a
+ * claim must be reconciled, so events gather between reconciliations (a background reader is a
+ * possible refinement).
  *
  * <p>SES publishes events within seconds, but not instantly: {@code settleTime} is how long after a
  * send its absence from the record is trusted (a takeover inside it waits, holding the claim).
@@ -35,7 +39,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 public final class SesSendEvents implements Reconciliation {
   private static final Logger LOG = LoggerFactory.getLogger(SesSendEvents.class);
   private static final String PREFIX = "ses-accepted#";
-  private static final int MAX_ROUNDS = 50;
+  private static final Duration DEFAULT_DRAIN_BUDGET = Duration.ofSeconds(20);
 
   private final SqsClient sqs;
   private final String queueUrl;
@@ -45,6 +49,7 @@ public final class SesSendEvents implements Reconciliation {
   private final Duration retention;
   private final Clock clock;
   private final ObjectMapper json = new ObjectMapper();
+  private final Duration drainBudget = DEFAULT_DRAIN_BUDGET;
 
   public SesSendEvents(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table, Duration settleTime,
       Duration retention, Clock clock) {
@@ -61,10 +66,15 @@ public final class SesSendEvents implements Reconciliation {
   public Evidence lookup(String scope, String key) {
     String tag = ClaimTicket.tag(scope, key);
     try {
-      drain();
+      boolean caughtUp = drain(drainBudget);
       Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
           .key(Map.of(DynamoIdempotencyStore.KEY, AttributeValue.fromS(PREFIX + tag)))).item();
       if (item == null || item.isEmpty()) {
+        if (!caughtUp) {
+          // Its event may be behind the backlog still in the queue: not seen is not known yet.
+          throw EffectFailure.retryable("the SES events queue still has a backlog after " + drainBudget.toSeconds()
+              + " s of reading; reconciling " + scope + " " + key + " again later", null);
+        }
         return new NotSeen();
       }
       return new Accepted("accepted by SES as message " + item.get("messageId").s() + " at " + item.get("at").s());
@@ -78,22 +88,26 @@ public final class SesSendEvents implements Reconciliation {
     return settleTime;
   }
 
-  /** Records every event waiting in the queue; @return how many messages were read. */
-  public synchronized int drain() {
-    int read = 0;
-    for (int round = 0; round < MAX_ROUNDS; round++) {
+  /**
+   * Records the events waiting in the queue, for at most {@code budget} (what is read is recorded,
+   * so a later call goes on from there).
+   *
+   * @return true when the queue came back empty (caught up) within the budget
+   */
+  public synchronized boolean drain(Duration budget) {
+    long started = System.nanoTime();
+    while (System.nanoTime() - started < budget.toNanos()) {
       List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
           .messages();
       if (messages.isEmpty()) {
-        break;
+        return true;
       }
       for (Message message : messages) {
         record(message.body());
         sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-        read++;
       }
     }
-    return read;
+    return false;
   }
 
   private void record(String body) {

@@ -136,16 +136,22 @@ public final class OnceOnly {
     List<T> deferred = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<Ticketed<T>> toRun = new ArrayList<>();
-    for (T item : items) {
-      Admission admission = admit(scope, keyOf.apply(item), event);
-      if (admission instanceof Settled settled) {
-        (settled.outcome.ranNow() ? ranNow : alreadyDone).add(item);
-      } else if (admission instanceof Deferred d) {
-        deferred.add(item);
-        problems.add(d.reason);
-      } else {
-        toRun.add(new Ticketed<>(item, ((Run) admission).ticket));
+    try {
+      for (T item : items) {
+        Admission admission = admit(scope, keyOf.apply(item), event);
+        if (admission instanceof Settled settled) {
+          (settled.outcome.ranNow() ? ranNow : alreadyDone).add(item);
+        } else if (admission instanceof Deferred d) {
+          deferred.add(item);
+          problems.add(d.reason);
+        } else {
+          toRun.add(new Ticketed<>(item, ((Run) admission).ticket));
+        }
       }
+    } catch (RuntimeException e) {
+      // A claim failed midway: give back the ones taken for this call, so the retry claims them at once.
+      toRun.forEach(t -> releaseQuietly(t.ticket(), "a later claim of the batch failed"));
+      throw e;
     }
     if (toRun.isEmpty()) {
       return new BatchOutcome<>(ranNow, alreadyDone, deferred, problems);
@@ -220,7 +226,6 @@ public final class OnceOnly {
           previous.owner(), previous.staleWhenTaken() ? "stale" : "its lease " + previous.lease() + " is ours now",
           reconciliation.settleTime() == null ? ", so the effect may be repeated" : "; asking the provider first");
       if (reconciliation.settleTime() != null) {
-        unresolved.remove(id);
         return reconcile(ticket, previous.claimedAt() == null ? clock.instant() : previous.claimedAt(), null);
       }
     }
@@ -231,6 +236,8 @@ public final class OnceOnly {
   /** An earlier attempt's outcome is unknown: the provider's evidence decides, once it is sure to be there. */
   private Admission reconcile(ClaimTicket ticket, Instant since, Instant staleAt) {
     String id = ticket.scope() + "#" + ticket.key();
+    // Remembered first: if the lookup itself fails, the next attempt (seeing its own claim) reconciles again.
+    unresolved.put(id, new Unresolved(ticket.token(), since));
     Reconciliation.Evidence evidence = reconciliation.lookup(ticket.scope(), ticket.key());
     if (evidence instanceof Reconciliation.Accepted accepted) {
       unresolved.remove(id);
