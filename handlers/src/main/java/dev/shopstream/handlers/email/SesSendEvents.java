@@ -128,11 +128,15 @@ public final class SesSendEvents implements Reconciliation {
     }
     String type = event.path("eventType").asText(event.path("notificationType").asText("?"));
     Instant now = clock.instant();
-    dynamo.putItem(r -> r.tableName(table).item(Map.of(
-        DynamoIdempotencyStore.KEY, AttributeValue.fromS(PREFIX + tag),
-        "messageId", AttributeValue.fromS(mail.path("messageId").asText("?")),
-        "eventType", AttributeValue.fromS(type),
-        "at", AttributeValue.fromS(mail.path("timestamp").asText(now.toString())),
-        DynamoIdempotencyStore.TTL_ATTRIBUTE, AttributeValue.fromN(Long.toString(now.plus(retention).getEpochSecond())))));
+    // UpdateItem, as the claims themselves: the worker's policy on the idempotency table needs no PutItem.
+    dynamo.updateItem(r -> r.tableName(table)
+        .key(Map.of(DynamoIdempotencyStore.KEY, AttributeValue.fromS(PREFIX + tag)))
+        .updateExpression("SET messageId = :messageId, eventType = :type, #at = :at, #ttl = :expiresAt")
+        .expressionAttributeNames(Map.of("#at", "at", "#ttl", DynamoIdempotencyStore.TTL_ATTRIBUTE))
+        .expressionAttributeValues(Map.of(
+            ":messageId", AttributeValue.fromS(mail.path("messageId").asText("?")),
+            ":type", AttributeValue.fromS(type),
+            ":at", AttributeValue.fromS(mail.path("timestamp").asText(now.toString())),
+            ":expiresAt", AttributeValue.fromN(Long.toString(now.plus(retention).getEpochSecond())))));
   }
 }
