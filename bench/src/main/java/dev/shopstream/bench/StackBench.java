@@ -242,8 +242,8 @@ final class StackBench {
       threads.execute(() -> {
         while (System.nanoTime() < end) {
           String key = "order/" + orders.incrementAndGet();
-          store.claim("email", key, key);
-          store.complete("email", key, "ceiling");
+          store.claim("email", key, key, key, "bench", null);
+          store.complete("email", key, key, "ceiling");
         }
       });
     }

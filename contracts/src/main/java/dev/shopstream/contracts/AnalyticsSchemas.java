@@ -31,7 +31,9 @@ public final class AnalyticsSchemas {
     for (EventType type : EventType.values()) {
       CURRENT.put(type, 1);
     }
-    // e.g. CURRENT.put(EventType.ORDER_PLACED, 2);
+    // v2: stock may be negative (a backorder); v1 promised it never was.
+    CURRENT.put(EventType.PRODUCT_STOCK_CHANGED, 2);
+    CURRENT.put(EventType.PRODUCT_BACK_IN_STOCK, 2);
   }
 
   private AnalyticsSchemas() {}

@@ -3,9 +3,10 @@ package dev.shopstream.contracts;
 import java.util.Objects;
 
 /**
- * A product's stock went from 0 (or absent) to more than 0: waitlisted customers can buy again.
+ * A product's stock went from 0 or below (a backorder) or absent to more than 0: waitlisted
+ * customers can buy again.
  *
- * @param previousStock 0, or null when the stock attribute was absent
+ * @param previousStock 0 or negative, or null when the stock attribute was absent
  * @param productName the product's display name, null if the item has none
  */
 public record ProductBackInStock(
@@ -17,6 +18,9 @@ public record ProductBackInStock(
     Objects.requireNonNull(productId, "productId");
     if (newStock <= 0) {
       throw new IllegalArgumentException("back in stock needs a positive stock, was " + newStock);
+    }
+    if (previousStock != null && previousStock > 0) {
+      throw new IllegalArgumentException("back in stock needs a previous stock of 0 or below, was " + previousStock);
     }
   }
 

@@ -3,7 +3,7 @@ package dev.shopstream.contracts;
 import java.util.Objects;
 
 /**
- * The {@code stock} of a product changed.
+ * The {@code stock} of a product changed. Stock may be negative: a backorder (sold ahead of supply).
  *
  * @param previousStock null when the product had no stock attribute (or did not exist) before
  */

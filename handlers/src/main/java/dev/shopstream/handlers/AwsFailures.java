@@ -41,6 +41,39 @@ public final class AwsFailures {
     return false;
   }
 
+  /**
+   * As {@link #classify}, for a call with an external effect (SendEmail, Publish, PublishBatch): a call
+   * whose request may have reached the service and got no definite answer (a timeout, a connection
+   * reset, an HTTP 5xx) is {@link EffectFailure#outcomeUnknown}; a refused connection, an unknown
+   * host, throttling and 4xx are known to have had no effect.
+   */
+  public static EffectFailure classifyEffect(String what, SdkException error) {
+    if (outcomeUnknown(error)) {
+      return EffectFailure.outcomeUnknown(what + " failed with its outcome unknown (the service may have acted on it): "
+          + describe(error), error);
+    }
+    return classify(what, error);
+  }
+
+  static boolean outcomeUnknown(SdkException error) {
+    if (error instanceof AwsServiceException service) {
+      return service.statusCode() >= 500 && !service.isThrottlingException();
+    }
+    if (!(error instanceof SdkClientException)) {
+      return false;
+    }
+    for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
+          || cause instanceof java.net.NoRouteToHostException) {
+        return false;
+      }
+      if (cause == cause.getCause()) {
+        break;
+      }
+    }
+    return true;
+  }
+
   static boolean isRetryable(SdkException error) {
     if (error instanceof AwsServiceException service) {
       int status = service.statusCode();

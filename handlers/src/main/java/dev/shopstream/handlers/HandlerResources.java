@@ -2,10 +2,13 @@ package dev.shopstream.handlers;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
+import dev.shopstream.handlers.idempotency.OnceOnly;
+import java.time.Duration;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** What the worker shares with the handlers it builds; clients are made on first use. */
 public interface HandlerResources {
@@ -20,6 +23,20 @@ public interface HandlerResources {
 
   /** Claims on once-only effects. */
   IdempotencyStore claims();
+
+  /**
+   * The one wrapper every once-only effect goes through: this worker's owner token, the shard leases it
+   * holds, over {@link #claims()}.
+   */
+  OnceOnly onceOnly();
+
+  /** SQS, for a handler that reads a queue (SES send events). */
+  SqsClient sqs();
+
+  /** The idempotency table's name and how long its records are kept (records written beside the claims). */
+  String claimsTable();
+
+  Duration claimRetention();
 
   Clock clock();
 

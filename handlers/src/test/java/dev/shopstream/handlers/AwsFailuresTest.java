@@ -57,6 +57,20 @@ class AwsFailuresTest {
   }
 
   @Test
+  void anEffectCallWithoutADefiniteAnswerHasAnUnknownOutcomeARefusedOneHasNone() {
+    assertThat(AwsFailures.classifyEffect("SES SendEmail", ApiCallTimeoutException.create(1000)).isOutcomeUnknown()).isTrue();
+    assertThat(AwsFailures.classifyEffect("x", SdkClientException.builder().cause(new java.net.SocketTimeoutException("read"))
+        .build()).isOutcomeUnknown()).isTrue();
+    assertThat(AwsFailures.classifyEffect("x", service(500, "InternalFailure")).isOutcomeUnknown()).isTrue();
+    assertThat(AwsFailures.classifyEffect("x", ApiCallTimeoutException.create(1000)).retryable()).isTrue();
+
+    assertThat(AwsFailures.classifyEffect("x", SdkClientException.builder().cause(new ConnectException("refused")).build())
+        .isOutcomeUnknown()).isFalse();
+    assertThat(AwsFailures.classifyEffect("x", service(400, "ThrottlingException")).isOutcomeUnknown()).isFalse();
+    assertThat(AwsFailures.classifyEffect("x", service(400, "MessageRejected")).isOutcomeUnknown()).isFalse();
+  }
+
+  @Test
   void onlyEffectFailuresMarkedRetryableAreRetried() {
     assertThat(EffectFailure.isRetryable(EffectFailure.retryable("r", null))).isTrue();
     assertThat(EffectFailure.isRetryable(EffectFailure.permanent("p", null))).isFalse();

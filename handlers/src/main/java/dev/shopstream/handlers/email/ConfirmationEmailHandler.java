@@ -6,14 +6,20 @@ import dev.shopstream.contracts.OrderPlaced;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.idempotency.OnceOnly;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * Sends the customer an order confirmation for every {@code order-placed}, once per order id. An
- * order without a usable email address is not sent, and the reason is recorded.
+ * Sends the customer an order confirmation for every {@code order-placed}, once per order (claim key
+ * {@code user/<user id>/order/<order id>}: order ids are only unique under their user). An order
+ * without a usable email address is not sent, and the reason is recorded. Each message carries the
+ * SES tags {@value #CLAIM_TAG} (a hash of the claim) and {@value #TOKEN_TAG} (the attempt's claim
+ * token), which SES send events report back for reconciliation ({@link SesSendEvents}).
  */
 public final class ConfirmationEmailHandler implements EventHandler {
   public static final String NAME = "email";
+  public static final String CLAIM_TAG = "shop-claim";
+  public static final String TOKEN_TAG = "shop-claim-token";
 
   private final EmailSender sender;
   private final ConfirmationEmailSettings settings;
@@ -49,11 +55,23 @@ public final class ConfirmationEmailHandler implements EventHandler {
           + " has an invalid customer email address: no confirmation sent");
     }
     OrderConfirmationRenderer.Rendered rendered = renderer.render(order);
-    OnceOnly.Outcome outcome = once.run(NAME, "order/" + order.orderId(), order.eventId(), () -> {
+    OnceOnly.Outcome outcome = once.run(NAME, claimKey(order.userId(), order.orderId()), order, ticket -> {
       String messageId = sender.send(new OutgoingEmail(settings.from(), order.customerEmail().trim(), rendered.subject(),
-          rendered.html(), rendered.text(), settings.configurationSet()));
+          rendered.html(), rendered.text(), settings.configurationSet(),
+          Map.of(CLAIM_TAG, ticket.claimTag(), TOKEN_TAG, tagValue(ticket.token()))));
       return "confirmation of order " + order.orderId() + " sent (message id " + messageId + ")";
     });
     return outcome.ranNow() ? HandlerResult.done(outcome.detail()) : HandlerResult.alreadyDone(outcome.detail());
+  }
+
+  /** The claim of a user's order confirmation. */
+  public static String claimKey(String userId, String orderId) {
+    return "user/" + userId + "/order/" + orderId;
+  }
+
+  /** SES tag values allow letters, digits, '_' and '-' only (at most 256). */
+  static String tagValue(String text) {
+    String value = text.replaceAll("[^A-Za-z0-9_-]", "_");
+    return value.length() <= 256 ? value : value.substring(value.length() - 256);
   }
 }

@@ -3,10 +3,10 @@ package dev.shopstream.handlers.email;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerModule;
 import dev.shopstream.handlers.HandlerResources;
-import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.settings.Rule;
 import dev.shopstream.handlers.settings.Setting;
 import dev.shopstream.handlers.settings.SettingValues;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -19,6 +19,11 @@ public final class EmailModule implements HandlerModule {
       "SES configuration set for confirmation emails. Empty: none.");
   public static final Setting LOCALE = Setting.of("SHOP_EMAIL_LOCALE", "en-US", Rule.languageTag(),
       "Locale (IETF tag) for amounts and text in confirmation emails.");
+  public static final Setting SES_EVENTS_QUEUE_URL = Setting.of("SHOP_SES_EVENTS_QUEUE_URL", "", Rule.optionalQueueUrl(),
+      "SQS queue receiving the SES configuration set's send events (via SNS): the email handler's reconciliation source, consulted before a confirmation of unknown outcome is sent again. Empty: none (such a confirmation is sent again once its claim goes stale).");
+  public static final Setting SES_EVENTS_SETTLE_SECONDS = Setting.of("SHOP_SES_EVENTS_SETTLE_SECONDS", "60",
+      Rule.range(1, 3600),
+      "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only after this long without its event (longer than the SES call timeout plus SNS/SQS delivery).");
 
   @Override
   public String name() {
@@ -32,7 +37,7 @@ public final class EmailModule implements HandlerModule {
 
   @Override
   public List<Setting> settings() {
-    return List.of(FROM, CONFIGURATION_SET, LOCALE);
+    return List.of(FROM, CONFIGURATION_SET, LOCALE, SES_EVENTS_QUEUE_URL, SES_EVENTS_SETTLE_SECONDS);
   }
 
   @Override
@@ -40,12 +45,16 @@ public final class EmailModule implements HandlerModule {
     String from = values.required(FROM, "when the email handler is enabled (SHOP_HANDLERS)");
     String configurationSet = values.text(CONFIGURATION_SET);
     Locale locale = Locale.forLanguageTag(values.text(LOCALE));
+    String sendEvents = values.text(SES_EVENTS_QUEUE_URL);
+    Duration settle = Duration.ofSeconds(values.number(SES_EVENTS_SETTLE_SECONDS));
     return new Factory() {
       @Override
       public EventHandler create(HandlerResources resources) {
         return new ConfirmationEmailHandler(new SesEmailSender(resources.ses()),
             new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale),
-            new OnceOnly(resources.claims()));
+            sendEvents.isEmpty() ? resources.onceOnly() : resources.onceOnly().reconciledBy(new SesSendEvents(
+                resources.sqs(), sendEvents, resources.dynamo(), resources.claimsTable(), settle,
+                resources.claimRetention(), resources.clock())));
       }
 
       @Override

@@ -5,7 +5,9 @@ public interface EmailSender {
 
   /**
    * @return the provider's message id
-   * @throws RuntimeException when the email was not accepted
+   * @throws dev.shopstream.handlers.EffectFailure when the email was not accepted, or
+   *     {@link dev.shopstream.handlers.EffectFailure#outcomeUnknown} when it may have been (the request
+   *     left and no answer came); any other exception counts as not accepted
    */
   String send(OutgoingEmail email);
 }

@@ -5,6 +5,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.Body;
 import software.amazon.awssdk.services.sesv2.model.Content;
+import software.amazon.awssdk.services.sesv2.model.MessageTag;
 import software.amazon.awssdk.services.sesv2.model.SendEmailRequest;
 
 /** Sends through Amazon SES's v2 API (SendEmail with simple content: HTML and text parts). */
@@ -26,10 +27,15 @@ public final class SesEmailSender implements EmailSender {
     if (email.configurationSet() != null) {
       request.configurationSetName(email.configurationSet());
     }
+    if (!email.tags().isEmpty()) {
+      request.emailTags(email.tags().entrySet().stream()
+          .map(tag -> MessageTag.builder().name(tag.getKey()).value(tag.getValue()).build()).toList());
+    }
     try {
       return ses.sendEmail(request.build()).messageId();
     } catch (SdkException e) {
-      throw AwsFailures.classify("SES SendEmail", e);
+      // A timeout after the request left may follow an accepted mail: the outcome is unknown, not a failure.
+      throw AwsFailures.classifyEffect("SES SendEmail", e);
     }
   }
 

@@ -5,6 +5,7 @@ import dev.shopstream.handlers.EffectFailure;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -14,16 +15,18 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 
 /**
  * Claims in a DynamoDB table with a string key {@code id} ("scope#key") and time-to-live on
- * {@code expiresAt}. A claim is a conditional write that succeeds only if there is no claim yet or the
- * existing one is in progress and stale; on conflict the existing record is returned with the failed
- * write itself. {@code takeovers} counts stale claims taken over (0 on a first claim).
+ * {@code expiresAt}. A claim is one conditional write that succeeds when there is no claim yet, or the
+ * existing one is in progress and either stale or taken under the lease the claimant holds now by a
+ * different owner. The item records {@code token}, {@code owner}, {@code lease}, {@code claimedAt},
+ * {@code staleAt} and {@code takeovers} (0 on a first claim, 1 after one takeover). On conflict the existing item comes back
+ * with the failed write. Complete and release are conditional on the token: fenced once taken over.
+ * No retry loop here: a failed call is classified and the record engine's one retry layer tries again.
  */
 public final class DynamoIdempotencyStore implements IdempotencyStore {
   public static final String KEY = "id";
   public static final String TTL_ATTRIBUTE = "expiresAt";
   private static final String IN_PROGRESS = "IN_PROGRESS";
   private static final String COMPLETED = "COMPLETED";
-  private static final int COMPLETE_ATTEMPTS = 5;
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -44,26 +47,40 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public Claim claim(String scope, String key, String eventId) {
+  public Claim claim(String scope, String key, String eventId, String token, String owner, String lease) {
     Instant now = clock.instant();
+    Map<String, AttributeValue> values = new HashMap<>(Map.of(
+        ":inProgress", AttributeValue.fromS(IN_PROGRESS),
+        ":event", AttributeValue.fromS(eventId),
+        ":token", AttributeValue.fromS(token),
+        ":owner", AttributeValue.fromS(owner),
+        ":lease", AttributeValue.fromS(lease == null ? "" : lease),
+        ":now", AttributeValue.fromS(now.toString()),
+        ":nowMillis", number(now.toEpochMilli()),
+        ":staleAt", number(now.plus(claimTimeout).toEpochMilli()),
+        ":expiresAt", number(now.plus(retention).getEpochSecond()),
+        ":minusOne", number(-1)));
+    values.put(":one", number(1));
+    // A lease-based takeover needs a lease: an empty one (no lease held) never matches a claim's.
+    String leaseTakeover = lease == null ? "" : " OR (#lease = :lease AND #owner <> :owner)";
     try {
-      var claimed = dynamo.updateItem(r -> r.tableName(table).key(id(scope, key))
-          .updateExpression("SET #status = :inProgress, eventId = :event, claimedAt = :now, staleAt = :staleAt, "
-              + "#ttl = :expiresAt, takeovers = if_not_exists(takeovers, :minusOne) + :one")
-          .conditionExpression("attribute_not_exists(#id) OR (#status = :inProgress AND staleAt < :nowMillis)")
-          .expressionAttributeNames(Map.of("#status", "status", "#id", KEY, "#ttl", TTL_ATTRIBUTE))
-          .expressionAttributeValues(Map.of(
-              ":inProgress", AttributeValue.fromS(IN_PROGRESS),
-              ":event", AttributeValue.fromS(eventId),
-              ":now", AttributeValue.fromS(now.toString()),
-              ":nowMillis", number(now.toEpochMilli()),
-              ":staleAt", number(now.plus(claimTimeout).toEpochMilli()),
-              ":expiresAt", number(now.plus(retention).getEpochSecond()),
-              ":minusOne", number(-1),
-              ":one", number(1)))
-          .returnValues("ALL_NEW")
-          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-      return new Claim.Acquired(Long.parseLong(claimed.attributes().get("takeovers").n()) > 0);
+      var previous = dynamo.updateItem(r -> r.tableName(table).key(id(scope, key))
+          .updateExpression("SET #status = :inProgress, eventId = :event, #token = :token, #owner = :owner, "
+              + "#lease = :lease, claimedAt = :now, staleAt = :staleAt, #ttl = :expiresAt, "
+              + "takeovers = if_not_exists(takeovers, :minusOne) + :one")
+          .conditionExpression("attribute_not_exists(#id) OR (#status = :inProgress AND (staleAt < :nowMillis"
+              + leaseTakeover + "))")
+          .expressionAttributeNames(Map.of("#status", "status", "#id", KEY, "#ttl", TTL_ATTRIBUTE, "#token", "token",
+              "#owner", "owner", "#lease", "lease"))
+          .expressionAttributeValues(values)
+          .returnValues("ALL_OLD")
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+      if (previous == null || previous.isEmpty()) {
+        return new Claim.Acquired(token, null);
+      }
+      boolean stale = Long.parseLong(previous.get("staleAt").n()) < now.toEpochMilli();
+      return new Claim.Acquired(token, new Claim.Previous(text(previous, "owner"), text(previous, "token"),
+          text(previous, "lease"), instant(previous, "claimedAt"), stale));
     } catch (ConditionalCheckFailedException conflict) {
       Map<String, AttributeValue> existing = conflict.hasItem() ? conflict.item() : read(scope, key);
       if (existing == null || existing.isEmpty()) {
@@ -73,47 +90,57 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
         AttributeValue detail = existing.get("detail");
         return new Claim.Completed(detail == null ? "" : detail.s(), Instant.parse(existing.get("completedAt").s()));
       }
-      return new Claim.HeldElsewhere(Instant.ofEpochMilli(Long.parseLong(existing.get("staleAt").n())));
+      Instant staleAt = Instant.ofEpochMilli(Long.parseLong(existing.get("staleAt").n()));
+      if (token.equals(text(existing, "token"))) {
+        // The SDK resent our own write after its answer was lost: the claim is ours.
+        return new Claim.Acquired(token, null);
+      }
+      if (owner.equals(text(existing, "owner"))) {
+        return new Claim.HeldByMe(text(existing, "token"), instant(existing, "claimedAt"), staleAt);
+      }
+      return new Claim.HeldElsewhere(staleAt);
     } catch (SdkException e) {
       throw AwsFailures.classify("claiming " + scope + " " + key + " in " + table, e);
     }
   }
 
   @Override
-  public void complete(String scope, String key, String detail) {
-    SdkException last = null;
-    for (int attempt = 1; attempt <= COMPLETE_ATTEMPTS; attempt++) {
-      Instant now = clock.instant();
-      try {
-        dynamo.updateItem(r -> r.tableName(table).key(id(scope, key))
-            .updateExpression("SET #status = :completed, completedAt = :now, detail = :detail, #ttl = :expiresAt "
-                + "REMOVE staleAt")
-            .expressionAttributeNames(Map.of("#status", "status", "#ttl", TTL_ATTRIBUTE))
-            .expressionAttributeValues(Map.of(
-                ":completed", AttributeValue.fromS(COMPLETED),
-                ":now", AttributeValue.fromS(now.toString()),
-                ":detail", AttributeValue.fromS(detail),
-                ":expiresAt", number(now.plus(retention).getEpochSecond()))));
-        return;
-      } catch (SdkException e) {
-        last = e;
-        sleep(100L * attempt);
-      }
+  public boolean complete(String scope, String key, String token, String detail) {
+    Instant now = clock.instant();
+    try {
+      dynamo.updateItem(r -> r.tableName(table).key(id(scope, key))
+          .updateExpression("SET #status = :completed, completedAt = :now, detail = :detail, #ttl = :expiresAt "
+              + "REMOVE staleAt")
+          .conditionExpression("#token = :token")
+          .expressionAttributeNames(Map.of("#status", "status", "#ttl", TTL_ATTRIBUTE, "#token", "token"))
+          .expressionAttributeValues(Map.of(
+              ":completed", AttributeValue.fromS(COMPLETED),
+              ":now", AttributeValue.fromS(now.toString()),
+              ":detail", AttributeValue.fromS(detail),
+              ":token", AttributeValue.fromS(token),
+              ":expiresAt", number(now.plus(retention).getEpochSecond())))
+          .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+      return true;
+    } catch (ConditionalCheckFailedException fenced) {
+      Map<String, AttributeValue> existing = fenced.hasItem() ? fenced.item() : Map.of();
+      // Completed by someone else meanwhile counts as done; taken over (or gone) is fenced.
+      return existing != null && COMPLETED.equals(text(existing, "status")) && token.equals(text(existing, "token"));
+    } catch (SdkException e) {
+      throw AwsFailures.classify("completing claim " + scope + " " + key + " after the effect", e);
     }
-    // The effect happened but is not recorded: the claim goes stale and a later attempt may repeat it.
-    throw AwsFailures.classify("completing claim " + scope + " " + key + " after the effect", last);
   }
 
   @Override
-  public void release(String scope, String key) {
+  public void release(String scope, String key, String token) {
     try {
       dynamo.deleteItem(r -> r.tableName(table).key(id(scope, key))
-          .conditionExpression("#status = :inProgress")
-          .expressionAttributeNames(Map.of("#status", "status"))
-          .expressionAttributeValues(Map.of(":inProgress", AttributeValue.fromS(IN_PROGRESS)))
+          .conditionExpression("#status = :inProgress AND #token = :token")
+          .expressionAttributeNames(Map.of("#status", "status", "#token", "token"))
+          .expressionAttributeValues(Map.of(":inProgress", AttributeValue.fromS(IN_PROGRESS),
+              ":token", AttributeValue.fromS(token)))
           .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.NONE));
     } catch (ConditionalCheckFailedException notOurs) {
-      // completed meanwhile, or gone: nothing to release
+      // completed, taken over, or gone: nothing to release
     } catch (SdkException e) {
       throw AwsFailures.classify("releasing claim " + scope + " " + key, e);
     }
@@ -127,15 +154,17 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
     return Map.of(KEY, AttributeValue.fromS(scope + "#" + key));
   }
 
-  private static AttributeValue number(long value) {
-    return AttributeValue.fromN(Long.toString(value));
+  private static String text(Map<String, AttributeValue> item, String name) {
+    AttributeValue value = item.get(name);
+    return value == null ? null : value.s();
   }
 
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+  private static Instant instant(Map<String, AttributeValue> item, String name) {
+    String value = text(item, name);
+    return value == null ? null : Instant.parse(value);
+  }
+
+  private static AttributeValue number(long value) {
+    return AttributeValue.fromN(Long.toString(value));
   }
 }

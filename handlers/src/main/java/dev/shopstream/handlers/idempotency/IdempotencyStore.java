@@ -2,16 +2,28 @@ package dev.shopstream.handlers.idempotency;
 
 /**
  * Claims on external effects, keyed by (scope, key): a scope per handler, a business key per effect
- * (an order id for its confirmation email). A claim is in progress until completed or released; an
- * in-progress claim older than the store's timeout is stale and can be taken over.
+ * (a user's order for its confirmation email). A claim is in progress until completed or released.
+ * An in-progress claim can be taken over when it is stale (older than the store's timeout: its owner
+ * presumed dead), or at once by a different owner that now holds the shard lease it was taken under
+ * (its owner lost the lease or died, see {@link LeaseView}). Completion and release are fenced by the
+ * claim's token: an owner whose claim was taken over changes nothing.
  */
 public interface IdempotencyStore {
 
-  Claim claim(String scope, String key, String eventId);
+  /**
+   * @param token this attempt's token (unique; SES messages carry it as a tag)
+   * @param owner the claiming process (a worker's owner token): its own claims answer {@link Claim.HeldByMe}
+   * @param lease the shard lease the claimant holds for this effect's record now, or null
+   */
+  Claim claim(String scope, String key, String eventId, String token, String owner, String lease);
 
-  /** Marks the effect done; later claims answer {@link Claim.Completed}. */
-  void complete(String scope, String key, String detail);
+  /**
+   * Marks the effect done if the claim is still {@code token}'s; later claims answer {@link Claim.Completed}.
+   *
+   * @return false when fenced: the claim was taken over by another attempt (which now owns the outcome)
+   */
+  boolean complete(String scope, String key, String token, String detail);
 
-  /** Gives the claim up after a failed effect, so that the next attempt can claim at once. */
-  void release(String scope, String key);
+  /** Gives the claim up after an effect known not to have happened, so the next attempt can claim at once. */
+  void release(String scope, String key, String token);
 }

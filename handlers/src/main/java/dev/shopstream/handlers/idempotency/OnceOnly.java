@@ -1,57 +1,300 @@
 package dev.shopstream.handlers.idempotency;
 
+import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.handlers.EffectFailure;
-import java.util.function.Supplier;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs an effect under a claim: skipped when completed before, deferred while held elsewhere. */
+/**
+ * The one wrapper every once-only effect runs through: claim, run, complete. Skipped when completed
+ * before, deferred while another owner holds the claim. The failures in between:
+ * <ul>
+ *   <li>an effect that failed knowing it had no effect releases the claim (the next attempt claims at once);
+ *   <li>an effect whose outcome is unknown ({@link EffectFailure#outcomeUnknown}: a timeout after the
+ *       request left) keeps the claim. The next attempt asks the {@link Reconciliation} source: accepted
+ *       means completed without running again; not seen once the source's settle time has passed means
+ *       run again. Without a source the claim is kept until it goes stale, then taken over and the effect
+ *       repeated (at most once per unknown outcome);
+ *   <li>an effect done whose completion failed is remembered here (by claim) and the next attempt only
+ *       completes it, never runs it again. Nothing here retries or sleeps: the record engine's retry
+ *       schedule is the one retry layer.
+ * </ul>
+ * Claims carry this worker's owner token and the lease of the event's shard ({@link LeaseView}): a
+ * claim left by a previous holder of a lease this worker holds now is taken over at once.
+ */
 public final class OnceOnly {
   private static final Logger LOG = LoggerFactory.getLogger(OnceOnly.class);
 
   private final IdempotencyStore store;
+  private final String owner;
+  private final LeaseView leases;
+  private final Reconciliation reconciliation;
+  private final Clock clock;
+  private final AtomicLong attempts = new AtomicLong();
+  private final Map<String, Pending> completionPending;
+  private final Map<String, Unresolved> unresolved;
 
+  private record Pending(String token, String detail) {}
+
+  private record Unresolved(String token, Instant since) {}
+
+  /** A wrapper with its own owner token, no lease knowledge and no reconciliation source (tests, tools). */
   public OnceOnly(IdempotencyStore store) {
+    this(store, newOwnerToken("local"), LeaseView.NONE, Reconciliation.NONE, Clock.systemUTC());
+  }
+
+  /** @param owner unique to this worker process ({@link #newOwnerToken}); shared by the process's wrappers */
+  public OnceOnly(IdempotencyStore store, String owner, LeaseView leases, Reconciliation reconciliation, Clock clock) {
+    this(store, owner, leases, reconciliation, clock, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+  }
+
+  /** A process-unique owner token: the worker id (for people reading claims) and a random part. */
+  public static String newOwnerToken(String workerId) {
+    return workerId + "/" + UUID.randomUUID();
+  }
+
+  /** This wrapper with another reconciliation source (the email handler's SES send events). */
+  public OnceOnly reconciledBy(Reconciliation source) {
+    return new OnceOnly(store, owner, leases, source, clock, completionPending, unresolved);
+  }
+
+  private OnceOnly(IdempotencyStore store, String owner, LeaseView leases, Reconciliation reconciliation, Clock clock,
+      Map<String, Pending> completionPending, Map<String, Unresolved> unresolved) {
     this.store = store;
+    this.owner = owner;
+    this.leases = leases;
+    this.reconciliation = reconciliation;
+    this.clock = clock;
+    this.completionPending = completionPending;
+    this.unresolved = unresolved;
   }
 
   /** What happened: the effect ran now ({@code ranNow}), or had already been done. */
   public record Outcome(boolean ranNow, String detail) {}
 
   /**
-   * @param effect performs the effect and describes it; its exceptions propagate after the claim is released
-   * @throws EffectFailure retryable while another attempt holds the claim
+   * @param effect performs the effect under the ticket (tagging its request with it where it can) and
+   *     describes it; an {@link EffectFailure#outcomeUnknown} keeps the claim, any other exception releases it
+   * @throws EffectFailure retryable while another attempt holds the claim, the outcome of an earlier
+   *     attempt is not known yet, or the completion is pending
    */
-  public Outcome run(String scope, String key, String eventId, Supplier<String> effect) {
-    Claim claim = store.claim(scope, key, eventId);
-    if (claim instanceof Claim.Completed completed) {
-      return new Outcome(false, "already done at " + completed.completedAt() + ": " + completed.detail());
+  public Outcome run(String scope, String key, DomainEvent event, Function<ClaimTicket, String> effect) {
+    Admission admission = admit(scope, key, event);
+    if (admission instanceof Settled settled) {
+      return settled.outcome;
     }
-    if (claim instanceof Claim.HeldElsewhere held) {
-      throw EffectFailure.retryable(scope + " " + key + " is being handled by another attempt (claim stale at "
-          + held.staleAt() + ")", null);
+    if (admission instanceof Deferred deferred) {
+      throw EffectFailure.retryable(deferred.reason, deferred.cause);
     }
-    if (((Claim.Acquired) claim).takeover()) {
-      LOG.warn("took over the stale claim {} {}: an earlier attempt stopped mid-effect, so the effect may be repeated",
-          scope, key);
-    }
+    ClaimTicket ticket = ((Run) admission).ticket;
     String detail;
     try {
-      detail = effect.get();
+      detail = effect.apply(ticket);
     } catch (RuntimeException e) {
-      releaseQuietly(scope, key, e);
+      failed(ticket, e);
       throw e;
     }
-    store.complete(scope, key, detail);
+    return completeAfterEffect(ticket, detail);
+  }
+
+  /** One item of a batch with its claim ticket. */
+  public record Ticketed<T>(T item, ClaimTicket ticket) {}
+
+  /**
+   * What a batch call achieved: the items whose effect happened, and those known not to have happened
+   * with why (their claims are released). An exception from the call counts for every item of it.
+   */
+  public record BatchResult<T>(List<T> done, Map<T, String> notDone) {}
+
+  /**
+   * The batch as claimed and run: {@code ranNow} (effect done now), {@code alreadyDone} (done before),
+   * {@code deferred} (another attempt holds it, its outcome is not known yet, its completion is pending,
+   * or it failed) with the reasons in {@code problems}.
+   */
+  public record BatchOutcome<T>(List<T> ranNow, List<T> alreadyDone, List<T> deferred, List<String> problems) {}
+
+  /**
+   * The batch form of {@link #run}: claims each item just before the one call that performs the effect
+   * for all the items it may run, then completes or releases each by the call's result.
+   *
+   * @throws RuntimeException the call's own failure, after the items' claims were kept (outcome unknown) or released
+   */
+  public <T> BatchOutcome<T> runBatch(String scope, DomainEvent event, List<T> items, Function<T, String> keyOf,
+      Function<List<Ticketed<T>>, BatchResult<T>> effect) {
+    List<T> ranNow = new ArrayList<>();
+    List<T> alreadyDone = new ArrayList<>();
+    List<T> deferred = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    List<Ticketed<T>> toRun = new ArrayList<>();
+    try {
+      for (T item : items) {
+        Admission admission = admit(scope, keyOf.apply(item), event);
+        if (admission instanceof Settled settled) {
+          (settled.outcome.ranNow() ? ranNow : alreadyDone).add(item);
+        } else if (admission instanceof Deferred d) {
+          deferred.add(item);
+          problems.add(d.reason);
+        } else {
+          toRun.add(new Ticketed<>(item, ((Run) admission).ticket));
+        }
+      }
+    } catch (RuntimeException e) {
+      // A claim failed midway: give back the ones taken for this call, so the retry claims them at once.
+      toRun.forEach(t -> releaseQuietly(t.ticket(), "a later claim of the batch failed"));
+      throw e;
+    }
+    if (toRun.isEmpty()) {
+      return new BatchOutcome<>(ranNow, alreadyDone, deferred, problems);
+    }
+    BatchResult<T> result;
+    try {
+      result = effect.apply(toRun);
+    } catch (RuntimeException e) {
+      toRun.forEach(t -> failed(t.ticket(), e));
+      throw e;
+    }
+    for (Ticketed<T> ticketed : toRun) {
+      if (result.done().contains(ticketed.item())) {
+        try {
+          completeAfterEffect(ticketed.ticket(), "done in a batch for event " + event.eventId());
+          ranNow.add(ticketed.item());
+        } catch (EffectFailure pending) {
+          deferred.add(ticketed.item());
+          problems.add(pending.getMessage());
+        }
+      } else {
+        String why = result.notDone().getOrDefault(ticketed.item(), "not in the call's answer");
+        releaseQuietly(ticketed.ticket(), why);
+        deferred.add(ticketed.item());
+        problems.add(ticketed.ticket().key() + ": " + why);
+      }
+    }
+    return new BatchOutcome<>(ranNow, alreadyDone, deferred, problems);
+  }
+
+  private sealed interface Admission {}
+
+  /** Nothing to run: done before, found done by reconciliation, or a pending completion now done. */
+  private record Settled(Outcome outcome) implements Admission {}
+
+  private record Deferred(String reason, Throwable cause) implements Admission {}
+
+  private record Run(ClaimTicket ticket) implements Admission {}
+
+  private Admission admit(String scope, String key, DomainEvent event) {
+    String id = scope + "#" + key;
+    Pending pending = completionPending.get(id);
+    if (pending != null) {
+      try {
+        return new Settled(completeAfterEffect(new ClaimTicket(scope, key, pending.token()), pending.detail()));
+      } catch (EffectFailure stillPending) {
+        return new Deferred(stillPending.getMessage(), stillPending.getCause());
+      }
+    }
+    String token = owner + "#" + attempts.incrementAndGet();
+    Claim claim = store.claim(scope, key, event.eventId(), token, owner, leases.heldLease(event.metadata().source()));
+    if (claim instanceof Claim.Completed completed) {
+      return new Settled(new Outcome(false, "already done at " + completed.completedAt() + ": " + completed.detail()));
+    }
+    if (claim instanceof Claim.HeldElsewhere held) {
+      return new Deferred(scope + " " + key + " is being handled by another attempt (claim stale at " + held.staleAt() + ")",
+          null);
+    }
+    if (claim instanceof Claim.HeldByMe mine) {
+      Unresolved earlier = unresolved.get(id);
+      if (earlier == null || !earlier.token().equals(mine.token())) {
+        return new Deferred(scope + " " + key + " is held by an earlier attempt of this worker (claim stale at "
+            + mine.staleAt() + ")", null);
+      }
+      return reconcile(new ClaimTicket(scope, key, mine.token()), earlier.since(), mine.staleAt());
+    }
+    Claim.Acquired acquired = (Claim.Acquired) claim;
+    ClaimTicket ticket = new ClaimTicket(scope, key, acquired.token());
+    if (acquired.takeover()) {
+      Claim.Previous previous = acquired.previous();
+      LOG.warn("took over the claim {} {} of {} ({}): an earlier attempt stopped mid-effect{}", scope, key,
+          previous.owner(), previous.staleWhenTaken() ? "stale" : "its lease " + previous.lease() + " is ours now",
+          reconciliation.settleTime() == null ? ", so the effect may be repeated" : "; asking the provider first");
+      if (reconciliation.settleTime() != null) {
+        return reconcile(ticket, previous.claimedAt() == null ? clock.instant() : previous.claimedAt(), null);
+      }
+    }
+    unresolved.remove(id);
+    return new Run(ticket);
+  }
+
+  /** An earlier attempt's outcome is unknown: the provider's evidence decides, once it is sure to be there. */
+  private Admission reconcile(ClaimTicket ticket, Instant since, Instant staleAt) {
+    String id = ticket.scope() + "#" + ticket.key();
+    // Remembered first: if the lookup itself fails, the next attempt (seeing its own claim) reconciles again.
+    unresolved.put(id, new Unresolved(ticket.token(), since));
+    Reconciliation.Evidence evidence = reconciliation.lookup(ticket.scope(), ticket.key());
+    if (evidence instanceof Reconciliation.Accepted accepted) {
+      unresolved.remove(id);
+      String detail = accepted.detail() + " (an earlier attempt's, found by reconciliation: not repeated)";
+      try {
+        completeAfterEffect(ticket, detail);
+        return new Settled(new Outcome(false, detail));
+      } catch (EffectFailure pending) {
+        return new Deferred(pending.getMessage(), pending.getCause());
+      }
+    }
+    Duration settle = reconciliation.settleTime();
+    if (settle != null && !clock.instant().isBefore(since.plus(settle))) {
+      unresolved.remove(id);
+      return new Run(ticket);
+    }
+    unresolved.put(id, new Unresolved(ticket.token(), since));
+    return new Deferred(ticket.scope() + " " + ticket.key() + ": an earlier attempt's outcome is unknown; "
+        + (settle == null ? "its claim is kept until it goes stale" + (staleAt == null ? "" : " at " + staleAt)
+            : "waiting for the provider's evidence until " + since.plus(settle)), null);
+  }
+
+  private void failed(ClaimTicket ticket, RuntimeException failure) {
+    if (EffectFailure.mayHaveTakenEffect(failure)) {
+      unresolved.put(ticket.scope() + "#" + ticket.key(), new Unresolved(ticket.token(), clock.instant()));
+      LOG.warn("{} {}: outcome unknown, keeping the claim ({})", ticket.scope(), ticket.key(),
+          reconciliation.settleTime() == null ? "resolved when it goes stale: the effect may then be repeated"
+              : "resolved from the provider's evidence");
+    } else {
+      releaseQuietly(ticket, failure.toString());
+    }
+  }
+
+  private Outcome completeAfterEffect(ClaimTicket ticket, String detail) {
+    String id = ticket.scope() + "#" + ticket.key();
+    boolean ours;
+    try {
+      ours = store.complete(ticket.scope(), ticket.key(), ticket.token(), detail);
+    } catch (RuntimeException e) {
+      completionPending.put(id, new Pending(ticket.token(), detail));
+      throw EffectFailure.retryable(ticket.scope() + " " + ticket.key() + ": effect done, completion pending (the next "
+          + "attempt only completes it): " + e.getMessage(), e);
+    }
+    completionPending.remove(id);
+    if (!ours) {
+      LOG.warn("{} {}: effect done, but the claim was taken over meanwhile (this attempt is fenced; the new holder "
+          + "decides whether to repeat it)", ticket.scope(), ticket.key());
+    }
     return new Outcome(true, detail);
   }
 
-  private void releaseQuietly(String scope, String key, RuntimeException cause) {
+  private void releaseQuietly(ClaimTicket ticket, String why) {
     try {
-      store.release(scope, key);
+      store.release(ticket.scope(), ticket.key(), ticket.token());
     } catch (RuntimeException e) {
-      cause.addSuppressed(e);
-      LOG.warn("could not release claim {} {} (it goes stale by itself): {}", scope, key, e.toString());
+      LOG.warn("could not release claim {} {} after '{}' (it goes stale by itself): {}", ticket.scope(), ticket.key(),
+          why, e.toString());
     }
   }
 }

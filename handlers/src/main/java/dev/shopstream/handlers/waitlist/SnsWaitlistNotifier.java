@@ -28,10 +28,49 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
     this.json = json;
   }
 
+  /** Cut by count (10) and by bytes (256 KiB of bodies and attributes per call); an entry too large alone goes alone. */
+  @Override
+  public List<List<WaitlistEntry>> batches(String productName, List<WaitlistEntry> entries) {
+    List<List<WaitlistEntry>> batches = new ArrayList<>();
+    List<WaitlistEntry> current = new ArrayList<>();
+    long bytes = 0;
+    for (WaitlistEntry entry : entries) {
+      long size = size(productName, entry);
+      if (!current.isEmpty() && (current.size() == MAX_BATCH || bytes + size > MAX_BATCH_BYTES)) {
+        batches.add(List.copyOf(current));
+        current.clear();
+        bytes = 0;
+      }
+      current.add(entry);
+      bytes += size;
+    }
+    if (!current.isEmpty()) {
+      batches.add(List.copyOf(current));
+    }
+    return batches;
+  }
+
+  /** What SNS counts towards a call's 256 KiB: the body and each attribute's name, type and value, in UTF-8 bytes. */
+  long size(String productName, WaitlistEntry entry) {
+    long size = utf8(body(productName, entry));
+    for (Map.Entry<String, MessageAttributeValue> attribute : attributes(entry).entrySet()) {
+      size += utf8(attribute.getKey()) + utf8(attribute.getValue().dataType()) + utf8(attribute.getValue().stringValue());
+    }
+    return size;
+  }
+
+  private static long utf8(String text) {
+    return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+  }
+
   @Override
   public Outcome publish(String productName, List<WaitlistEntry> entries) {
     if (entries.size() > MAX_BATCH) {
       throw new IllegalArgumentException("at most " + MAX_BATCH + " notifications per batch, got " + entries.size());
+    }
+    long bytes = entries.stream().mapToLong(e -> size(productName, e)).sum();
+    if (entries.size() > 1 && bytes > MAX_BATCH_BYTES) {
+      throw new IllegalArgumentException("at most " + MAX_BATCH_BYTES + " bytes per batch, got " + bytes);
     }
     Map<String, WaitlistEntry> byId = new HashMap<>();
     List<PublishBatchRequestEntry> requests = new ArrayList<>();
@@ -40,22 +79,24 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
       String id = "n" + i;
       byId.put(id, entry);
       requests.add(PublishBatchRequestEntry.builder().id(id).message(body(productName, entry))
-          .messageAttributes(Map.of(
-              "productId", attribute(entry.productId()),
-              "userId", attribute(entry.userId()),
-              "channel", attribute(entry.channel())))
+          .messageAttributes(attributes(entry))
           .build());
     }
     PublishBatchResponse response;
     try {
       response = sns.publishBatch(r -> r.topicArn(topicArn).publishBatchRequestEntries(requests));
     } catch (SdkException e) {
-      throw AwsFailures.classify("SNS PublishBatch to the waitlist topic", e);
+      throw AwsFailures.classifyEffect("SNS PublishBatch to the waitlist topic", e);
     }
     List<WaitlistEntry> delivered = response.successful().stream().map(s -> byId.get(s.id())).toList();
     List<String> failures = response.failed().stream()
         .map(f -> "user " + byId.get(f.id()).userId() + ": " + f.code() + " " + f.message()).toList();
     return new Outcome(delivered, failures);
+  }
+
+  private static Map<String, MessageAttributeValue> attributes(WaitlistEntry entry) {
+    return Map.of("productId", attribute(entry.productId()), "userId", attribute(entry.userId()),
+        "channel", attribute(entry.channel()));
   }
 
   private String body(String productName, WaitlistEntry entry) {

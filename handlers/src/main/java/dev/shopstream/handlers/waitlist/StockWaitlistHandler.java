@@ -6,36 +6,37 @@ import dev.shopstream.contracts.ProductBackInStock;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResult;
-import dev.shopstream.handlers.idempotency.Claim;
-import dev.shopstream.handlers.idempotency.IdempotencyStore;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * On {@code product-back-in-stock}: notify every user still waiting for the product, once per user
  * and restock, then mark the entry notified so a later restock reaches only those still waiting.
  *
- * <p>Each user's notification is claimed first (scope "waitlist", key "restock/<event id>/user/<user id>"):
- * a replayed or redelivered restock skips users already notified. Accepted notifications are completed
- * and marked batch by batch; if any fails, the call fails retryably and the retry sends only the rest.
+ * <p>The waiting users are cut into PublishBatch calls (by count and bytes, {@link WaitlistNotifier#batches});
+ * each call's users are claimed through {@link OnceOnly#runBatch} just before it is made (scope
+ * "waitlist", key "restock/<event id>/user/<user id>"), so no claim waits behind other calls. A
+ * replayed or redelivered restock skips users already notified. If any user's notification fails or
+ * is held by another attempt, the call fails retryably after the other batches, and the retry sends
+ * only the rest.
  */
 public final class StockWaitlistHandler implements EventHandler {
   public static final String NAME = "waitlist";
-  private static final Logger LOG = LoggerFactory.getLogger(StockWaitlistHandler.class);
 
   private final WaitlistStore store;
   private final WaitlistNotifier notifier;
-  private final IdempotencyStore claims;
+  private final OnceOnly once;
   private final Clock clock;
 
-  public StockWaitlistHandler(WaitlistStore store, WaitlistNotifier notifier, IdempotencyStore claims, Clock clock) {
+  public StockWaitlistHandler(WaitlistStore store, WaitlistNotifier notifier, OnceOnly once, Clock clock) {
     this.store = store;
     this.notifier = notifier;
-    this.claims = claims;
+    this.once = once;
     this.clock = clock;
   }
 
@@ -56,27 +57,25 @@ public final class StockWaitlistHandler implements EventHandler {
     if (waiting.isEmpty()) {
       return HandlerResult.notApplicable("nobody is waiting for product " + restock.productId());
     }
-    List<WaitlistEntry> toNotify = new ArrayList<>();
-    List<String> heldElsewhere = new ArrayList<>();
+    int notified = 0;
     int alreadyNotified = 0;
-    for (WaitlistEntry entry : waiting) {
-      Claim claim = claims.claim(NAME, key(restock, entry), restock.eventId());
-      if (claim instanceof Claim.Completed) {
+    List<String> problems = new ArrayList<>();
+    for (List<WaitlistEntry> batch : notifier.batches(restock.productName(), waiting)) {
+      OnceOnly.BatchOutcome<WaitlistEntry> outcome = once.runBatch(NAME, restock, batch, entry -> key(restock, entry),
+          claimed -> publish(restock, claimed.stream().map(OnceOnly.Ticketed::item).toList()));
+      for (WaitlistEntry entry : outcome.ranNow()) {
         store.markNotified(entry, restock.eventId(), clock.instant());
-        alreadyNotified++;
-      } else if (claim instanceof Claim.HeldElsewhere) {
-        heldElsewhere.add(entry.userId());
-      } else {
-        if (((Claim.Acquired) claim).takeover()) {
-          LOG.warn("took over the stale claim for user {} of restock {}: may notify twice", entry.userId(), restock.eventId());
-        }
-        toNotify.add(entry);
       }
+      for (WaitlistEntry entry : outcome.alreadyDone()) {
+        store.markNotified(entry, restock.eventId(), clock.instant());
+      }
+      notified += outcome.ranNow().size();
+      alreadyNotified += outcome.alreadyDone().size();
+      problems.addAll(outcome.problems());
     }
-    int notified = notify(restock, toNotify);
-    if (!heldElsewhere.isEmpty()) {
-      throw EffectFailure.retryable("waitlist users " + heldElsewhere + " of product " + restock.productId()
-          + " are being notified by another attempt", null);
+    if (!problems.isEmpty()) {
+      throw EffectFailure.retryable("waitlist notifications for product " + restock.productId() + " not done for "
+          + problems.size() + " user(s) (" + notified + " sent and marked): " + problems, null);
     }
     if (notified == 0) {
       return HandlerResult.alreadyDone(alreadyNotified + " waitlisted user(s) of product " + restock.productId()
@@ -85,41 +84,16 @@ public final class StockWaitlistHandler implements EventHandler {
     return HandlerResult.done("notified " + notified + " waitlisted user(s) of product " + restock.productId());
   }
 
-  private int notify(ProductBackInStock restock, List<WaitlistEntry> entries) {
-    int notified = 0;
-    for (int from = 0; from < entries.size(); from += WaitlistNotifier.MAX_BATCH) {
-      List<WaitlistEntry> batch = entries.subList(from, Math.min(from + WaitlistNotifier.MAX_BATCH, entries.size()));
-      WaitlistNotifier.Outcome outcome;
-      try {
-        outcome = notifier.publish(restock.productName(), batch);
-      } catch (RuntimeException e) {
-        release(restock, entries.subList(from, entries.size()));
-        throw e;
-      }
-      for (WaitlistEntry entry : outcome.delivered()) {
-        claims.complete(NAME, key(restock, entry), "notified by " + entry.channel());
-        store.markNotified(entry, restock.eventId(), clock.instant());
-        notified++;
-      }
-      if (!outcome.failures().isEmpty()) {
-        List<WaitlistEntry> notDelivered = new ArrayList<>(entries.subList(from, entries.size()));
-        notDelivered.removeAll(outcome.delivered());
-        release(restock, notDelivered);
-        throw EffectFailure.retryable("waitlist notifications for product " + restock.productId() + " failed for "
-            + outcome.failures().size() + " user(s) (" + notified + " sent and marked): " + outcome.failures(), null);
-      }
-    }
-    return notified;
-  }
-
-  private void release(ProductBackInStock restock, List<WaitlistEntry> entries) {
+  private OnceOnly.BatchResult<WaitlistEntry> publish(ProductBackInStock restock, List<WaitlistEntry> entries) {
+    WaitlistNotifier.Outcome outcome = notifier.publish(restock.productName(), entries);
+    Map<WaitlistEntry, String> notDone = new HashMap<>();
     for (WaitlistEntry entry : entries) {
-      try {
-        claims.release(NAME, key(restock, entry));
-      } catch (RuntimeException e) {
-        LOG.warn("could not release claim of user {} (it goes stale by itself): {}", entry.userId(), e.toString());
+      if (!outcome.delivered().contains(entry)) {
+        notDone.put(entry, "not accepted by the topic (" + outcome.failures().stream()
+            .filter(f -> f.startsWith("user " + entry.userId() + ":") || f.startsWith(entry.userId() + ":")).findFirst().orElse("no answer for it") + ")");
       }
     }
+    return new OnceOnly.BatchResult<>(outcome.delivered(), notDone);
   }
 
   private static String key(ProductBackInStock restock, WaitlistEntry entry) {

@@ -36,7 +36,7 @@ public final class WaitlistModule implements HandlerModule {
       @Override
       public EventHandler create(HandlerResources resources) {
         return new StockWaitlistHandler(new DynamoWaitlistStore(resources.dynamo(), resources.table()),
-            new SnsWaitlistNotifier(resources.sns(), topic, resources.json()), resources.claims(), resources.clock());
+            new SnsWaitlistNotifier(resources.sns(), topic, resources.json()), resources.onceOnly(), resources.clock());
       }
 
       @Override

@@ -35,10 +35,11 @@ class CloudEventMapperTest {
       ObjectNode envelope = mapper.envelope(event);
       assertThat(envelope.get("specversion").asText()).isEqualTo("1.0");
       assertThat(envelope.get("id").asText()).isEqualTo(event.eventId());
-      assertThat(envelope.get("type").asText()).isEqualTo("dev.shopstream." + event.type().wireName() + ".v1");
+      int version = dev.shopstream.contracts.AnalyticsSchemas.currentVersion(event.type());
+      assertThat(envelope.get("type").asText()).isEqualTo("dev.shopstream." + event.type().wireName() + ".v" + version);
       assertThat(envelope.get("source").asText()).isEqualTo("/shop-stream/tables/shop");
       assertThat(envelope.get("dataschema").asText())
-          .isEqualTo("https://schemas.shopstream.dev/analytics/" + event.type().wireName() + "/v1.json");
+          .isEqualTo("https://schemas.shopstream.dev/analytics/" + event.type().wireName() + "/v" + version + ".json");
       assertThat(envelope.get("time").asText()).isEqualTo("2026-11-27T09:30:00Z");
       assertThat(envelope.get("streamsequence").asText()).isEqualTo(event.metadata().source().sequenceNumber());
       assertThat(contract.violations(event.type(), envelope.get("data"))).as(event.type().wireName()).isEmpty();

@@ -96,10 +96,38 @@ class ConfirmationEmailHandlerTest {
 
   @Test
   void anOrderWhoseClaimIsHeldElsewhereIsRetriedLaterNotSent() {
-    claims.holdElsewhere("email", "order/o-7");
-    assertThatThrownBy(() -> handler.handle(Events.order("o-7", "ada@example.com", LINES, "EUR")))
+    var order = Events.order("o-7", "ada@example.com", LINES, "EUR");
+    claims.holdElsewhere("email", ConfirmationEmailHandler.claimKey(order.userId(), "o-7"));
+    assertThatThrownBy(() -> handler.handle(order))
         .isInstanceOfSatisfying(dev.shopstream.handlers.EffectFailure.class, f -> assertThat(f.retryable()).isTrue());
     assertThat(sent).isEmpty();
+  }
+
+  @Test
+  void twoUsersOrdersWithTheSameOrderIdAreEachConfirmed() {
+    var first = Events.order("o-1", "ada@example.com", LINES, "EUR");
+    var second = withUser(Events.order("o-1", "bob@example.com", LINES, "EUR"), "another-user");
+
+    handler.handle(first);
+    HandlerResult result = handler.handle(second);
+
+    assertThat(result).isInstanceOf(HandlerResult.Done.class);
+    assertThat(sent).extracting(OutgoingEmail::to).containsExactly("ada@example.com", "bob@example.com");
+  }
+
+  @Test
+  void eachMessageIsTaggedWithItsClaimForReconciliation() {
+    var order = Events.order("o-8", "ada@example.com", LINES, "EUR");
+    handler.handle(order);
+    assertThat(sent.get(0).tags()).containsEntry(ConfirmationEmailHandler.CLAIM_TAG,
+        dev.shopstream.handlers.idempotency.ClaimTicket.tag("email", ConfirmationEmailHandler.claimKey(order.userId(), "o-8")))
+        .containsKey(ConfirmationEmailHandler.TOKEN_TAG);
+    assertThat(sent.get(0).tags().get(ConfirmationEmailHandler.TOKEN_TAG)).matches("[A-Za-z0-9_-]{1,256}");
+  }
+
+  private static dev.shopstream.contracts.OrderPlaced withUser(dev.shopstream.contracts.OrderPlaced order, String userId) {
+    return new dev.shopstream.contracts.OrderPlaced(order.metadata(), userId, order.orderId(), order.orderDate(),
+        order.status(), order.total(), order.currency(), order.items(), order.customerEmail());
   }
 
   @Test

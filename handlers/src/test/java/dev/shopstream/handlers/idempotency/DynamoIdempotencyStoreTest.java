@@ -70,46 +70,82 @@ class DynamoIdempotencyStoreTest {
         .isEqualTo(DynamoIdempotencyStore.TTL_ATTRIBUTE);
   }
 
+  private static final String A = "worker-a/1111";
+  private static final String B = "worker-b/2222";
+  private static final String LEASE = "shop-stream-worker/shardId-1";
+
   @Test
   void aFirstClaimIsAcquiredAndASecondSeesItInProgress() {
-    assertThat(store.claim("email", "order/1", "e-1")).isEqualTo(new Claim.Acquired(false));
-    assertThat(store.claim("email", "order/1", "e-2"))
+    assertThat(store.claim("email", "order/1", "e-1", "t-1", A, LEASE)).isEqualTo(new Claim.Acquired("t-1", null));
+    assertThat(store.claim("email", "order/1", "e-2", "t-2", B, null))
         .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
+    assertThat(store.claim("email", "order/1", "e-2", "t-3", A, LEASE)).as("its owner's next attempt")
+        .isEqualTo(new Claim.HeldByMe("t-1", Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("2026-11-27T10:00:30Z")));
     assertThat(item("email#order/1")).containsEntry("status", AttributeValue.fromS("IN_PROGRESS"))
-        .containsEntry("eventId", AttributeValue.fromS("e-1")).containsKey("expiresAt");
+        .containsEntry("eventId", AttributeValue.fromS("e-1")).containsEntry("owner", AttributeValue.fromS(A))
+        .containsEntry("token", AttributeValue.fromS("t-1")).containsEntry("lease", AttributeValue.fromS(LEASE))
+        .containsKey("expiresAt");
+  }
+
+  @Test
+  void aClaimResentWithItsOwnTokenIsOurs() {
+    store.claim("email", "order/1b", "e-1", "t-1", A, LEASE);
+    assertThat(store.claim("email", "order/1b", "e-1", "t-1", A, LEASE)).isEqualTo(new Claim.Acquired("t-1", null));
   }
 
   @Test
   void aCompletedClaimAnswersCompletedWithItsDetail() {
-    store.claim("email", "order/2", "e-1");
-    store.complete("email", "order/2", "sent as m-1");
-    Claim again = store.claim("email", "order/2", "e-9");
+    store.claim("email", "order/2", "e-1", "t-1", A, null);
+    assertThat(store.complete("email", "order/2", "t-1", "sent as m-1")).isTrue();
+    Claim again = store.claim("email", "order/2", "e-9", "t-2", B, null);
     assertThat(again).isEqualTo(new Claim.Completed("sent as m-1", Instant.parse("2026-11-27T10:00:00Z")));
     now.set(now.get().plus(Duration.ofHours(1)));
-    assertThat(store.claim("email", "order/2", "e-9")).isInstanceOf(Claim.Completed.class);
+    assertThat(store.claim("email", "order/2", "e-9", "t-3", B, null)).isInstanceOf(Claim.Completed.class);
   }
 
   @Test
   void aStaleInProgressClaimIsTakenOverAndCounted() {
-    store.claim("email", "order/3", "e-1");
+    store.claim("email", "order/3", "e-1", "t-1", A, LEASE);
     now.set(now.get().plus(Duration.ofSeconds(31)));
-    assertThat(store.claim("email", "order/3", "e-1")).isEqualTo(new Claim.Acquired(true));
+    assertThat(store.claim("email", "order/3", "e-1", "t-2", B, null)).isEqualTo(new Claim.Acquired("t-2",
+        new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:00Z"), true)));
     assertThat(item("email#order/3").get("takeovers").n()).isEqualTo("1");
   }
 
   @Test
+  void theWorkerThatNowHoldsTheClaimsLeaseTakesItOverAtOnce() {
+    store.claim("email", "order/3b", "e-1", "t-1", A, LEASE);
+    assertThat(store.claim("email", "order/3b", "e-1", "t-2", B, "another-app/shardId-1"))
+        .as("another lease: wait until stale").isInstanceOf(Claim.HeldElsewhere.class);
+    assertThat(store.claim("email", "order/3b", "e-1", "t-3", B, LEASE)).as("same lease, new owner: at once")
+        .isEqualTo(new Claim.Acquired("t-3", new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:00Z"), false)));
+  }
+
+  @Test
+  void aTakenOverOwnerIsFencedItsCompletionAndReleaseChangeNothing() {
+    store.claim("email", "order/3c", "e-1", "t-1", A, LEASE);
+    store.claim("email", "order/3c", "e-1", "t-2", B, LEASE);
+    assertThat(store.complete("email", "order/3c", "t-1", "late")).isFalse();
+    store.release("email", "order/3c", "t-1");
+    assertThat(item("email#order/3c")).containsEntry("status", AttributeValue.fromS("IN_PROGRESS"))
+        .containsEntry("token", AttributeValue.fromS("t-2"));
+    assertThat(store.complete("email", "order/3c", "t-2", "sent")).isTrue();
+    assertThat(store.complete("email", "order/3c", "t-2", "sent")).as("a resent completion of our own").isTrue();
+  }
+
+  @Test
   void aReleasedClaimCanBeTakenAtOnceButACompletedOneIsNotReleased() {
-    store.claim("email", "order/4", "e-1");
-    store.release("email", "order/4");
-    assertThat(store.claim("email", "order/4", "e-1")).isEqualTo(new Claim.Acquired(false));
-    store.complete("email", "order/4", "done");
-    store.release("email", "order/4");
-    assertThat(store.claim("email", "order/4", "e-1")).isInstanceOf(Claim.Completed.class);
+    store.claim("email", "order/4", "e-1", "t-1", A, null);
+    store.release("email", "order/4", "t-1");
+    assertThat(store.claim("email", "order/4", "e-1", "t-2", A, null)).isEqualTo(new Claim.Acquired("t-2", null));
+    store.complete("email", "order/4", "t-2", "done");
+    store.release("email", "order/4", "t-2");
+    assertThat(store.claim("email", "order/4", "e-1", "t-3", A, null)).isInstanceOf(Claim.Completed.class);
   }
 
   @Test
   void scopesAreIndependent() {
-    store.claim("email", "order/5", "e-1");
-    assertThat(store.claim("waitlist", "order/5", "e-1")).isEqualTo(new Claim.Acquired(false));
+    store.claim("email", "order/5", "e-1", "t-1", A, null);
+    assertThat(store.claim("waitlist", "order/5", "e-1", "t-2", A, null)).isEqualTo(new Claim.Acquired("t-2", null));
   }
 }

@@ -56,7 +56,8 @@ class StockWaitlistHandlerTest {
   private final RecordingNotifier notifier = new RecordingNotifier();
   private final MemoryIdempotencyStore claims = new MemoryIdempotencyStore();
   private final StockWaitlistHandler handler =
-      new StockWaitlistHandler(store, notifier, claims, Clock.fixed(NOW, ZoneOffset.UTC));
+      new StockWaitlistHandler(store, notifier, new dev.shopstream.handlers.idempotency.OnceOnly(claims),
+          Clock.fixed(NOW, ZoneOffset.UTC));
 
   private void waiting(int count) {
     for (int i = 0; i < count; i++) {
@@ -109,9 +110,53 @@ class StockWaitlistHandlerTest {
     var restock = Events.restock("lamp", "Desk lamp");
     claims.holdElsewhere("waitlist", "restock/" + restock.eventId() + "/user/u-1");
 
-    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("[u-1]");
+    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("/user/u-1 is being handled by another attempt");
     assertThat(notifier.batches).singleElement().satisfies(b -> assertThat(b).extracting(WaitlistEntry::userId)
         .containsExactly("u-0", "u-2"));
+  }
+
+  @Test
+  void eachBatchIsClaimedJustBeforeItIsPublishedNotEveryUserUpFront() {
+    waiting(25);
+    List<Integer> claimedWhenPublishing = new ArrayList<>();
+    WaitlistNotifier counting = new WaitlistNotifier() {
+      @Override
+      public Outcome publish(String productName, List<WaitlistEntry> entries) {
+        claimedWhenPublishing.add(claims.inProgress().size());
+        return new Outcome(entries, List.of());
+      }
+    };
+    new StockWaitlistHandler(store, counting, new dev.shopstream.handlers.idempotency.OnceOnly(claims),
+        Clock.fixed(NOW, ZoneOffset.UTC)).handle(Events.restock("lamp", "Desk lamp"));
+
+    assertThat(claimedWhenPublishing).as("claims in progress at each PublishBatch").containsExactly(10, 10, 5);
+  }
+
+  @Test
+  void aPublishWhoseOutcomeIsUnknownKeepsItsClaimsAndIsNotRepeatedBeforeTheyGoStale() {
+    waiting(3);
+    var restock = Events.restock("lamp", "Desk lamp");
+    List<List<WaitlistEntry>> calls = new ArrayList<>();
+    WaitlistNotifier timingOut = new WaitlistNotifier() {
+      @Override
+      public Outcome publish(String productName, List<WaitlistEntry> entries) {
+        calls.add(entries);
+        throw dev.shopstream.handlers.EffectFailure.outcomeUnknown("PublishBatch timed out", null);
+      }
+    };
+    var once = new dev.shopstream.handlers.idempotency.OnceOnly(claims);
+    StockWaitlistHandler timing = new StockWaitlistHandler(store, timingOut, once, Clock.fixed(NOW, ZoneOffset.UTC));
+
+    assertThatThrownBy(() -> timing.handle(restock)).hasMessageContaining("timed out");
+    assertThat(claims.inProgress()).as("claims kept").hasSize(3);
+    assertThatThrownBy(() -> timing.handle(restock)).hasMessageContaining("outcome is unknown");
+    assertThat(calls).as("not published again while the claims are live").hasSize(1);
+
+    for (int i = 0; i < 3; i++) {
+      claims.makeStale("waitlist", "restock/" + restock.eventId() + "/user/u-" + i);
+    }
+    new StockWaitlistHandler(store, notifier, once, Clock.fixed(NOW, ZoneOffset.UTC)).handle(restock);
+    assertThat(notifier.batches).as("taken over once stale, and published").hasSize(1);
   }
 
   @Test
@@ -127,14 +172,14 @@ class StockWaitlistHandlerTest {
     notifier.refuse.add("u-3");
     var restock = Events.restock("lamp", "Desk lamp");
 
-    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("u-3: throttled").hasMessageContaining("9 sent")
+    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("u-3: throttled").hasMessageContaining("11 sent")
         .isInstanceOfSatisfying(dev.shopstream.handlers.EffectFailure.class, f -> assertThat(f.retryable()).isTrue());
-    assertThat(claims.inProgress()).isEmpty();
-    assertThat(store.markedFor).hasSize(9).doesNotContainKey("u-3");
+    assertThat(claims.inProgress()).as("the refused user's claim is released").isEmpty();
+    assertThat(store.markedFor).hasSize(11).doesNotContainKey("u-3");
 
     handler.handle(restock);
 
-    assertThat(notifier.batches.get(1)).extracting(WaitlistEntry::userId).containsExactly("u-3", "u-10", "u-11");
+    assertThat(notifier.batches.get(2)).extracting(WaitlistEntry::userId).containsExactly("u-3");
     assertThat(store.markedFor).hasSize(12);
   }
 }

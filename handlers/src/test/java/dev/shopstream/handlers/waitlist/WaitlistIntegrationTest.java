@@ -87,7 +87,7 @@ class WaitlistIntegrationTest {
     entry("lamp", "already", "email", "already@example.com", true);
     entry("vase", "other", "email", "other@example.com", false);
     StockWaitlistHandler handler = new StockWaitlistHandler(new DynamoWaitlistStore(dynamo, "shop", 4),
-        new SnsWaitlistNotifier(sns, topic, JSON), new dev.shopstream.handlers.testing.MemoryIdempotencyStore(),
+        new SnsWaitlistNotifier(sns, topic, JSON), new dev.shopstream.handlers.idempotency.OnceOnly(new dev.shopstream.handlers.testing.MemoryIdempotencyStore()),
         Clock.systemUTC());
     var restock = Events.restock("lamp", "Desk lamp");
 

@@ -5,6 +5,8 @@ import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResources;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
+import dev.shopstream.handlers.idempotency.OnceOnly;
+import dev.shopstream.handlers.idempotency.Reconciliation;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.RetrySettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
@@ -21,6 +23,7 @@ import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import dev.shopstream.pipeline.ops.CountingDeadLetters;
 import dev.shopstream.pipeline.ops.Replay;
 import dev.shopstream.pipeline.ops.StreamStatus;
+import dev.shopstream.pipeline.processing.HeldLeases;
 import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
@@ -32,6 +35,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -40,6 +44,7 @@ import java.util.function.Predicate;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The composition root: the one place that builds the worker's object graph, from one
@@ -60,6 +65,8 @@ public final class CompositionRoot implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final DeadLetterCodec codec = new DeadLetterCodec(json);
   private PipelineMetrics metrics;
+  /** The shard leases this worker holds, as handlers see them (a claim of a shard held here is taken over at once). */
+  private final HeldLeases leases;
   private SqsDeadLetterQueue queue;
 
   private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
@@ -71,6 +78,7 @@ public final class CompositionRoot implements AutoCloseable {
     this.registry = registry;
     this.deadLetterObserver = deadLetterObserver;
     this.deadLetterOverride = deadLetterOverride;
+    this.leases = new HeldLeases(config.applicationName());
     this.clients = clients;
     this.ownsClients = ownsClients;
   }
@@ -120,7 +128,7 @@ public final class CompositionRoot implements AutoCloseable {
 
   /** @param selectedShards records of other shards are passed over (a replay of chosen shards) */
   public ShopStreamWorker worker(Predicate<String> selectedShards) {
-    return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards);
+    return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases);
   }
 
   /**
@@ -260,6 +268,7 @@ public final class CompositionRoot implements AutoCloseable {
   /** What handlers share: clients on first use, one claim store. */
   private final class Resources implements HandlerResources {
     private IdempotencyStore claims;
+    private OnceOnly onceOnly;
 
     @Override
     public DynamoDbClient dynamo() {
@@ -288,6 +297,30 @@ public final class CompositionRoot implements AutoCloseable {
             config.idempotency().claimTimeout(), config.idempotency().retention());
       }
       return claims;
+    }
+
+    @Override
+    public synchronized OnceOnly onceOnly() {
+      if (onceOnly == null) {
+        // one owner token per worker: its own claims are recognised, a previous process's are not
+        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(config.workerId()), leases, Reconciliation.NONE, clock);
+      }
+      return onceOnly;
+    }
+
+    @Override
+    public SqsClient sqs() {
+      return clients.sqs();
+    }
+
+    @Override
+    public String claimsTable() {
+      return config.idempotency().table();
+    }
+
+    @Override
+    public Duration claimRetention() {
+      return config.idempotency().retention();
     }
 
     @Override

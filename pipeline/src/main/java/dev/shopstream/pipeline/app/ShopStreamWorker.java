@@ -6,6 +6,7 @@ import dev.shopstream.pipeline.kcl.LeaseRelease;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.FatalErrors;
+import dev.shopstream.pipeline.processing.HeldLeases;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.ShardProgress;
@@ -51,10 +52,11 @@ public final class ShopStreamWorker implements AutoCloseable {
 
   /** Built by {@link CompositionRoot}. */
   static ShopStreamWorker create(WorkerConfig config, AwsClients clients, RecordProcessor records,
-      PipelineMetrics metrics, MeterRegistry registry, Clock clock, java.util.function.Predicate<String> selectedShards) {
+      PipelineMetrics metrics, MeterRegistry registry, Clock clock, java.util.function.Predicate<String> selectedShards,
+      HeldLeases leases) {
     Cancellation stopping = new Cancellation();
     ExecutorService recordPool = recordPool(config.recordThreads());
-    ShardProgress progress = new ShardProgress(registry, clock);
+    ShardProgress progress = new ShardProgress(registry, clock, leases);
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
         config.maxInFlight(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
         selectedShards, FatalErrors.HALT);

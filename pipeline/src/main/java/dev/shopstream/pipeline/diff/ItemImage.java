@@ -76,6 +76,15 @@ final class ItemImage {
     return Optional.of(toCount(name, value.get()));
   }
 
+  /** A whole number that fits in a long, negative allowed (a stock level: below 0 is a backorder). */
+  Optional<Long> wholeNumber(String name) throws MalformedItemException {
+    Optional<BigDecimal> value = number(name);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(toWhole(name, value.get()).longValueExact());
+  }
+
   Optional<List<AttributeValue>> list(String name) throws MalformedItemException {
     Optional<AttributeValue> value = raw(name);
     if (value.isEmpty()) {
@@ -99,6 +108,14 @@ final class ItemImage {
   }
 
   long toCount(String name, BigDecimal value) throws MalformedItemException {
+    BigInteger whole = toWhole(name, value);
+    if (whole.signum() < 0) {
+      throw new MalformedItemException(label + ": attribute '" + name + "' must not be negative, was " + whole);
+    }
+    return whole.longValueExact();
+  }
+
+  private BigInteger toWhole(String name, BigDecimal value) throws MalformedItemException {
     BigDecimal stripped = value.stripTrailingZeros();
     if (stripped.scale() > 0) {
       throw new MalformedItemException(label + ": attribute '" + name + "' must be a whole number, was " + abbreviate(value.toPlainString()));
@@ -107,10 +124,7 @@ final class ItemImage {
     if (whole.compareTo(LONG_MIN) < 0 || whole.compareTo(LONG_MAX) > 0) {
       throw new MalformedItemException(label + ": attribute '" + name + "' is out of range: " + abbreviate(value.toPlainString()));
     }
-    if (whole.signum() < 0) {
-      throw new MalformedItemException(label + ": attribute '" + name + "' must not be negative, was " + whole);
-    }
-    return whole.longValueExact();
+    return whole;
   }
 
   MalformedItemException missing(String name) {

@@ -13,8 +13,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code PRODUCT#id / META}: a changed {@code stock} -> ProductStockChanged; stock from 0 or
- * absent to more than 0 -> also ProductBackInStock. Other attribute changes, and REMOVE -> nothing.
+ * {@code PRODUCT#id / META}: a changed {@code stock} -> ProductStockChanged; stock from 0 or below
+ * (a backorder) or absent to more than 0 -> also ProductBackInStock. Other attribute changes, and
+ * REMOVE -> nothing. A negative stock is valid (sold ahead of supply), not malformed.
  */
 final class ProductRule implements EntityRule {
 
@@ -35,9 +36,9 @@ final class ProductRule implements EntityRule {
       return List.of();
     }
     ItemImage after = context.requiredNewImage();
-    Optional<Long> newStock = after.count("stock");
+    Optional<Long> newStock = after.wholeNumber("stock");
     Long oldStock = context.kind() == ChangeKind.MODIFY
-        ? context.requiredOldImage().count("stock").orElse(null)
+        ? context.requiredOldImage().wholeNumber("stock").orElse(null)
         : null;
     if (newStock.isEmpty() || Objects.equals(oldStock, newStock.get())) {
       return List.of();
@@ -45,7 +46,7 @@ final class ProductRule implements EntityRule {
     long stock = newStock.get();
     List<DomainEvent> events = new ArrayList<>(2);
     events.add(new ProductStockChanged(context.metadata(EventType.PRODUCT_STOCK_CHANGED), productId, oldStock, stock));
-    if ((oldStock == null || oldStock == 0) && stock > 0) {
+    if ((oldStock == null || oldStock <= 0) && stock > 0) {
       events.add(new ProductBackInStock(context.metadata(EventType.PRODUCT_BACK_IN_STOCK), productId,
           after.string("name").orElse(null), oldStock, stock));
     }

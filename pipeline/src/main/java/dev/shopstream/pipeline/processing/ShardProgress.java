@@ -33,11 +33,18 @@ public final class ShardProgress {
 
   private final MeterRegistry registry;
   private final Clock clock;
+  private final HeldLeases leases;
   private final Map<String, State> shards = new ConcurrentHashMap<>();
 
   public ShardProgress(MeterRegistry registry, Clock clock) {
+    this(registry, clock, new HeldLeases("?"));
+  }
+
+  /** @param leases told which shards this worker holds (for handlers' claims) */
+  public ShardProgress(MeterRegistry registry, Clock clock, HeldLeases leases) {
     this.registry = registry;
     this.clock = clock;
+    this.leases = leases;
   }
 
   private static final class State {
@@ -72,7 +79,10 @@ public final class ShardProgress {
 
   /** Shows what the shard's engine holds (its oldest unhandled record), or null when it holds none. */
   public void engine(String shardId, Supplier<Pending> pending) {
+    // A shard taken again after it was released starts afresh (its gauges were removed).
+    shards.computeIfPresent(shardId, (id, old) -> old.released ? null : old);
     state(shardId).pending = pending;
+    leases.taken(shardId);
   }
 
   public void checkpointed(String shardId) {
@@ -96,6 +106,7 @@ public final class ShardProgress {
 
   /** The shard reached its end and every record of it was handled. */
   public void ended(String shardId) {
+    leases.released(shardId);
     State state = state(shardId);
     state.ended = true;
     release(state);
@@ -103,6 +114,7 @@ public final class ShardProgress {
 
   /** The worker no longer holds the shard (lease lost, shut down): its gauges go. */
   public void released(String shardId) {
+    leases.released(shardId);
     State state = shards.get(shardId);
     if (state != null) {
       release(state);

@@ -91,6 +91,23 @@ class ImageDifferTest {
   }
 
   @Test
+  void aNegativeStockIsABackorderNotMalformed() {
+    List<DomainEvent> events = events("product-stock-1-to-minus-4.json");
+    assertThat(events).singleElement().isInstanceOfSatisfying(ProductStockChanged.class, e -> {
+      assertThat(e.previousStock()).isEqualTo(1L);
+      assertThat(e.newStock()).isEqualTo(-4L);
+    });
+  }
+
+  @Test
+  void restockFromABackorderIsBackInStock() {
+    List<DomainEvent> events = events("product-stock-minus-2-to-3.json");
+    assertThat(events).extracting(DomainEvent::type)
+        .containsExactly(EventType.PRODUCT_STOCK_CHANGED, EventType.PRODUCT_BACK_IN_STOCK);
+    assertThat(((ProductBackInStock) events.get(1)).previousStock()).isEqualTo(-2L);
+  }
+
+  @Test
   void restockFromAPositiveLevelIsNotBackInStock() {
     List<DomainEvent> events = events("product-stock-2-to-7.json");
     assertThat(events).singleElement().isInstanceOfSatisfying(ProductStockChanged.class,

@@ -82,8 +82,8 @@ class BadInputCorpusTest {
         "stock", AttributeValue.fromBool(true)), dead));
     cases.add(new Case("stock beyond a long (38 digits)", with(ShopItems.product("c3", "Vase", BigDecimal.ONE, 0),
         "stock", AttributeValue.fromN("99999999999999999999999999999999999999")), dead));
-    cases.add(new Case("negative stock", with(ShopItems.product("c4", "Vase", BigDecimal.ONE, 0),
-        "stock", AttributeValue.fromN("-1")), dead));
+    cases.add(new Case("negative stock (a backorder, valid)", with(ShopItems.product("c4", "Vase", BigDecimal.ONE, 0),
+        "stock", AttributeValue.fromN("-1")), events));
     cases.add(new Case("fractional stock at the precision limit", with(ShopItems.product("c5", "Vase", BigDecimal.ONE, 0),
         "stock", AttributeValue.fromN("1.0000000000000000000000000000000000001")), dead));
     cases.add(new Case("price at the smallest magnitude", with(ShopItems.product("c6", "Speck", BigDecimal.ONE, 2),

@@ -97,7 +97,9 @@ class CrashRecoveryTest {
       assertThat(repeatedEmails.size()).as("repeated emails %s", repeatedEmails).isLessThanOrEqualTo(KILLS);
       for (String recipient : repeatedEmails.keySet()) {
         String orderId = recipient.substring("buyer-".length(), recipient.indexOf('@'));
-        assertThat(takeovers(stack, "email#order/" + orderId)).as("claim of repeated order %s", orderId).isPositive();
+        String userId = "u-" + (Integer.parseInt(orderId.substring(1)) % 97);
+        assertThat(takeovers(stack, "email#user/" + userId + "/order/" + orderId)).as("claim of repeated order %s", orderId)
+            .isPositive();
       }
 
       Map<String, Long> perWaiter = new java.util.HashMap<>();
