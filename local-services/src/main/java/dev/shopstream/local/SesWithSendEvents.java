@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,8 +32,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class SesWithSendEvents implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SEND_PATH = "/v2/email/outbound-emails";
-  private static final java.util.Set<String> RESTRICTED = java.util.Set.of("connection", "content-length", "expect", "host",
-      "upgrade", "keep-alive", "transfer-encoding");
 
   private final HttpServer server;
   private final URI target;
@@ -86,16 +83,9 @@ public final class SesWithSendEvents implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target + exchange.getRequestURI().toString()))
-          .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-      exchange.getRequestHeaders().forEach((name, values) -> {
-        if (!RESTRICTED.contains(name.toLowerCase(java.util.Locale.ROOT))) {
-          values.forEach(value -> request.header(name, value));
-        }
-      });
       HttpResponse<byte[]> response;
       try {
-        response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        response = HttpRelay.send(http, target, exchange, body, Duration.ofSeconds(60));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         exchange.sendResponseHeaders(503, -1);

@@ -14,7 +14,7 @@ import dev.shopstream.handlers.idempotency.LeaseView;
 import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.idempotency.Reconciliation;
 import dev.shopstream.handlers.testing.Events;
-import dev.shopstream.handlers.testing.ManualClock;
+import dev.shopstream.local.ManualClock;
 import dev.shopstream.local.FauxqsLocal;
 import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.MotoLocal;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.testing.Events;
-import dev.shopstream.handlers.testing.ManualClock;
+import dev.shopstream.local.ManualClock;
 import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import java.time.Duration;
 import java.time.Instant;

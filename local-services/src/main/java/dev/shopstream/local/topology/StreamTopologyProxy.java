@@ -1,5 +1,6 @@
 package dev.shopstream.local.topology;
 
+import dev.shopstream.local.HttpRelay;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -14,7 +15,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,8 +51,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class StreamTopologyProxy implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StreamTopologyProxy.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> HOP_HEADERS = Set.of("host", "content-length", "connection", "expect", "upgrade",
-      "transfer-encoding", "keep-alive");
+  private static final Set<String> HOP_HEADERS = HttpRelay.HOP_HEADERS;
 
   private final URI moto;
   private final String streamArn;
@@ -383,17 +382,9 @@ public final class StreamTopologyProxy implements AutoCloseable {
   }
 
   private void forward(HttpExchange exchange, byte[] body) throws IOException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(moto.resolve(exchange.getRequestURI().toString()))
-        .timeout(Duration.ofSeconds(60))
-        .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
-    exchange.getRequestHeaders().forEach((name, values) -> {
-      if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-        values.forEach(value -> request.header(name, value));
-      }
-    });
     HttpResponse<byte[]> response;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response = HttpRelay.send(http, moto, exchange, body, Duration.ofSeconds(60));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);

@@ -14,7 +14,7 @@ import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import dev.shopstream.pipeline.stream.StreamRecordJson;
 import dev.shopstream.pipeline.testing.Fixtures;
-import dev.shopstream.pipeline.testing.ManualClock;
+import dev.shopstream.local.ManualClock;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

@@ -1,21 +1,22 @@
-package dev.shopstream.pipeline.testing;
+package dev.shopstream.local;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand (or by "sleeping" on it). */
+/** A clock tests and benchmarks move by hand (thread-safe). */
 public final class ManualClock extends Clock {
-  private volatile Instant now;
+  private final AtomicReference<Instant> now;
 
   public ManualClock(Instant start) {
-    this.now = start;
+    now = new AtomicReference<>(start);
   }
 
-  public void advance(Duration duration) {
-    now = now.plus(duration);
+  public void advance(Duration by) {
+    now.updateAndGet(t -> t.plus(by));
   }
 
   @Override
@@ -30,6 +31,6 @@ public final class ManualClock extends Clock {
 
   @Override
   public Instant instant() {
-    return now;
+    return now.get();
   }
 }
