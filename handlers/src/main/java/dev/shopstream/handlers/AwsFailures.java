@@ -84,6 +84,10 @@ public final class AwsFailures {
 
   /** The error code, HTTP status and message; for a client-side failure its type and message. */
   public static String describe(SdkException error) {
+    if (error instanceof SdkClientException && String.valueOf(error.getMessage()).startsWith("Unable to load credentials")) {
+      return "no AWS credentials found (task role, environment, profile); for local stand-ins set "
+          + "SHOP_AWS_DUMMY_CREDENTIALS=true";
+    }
     if (error instanceof AwsServiceException service && service.awsErrorDetails() != null) {
       return service.awsErrorDetails().errorCode() + " (HTTP " + service.statusCode() + "): "
           + service.awsErrorDetails().errorMessage();

@@ -76,4 +76,12 @@ class AwsFailuresTest {
     assertThat(EffectFailure.isRetryable(EffectFailure.permanent("p", null))).isFalse();
     assertThat(EffectFailure.isRetryable(new IllegalStateException("a bug"))).isFalse();
   }
+
+  @Test
+  void missingCredentialsAreNamedInOneShortLine() {
+    SdkClientException noCredentials = SdkClientException.create("Unable to load credentials from any of the providers in "
+        + "the chain AwsCredentialsProviderChain(credentialsProviders=[SystemPropertyCredentialsProvider(), ...])");
+    assertThat(AwsFailures.describe(noCredentials)).isEqualTo("no AWS credentials found (task role, environment, "
+        + "profile); for local stand-ins set SHOP_AWS_DUMMY_CREDENTIALS=true");
+  }
 }

@@ -101,6 +101,7 @@ class CloudFormationStackTest {
       env.put("SHOP_ANALYTICS_TOPIC_ARN", outputs.get("AnalyticsTopicArn"));
       env.put("SHOP_DLQ_URL", queueUrl);
       env.put("SHOP_DYNAMODB_ENDPOINT", moto.endpoint().toString());
+      env.put("SHOP_AWS_DUMMY_CREDENTIALS", "true");
       env.put("SHOP_SNS_ENDPOINT", moto.endpoint().toString());
       env.put("SHOP_SQS_ENDPOINT", moto.endpoint().toString());
       env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
