@@ -46,7 +46,7 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
     if (table.isPresent()) {
       return "table/" + table.get() + request.getValueForField("IndexName", String.class).map(i -> "/index/" + i).orElse("");
     }
-    for (String field : List.of("StreamArn", "TopicArn", "QueueUrl", "FromEmailAddress")) {
+    for (String field : List.of("StreamArn", "TopicArn", "QueueUrl", "FromEmailAddress", "EmailIdentity")) {
       Optional<String> value = request.getValueForField(field, String.class);
       if (value.isPresent()) {
         return value.get();

@@ -36,7 +36,21 @@ class IamPolicyIT {
   /** Code paths the local stand-ins never take, each with the code that takes them on AWS ("action resource"). */
   private static final Map<String, String> NOT_TAKEN_LOCALLY = Map.of(
       "dynamodb:GetItem " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-idempotency", "APP"),
-      "DynamoIdempotencyStore.read: when a refused claim comes back without the item (moto always returns it)");
+      "DynamoIdempotencyStore.read: when a refused claim comes back without the item (moto always returns it)",
+      "dynamodb:UpdateTable " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-replay-*", "APP"),
+      "a replay under SHOP_KCL_ASSIGNMENT=LEADER: KCL 3 adds its lease index to the replay's lease table (the suite's "
+          + "replays run the default, WORKERS, which creates no index)");
+  /**
+   * Calls the policies are right to refuse: PreflightTest points the start-up checks at resources that do
+   * not exist (named no-such-...) to see each reported.
+   */
+  private static final String DELIBERATELY_MISSING = "no-such-";
+  /**
+   * The SES send-events queue (SHOP_SES_EVENTS_QUEUE_URL) is an optional reconciliation source wired
+   * outside the template, with the configuration set's event destination; the tests read a stand-in's
+   * queue. Its statement (sqs:ReceiveMessage, sqs:DeleteMessage on that queue) goes with that wiring.
+   */
+  private static final Pattern OUTSIDE_THE_TEMPLATE = Pattern.compile("arn:aws:sqs:REGION:ACCOUNT:ses-[a-z-]*events");
   private static final String APP = "APP";
   private static final String ARN = "arn:aws:%s:REGION:ACCOUNT:%s";
 
@@ -65,7 +79,9 @@ class IamPolicyIT {
     List<Statement> all = new ArrayList<>(worker);
     all.addAll(operator);
 
-    List<Call> denied = called.stream().filter(call -> all.stream().noneMatch(s -> s.allows(call.action(), call.resource()))).toList();
+    List<Call> denied = called.stream()
+        .filter(call -> !call.resource().contains(DELIBERATELY_MISSING) && !OUTSIDE_THE_TEMPLATE.matcher(call.resource()).matches())
+        .filter(call -> all.stream().noneMatch(s -> s.allows(call.action(), call.resource()))).toList();
     assertThat(denied).as("called but allowed by no statement of WorkerPolicy or OperatorPolicy").isEmpty();
 
     List<String> unused = new ArrayList<>();
