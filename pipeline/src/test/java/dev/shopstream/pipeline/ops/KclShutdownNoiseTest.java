@@ -1,0 +1,24 @@
+package dev.shopstream.pipeline.ops;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.core.spi.FilterReply;
+import org.junit.jupiter.api.Test;
+
+class KclShutdownNoiseTest {
+  private final LoggerContext context = new LoggerContext();
+  private final KclShutdownNoise filter = new KclShutdownNoise();
+
+  @Test
+  void onlyTheSchedulersLeaderDeciderFalseAlarmIsDropped() {
+    var scheduler = context.getLogger(KclShutdownNoise.SCHEDULER);
+    assertThat(filter.decide(null, scheduler, Level.ERROR, "Worker.run caught exception, sleeping for 1000 milli seconds!",
+        null, new IllegalStateException("LeaderDecider uninitialized"))).isEqualTo(FilterReply.DENY);
+    assertThat(filter.decide(null, scheduler, Level.ERROR, "Caught exception when initializing LeaseCoordinator", null,
+        new IllegalStateException("table missing"))).isEqualTo(FilterReply.NEUTRAL);
+    assertThat(filter.decide(null, context.getLogger("other"), Level.ERROR, "x", null,
+        new IllegalStateException("LeaderDecider uninitialized"))).isEqualTo(FilterReply.NEUTRAL);
+  }
+}
