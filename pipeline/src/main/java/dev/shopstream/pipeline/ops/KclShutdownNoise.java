@@ -17,8 +17,10 @@ public final class KclShutdownNoise extends TurboFilter {
 
   @Override
   public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
-    boolean noise = logger != null && SCHEDULER.equals(logger.getName()) && t instanceof IllegalStateException
-        && "LeaderDecider uninitialized".equals(t.getMessage());
+    // the throwable arrives as t, or (a parameterised message) as the last parameter
+    Object cause = t != null ? t : params != null && params.length > 0 ? params[params.length - 1] : null;
+    boolean noise = logger != null && SCHEDULER.equals(logger.getName()) && cause instanceof IllegalStateException state
+        && "LeaderDecider uninitialized".equals(state.getMessage());
     return noise ? FilterReply.DENY : FilterReply.NEUTRAL;
   }
 }

@@ -16,6 +16,9 @@ class KclShutdownNoiseTest {
     var scheduler = context.getLogger(KclShutdownNoise.SCHEDULER);
     assertThat(filter.decide(null, scheduler, Level.ERROR, "Worker.run caught exception, sleeping for 1000 milli seconds!",
         null, new IllegalStateException("LeaderDecider uninitialized"))).isEqualTo(FilterReply.DENY);
+    assertThat(filter.decide(null, scheduler, Level.ERROR, "Worker.run caught exception, sleeping for {} milli seconds!",
+        new Object[] {"1000", new IllegalStateException("LeaderDecider uninitialized")}, null))
+        .as("KCL passes the exception as the last parameter").isEqualTo(FilterReply.DENY);
     assertThat(filter.decide(null, scheduler, Level.ERROR, "Caught exception when initializing LeaseCoordinator", null,
         new IllegalStateException("table missing"))).isEqualTo(FilterReply.NEUTRAL);
     assertThat(filter.decide(null, context.getLogger("other"), Level.ERROR, "x", null,
