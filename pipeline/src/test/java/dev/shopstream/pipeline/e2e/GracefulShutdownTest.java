@@ -7,7 +7,7 @@ import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.testing.LocalWorkers;
-import dev.shopstream.pipeline.testing.WorkerProcess;
+import dev.shopstream.local.WorkerProcess;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -7,7 +7,7 @@ import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.SesWithSendEvents;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.testing.LocalWorkers;
-import dev.shopstream.pipeline.testing.WorkerProcess;
+import dev.shopstream.local.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;

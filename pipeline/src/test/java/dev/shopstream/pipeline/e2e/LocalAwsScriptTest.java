@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.shopstream.local.FreePorts;
 import dev.shopstream.local.SesLocal;
 import dev.shopstream.local.ShopItems;
-import dev.shopstream.pipeline.testing.WorkerProcess;
+import dev.shopstream.local.WorkerProcess;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

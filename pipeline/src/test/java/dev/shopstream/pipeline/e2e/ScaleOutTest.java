@@ -11,7 +11,7 @@ import dev.shopstream.local.topology.StreamFault;
 import dev.shopstream.local.topology.StreamTopologyProxy;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
-import dev.shopstream.pipeline.testing.WorkerProcess;
+import dev.shopstream.local.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;

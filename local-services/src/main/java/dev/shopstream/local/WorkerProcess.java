@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.testing;
+package dev.shopstream.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,11 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The worker as its own JVM ({@code Main run}), as ECS runs it: for SIGTERM and kill -9 tests. */
+/**
+ * The worker as its own JVM ({@code Main run}, from this JVM's class path), as ECS runs it: for SIGTERM and
+ * kill -9 tests and the start-up benchmark.
+ */
 public final class WorkerProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
@@ -20,14 +24,20 @@ public final class WorkerProcess implements AutoCloseable {
     this.log = log;
   }
 
+  /** With the tests' JVM flags: a small heap, C1 only (quicker to start on a loaded machine). */
   public static WorkerProcess start(Map<String, String> env, Path log) {
+    return start(env, log, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"));
+  }
+
+  /** With {@code jvmFlags} (the image's, to time a start as ECS would see it). */
+  public static WorkerProcess start(Map<String, String> env, Path log, List<String> jvmFlags) {
     try {
       Files.createDirectories(log.getParent());
-      ProcessBuilder builder = new ProcessBuilder(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"), "dev.shopstream.pipeline.app.Main", "run"))
-          .redirectErrorStream(true)
-          .redirectOutput(log.toFile());
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.addAll(jvmFlags);
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shopstream.pipeline.app.Main", "run"));
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
       return new WorkerProcess(builder.start(), log);
     } catch (IOException e) {
