@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * with measured in the same run (these machines are noisy). Writes a markdown report and the
  * records/s-against-window chart under {@code bench/target/}.
  *
- * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h] [--records N] [--heap-minutes M]}
+ * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h,i] [--records N] [--heap-minutes M] [--rounds R]}
  */
 public final class BenchMain {
   static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
@@ -30,17 +30,19 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h"));
+    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i"));
     int records = 2000;
     int heapMinutes = 5;
+    int rounds = 3;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--parts" -> parts = new LinkedHashSet<>(List.of(args[++i].split(",")));
         case "--records" -> records = Integer.parseInt(args[++i]);
         case "--heap-minutes" -> heapMinutes = Integer.parseInt(args[++i]);
+        case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         default -> {
-          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g,h] [--records N] "
-              + "[--heap-minutes M]");
+          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g,h,i] [--records N] "
+              + "[--heap-minutes M] [--rounds R]");
           System.exit(2);
         }
       }
@@ -51,8 +53,8 @@ public final class BenchMain {
     if (parts.contains("a")) {
       engineAlone(report);
     }
-    if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g", "h").contains(p))) {
-      StackBench.run(report, parts, records, heapMinutes);
+    if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g", "h", "i").contains(p))) {
+      StackBench.run(report, parts, records, heapMinutes, rounds);
     }
     if (parts.contains("f")) {
       diffAndRoute(report);

@@ -61,7 +61,7 @@ final class StackBench {
     this.stack = stack;
   }
 
-  static void run(Report report, Set<String> parts, int records, int heapMinutes) throws Exception {
+  static void run(Report report, Set<String> parts, int records, int heapMinutes, int rounds) throws Exception {
     try (LocalShopStack stack = LocalShopStack.start(Path.of("bench", "target", "local-services"))) {
       ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
       ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);
@@ -80,6 +80,9 @@ final class StackBench {
       }
       if (parts.contains("h")) {
         ScaleBench.run(report, stack, records, "analytics");
+      }
+      if (parts.contains("i")) {
+        StartupBench.run(report, stack, rounds);
       }
     }
   }

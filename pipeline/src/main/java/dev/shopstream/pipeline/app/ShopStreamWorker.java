@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.kcl.EagerLeaseSync;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.LeaseRelease;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
@@ -47,7 +48,12 @@ public final class ShopStreamWorker implements AutoCloseable {
     this.config = config;
     this.scheduler = scheduler;
     this.stopping = stopping;
-    this.schedulerThread = new Thread(scheduler, "kcl-scheduler");
+    this.schedulerThread = new Thread(() -> {
+      if (config.kcl().eagerLeaseSync()) {
+        EagerLeaseSync.prepare(scheduler);
+      }
+      scheduler.run();
+    }, "kcl-scheduler");
   }
 
   /** Built by {@link CompositionRoot}. */

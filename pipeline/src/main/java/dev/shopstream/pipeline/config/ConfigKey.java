@@ -79,7 +79,11 @@ public enum ConfigKey {
   KCL_WORKER_METRICS("SHOP_KCL_WORKER_METRICS", "true", Rule.flag(),
       "true: KCL 3 balances leases by worker CPU (reads ECS/EC2 metadata). false: by throughput only (use off AWS)."),
   KCL_ASSIGNMENT("SHOP_KCL_ASSIGNMENT", "WORKERS", Rule.oneOf(LeaseAssignment.class),
-      "Who hands out shard leases: WORKERS (each worker takes unowned and expired leases itself, KCL 2.x style: a SIGKILLed worker's shards move after 1.7-4 x SHOP_KCL_FAILOVER_MILLIS) or LEADER (KCL 3's elected leader assigns them by load; if the leader dies, nothing moves until its 2-minute lock expires). Switch with all workers stopped.");
+      "Who hands out shard leases: WORKERS (each worker takes unowned and expired leases itself, KCL 2.x style: a SIGKILLed worker's shards move after 1.7-4 x SHOP_KCL_FAILOVER_MILLIS) or LEADER (KCL 3's elected leader assigns them by load; if the leader dies, nothing moves until its 2-minute lock expires). Switch with all workers stopped."),
+  KCL_EAGER_LEASE_SYNC("SHOP_KCL_EAGER_LEASE_SYNC", "true", Rule.flag(),
+      "On an empty lease table (a new application, a replay), the starting worker lists the stream's shards and creates their leases at once. false: KCL's own start, a random 1-30 s wait for another worker to do it (spreads the shard listing of many workers starting together)."),
+  KCL_DISPATCH_MILLIS("SHOP_KCL_DISPATCH_MILLIS", "200", Rule.range(50, 10_000),
+      "Pause of KCL's scheduler loop, which starts, advances and stops shard consumers: a newly taken shard needs three turns before its first read. In memory, no AWS calls; KCL's own default is 1000.");
 
   private final Setting setting;
 

@@ -40,10 +40,7 @@ public record WorkerConfig(
     Duration shutdownTimeout,
     Duration readyMaxHold,
     String workerId,
-    Duration failover,
-    Duration leaseAssignmentInterval,
-    boolean workerMetrics,
-    LeaseAssignment leaseAssignment,
+    KclSettings kcl,
     String deadLetterQueueUrl,
     String deadLetterOverflowBucket,
     URI s3Endpoint,
@@ -74,7 +71,7 @@ public record WorkerConfig(
     Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
     Objects.requireNonNull(idempotency, "idempotency");
     Objects.requireNonNull(trimmedDataPolicy, "trimmedDataPolicy");
-    Objects.requireNonNull(leaseAssignment, "leaseAssignment");
+    Objects.requireNonNull(kcl, "kcl");
     handlerSettings = Map.copyOf(handlerSettings);
   }
 
@@ -122,10 +119,7 @@ public record WorkerConfig(
         Duration.ofMillis(number(read, ConfigKey.CHECKPOINT_INTERVAL_MILLIS)),
         Duration.ofSeconds(number(read, ConfigKey.SHUTDOWN_TIMEOUT_SECONDS)),
         Duration.ofSeconds(number(read, ConfigKey.READY_MAX_HOLD_SECONDS)), workerId,
-        Duration.ofMillis(number(read, ConfigKey.KCL_FAILOVER_MILLIS)),
-        Duration.ofMillis(number(read, ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS)),
-        read.flag(ConfigKey.KCL_WORKER_METRICS.setting()),
-        read.choice(ConfigKey.KCL_ASSIGNMENT.setting(), LeaseAssignment.class), dlqUrl, read.text(ConfigKey.DLQ_OVERFLOW_BUCKET.setting()),
+        kcl(read), dlqUrl, read.text(ConfigKey.DLQ_OVERFLOW_BUCKET.setting()),
         read.url(ConfigKey.S3_ENDPOINT.setting()).orElse(null), idempotency,
         read.choice(ConfigKey.TRIMMED_DATA_POLICY.setting(), TrimmedDataPolicy.class),
         read.text(ConfigKey.HTTP_HOST.setting()), (int) number(read, ConfigKey.HTTP_PORT), handlerValues(env, handlerKeys));
@@ -135,6 +129,15 @@ public record WorkerConfig(
       throw new ConfigException(problems);
     }
     return config;
+  }
+
+  private static KclSettings kcl(SettingValues read) {
+    return new KclSettings(Duration.ofMillis(number(read, ConfigKey.KCL_FAILOVER_MILLIS)),
+        Duration.ofMillis(number(read, ConfigKey.KCL_LEASE_ASSIGNMENT_MILLIS)),
+        read.flag(ConfigKey.KCL_WORKER_METRICS.setting()),
+        read.choice(ConfigKey.KCL_ASSIGNMENT.setting(), LeaseAssignment.class),
+        read.flag(ConfigKey.KCL_EAGER_LEASE_SYNC.setting()),
+        Duration.ofMillis(number(read, ConfigKey.KCL_DISPATCH_MILLIS)));
   }
 
   private static long number(SettingValues read, ConfigKey key) {
@@ -177,14 +180,14 @@ public record WorkerConfig(
   public WorkerConfig withApplicationName(String name) {
     return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint, dummyCredentials,
         initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval, shutdownTimeout,
-        readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, leaseAssignment, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint, idempotency,
+        readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint, idempotency,
         trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
   public WorkerConfig withInitialPosition(StartPosition position) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, leaseAssignment, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
+        shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
@@ -192,14 +195,14 @@ public record WorkerConfig(
   public WorkerConfig withHandlers(List<String> names) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, names, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, workerId, failover, leaseAssignmentInterval, workerMetrics, leaseAssignment, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
+        shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, id, failover, leaseAssignmentInterval, workerMetrics, leaseAssignment, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
+        shutdownTimeout, readyMaxHold, id, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 

@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.kcl;
 import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
 import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
 import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
+import dev.shopstream.pipeline.config.KclSettings;
 import dev.shopstream.pipeline.config.LeaseAssignment;
 import dev.shopstream.pipeline.config.TrimmedDataPolicy;
 import dev.shopstream.pipeline.config.WorkerConfig;
@@ -57,25 +58,27 @@ public final class KclSchedulerBuilder {
     ConfigsBuilder configs = new ConfigsBuilder(tracker, config.applicationName(), adapter, leaseClient, cloudWatch,
         config.workerId(), processors);
 
+    KclSettings kcl = config.kcl();
     CoordinatorConfig coordinator = configs.coordinatorConfig().workerStateChangeListener(lifecycle)
-        .skipShardSyncAtWorkerInitializationIfLeasesExist(true);
-    if (config.leaseAssignment() == LeaseAssignment.WORKERS) {
+        .skipShardSyncAtWorkerInitializationIfLeasesExist(true)
+        .shardConsumerDispatchPollIntervalMillis(kcl.dispatchInterval().toMillis());
+    if (kcl.assignment() == LeaseAssignment.WORKERS) {
       // KCL 2.x-style lease taking: no leader whose death stalls every assignment for its 2-minute lock
       coordinator.clientVersionConfig(CoordinatorConfig.ClientVersionConfig.CLIENT_VERSION_CONFIG_COMPATIBLE_WITH_2X);
     }
     LeaseAssignmentPin.apply(leaseClient, coordinator.coordinatorStateTableConfig().tableName(),
-        config.leaseAssignment(), config.workerId(), Clock.systemUTC());
+        kcl.assignment(), config.workerId(), Clock.systemUTC());
 
-    long leaseAssignment = config.leaseAssignmentInterval().toMillis();
+    long leaseAssignment = kcl.leaseAssignmentInterval().toMillis();
     LeaseManagementConfig leases = configs.leaseManagementConfig()
         // The adapter otherwise idles 60 s after its initial shard sync before taking leases.
         .shardSyncIntervalMillis(0)
         // What the adapter would otherwise set itself, with a WARN each (DynamoDB Streams has no hash-key holes).
         .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0)
-        .failoverTimeMillis(config.failover().toMillis())
+        .failoverTimeMillis(kcl.failover().toMillis())
         .leaseAssignmentIntervalMillis(leaseAssignment);
     leases.workerUtilizationAwareAssignmentConfig()
-        .disableWorkerMetrics(!config.workerMetrics())
+        .disableWorkerMetrics(!kcl.workerMetrics())
         .workerMetricsReporterFreqInMillis(Math.min(30_000L, leaseAssignment))
         .inMemoryWorkerMetricsCaptureFrequencyMillis(Math.min(1_000L, leaseAssignment));
 

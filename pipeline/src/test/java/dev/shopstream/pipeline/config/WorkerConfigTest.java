@@ -69,7 +69,7 @@ class WorkerConfigTest {
     assertThat(config.pollIdle()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.handlers()).containsExactly("email", "logging");
     assertThat(config.workerId()).isEqualTo("w-7");
-    assertThat(config.workerMetrics()).isFalse();
+    assertThat(config.kcl().workerMetrics()).isFalse();
     assertThat(config.dummyCredentials()).isTrue();
     assertThat(config.ses()).contains(URI.create("http://127.0.0.1:8005"));
   }
