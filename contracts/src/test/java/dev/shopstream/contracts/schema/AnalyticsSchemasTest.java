@@ -119,6 +119,23 @@ class AnalyticsSchemasTest {
   }
 
   @Test
+  void everyVersionTheWorkerPublishesIsKeptAsReleased() {
+    List<String> unreleased = new ArrayList<>();
+    for (EventType type : EventType.values()) {
+      int version = AnalyticsSchemas.currentVersion(type);
+      if (releasedSchemas().stream().noneMatch(r -> r.wireName().equals(type.wireName()) && r.version() == version)) {
+        unreleased.add(type.wireName() + " v" + version + ": copy " + AnalyticsSchemas.resourcePath(type, version)
+            + " to src/test/resources/released-schemas" + AnalyticsSchemas.resourcePath(type, version)
+            .substring("/schemas".length()));
+      }
+    }
+    assertThat(unreleased)
+        .withFailMessage(() -> "Published analytics schema versions have no released copy, so nothing guards them "
+            + "against breaking edits:\n  " + String.join("\n  ", unreleased))
+        .isEmpty();
+  }
+
+  @Test
   void releasedVersionsAreStillCompatible() {
     List<Released> releasedSchemas = releasedSchemas();
     assertThat(releasedSchemas).as("released schemas under " + RELEASED_ROOT).isNotEmpty();
