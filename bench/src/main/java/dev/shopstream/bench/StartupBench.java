@@ -22,9 +22,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * (i) start-up: from launching the worker's JVM ({@code Main run}, as ECS starts a task) to the first
- * analytics event delivered, while an order is written every 100 ms. Two cases: a fresh application
- * (no lease table yet) and a restart with a new worker id on leases the previous task released on
- * SIGTERM. Each is measured with KCL's start-up as shipped and with shop-stream's defaults, alternately
+ * analytics event delivered, while an order is written every 100 ms. Three starts (see {@link Start}):
+ * a new application, a new task on leases released on SIGTERM, and a new task after a SIGKILL (the
+ * failover a single task's crash costs). Each is measured with KCL's start-up as shipped and with shop-stream's defaults, alternately
  * in the same run; KCL's worker settings are the product defaults (only worker metrics are off: no
  * ECS metadata here).
  */
@@ -57,19 +57,38 @@ final class StartupBench {
   /** The worker's own logging (this module's logback.xml, which logs to a file, comes first on the class path). */
   private static final String WORKER_LOGGING = "-Dlogback.configurationFile=" + workerLogging();
 
+  /**
+   * The three starts of a round, in order, each on what the one before left: a new application; the
+   * leases the first task released on SIGTERM; the leases of a task killed with SIGKILL, which a new
+   * task (new worker id, as ECS starts one) takes once they expire.
+   */
+  enum Start {
+    FRESH("fresh", false),
+    RELEASED("released leases", true),
+    AFTER_KILL("after kill -9", false);
+
+    final String label;
+    /** How this start's worker is stopped, setting up the next start. */
+    final boolean killed;
+
+    Start(String label, boolean killed) {
+      this.label = label;
+      this.killed = killed;
+    }
+  }
+
   /** What is timed: the worker's own log lines, then the first event delivered. */
   private static final List<String> MARKS = List.of(" starting on table ", "KCL worker state STARTED", " taken, starting after ");
-  private static final String HEADER = String.format(Locale.ROOT, "%-22s %-15s %8s %8s %8s %8s   %s", "variant", "lease table",
+  private static final String HEADER = String.format(Locale.ROOT, "%-22s %-16s %7s %7s %7s %7s   %s", "variant", "lease table",
       "worker", "KCL", "shard", "event", "event, every round");
 
   private void compare(int rounds) throws Exception {
     report.section("(i) start-up: seconds from launching the worker's JVM (the image's flags) to its log lines "
         + "'worker starting' (configuration, pre-flight, clients), 'KCL worker state STARTED', 'shard taken', and to the "
-        + "first event delivered; an order written every 100 ms, product defaults; medians of " + rounds
+        + "first event delivered; an order written every 100 ms, product defaults (lease 5 s); medians of " + rounds
         + " rounds, the variants alternating");
     report.line(HEADER);
-    Map<Variant, List<double[]>> fresh = new EnumMap<>(Variant.class);
-    Map<Variant, List<double[]>> existing = new EnumMap<>(Variant.class);
+    Map<Variant, Map<Start, List<double[]>>> times = new EnumMap<>(Variant.class);
     for (int round = 0; round < rounds; round++) {
       for (Variant variant : Variant.values()) {
         scenario++;
@@ -78,23 +97,28 @@ final class StartupBench {
         ShopTableSetup.createIfMissing(stack.dynamo, table);
         Map<String, String> env = environment(table, app, variant);
         try (Orders orders = new Orders(table)) {
-          fresh.computeIfAbsent(variant, v -> new ArrayList<>()).add(startAndStop(env, app + "-a"));
-          existing.computeIfAbsent(variant, v -> new ArrayList<>()).add(startAndStop(env, app + "-b"));
+          for (Start start : Start.values()) {
+            times.computeIfAbsent(variant, v -> new EnumMap<>(Start.class))
+                .computeIfAbsent(start, s -> new ArrayList<>())
+                .add(startAndStop(env, app + "-" + start.ordinal(), start.killed));
+          }
         }
       }
     }
     for (Variant variant : Variant.values()) {
-      report.line(row(variant, "fresh", fresh.get(variant)));
-      report.line(row(variant, "existing leases", existing.get(variant)));
+      for (Start start : Start.values()) {
+        report.line(row(variant, start.label, times.get(variant).get(start)));
+      }
     }
   }
 
   /**
-   * Starts a worker with id {@code workerId}, times its first event, then stops it with SIGTERM.
+   * Starts a worker with id {@code workerId}, times its first event, then stops it: SIGKILL if
+   * {@code kill}, else SIGTERM.
    *
    * @return seconds from launch to each of {@link #MARKS}, then to the first event
    */
-  private double[] startAndStop(Map<String, String> env, String workerId) throws Exception {
+  private double[] startAndStop(Map<String, String> env, String workerId, boolean kill) throws Exception {
     Map<String, String> own = new HashMap<>(env);
     own.put("SHOP_WORKER_ID", workerId);
     Path log = Path.of("bench", "target", "startup", workerId + ".log");
@@ -111,7 +135,9 @@ final class StartupBench {
       }
       double[] seconds = new double[MARKS.size() + 1];
       seconds[MARKS.size()] = (System.nanoTime() - start) / 1e9;
-      if (worker.terminate(Duration.ofSeconds(40)) == null) {
+      if (kill) {
+        worker.kill();
+      } else if (worker.terminate(Duration.ofSeconds(40)) == null) {
         throw new IllegalStateException("worker " + workerId + " did not stop within 40 s of SIGTERM; its log: " + log);
       }
       List<String> lines = Files.readAllLines(log);
@@ -130,12 +156,12 @@ final class StartupBench {
   }
 
   private static String row(Variant variant, String table, List<double[]> runs) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s %-15s", variant.name().toLowerCase(Locale.ROOT),
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s %-16s", variant.name().toLowerCase(Locale.ROOT),
         table));
     for (int i = 0; i <= MARKS.size(); i++) {
       int column = i;
       List<Double> sorted = runs.stream().map(r -> r[column]).sorted().toList();
-      line.append(String.format(Locale.ROOT, " %8.1f", sorted.get(sorted.size() / 2)));
+      line.append(String.format(Locale.ROOT, " %7.1f", sorted.get(sorted.size() / 2)));
     }
     line.append("   ").append(String.join(", ", runs.stream()
         .map(r -> String.format(Locale.ROOT, "%.1f", r[MARKS.size()])).toList()));

@@ -80,7 +80,7 @@ public final class DemoMain {
           });
           ShopStreamWorker worker = root.worker()) {
         say("3/6", "starting the worker with handlers " + config.handlers()
-            + " (KCL 3 via the DynamoDB Streams adapter; a fresh lease table takes KCL ~30 s)");
+            + " (KCL 3 via the DynamoDB Streams adapter)");
         worker.start();
         if (!waitFor(worker::isProcessing, Duration.ofSeconds(120))) {
           say("", "the worker did not take the shard's lease within 120 s");

@@ -53,15 +53,14 @@ public final class LocalShopStack implements AutoCloseable {
   }
 
   /**
-   * The worker's environment for this stack: every handler wired to the emulators, starting at
-   * TRIM_HORIZON, with KCL's intervals shortened for a fast local start.
+   * The worker's environment for this stack: every handler wired to the emulators, plus
+   * {@link #localWorkerSettings()}.
    */
   public Map<String, String> workerEnvironment(String applicationName) {
-    Map<String, String> env = new HashMap<>();
+    Map<String, String> env = localWorkerSettings();
     env.put("SHOP_TABLE", TABLE);
     env.put("SHOP_APPLICATION_NAME", applicationName);
     env.put("SHOP_DYNAMODB_ENDPOINT", moto.endpoint().toString());
-    env.put("SHOP_AWS_DUMMY_CREDENTIALS", "true");
     env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
     env.put("SHOP_SNS_ENDPOINT", fauxqs.endpoint().toString());
     env.put("SHOP_SQS_ENDPOINT", fauxqs.endpoint().toString());
@@ -69,16 +68,27 @@ public final class LocalShopStack implements AutoCloseable {
     env.put("SHOP_DLQ_OVERFLOW_BUCKET", OVERFLOW_BUCKET);
     env.put("SHOP_S3_ENDPOINT", moto.endpoint().toString());
     env.put("SHOP_IDEMPOTENCY_TABLE", IDEMPOTENCY_TABLE);
-    env.put("SHOP_INITIAL_POSITION", "TRIM_HORIZON");
-    env.put("SHOP_POLL_IDLE_MILLIS", "50");
     env.put("SHOP_KCL_FAILOVER_MILLIS", "5000");
-    env.put("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "1000");
-    env.put("SHOP_KCL_WORKER_METRICS", "false");
-    env.put("SHOP_HANDLERS", "email,waitlist,analytics");
-    env.put("SHOP_EMAIL_FROM", "orders@shop.example");
     env.put("SHOP_WAITLIST_TOPIC_ARN", waitlistTopic);
     env.put("SHOP_ANALYTICS_TOPIC_ARN", analyticsTopic);
     env.put("SHOP_ANALYTICS_PII_KEY", "local-only-analytics-key");
+    return env;
+  }
+
+  /**
+   * What a worker on local services sets besides where its resources are: dummy credentials, every
+   * handler, TRIM_HORIZON, KCL's intervals shortened for a fast local start, loopback HTTP on a free
+   * port, text logs.
+   */
+  public static Map<String, String> localWorkerSettings() {
+    Map<String, String> env = new HashMap<>();
+    env.put("SHOP_AWS_DUMMY_CREDENTIALS", "true");
+    env.put("SHOP_HANDLERS", "email,waitlist,analytics");
+    env.put("SHOP_EMAIL_FROM", "orders@shop.example");
+    env.put("SHOP_INITIAL_POSITION", "TRIM_HORIZON");
+    env.put("SHOP_POLL_IDLE_MILLIS", "50");
+    env.put("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "1000");
+    env.put("SHOP_KCL_WORKER_METRICS", "false");
     env.put("SHOP_HTTP_HOST", "127.0.0.1");
     env.put("SHOP_HTTP_PORT", "0");
     env.put("SHOP_LOG_FORMAT", "text");

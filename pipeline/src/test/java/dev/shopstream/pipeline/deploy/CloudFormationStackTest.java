@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.FreePorts;
 import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.MotoLocal;
@@ -92,7 +93,7 @@ class CloudFormationStackTest {
       assertThat(outputs.get("AnalyticsTopicArn")).endsWith(APPLICATION + "-analytics.fifo");
 
       int httpPort = FreePorts.pick();
-      Map<String, String> env = new HashMap<>();
+      Map<String, String> env = LocalShopStack.localWorkerSettings();
       env.put("AWS_REGION", "us-east-1");
       env.put("SHOP_TABLE", outputs.get("TableName"));
       env.put("SHOP_APPLICATION_NAME", APPLICATION);
@@ -101,20 +102,11 @@ class CloudFormationStackTest {
       env.put("SHOP_ANALYTICS_TOPIC_ARN", outputs.get("AnalyticsTopicArn"));
       env.put("SHOP_DLQ_URL", queueUrl);
       env.put("SHOP_DYNAMODB_ENDPOINT", moto.endpoint().toString());
-      env.put("SHOP_AWS_DUMMY_CREDENTIALS", "true");
       env.put("SHOP_SNS_ENDPOINT", moto.endpoint().toString());
       env.put("SHOP_SQS_ENDPOINT", moto.endpoint().toString());
       env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
-      env.put("SHOP_EMAIL_FROM", "orders@shop.example");
       env.put("SHOP_ANALYTICS_PII_KEY", "cfn-stack-test-key");
-      env.put("SHOP_HANDLERS", "email,waitlist,analytics");
-      env.put("SHOP_INITIAL_POSITION", "TRIM_HORIZON");
-      env.put("SHOP_POLL_IDLE_MILLIS", "50");
-      env.put("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "1000");
-      env.put("SHOP_KCL_WORKER_METRICS", "false");
-      env.put("SHOP_HTTP_HOST", "127.0.0.1");
       env.put("SHOP_HTTP_PORT", Integer.toString(httpPort));
-      env.put("SHOP_LOG_FORMAT", "text");
 
       dynamo.putItem(r -> r.tableName(outputs.get("TableName")).item(ShopItems.order("ada", "2026-11-27", "o-cfn", "PLACED",
           "EUR", "ada@example.com", List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));

@@ -28,8 +28,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The real KCL 3 worker, through the DynamoDB Streams adapter, on moto over HTTP. One
- * worker serves the first tests (a fresh lease table costs KCL ~30 s to start); the last test
- * stops it and starts another on the same lease table.
+ * worker serves the first tests; the last test stops it and starts another on the same lease table.
  */
 @Tag("e2e")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

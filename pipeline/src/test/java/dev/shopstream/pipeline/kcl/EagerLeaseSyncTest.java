@@ -131,26 +131,30 @@ class EagerLeaseSyncTest {
   private static final class NeverRun implements DynamoDBStreamsShardRecordProcessor {
     @Override
     public void initialize(InitializationInput input) {
-      throw new AssertionError("no shard is processed in this test");
+      unexpected();
     }
 
     @Override
     public void processRecords(DynamoDBStreamsProcessRecordsInput input) {
-      throw new AssertionError("no shard is processed in this test");
+      unexpected();
     }
 
     @Override
     public void leaseLost(LeaseLostInput input) {
-      throw new AssertionError("no shard is processed in this test");
+      unexpected();
     }
 
     @Override
     public void shardEnded(ShardEndedInput input) {
-      throw new AssertionError("no shard is processed in this test");
+      unexpected();
     }
 
     @Override
     public void shutdownRequested(ShutdownRequestedInput input) {
+      unexpected();
+    }
+
+    private static void unexpected() {
       throw new AssertionError("no shard is processed in this test");
     }
   }
