@@ -122,8 +122,25 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     checkpoint(input.checkpointer());
   }
 
+  /**
+   * False until KCL initialises this processor. KCL shuts down consumers it created but never started
+   * (a child shard waiting for its parent when the worker stops or loses the lease) by calling
+   * leaseLost or shutdownRequested on a processor it never initialised: nothing was read, so there is
+   * nothing to stop or checkpoint.
+   */
+  private boolean initialized() {
+    if (cancellation == null) {
+      LOG.debug("shard {}: shut down before it started", shardId);
+      return false;
+    }
+    return true;
+  }
+
   @Override
   public void leaseLost(LeaseLostInput input) {
+    if (!initialized()) {
+      return;
+    }
     boolean shuttingDown = shutdownRequested || shared.stopping().isCancelled();
     leaseLost = true;
     cancellation.cancel("lease lost");
@@ -140,6 +157,9 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   @Override
   public void shardEnded(ShardEndedInput input) {
+    if (!initialized()) {
+      return; // never read: its end is not checkpointed, its children wait
+    }
     try {
       while (!window.awaitQuiet(QUIET_WAIT)) {
         checkpointIfDue(input.checkpointer(), false);
@@ -148,26 +168,31 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       Thread.currentThread().interrupt();
       cancellation.cancel("interrupted");
     }
-    shared.stopping().release(cancellation);
-    if (leaseLost || !window.allHandled()) {
-      checkpoint(input.checkpointer());
-      shared.progress().released(shardId);
-      LOG.warn("shard {} ended but records were left unhandled ({}): not checkpointing SHARD_END", shardId,
-          cancellation.reason());
-      return;
-    }
     try {
+      if (leaseLost || !window.allHandled()) {
+        checkpoint(input.checkpointer());
+        shared.progress().released(shardId);
+        LOG.warn("shard {} ended but records were left unhandled ({}): not checkpointing SHARD_END", shardId,
+            cancellation.reason());
+        return;
+      }
       reportProgress();
       input.checkpointer().checkpoint();
       shared.progress().ended(shardId);
       LOG.info("shard {} ended and is fully handled: checkpointed SHARD_END", shardId);
     } catch (ShutdownException | InvalidStateException e) {
       LOG.error("shard {}: could not checkpoint SHARD_END; its child shards wait until it is", shardId, e);
+    } finally {
+      // over only once its last checkpoint is written: a stopping worker waits for that
+      shared.stopping().release(cancellation);
     }
   }
 
   @Override
   public void shutdownRequested(ShutdownRequestedInput input) {
+    if (!initialized()) {
+      return;
+    }
     shutdownRequested = true;
     cancellation.cancel("shutdown requested");
     try {
@@ -178,8 +203,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    shared.stopping().release(cancellation);
     checkpoint(input.checkpointer());
+    shared.stopping().release(cancellation);
     shared.progress().released(shardId);
     LOG.info("shard {}: stopping, checkpointed {}", shardId,
         checkpointedUpTo == null ? "nothing new (no record handled since the last checkpoint)" : "up to " + checkpointedUpTo);

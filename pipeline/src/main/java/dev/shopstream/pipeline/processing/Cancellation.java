@@ -32,6 +32,11 @@ public final class Cancellation {
     children.remove(child);
   }
 
+  /** True while a child is neither released nor over: some shard still has work to finish or checkpoint. */
+  public boolean hasLiveChildren() {
+    return !children.isEmpty();
+  }
+
   public void cancel(String why) {
     synchronized (this) {
       if (reason != null) {

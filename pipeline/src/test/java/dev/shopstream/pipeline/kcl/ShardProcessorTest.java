@@ -49,15 +49,35 @@ class ShardProcessorTest {
   }
 
   private ShardProcessor processor(EventHandler handler, Executor executor, Pause pause) {
+    ShardProcessor processor = uninitialized(handler, executor, pause);
+    processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
+    return processor;
+  }
+
+  /** As KCL creates it, before (or without ever) initialising it. */
+  private ShardProcessor uninitialized(EventHandler handler, Executor executor, Pause pause) {
     PipelineMetrics metrics = new PipelineMetrics(registry);
     RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofHours(1));
     RecordProcessor records = new RecordProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
         r -> { }, metrics, policy, pause, Clock.systemUTC());
-    ShardProcessor processor = (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
+    return (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
         maxInFlight, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
         new ShardProgress(registry, Clock.systemUTC()), shard -> true, fatalErrors::add).shardRecordProcessor();
-    processor.initialize(InitializationInput.builder().shardId(Fixtures.SHARD).build());
-    return processor;
+  }
+
+  @Test
+  void aConsumerKclShutsDownBeforeStartingItEndsQuietlyWithNothingCheckpointed() {
+    // a child shard waiting for its parent when the worker stops or loses the lease: KCL never initialises it
+    workerStopping.cancel("worker stopping");
+    uninitialized(new RecordingHandler("rec"), Runnable::run, (d, signal) -> false)
+        .shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+    uninitialized(new RecordingHandler("rec"), Runnable::run, (d, signal) -> false)
+        .leaseLost(LeaseLostInput.builder().build());
+    uninitialized(new RecordingHandler("rec"), Runnable::run, (d, signal) -> false)
+        .shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+
+    assertThat(checkpointer.checkpoints).as("never read: not even SHARD_END").isEmpty();
+    assertThat(workerStopping.hasLiveChildren()).isFalse();
   }
 
   private DynamoDBStreamsProcessRecordsInput batch(String... fixtures) {
@@ -179,6 +199,27 @@ class ShardProcessorTest {
     processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
 
     assertThat(checkpointer.checkpoints).containsExactly("3000", FakeCheckpointer.SHARD_END);
+  }
+
+  @Test
+  void aStoppingWorkerSeesEachShardLiveUntilItsLastCheckpointIsWritten() {
+    List<Boolean> liveWhileWriting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    checkpointer.whileWriting = () -> liveWhileWriting.add(workerStopping.hasLiveChildren());
+
+    ShardProcessor stopped = processor(new RecordingHandler("rec"));
+    checkpointer.throttleNext = 1;
+    stopped.processRecords(batch("profile-insert.json"));
+    workerStopping.cancel("worker stopping");
+    stopped.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+    assertThat(checkpointer.checkpoints).as("the stop writes what the throttled batch end could not").containsExactly("3000");
+    assertThat(workerStopping.hasLiveChildren()).as("after its stop checkpoint").isFalse();
+
+    ShardProcessor ended = processor(new RecordingHandler("rec"));
+    ended.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+    assertThat(checkpointer.checkpoints).endsWith(FakeCheckpointer.SHARD_END);
+    assertThat(workerStopping.hasLiveChildren()).as("after SHARD_END").isFalse();
+
+    assertThat(liveWhileWriting).as("live while each checkpoint was written").containsExactly(true, true);
   }
 
   @Test
