@@ -4,7 +4,6 @@ import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.local.WorkerProcess;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,9 +52,6 @@ final class StartupBench {
       this.env = env;
     }
   }
-
-  /** The worker's own logging (this module's logback.xml, which logs to a file, comes first on the class path). */
-  private static final String WORKER_LOGGING = "-Dlogback.configurationFile=" + workerLogging();
 
   /**
    * The three starts of a round, in order, each on what the one before left: a new application; the
@@ -125,7 +121,7 @@ final class StartupBench {
     int before = stack.analyticsTap.drain().size();
     LocalTime launched = LocalTime.now();
     long start = System.nanoTime();
-    try (WorkerProcess worker = WorkerProcess.start(own, log, List.of("-XX:MaxRAMPercentage=75", WORKER_LOGGING))) {
+    try (WorkerProcess worker = WorkerProcess.start(own, log, List.of("-XX:MaxRAMPercentage=75"))) {
       long deadline = start + TimeUnit.SECONDS.toNanos(120);
       while (stack.analyticsTap.awaitAtLeast(before + 1, Duration.ofMillis(100)).size() == before) {
         if (!worker.isAlive() || System.nanoTime() > deadline) {
@@ -148,11 +144,6 @@ final class StartupBench {
       }
       return seconds;
     }
-  }
-
-  private static String workerLogging() {
-    String home = ShopStreamWorker.class.getProtectionDomain().getCodeSource().getLocation().toString();
-    return home.endsWith(".jar") ? "jar:" + home + "!/logback.xml" : home + "logback.xml";
   }
 
   private static String row(Variant variant, String table, List<double[]> runs) {

@@ -12,10 +12,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The worker as its own JVM ({@code Main run}, from this JVM's class path), as ECS runs it: for SIGTERM and
- * kill -9 tests and the start-up benchmark.
+ * The worker as its own JVM ({@code Main run}, from this JVM's class path, with its own logging
+ * configuration), as ECS runs it: for SIGTERM and kill -9 tests and the start-up benchmark.
  */
 public final class WorkerProcess implements AutoCloseable {
+  private static final String MAIN = "dev.shopstream.pipeline.app.Main";
   private final Process process;
   private final Path log;
 
@@ -36,12 +37,27 @@ public final class WorkerProcess implements AutoCloseable {
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmFlags);
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shopstream.pipeline.app.Main", "run"));
+      command.add(workerLogging());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "run"));
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
       builder.environment().putAll(env);
       return new WorkerProcess(builder.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The worker's own logging configuration, the logback.xml beside {@code Main}: the class path of a
+   * test or benchmark JVM has its own logback configuration first, which would stand in for it.
+   */
+  private static String workerLogging() {
+    try {
+      String home = Class.forName(MAIN, false, WorkerProcess.class.getClassLoader()).getProtectionDomain().getCodeSource()
+          .getLocation().toString();
+      return "-Dlogback.configurationFile=" + (home.endsWith(".jar") ? "jar:" + home + "!/logback.xml" : home + "logback.xml");
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(MAIN + " is not on this JVM's class path: cannot start a worker process", e);
     }
   }
 
