@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * What {@code run} checks before it starts: the table and its stream, the idempotency table (when a
- * handler claims effects), the dead-letter queue, and what each enabled handler sends to. Without it
+ * handler claims effects), the dead-letter queue and its overflow bucket, and what each enabled handler
+ * sends to. Without it
  * a missing queue or topic would surface as every record failing while the worker looks healthy.
  */
 final class Preflight {
@@ -42,6 +44,18 @@ final class Preflight {
     }
     problems.addAll(check(() -> clients.sqs().getQueueAttributes(r -> r.queueUrl(config.deadLetterQueueUrl())
         .attributeNames(QueueAttributeName.QUEUE_ARN)), ConfigKey.DLQ_URL.envName() + ": queue " + config.deadLetterQueueUrl()));
+    String bucket = config.deadLetterOverflowBucket();
+    if (!bucket.isEmpty()) {
+      try {
+        clients.s3().headBucket(r -> r.bucket(bucket));
+      } catch (NoSuchBucketException e) {
+        problems.add(ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": bucket '" + bucket + "' does not exist: dead letters "
+            + "above the queue's size limit could not be parked whole");
+      } catch (SdkException e) {
+        problems.add(ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": cannot use bucket '" + bucket + "': "
+            + AwsFailures.describe(e));
+      }
+    }
     for (HandlerModule.Factory handler : handlers) {
       problems.addAll(handler.preflight(resources));
     }

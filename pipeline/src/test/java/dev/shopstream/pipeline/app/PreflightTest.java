@@ -47,12 +47,14 @@ class PreflightTest {
     env.put("SHOP_DLQ_URL", stack.deadLetterQueueUrl.replaceAll("[^/]+$", "no-such-queue"));
     env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic + "-gone");
     env.put("SHOP_ANALYTICS_TOPIC_ARN", stack.analyticsTopic.replace(".fifo", "-gone.fifo"));
-    assertThat(preflight(env).problems()).hasSize(5)
+    env.put("SHOP_DLQ_OVERFLOW_BUCKET", "no-such-bucket");
+    assertThat(preflight(env).problems()).hasSize(6)
         .anySatisfy(p -> assertThat(p).startsWith("DynamoDB (SHOP_TABLE=no-such-table): table 'no-such-table' does not exist"))
         .anySatisfy(p -> assertThat(p).startsWith("SHOP_IDEMPOTENCY_TABLE: table 'no-such-claims' does not exist"))
         .anySatisfy(p -> assertThat(p).startsWith("SHOP_DLQ_URL: queue ").contains("no-such-queue"))
         .anySatisfy(p -> assertThat(p).startsWith("SHOP_WAITLIST_TOPIC_ARN: cannot use topic "))
         .anySatisfy(p -> assertThat(p).startsWith("SHOP_ANALYTICS_TOPIC_ARN: cannot use topic "))
+        .anySatisfy(p -> assertThat(p).startsWith("SHOP_DLQ_OVERFLOW_BUCKET: bucket 'no-such-bucket' does not exist"))
         .allSatisfy(p -> assertThat(p).doesNotContain("\n"));
   }
 
