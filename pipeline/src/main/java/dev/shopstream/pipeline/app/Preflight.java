@@ -33,33 +33,35 @@ final class Preflight {
         "DynamoDB (" + ConfigKey.TABLE.envName() + "=" + config.table() + ")"));
     if (handlers.stream().anyMatch(HandlerModule.Factory::claimsEffects)) {
       String table = config.idempotency().table();
-      try {
-        clients.dynamo().describeTable(r -> r.tableName(table));
-      } catch (ResourceNotFoundException e) {
-        problems.add(ConfigKey.IDEMPOTENCY_TABLE.envName() + ": table '" + table + "' does not exist: create it with a "
-            + "string key 'id' and TTL on 'expiresAt' (README, Delivery guarantees); without it every email and notice would fail");
-      } catch (SdkException e) {
-        problems.add(ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "': " + AwsFailures.describe(e));
-      }
+      problems.addAll(checkExists(() -> clients.dynamo().describeTable(r -> r.tableName(table)),
+          ResourceNotFoundException.class, ConfigKey.IDEMPOTENCY_TABLE.envName() + ": table '" + table + "' does not exist: "
+              + "create it with a string key 'id' and TTL on 'expiresAt' (README, Delivery guarantees); without it every "
+              + "email and notice would fail", ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "'"));
     }
     problems.addAll(check(() -> clients.sqs().getQueueAttributes(r -> r.queueUrl(config.deadLetterQueueUrl())
         .attributeNames(QueueAttributeName.QUEUE_ARN)), ConfigKey.DLQ_URL.envName() + ": queue " + config.deadLetterQueueUrl()));
     String bucket = config.deadLetterOverflowBucket();
     if (!bucket.isEmpty()) {
-      try {
-        clients.s3().headBucket(r -> r.bucket(bucket));
-      } catch (NoSuchBucketException e) {
-        problems.add(ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": bucket '" + bucket + "' does not exist: dead letters "
-            + "above the queue's size limit could not be parked whole");
-      } catch (SdkException e) {
-        problems.add(ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": cannot use bucket '" + bucket + "': "
-            + AwsFailures.describe(e));
-      }
+      problems.addAll(checkExists(() -> clients.s3().headBucket(r -> r.bucket(bucket)), NoSuchBucketException.class,
+          ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": bucket '" + bucket + "' does not exist: dead letters above the "
+              + "queue's size limit could not be parked whole",
+          ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": cannot use bucket '" + bucket + "'"));
     }
     for (HandlerModule.Factory handler : handlers) {
       problems.addAll(handler.preflight(resources));
     }
     return new Report(List.copyOf(problems));
+  }
+
+  /** One line if {@code call} fails: {@code ifMissing} when it says the resource does not exist, else why it failed. */
+  private static List<String> checkExists(Runnable call, Class<? extends SdkException> missing, String ifMissing,
+      String what) {
+    try {
+      call.run();
+      return List.of();
+    } catch (SdkException e) {
+      return List.of(missing.isInstance(e) ? ifMissing : what + ": " + AwsFailures.describe(e));
+    }
   }
 
   private static List<String> check(Runnable call, String what) {

@@ -101,8 +101,11 @@ class IamPolicyIT {
   void theTaskRoleCannotDoWhatOnlyOperatorsDo() {
     Set<String> workerActions = new TreeSet<>();
     worker.forEach(s -> workerActions.addAll(s.actions()));
-    assertThat(workerActions).doesNotContain("dynamodb:DeleteTable", "sqs:ReceiveMessage", "sqs:DeleteMessage",
-        "s3:GetObject", "s3:DeleteObject");
+    assertThat(workerActions).doesNotContain("dynamodb:DeleteTable", "s3:GetObject", "s3:DeleteObject");
+    String deadLetters = String.format(ARN, "sqs", APP + "-dlq");
+    assertThat(worker).as("only operators read or remove dead letters (the task reads only SES's send events)")
+        .noneMatch(s -> s.allows("sqs:ReceiveMessage", deadLetters) || s.allows("sqs:DeleteMessage", deadLetters)
+            || s.allows("sqs:ChangeMessageVisibility", deadLetters));
     for (Statement statement : worker) {
       assertThat(statement.resources()).as(statement.sid()).noneMatch(r -> r.equals("*") || r.contains("-replay-"));
       assertThat(statement.actions()).as(statement.sid()).noneMatch(a -> a.contains("*"));
