@@ -17,8 +17,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * What {@code run} checks before it starts: the table and its stream, the idempotency table (when a
  * handler claims effects), the dead-letter queue and its overflow bucket, and what each enabled handler
- * sends to. Without it
- * a missing queue or topic would surface as every record failing while the worker looks healthy.
+ * sends to. Without it a missing queue or topic would surface as every record failing while the worker
+ * looks healthy.
  */
 final class Preflight {
   /** @param problems one line each, naming the setting or resource to fix; empty: ready to start */

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -154,7 +155,7 @@ public final class ShopStreamWorker implements AutoCloseable {
    *
    * @return true if every shard stopped with its checkpoint (KCL's own shutdown finishing or not)
    */
-  private boolean awaitGracefulShutdown(java.util.concurrent.Future<Boolean> kcl, Duration bound) {
+  private boolean awaitGracefulShutdown(Future<Boolean> kcl, Duration bound) {
     long deadline = System.nanoTime() + bound.toNanos();
     while (System.nanoTime() < deadline) {
       try {

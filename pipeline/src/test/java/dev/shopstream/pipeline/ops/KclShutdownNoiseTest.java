@@ -24,4 +24,15 @@ class KclShutdownNoiseTest {
     assertThat(filter.decide(null, context.getLogger("other"), Level.ERROR, "x", null,
         new IllegalStateException("LeaderDecider uninitialized"))).isEqualTo(FilterReply.NEUTRAL);
   }
+
+  @Test
+  void aSecondShutdownCallAfterTheWorkersOwnIsDroppedOtherSchedulerWarningsPass() {
+    var scheduler = context.getLogger(KclShutdownNoise.SCHEDULER);
+    assertThat(filter.decide(null, scheduler, Level.WARN, "Shutdown requested a second time.", null, null))
+        .isEqualTo(FilterReply.DENY);
+    assertThat(filter.decide(null, scheduler, Level.WARN, "Lease failover time is reached, so forcing shutdown.", null, null))
+        .isEqualTo(FilterReply.NEUTRAL);
+    assertThat(filter.decide(null, context.getLogger("other"), Level.WARN, "Shutdown requested a second time.", null, null))
+        .isEqualTo(FilterReply.NEUTRAL);
+  }
 }
