@@ -161,7 +161,7 @@ public final class ShopStreamWorker implements AutoCloseable {
       try {
         return Boolean.TRUE.equals(kcl.get(POLL.toMillis(), TimeUnit.MILLISECONDS));
       } catch (TimeoutException e) {
-        if (lifecycle.started() && !stopping.hasLiveChildren()) {
+        if (lifecycle.hasStarted() && !stopping.hasLiveChildren()) {
           LOG.info("every shard checkpointed its stop; not waiting for the rest of KCL's shutdown");
           return true;
         }

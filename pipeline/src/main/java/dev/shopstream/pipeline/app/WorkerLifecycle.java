@@ -9,10 +9,12 @@ final class WorkerLifecycle implements WorkerStateChangeListener {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerLifecycle.class);
   private volatile WorkerState state = WorkerState.CREATED;
   private volatile boolean failed;
+  private volatile boolean hasStarted;
 
   @Override
   public void onWorkerStateChange(WorkerState newState) {
     state = newState;
+    hasStarted |= newState == WorkerState.STARTED;
     LOG.info("KCL worker state {}", newState);
   }
 
@@ -24,6 +26,11 @@ final class WorkerLifecycle implements WorkerStateChangeListener {
 
   boolean started() {
     return state == WorkerState.STARTED;
+  }
+
+  /** KCL finished initialising at some point (it may be shutting down now). */
+  boolean hasStarted() {
+    return hasStarted;
   }
 
   boolean failed() {
