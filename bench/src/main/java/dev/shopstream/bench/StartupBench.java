@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (i) start-up: from launching the worker's JVM ({@code Main run}, as ECS starts a task) to the first
  * analytics event delivered, while an order is written every 100 ms. Three starts (see {@link Start}):
  * a new application, a new task on leases released on SIGTERM, and a new task after a SIGKILL (the
- * failover a single task's crash costs). Each is measured with KCL's start-up as shipped and with shop-stream's defaults, alternately
- * in the same run; KCL's worker settings are the product defaults (only worker metrics are off: no
- * ECS metadata here).
+ * failover a single task's crash costs). Each is measured with KCL's start-up as shipped and with
+ * shop-stream's defaults, alternately in the same run; KCL's worker settings are the product defaults
+ * (only worker metrics are off: no ECS metadata here).
  */
 final class StartupBench {
   private final Report report;
