@@ -21,16 +21,27 @@ public sealed interface Claim {
    * The in-progress claim a takeover replaced.
    *
    * @param lease the shard lease it was taken under (null if none)
-   * @param staleWhenTaken true when it had gone stale; false when its lease now belongs to the taker
+   * @param lastAttemptAt when its latest attempt started (the start of the provider's settle time)
+   * @param staleWhenTaken true when it had gone stale; false when it was an older holder's of our lease
+   *     whose effect window had passed
    */
-  record Previous(String owner, String token, String lease, Instant claimedAt, boolean staleWhenTaken) {}
+  record Previous(String owner, String token, ShardLease lease, Instant lastAttemptAt, boolean staleWhenTaken) {}
 
   /** No: the effect was completed before (possibly by another worker, or before a replay). */
   record Completed(String detail, Instant completedAt) implements Claim {}
 
-  /** Not now: another owner holds the claim until {@code staleAt}; try again later. */
-  record HeldElsewhere(Instant staleAt) implements Claim {}
+  /**
+   * Not now: another attempt holds the claim; try again after {@code until} (when it goes stale, or when an
+   * older holder's effect window ends).
+   */
+  record HeldElsewhere(Instant until) implements Claim {}
 
   /** An earlier attempt of this same owner holds it (its outcome is unknown) until {@code staleAt}. */
-  record HeldByMe(String token, Instant claimedAt, Instant staleAt) implements Claim {}
+  record HeldByMe(String token, Instant lastAttemptAt, Instant staleAt) implements Claim {}
+
+  /**
+   * Never: a newer holder of the same lease ({@code epoch}) has claimed it. The claimant is a zombie for
+   * this shard and must stop its work there.
+   */
+  record Superseded(long epoch) implements Claim {}
 }

@@ -3,16 +3,26 @@ package dev.shopstream.handlers.idempotency;
 import dev.shopstream.contracts.EventSource;
 
 /**
- * Which shard leases this worker holds now, as far as a handler needs to know: the claim of an effect
- * records the lease of its record, and the worker that holds that lease later may take over a previous
- * holder's claim at once instead of waiting for it to go stale. Implemented by the pipeline from its
- * shard processors' state; handlers never see KCL.
+ * Admission to effects, by shard lease: before a claim and again right before its effect call, the
+ * worker checks that it still holds the lease of the record's shard, by time (its lease coordinator's
+ * view, renewed every few seconds) and that the shard's work is not cancelled. A claim records the
+ * lease with its epoch ({@link ShardLease}); a claim that meets the same lease under a newer epoch
+ * tells this view ({@link #superseded}), which stops that shard's work here. Implemented by the pipeline
+ * from KCL's lease coordinator; handlers never see KCL.
  */
 public interface LeaseView {
 
-  /** Holds no lease (a redrive from the command line, a test): claims are taken over only when stale. */
+  /** Holds no leases (a redrive from the command line, a test): no fencing, claims are taken over only when stale. */
   LeaseView NONE = source -> null;
 
-  /** @return an identifier of the lease of {@code source}'s shard if this worker holds it now, else null */
-  String heldLease(EventSource source);
+  /**
+   * @return the lease of {@code source}'s shard this process holds now, or null where it handles records
+   *     without leases ({@link #NONE})
+   * @throws dev.shopstream.handlers.EffectFailure retryable, when this worker no longer holds the shard's
+   *     lease or its work there was cancelled: no effect may start
+   */
+  ShardLease admit(EventSource source);
+
+  /** A claim showed that a holder with a newer epoch than {@code lease}'s has the shard: stop its work here. */
+  default void superseded(EventSource source, ShardLease lease, long newerEpoch) {}
 }

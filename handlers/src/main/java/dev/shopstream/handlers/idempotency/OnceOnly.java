@@ -29,8 +29,14 @@ import org.slf4j.LoggerFactory;
  *       completes it, never runs it again. Nothing here retries or sleeps: the record engine's retry
  *       schedule is the one retry layer.
  * </ul>
- * Claims carry this worker's owner token and the lease of the event's shard ({@link LeaseView}): a
- * claim left by a previous holder of a lease this worker holds now is taken over at once.
+ * <p>Fencing: every claim is admitted by the {@link LeaseView} (this worker still holds the record's shard
+ * lease, by time, and its work there is not cancelled) and carries that lease with its epoch. Right
+ * before the effect call the lease is checked again and the claim must be younger than the
+ * {@link EffectWindow}'s start grace, so an effect starts only under a lease held at that moment. A newer
+ * holder takes an older holder's in-progress claim over only once the older attempt's effect window has
+ * passed; an older holder meeting a newer one's claim stops that shard's work ({@link Claim.Superseded}).
+ * What is left is named in {@link EffectWindow}: a request the client abandoned at its timeout that the
+ * service still carries out.
  */
 public final class OnceOnly {
   private static final Logger LOG = LoggerFactory.getLogger(OnceOnly.class);
@@ -40,6 +46,7 @@ public final class OnceOnly {
   private final LeaseView leases;
   private final Reconciliation reconciliation;
   private final Clock clock;
+  private final EffectWindow window;
   private final AtomicLong attempts = new AtomicLong();
   private final Map<String, Pending> completionPending;
   private final Map<String, Unresolved> unresolved;
@@ -55,7 +62,13 @@ public final class OnceOnly {
 
   /** @param owner unique to this worker process ({@link #newOwnerToken}); shared by the process's wrappers */
   public OnceOnly(IdempotencyStore store, String owner, LeaseView leases, Reconciliation reconciliation, Clock clock) {
-    this(store, owner, leases, reconciliation, clock, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
+    this(store, owner, leases, reconciliation, clock, EffectWindow.DEFAULT);
+  }
+
+  /** @param window the effect window the store's claims are written with */
+  public OnceOnly(IdempotencyStore store, String owner, LeaseView leases, Reconciliation reconciliation, Clock clock,
+      EffectWindow window) {
+    this(store, owner, leases, reconciliation, clock, window, new ConcurrentHashMap<>(), new ConcurrentHashMap<>());
   }
 
   /** A process-unique owner token: the worker id (for people reading claims) and a random part. */
@@ -65,16 +78,17 @@ public final class OnceOnly {
 
   /** This wrapper with another reconciliation source (the email handler's SES send events). */
   public OnceOnly reconciledBy(Reconciliation source) {
-    return new OnceOnly(store, owner, leases, source, clock, completionPending, unresolved);
+    return new OnceOnly(store, owner, leases, source, clock, window, completionPending, unresolved);
   }
 
   private OnceOnly(IdempotencyStore store, String owner, LeaseView leases, Reconciliation reconciliation, Clock clock,
-      Map<String, Pending> completionPending, Map<String, Unresolved> unresolved) {
+      EffectWindow window, Map<String, Pending> completionPending, Map<String, Unresolved> unresolved) {
     this.store = store;
     this.owner = owner;
     this.leases = leases;
     this.reconciliation = reconciliation;
     this.clock = clock;
+    this.window = window;
     this.completionPending = completionPending;
     this.unresolved = unresolved;
   }
@@ -96,7 +110,14 @@ public final class OnceOnly {
     if (admission instanceof Deferred deferred) {
       throw EffectFailure.retryable(deferred.reason, deferred.cause);
     }
-    ClaimTicket ticket = ((Run) admission).ticket;
+    Run run = (Run) admission;
+    ClaimTicket ticket = run.ticket;
+    try {
+      stillAdmitted(event, run.claimedAt);
+    } catch (RuntimeException e) {
+      releaseQuietly(ticket, e.getMessage());
+      throw e;
+    }
     String detail;
     try {
       detail = effect.apply(ticket);
@@ -136,6 +157,7 @@ public final class OnceOnly {
     List<T> deferred = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     List<Ticketed<T>> toRun = new ArrayList<>();
+    Instant firstClaimAt = null;
     try {
       for (T item : items) {
         Admission admission = admit(scope, keyOf.apply(item), event);
@@ -145,12 +167,17 @@ public final class OnceOnly {
           deferred.add(item);
           problems.add(d.reason);
         } else {
-          toRun.add(new Ticketed<>(item, ((Run) admission).ticket));
+          Run run = (Run) admission;
+          firstClaimAt = firstClaimAt == null ? run.claimedAt : firstClaimAt;
+          toRun.add(new Ticketed<>(item, run.ticket));
         }
       }
+      if (!toRun.isEmpty()) {
+        stillAdmitted(event, firstClaimAt);
+      }
     } catch (RuntimeException e) {
-      // A claim failed midway: give back the ones taken for this call, so the retry claims them at once.
-      toRun.forEach(t -> releaseQuietly(t.ticket(), "a later claim of the batch failed"));
+      // A claim failed midway, or the lease moved: give back the ones taken for this call (no effect ran).
+      toRun.forEach(t -> releaseQuietly(t.ticket(), "the batch was not admitted: " + e.getMessage()));
       throw e;
     }
     if (toRun.isEmpty()) {
@@ -189,7 +216,21 @@ public final class OnceOnly {
 
   private record Deferred(String reason, Throwable cause) implements Admission {}
 
-  private record Run(ClaimTicket ticket) implements Admission {}
+  /** Go: the effect runs under {@code ticket}, claimed (or re-attempted) at {@code claimedAt}. */
+  private record Run(ClaimTicket ticket, Instant claimedAt) implements Admission {}
+
+  /**
+   * Right before the effect call: the lease is still held and the claim young enough that the effect
+   * lands inside the window a newer holder waits out.
+   */
+  private void stillAdmitted(DomainEvent event, Instant claimedAt) {
+    leases.admit(event.metadata().source());
+    Duration since = Duration.between(claimedAt, clock.instant());
+    if (since.compareTo(window.startGrace()) > 0) {
+      throw EffectFailure.retryable("the claim is " + since.toMillis() + " ms old, past the effect window's start "
+          + "grace of " + window.startGrace().toMillis() + " ms; claiming again", null);
+    }
+  }
 
   private Admission admit(String scope, String key, DomainEvent event) {
     String id = scope + "#" + key;
@@ -201,14 +242,20 @@ public final class OnceOnly {
         return new Deferred(stillPending.getMessage(), stillPending.getCause());
       }
     }
+    ShardLease lease = leases.admit(event.metadata().source());
     String token = owner + "#" + attempts.incrementAndGet();
-    Claim claim = store.claim(scope, key, event.eventId(), token, owner, leases.heldLease(event.metadata().source()));
+    Instant claimedAt = clock.instant();
+    Claim claim = store.claim(scope, key, event.eventId(), token, owner, lease);
     if (claim instanceof Claim.Completed completed) {
       return new Settled(new Outcome(false, "already done at " + completed.completedAt() + ": " + completed.detail()));
     }
+    if (claim instanceof Claim.Superseded superseded) {
+      leases.superseded(event.metadata().source(), lease, superseded.epoch());
+      return new Deferred(scope + " " + key + " is claimed under lease " + lease.name() + " by a newer holder (epoch "
+          + superseded.epoch() + ", ours " + lease.epoch() + "): this worker stops that shard's work", null);
+    }
     if (claim instanceof Claim.HeldElsewhere held) {
-      return new Deferred(scope + " " + key + " is being handled by another attempt (claim stale at " + held.staleAt() + ")",
-          null);
+      return new Deferred(scope + " " + key + " is being handled by another attempt (until " + held.until() + ")", null);
     }
     if (claim instanceof Claim.HeldByMe mine) {
       Unresolved earlier = unresolved.get(id);
@@ -216,25 +263,34 @@ public final class OnceOnly {
         return new Deferred(scope + " " + key + " is held by an earlier attempt of this worker (claim stale at "
             + mine.staleAt() + ")", null);
       }
-      return reconcile(new ClaimTicket(scope, key, mine.token()), earlier.since(), mine.staleAt());
+      // earlier.since: when our own latest attempt failed, or the previous holder's latest attempt we took over
+      return reconcile(new ClaimTicket(scope, key, mine.token()), earlier.since(), mine.staleAt(), true, lease);
     }
     Claim.Acquired acquired = (Claim.Acquired) claim;
     ClaimTicket ticket = new ClaimTicket(scope, key, acquired.token());
     if (acquired.takeover()) {
       Claim.Previous previous = acquired.previous();
       LOG.warn("took over the claim {} {} of {} ({}): an earlier attempt stopped mid-effect{}", scope, key,
-          previous.owner(), previous.staleWhenTaken() ? "stale" : "its lease " + previous.lease() + " is ours now",
+          previous.owner(), previous.staleWhenTaken() ? "stale"
+              : "an older holder of lease " + previous.lease() + ", its effect window over",
           reconciliation.settleTime() == null ? ", so the effect may be repeated" : "; asking the provider first");
       if (reconciliation.settleTime() != null) {
-        return reconcile(ticket, previous.claimedAt() == null ? clock.instant() : previous.claimedAt(), null);
+        return reconcile(ticket, previous.lastAttemptAt() == null ? claimedAt : previous.lastAttemptAt(), null, false, lease);
       }
     }
     unresolved.remove(id);
-    return new Run(ticket);
+    return new Run(ticket, claimedAt);
   }
 
-  /** An earlier attempt's outcome is unknown: the provider's evidence decides, once it is sure to be there. */
-  private Admission reconcile(ClaimTicket ticket, Instant since, Instant staleAt) {
+  /**
+   * An earlier attempt's outcome is unknown: the provider's evidence decides, once it is sure to be there.
+   *
+   * @param since the start of the latest attempt (the provider's settle time counts from it)
+   * @param earlierOfOurs the claim is an earlier attempt's of this worker (a new attempt is recorded in it
+   *     before running again), not one this claim just wrote
+   */
+  private Admission reconcile(ClaimTicket ticket, Instant since, Instant staleAt, boolean earlierOfOurs,
+      ShardLease lease) {
     String id = ticket.scope() + "#" + ticket.key();
     // Remembered first: if the lookup itself fails, the next attempt (seeing its own claim) reconciles again.
     unresolved.put(id, new Unresolved(ticket.token(), since));
@@ -251,10 +307,15 @@ public final class OnceOnly {
     }
     Duration settle = reconciliation.settleTime();
     if (settle != null && !clock.instant().isBefore(since.plus(settle))) {
+      Instant attemptAt = clock.instant();
+      // The new attempt's time goes into the claim first: a crash after this send settles from it, not the first.
+      if (earlierOfOurs && !store.reattempt(ticket.scope(), ticket.key(), ticket.token(), lease)) {
+        unresolved.remove(id);
+        return new Deferred(ticket.scope() + " " + ticket.key() + ": the claim was taken over meanwhile", null);
+      }
       unresolved.remove(id);
-      return new Run(ticket);
+      return new Run(ticket, attemptAt);
     }
-    unresolved.put(id, new Unresolved(ticket.token(), since));
     return new Deferred(ticket.scope() + " " + ticket.key() + ": an earlier attempt's outcome is unknown; "
         + (settle == null ? "its claim is kept until it goes stale" + (staleAt == null ? "" : " at " + staleAt)
             : "waiting for the provider's evidence until " + since.plus(settle)), null);

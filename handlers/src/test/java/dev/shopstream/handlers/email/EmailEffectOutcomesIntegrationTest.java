@@ -9,10 +9,12 @@ import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.idempotency.Claim;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
+import dev.shopstream.handlers.idempotency.EffectWindow;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
 import dev.shopstream.handlers.idempotency.LeaseView;
 import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.idempotency.Reconciliation;
+import dev.shopstream.handlers.idempotency.ShardLease;
 import dev.shopstream.handlers.testing.Events;
 import dev.shopstream.local.ManualClock;
 import dev.shopstream.local.FauxqsLocal;
@@ -52,7 +54,10 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 class EmailEffectOutcomesIntegrationTest {
   private static final Path LOGS = Path.of("target", "local-services");
   private static final String TABLE = "claims";
-  private static final String LEASE = "shop-stream-worker/shardId-1";
+  private static final ShardLease LEASE = new ShardLease("shop-stream-worker/shardId-1", 5);
+  private static final ShardLease NEWER = new ShardLease("shop-stream-worker/shardId-1", 6);
+  /** A short effect window (a 2 s call timeout): a newer lease holder takes an older one's claim over after 3 s. */
+  private static final EffectWindow WINDOW = new EffectWindow(Duration.ofSeconds(1), Duration.ofSeconds(2));
   private static final List<OrderLine> LINES = List.of(new OrderLine("mug", "Mug", 1, new BigDecimal("8.00")));
   private static MotoLocal moto;
   private static SesLocal ses;
@@ -117,7 +122,7 @@ class EmailEffectOutcomesIntegrationTest {
   }
 
   private static DynamoIdempotencyStore store(Clock clock, Duration claimTimeout) {
-    return new DynamoIdempotencyStore(dynamo, TABLE, clock, claimTimeout, Duration.ofDays(7));
+    return new DynamoIdempotencyStore(dynamo, TABLE, clock, claimTimeout, Duration.ofDays(7), WINDOW);
   }
 
   private static Map<String, AttributeValue> claimOf(OrderPlaced order) {
@@ -152,8 +157,13 @@ class EmailEffectOutcomesIntegrationTest {
     DynamoIdempotencyStore real = store(clock, Duration.ofSeconds(3));
     IdempotencyStore failingCompletions = new IdempotencyStore() {
       @Override
-      public Claim claim(String scope, String key, String eventId, String token, String owner, String lease) {
+      public Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
         return real.claim(scope, key, eventId, token, owner, lease);
+      }
+
+      @Override
+      public boolean reattempt(String scope, String key, String token, ShardLease lease) {
+        throw new IllegalStateException("killed");
       }
 
       @Override
@@ -192,15 +202,21 @@ class EmailEffectOutcomesIntegrationTest {
   }
 
   @Test
-  void theNewHolderOfTheLeaseTakesOverAtOnceAndFindsTheMailInSesSendEvents() {
+  void theNewHolderOfTheLeaseTakesOverAfterTheEffectWindowAndFindsTheMailInSesSendEvents() {
     OrderPlaced order = nextOrder();
     LeaseView holdsTheShard = source -> LEASE;
+    LeaseView holdsItNow = source -> NEWER;
     // The first worker sent the mail, then died before completing its claim.
     DynamoIdempotencyStore real = store(Clock.systemUTC(), Duration.ofSeconds(120));
     IdempotencyStore diesBeforeCompleting = new IdempotencyStore() {
       @Override
-      public Claim claim(String scope, String key, String eventId, String token, String owner, String lease) {
+      public Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
         return real.claim(scope, key, eventId, token, owner, lease);
+      }
+
+      @Override
+      public boolean reattempt(String scope, String key, String token, ShardLease lease) {
+        throw new IllegalStateException("killed");
       }
 
       @Override
@@ -214,13 +230,13 @@ class EmailEffectOutcomesIntegrationTest {
       }
     };
     assertThatThrownBy(() -> handler(new OnceOnly(diesBeforeCompleting, OnceOnly.newOwnerToken("first"), holdsTheShard,
-        Reconciliation.NONE, Clock.systemUTC())).handle(order)).hasMessageContaining("completion pending");
+        Reconciliation.NONE, Clock.systemUTC(), WINDOW)).handle(order)).hasMessageContaining("completion pending");
     assertThat(ses.sentEmails()).hasSize(1);
 
     SesSendEvents events = new SesSendEvents(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30), Duration.ofDays(7),
         Clock.systemUTC());
-    ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), holdsTheShard,
-        events, Clock.systemUTC()));
+    ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), holdsItNow,
+        events, Clock.systemUTC(), WINDOW));
     HandlerResult result = retryUntilHandled(() -> restarted.handle(order), Duration.ofSeconds(15));
 
     assertThat(result).isInstanceOfSatisfying(HandlerResult.AlreadyDone.class,
@@ -240,10 +256,11 @@ class EmailEffectOutcomesIntegrationTest {
         "dead-worker/1", LEASE);
     SesSendEvents events = new SesSendEvents(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30), Duration.ofDays(7),
         clock);
-    ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), source -> LEASE,
-        events, clock));
+    ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), source -> NEWER,
+        events, clock, WINDOW));
 
-    assertThatThrownBy(() -> restarted.handle(order)).hasMessageContaining("waiting for the provider's evidence");
+    assertThatThrownBy(() -> restarted.handle(order)).as("the dead worker's effect window (3 s) is not over")
+        .hasMessageContaining("another attempt");
     clock.advance(Duration.ofSeconds(10));
     assertThatThrownBy(() -> restarted.handle(order)).hasMessageContaining("waiting for the provider's evidence");
     assertThat(ses.sentEmails()).isEmpty();

@@ -39,8 +39,9 @@ class DynamoIdempotencyStoreTest {
       return now.get();
     }
   };
-  private final DynamoIdempotencyStore store =
-      new DynamoIdempotencyStore(dynamo, "claims", clock, Duration.ofSeconds(30), Duration.ofDays(7));
+  /** Effect window 10 s (1 s start grace + 9 s call timeout), claims stale after 30 s. */
+  private final DynamoIdempotencyStore store = new DynamoIdempotencyStore(dynamo, "claims", clock, Duration.ofSeconds(30),
+      Duration.ofDays(7), new EffectWindow(Duration.ofSeconds(1), Duration.ofSeconds(9)));
 
   @BeforeAll
   static void start() {
@@ -72,7 +73,9 @@ class DynamoIdempotencyStoreTest {
 
   private static final String A = "worker-a/1111";
   private static final String B = "worker-b/2222";
-  private static final String LEASE = "shop-stream-worker/shardId-1";
+  private static final String LEASE_NAME = "shop-stream-worker/shardId-1";
+  private static final ShardLease LEASE = new ShardLease(LEASE_NAME, 5);
+  private static final ShardLease NEWER = new ShardLease(LEASE_NAME, 6);
 
   @Test
   void aFirstClaimIsAcquiredAndASecondSeesItInProgress() {
@@ -83,7 +86,7 @@ class DynamoIdempotencyStoreTest {
         .isEqualTo(new Claim.HeldByMe("t-1", Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("2026-11-27T10:00:30Z")));
     assertThat(item("email#order/1")).containsEntry("status", AttributeValue.fromS("IN_PROGRESS"))
         .containsEntry("eventId", AttributeValue.fromS("e-1")).containsEntry("owner", AttributeValue.fromS(A))
-        .containsEntry("token", AttributeValue.fromS("t-1")).containsEntry("lease", AttributeValue.fromS(LEASE))
+        .containsEntry("token", AttributeValue.fromS("t-1")).containsEntry("lease", AttributeValue.fromS(LEASE_NAME)).containsEntry("epoch", AttributeValue.fromN("5"))
         .containsKey("expiresAt");
   }
 
@@ -113,18 +116,51 @@ class DynamoIdempotencyStoreTest {
   }
 
   @Test
-  void theWorkerThatNowHoldsTheClaimsLeaseTakesItOverAtOnce() {
+  void aNewerHolderOfTheLeaseTakesAnOlderHoldersClaimOverOnlyOnceItsEffectWindowIsOver() {
     store.claim("email", "order/3b", "e-1", "t-1", A, LEASE);
-    assertThat(store.claim("email", "order/3b", "e-1", "t-2", B, "another-app/shardId-1"))
-        .as("another lease: wait until stale").isInstanceOf(Claim.HeldElsewhere.class);
-    assertThat(store.claim("email", "order/3b", "e-1", "t-3", B, LEASE)).as("same lease, new owner: at once")
-        .isEqualTo(new Claim.Acquired("t-3", new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:00Z"), false)));
+    assertThat(store.claim("email", "order/3b", "e-1", "t-2", B, new ShardLease("another-app/shardId-1", 9)))
+        .as("another lease: wait until stale").isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
+    assertThat(store.claim("email", "order/3b", "e-1", "t-3", B, NEWER)).as("its effect may still land")
+        .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:10Z")));
+    now.set(now.get().plus(Duration.ofMillis(10_001)));
+    assertThat(store.claim("email", "order/3b", "e-1", "t-4", B, NEWER)).as("window over: taken over")
+        .isEqualTo(new Claim.Acquired("t-4", new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:00Z"),
+            false)));
+  }
+
+  @Test
+  void anOlderHolderMeetingANewerHoldersClaimIsSupersededEvenOnceItIsStale() {
+    store.claim("email", "order/3d", "e-1", "t-1", A, LEASE);
+    now.set(now.get().plus(Duration.ofSeconds(11)));
+    assertThat(store.claim("email", "order/3d", "e-1", "t-2", B, NEWER)).isInstanceOf(Claim.Acquired.class);
+    assertThat(store.claim("email", "order/3d", "e-1", "t-3", A, LEASE)).as("the zombie's retry")
+        .isEqualTo(new Claim.Superseded(6));
+    now.set(now.get().plus(Duration.ofMinutes(5)));
+    assertThat(store.claim("email", "order/3d", "e-1", "t-4", A, LEASE)).as("stale, but never back to an older epoch")
+        .isEqualTo(new Claim.Superseded(6));
+    assertThat(store.claim("email", "order/3d", "e-1", "t-5", A, null)).as("stale: a process without leases may")
+        .isInstanceOf(Claim.Acquired.class);
+  }
+
+  @Test
+  void aReattemptRestartsTheEffectWindowAndTheSettleTimeFromItsOwnTime() {
+    store.claim("email", "order/3e", "e-1", "t-1", A, LEASE);
+    now.set(now.get().plus(Duration.ofSeconds(20)));
+    assertThat(store.reattempt("email", "order/3e", "t-1", LEASE)).isTrue();
+    assertThat(store.reattempt("email", "order/3e", "t-other", LEASE)).as("not our claim").isFalse();
+    now.set(now.get().plus(Duration.ofSeconds(5)));
+    assertThat(store.claim("email", "order/3e", "e-1", "t-2", B, NEWER)).as("the window counts from the reattempt")
+        .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
+    now.set(now.get().plus(Duration.ofSeconds(6)));
+    assertThat(store.claim("email", "order/3e", "e-1", "t-3", B, NEWER)).isEqualTo(new Claim.Acquired("t-3",
+        new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:20Z"), false)));
   }
 
   @Test
   void aTakenOverOwnerIsFencedItsCompletionAndReleaseChangeNothing() {
     store.claim("email", "order/3c", "e-1", "t-1", A, LEASE);
-    store.claim("email", "order/3c", "e-1", "t-2", B, LEASE);
+    now.set(now.get().plus(Duration.ofSeconds(11)));
+    store.claim("email", "order/3c", "e-1", "t-2", B, NEWER);
     assertThat(store.complete("email", "order/3c", "t-1", "late")).isFalse();
     store.release("email", "order/3c", "t-1");
     assertThat(item("email#order/3c")).containsEntry("status", AttributeValue.fromS("IN_PROGRESS"))

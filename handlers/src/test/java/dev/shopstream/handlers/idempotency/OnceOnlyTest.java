@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.contracts.EventSource;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.testing.Events;
 import dev.shopstream.local.ManualClock;
@@ -17,14 +18,52 @@ import org.junit.jupiter.api.Test;
 
 /** The claim protocol's decisions, on an in-memory store. */
 class OnceOnlyTest {
-  private static final String LEASE = "app/shardId-1";
-  private final MemoryIdempotencyStore store = new MemoryIdempotencyStore();
+  private static final ShardLease LEASE = new ShardLease("app/shardId-1", 5);
+  private static final ShardLease NEWER = new ShardLease("app/shardId-1", 6);
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T10:00:00Z"));
+  private final MemoryIdempotencyStore store = new MemoryIdempotencyStore(clock);
+  private final List<String> superseded = new ArrayList<>();
   private final List<ClaimTicket> runs = new ArrayList<>();
   private final DomainEvent event = Events.restock("lamp", "Desk lamp");
 
   private OnceOnly worker(String owner, Reconciliation reconciliation) {
-    return new OnceOnly(store, owner, source -> LEASE, reconciliation, clock);
+    return worker(owner, LEASE, reconciliation);
+  }
+
+  private OnceOnly worker(String owner, ShardLease lease, Reconciliation reconciliation) {
+    return new OnceOnly(store, owner, holding(lease), reconciliation, clock);
+  }
+
+  private LeaseView holding(ShardLease lease) {
+    return new LeaseView() {
+      @Override
+      public ShardLease admit(EventSource source) {
+        return lease;
+      }
+
+      @Override
+      public void superseded(EventSource source, ShardLease ours, long newerEpoch) {
+        superseded.add(ours + " < " + newerEpoch);
+      }
+    };
+  }
+
+  private static Reconciliation notSeen(Duration settle) {
+    return new Reconciliation() {
+      @Override
+      public Evidence lookup(String scope, String key) {
+        return new NotSeen();
+      }
+
+      @Override
+      public Duration settleTime() {
+        return settle;
+      }
+    };
+  }
+
+  private static EffectFailure unknown() {
+    return EffectFailure.outcomeUnknown("timed out", null);
   }
 
   private String effect(ClaimTicket ticket) {
@@ -71,19 +110,127 @@ class OnceOnlyTest {
   }
 
   @Test
-  void anotherOwnersClaimUnderALeaseWeHoldNowIsTakenOverAtOnceButNotUnderAnotherLease() {
+  void aNewerHolderTakesAnOlderHoldersClaimOnlyAfterItsEffectWindowAndNeverUnderAnotherLease() {
     store.claim("s", "k", "e", "dead#1", "dead-worker", LEASE);
-    store.claim("s", "other", "e", "live#1", "live-worker", "app/shardId-2");
+    store.claim("s", "other", "e", "live#1", "live-worker", new ShardLease("app/shardId-2", 1));
 
-    assertThat(worker("b", Reconciliation.NONE).run("s", "k", event, this::effect).ranNow()).isTrue();
-    assertThatThrownBy(() -> worker("b", Reconciliation.NONE).run("s", "other", event, this::effect))
+    assertThatThrownBy(() -> worker("b", NEWER, Reconciliation.NONE).run("s", "k", event, this::effect))
+        .hasMessageContaining("another attempt");
+    clock.advance(EffectWindow.DEFAULT.length().plusMillis(1));
+    assertThat(worker("b", NEWER, Reconciliation.NONE).run("s", "k", event, this::effect).ranNow()).isTrue();
+    assertThatThrownBy(() -> worker("b", NEWER, Reconciliation.NONE).run("s", "other", event, this::effect))
         .hasMessageContaining("another attempt");
     assertThat(runs).hasSize(1);
   }
 
   @Test
+  void anOldHolderWhoseClaimWasTakenOverIsRefusedAndStopsTheShard() {
+    OnceOnly old = worker("a", LEASE, Reconciliation.NONE);
+    assertThatThrownBy(() -> old.run("s", "k", event, t -> {
+      throw unknown();
+    })).isInstanceOf(EffectFailure.class);
+    clock.advance(EffectWindow.DEFAULT.length().plusMillis(1));
+    assertThatThrownBy(() -> worker("b", NEWER, Reconciliation.NONE).run("s", "k", event, t -> {
+      runs.add(t);
+      throw unknown(); // the new holder's attempt is in progress (its outcome unknown)
+    })).isInstanceOf(EffectFailure.class);
+
+    assertThatThrownBy(() -> old.run("s", "k", event, this::effect)).hasMessageContaining("newer holder");
+    store.makeStale("s", "k");
+    assertThatThrownBy(() -> old.run("s", "k", event, this::effect)).as("even once the claim is stale")
+        .hasMessageContaining("newer holder");
+    assertThat(superseded).containsExactly("app/shardId-1@5 < 6", "app/shardId-1@5 < 6");
+    assertThat(runs).as("only the new holder's effect").hasSize(1);
+  }
+
+  @Test
+  void noClaimAndNoEffectWhileTheLeaseIsNotHeld() {
+    LeaseView lost = source -> {
+      throw EffectFailure.retryable("lease of shardId-1 no longer held", null);
+    };
+    OnceOnly once = new OnceOnly(store, "a", lost, Reconciliation.NONE, clock);
+    assertThatThrownBy(() -> once.run("s", "k", event, this::effect)).hasMessageContaining("no longer held");
+    assertThat(runs).isEmpty();
+    assertThat(store.inProgress()).isEmpty();
+  }
+
+  @Test
+  void aLeaseLostBetweenTheClaimAndTheCallGivesTheClaimBackWithoutTheEffect() {
+    int[] checks = {0};
+    LeaseView losesItAfterTheClaim = source -> {
+      if (checks[0]++ > 0) {
+        throw EffectFailure.retryable("lease of shardId-1 no longer held", null);
+      }
+      return LEASE;
+    };
+    OnceOnly once = new OnceOnly(store, "a", losesItAfterTheClaim, Reconciliation.NONE, clock);
+    assertThatThrownBy(() -> once.run("s", "k", event, this::effect)).hasMessageContaining("no longer held");
+    assertThatThrownBy(() -> once.runBatch("s", event, List.of("u-1", "u-2"), u -> u, claimed -> {
+      throw new AssertionError("the call must not be made");
+    })).hasMessageContaining("no longer held");
+    assertThat(runs).isEmpty();
+    assertThat(store.inProgress()).as("claims given back").isEmpty();
+  }
+
+  @Test
+  void aClaimOlderThanTheStartGraceWhenTheCallWouldStartIsGivenBack() {
+    MemoryIdempotencyStore slow = new MemoryIdempotencyStore(clock);
+    IdempotencyStore slowClaims = new IdempotencyStore() {
+      @Override
+      public Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
+        Claim claim = slow.claim(scope, key, eventId, token, owner, lease);
+        clock.advance(EffectWindow.DEFAULT.startGrace().plusMillis(1));
+        return claim;
+      }
+
+      @Override
+      public boolean reattempt(String scope, String key, String token, ShardLease lease) {
+        return slow.reattempt(scope, key, token, lease);
+      }
+
+      @Override
+      public boolean complete(String scope, String key, String token, String detail) {
+        return slow.complete(scope, key, token, detail);
+      }
+
+      @Override
+      public void release(String scope, String key, String token) {
+        slow.release(scope, key, token);
+      }
+    };
+    OnceOnly once = new OnceOnly(slowClaims, "a", holding(LEASE), Reconciliation.NONE, clock);
+    assertThatThrownBy(() -> once.run("s", "k", event, this::effect)).hasMessageContaining("start grace");
+    assertThat(runs).isEmpty();
+    assertThat(slow.inProgress()).isEmpty();
+  }
+
+  @Test
+  void theSettleTimeCountsFromTheLatestAttemptNotTheFirst() {
+    Duration settle = Duration.ofSeconds(60);
+    OnceOnly first = worker("a", LEASE, notSeen(settle));
+    assertThatThrownBy(() -> first.run("s", "k", event, t -> {
+      throw unknown();
+    })).isInstanceOf(EffectFailure.class);
+    clock.advance(settle.plusSeconds(1));
+    assertThatThrownBy(() -> first.run("s", "k", event, t -> {
+      runs.add(t);
+      throw unknown(); // the second send's answer is lost too, then this worker dies
+    })).isInstanceOf(EffectFailure.class);
+    assertThat(runs).hasSize(1);
+
+    OnceOnly next = worker("b", NEWER, notSeen(settle));
+    clock.advance(Duration.ofSeconds(59));
+    assertThatThrownBy(() -> next.run("s", "k", event, this::effect)).as("60 s after the first send, 59 after the second")
+        .hasMessageContaining("waiting for the provider's evidence");
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(next.run("s", "k", event, this::effect).ranNow()).isTrue();
+    assertThat(runs).hasSize(2);
+  }
+
+  @Test
   void aTakeoverWhoseEffectTheProviderRecordedIsCompletedWithoutRunningIt() {
     store.claim("s", "k", "e", "dead#1", "dead-worker", LEASE);
+    clock.advance(EffectWindow.DEFAULT.length().plusMillis(1));
     Reconciliation accepted = new Reconciliation() {
       @Override
       public Evidence lookup(String scope, String key) {
@@ -95,7 +242,7 @@ class OnceOnlyTest {
         return Duration.ofSeconds(30);
       }
     };
-    OnceOnly.Outcome outcome = worker("b", accepted).run("s", "k", event, this::effect);
+    OnceOnly.Outcome outcome = worker("b", NEWER, accepted).run("s", "k", event, this::effect);
     assertThat(outcome.ranNow()).isFalse();
     assertThat(outcome.detail()).contains("message m-1");
     assertThat(runs).isEmpty();

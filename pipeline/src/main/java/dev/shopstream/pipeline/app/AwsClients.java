@@ -62,7 +62,10 @@ public final class AwsClients implements AutoCloseable {
         .build();
     // Effects (an email, a notification, an analytics message) are retried by the record loop alone
     // (one retry layer, with its hold budget and cancellation); an SDK retry would repeat the send unseen.
-    ClientOverrideConfiguration effects = timeouts.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry()).build();
+    // Their call timeout is the effect window's (a newer lease holder waits it out before taking a claim over).
+    Duration effectCall = config.idempotency().effectWindow().callTimeout();
+    ClientOverrideConfiguration effects = timeouts.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry())
+        .apiCallTimeout(effectCall).apiCallAttemptTimeout(effectCall).build();
     int connections = connectionsFor(config);
     var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))

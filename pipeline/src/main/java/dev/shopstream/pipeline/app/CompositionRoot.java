@@ -1,12 +1,15 @@
 package dev.shopstream.pipeline.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.contracts.EventSource;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResources;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
+import dev.shopstream.handlers.idempotency.LeaseView;
 import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.idempotency.Reconciliation;
+import dev.shopstream.handlers.idempotency.ShardLease;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.RetrySettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
@@ -23,7 +26,7 @@ import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import dev.shopstream.pipeline.ops.CountingDeadLetters;
 import dev.shopstream.pipeline.ops.Replay;
 import dev.shopstream.pipeline.ops.StreamStatus;
-import dev.shopstream.pipeline.processing.HeldLeases;
+import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
@@ -65,8 +68,10 @@ public final class CompositionRoot implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final DeadLetterCodec codec = new DeadLetterCodec(json);
   private PipelineMetrics metrics;
-  /** The shard leases this worker holds, as handlers see them (a claim of a shard held here is taken over at once). */
-  private final HeldLeases leases;
+  /** The shard leases this worker holds, as effects are admitted under them (fencing). */
+  private final ShardLeases leases;
+  /** What handlers' claims are admitted by: the leases once this root runs the worker; none for a redrive. */
+  private volatile LeaseView admission = LeaseView.NONE;
   private SqsDeadLetterQueue queue;
 
   private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
@@ -78,7 +83,7 @@ public final class CompositionRoot implements AutoCloseable {
     this.registry = registry;
     this.deadLetterObserver = deadLetterObserver;
     this.deadLetterOverride = deadLetterOverride;
-    this.leases = new HeldLeases(config.applicationName());
+    this.leases = new ShardLeases(config.applicationName());
     this.clients = clients;
     this.ownsClients = ownsClients;
   }
@@ -128,6 +133,7 @@ public final class CompositionRoot implements AutoCloseable {
 
   /** @param selectedShards records of other shards are passed over (a replay of chosen shards) */
   public ShopStreamWorker worker(Predicate<String> selectedShards) {
+    admission = leases;
     return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases);
   }
 
@@ -294,7 +300,7 @@ public final class CompositionRoot implements AutoCloseable {
     public synchronized IdempotencyStore claims() {
       if (claims == null) {
         claims = new DynamoIdempotencyStore(clients.dynamo(), config.idempotency().table(), clock,
-            config.idempotency().claimTimeout(), config.idempotency().retention());
+            config.idempotency().claimTimeout(), config.idempotency().retention(), config.idempotency().effectWindow());
       }
       return claims;
     }
@@ -303,7 +309,19 @@ public final class CompositionRoot implements AutoCloseable {
     public synchronized OnceOnly onceOnly() {
       if (onceOnly == null) {
         // one owner token per worker: its own claims are recognised, a previous process's are not
-        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(config.workerId()), leases, Reconciliation.NONE, clock);
+        LeaseView fencing = new LeaseView() {
+          @Override
+          public ShardLease admit(EventSource source) {
+            return admission.admit(source);
+          }
+
+          @Override
+          public void superseded(EventSource source, ShardLease lease, long newerEpoch) {
+            admission.superseded(source, lease, newerEpoch);
+          }
+        };
+        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(config.workerId()), fencing, Reconciliation.NONE, clock,
+            config.idempotency().effectWindow());
       }
       return onceOnly;
     }

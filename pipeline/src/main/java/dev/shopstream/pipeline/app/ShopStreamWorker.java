@@ -2,12 +2,13 @@ package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.kcl.EagerLeaseSync;
+import dev.shopstream.pipeline.kcl.KclLeases;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.LeaseRelease;
 import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.FatalErrors;
-import dev.shopstream.pipeline.processing.HeldLeases;
+import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.ShardProgress;
@@ -21,6 +22,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.coordinator.Scheduler;
@@ -60,17 +62,19 @@ public final class ShopStreamWorker implements AutoCloseable {
 
   /** Built by {@link CompositionRoot}. */
   static ShopStreamWorker create(WorkerConfig config, AwsClients clients, RecordProcessor records,
-      PipelineMetrics metrics, MeterRegistry registry, Clock clock, java.util.function.Predicate<String> selectedShards,
-      HeldLeases leases) {
+      PipelineMetrics metrics, MeterRegistry registry, Clock clock, Predicate<String> selectedShards,
+      ShardLeases leases) {
     Cancellation stopping = new Cancellation();
     ExecutorService recordPool = recordPool(config.recordThreads());
-    ShardProgress progress = new ShardProgress(registry, clock, leases);
+    ShardProgress progress = new ShardProgress(registry, clock);
+    KclLeases kclLeases = new KclLeases();
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
         config.maxInFlight(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
-        selectedShards, FatalErrors.HALT);
+        selectedShards, FatalErrors.HALT, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch(), lifecycle);
+    kclLeases.attach(scheduler);
     return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress);
   }
 

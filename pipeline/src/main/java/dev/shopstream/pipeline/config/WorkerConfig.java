@@ -1,5 +1,6 @@
 package dev.shopstream.pipeline.config;
 
+import dev.shopstream.handlers.idempotency.EffectWindow;
 import dev.shopstream.handlers.settings.Setting;
 import dev.shopstream.handlers.settings.SettingValues;
 import java.net.URI;
@@ -103,9 +104,15 @@ public record WorkerConfig(
     String workerId = Optional.of(read.text(ConfigKey.WORKER_ID.setting())).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
     String dlqUrl = read.required(ConfigKey.DLQ_URL.setting(),
         "to an SQS queue URL: records that cannot be handled are parked there, never dropped");
+    EffectWindow effectWindow = new EffectWindow(EffectWindow.DEFAULT.startGrace(),
+        Duration.ofMillis(number(read, ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS)));
+    Duration claimTimeout = Duration.ofSeconds(number(read, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS));
+    read.check(claimTimeout.compareTo(effectWindow.length()) >= 0, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS.envName()
+        + " (" + claimTimeout.toSeconds() + " s) must be at least the effect window (" + effectWindow.length().toMillis()
+        + " ms: " + ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS.envName() + " plus 2 s): a claim must not go stale while its "
+        + "effect can still land");
     IdempotencySettings idempotency = new IdempotencySettings(read.text(ConfigKey.IDEMPOTENCY_TABLE.setting()),
-        Duration.ofSeconds(number(read, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS)),
-        Duration.ofHours(number(read, ConfigKey.IDEMPOTENCY_RETENTION_HOURS)));
+        claimTimeout, Duration.ofHours(number(read, ConfigKey.IDEMPOTENCY_RETENTION_HOURS)), effectWindow);
     read.text(ConfigKey.LOG_FORMAT.setting()); // read by logback; checked here
     for (String leaseTable : leaseTables(applicationName)) {
       read.check(!leaseTable.equals(table) && !leaseTable.equals(idempotency.table()), ConfigKey.APPLICATION_NAME.envName()

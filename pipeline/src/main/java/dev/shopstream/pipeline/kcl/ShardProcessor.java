@@ -6,6 +6,7 @@ import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStream
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.KeyOrderedWindow;
 import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import java.time.Duration;
@@ -28,12 +29,17 @@ import software.amazon.kinesis.processor.RecordProcessorCheckpointer;
  * so KCL fetches no more) and checkpoints the window's watermark, the last record of the unbroken
  * handled run: at the end of each batch and, while it waits for room, at most every checkpoint
  * interval. A lost lease or a stopping worker cancels the shard's work; after a lost lease nothing is
- * checkpointed, and SHARD_END only when every record of the shard was handled.
+ * checkpointed, and SHARD_END only when every record KCL delivered was offered and handled.
+ *
+ * <p>It registers its lease with its epoch ({@link ShardLeases}) so effects are admitted under it, and
+ * while it waits (a full window, the shard's end) it asks KCL's lease coordinator every
+ * {@value #OFFER_WAIT_MILLIS} ms whether the lease is still held: a lease lost during a long hold stops
+ * the shard within the coordinator's renewal interval, with no checkpoint write needed to find out.
  */
 final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private static final Logger LOG = LoggerFactory.getLogger(ShardProcessor.class);
-  private static final Duration OFFER_WAIT = Duration.ofMillis(100);
-  private static final Duration QUIET_WAIT = Duration.ofSeconds(1);
+  static final long OFFER_WAIT_MILLIS = 100;
+  private static final Duration OFFER_WAIT = Duration.ofMillis(OFFER_WAIT_MILLIS);
 
   private final ShardProcessorFactory shared;
 
@@ -45,6 +51,11 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   private volatile boolean leaseLost;
   private String checkpointedUpTo;
   private long reportedHandled;
+  private ShardLeases.Registration lease;
+  private ShardProgress.Tracker progress;
+  /** A batch (or part of one) KCL delivered was not offered: the shard's end must never be checkpointed. */
+  private volatile boolean skipped;
+  private volatile Instant failedAt;
 
   ShardProcessor(ShardProcessorFactory shared) {
     this.shared = shared;
@@ -57,23 +68,43 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     window = new KeyOrderedWindow<>(shared.maxInFlight(), ChangeRecord::orderingKey,
         record -> shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED, shared.executor(),
         this::escaped, shared.clock());
-    shared.progress().engine(shardId, () -> {
-      var oldest = window.oldestUnhandled();
-      return oldest == null ? null : new ShardProgress.Pending(oldest.item().writtenAt(), oldest.takenAt());
-    });
+    progress = shared.progress().track(shardId, this::pending);
     lastCheckpointAt = shared.clock().instant();
-    LOG.info("shard {} taken, starting after checkpoint {}", shardId, input.extendedSequenceNumber());
+    LeaseSource.HeldLease held = shared.leaseSource().current(shardId);
+    if (held == null) {
+      leaseLost = true;
+      cancellation.cancel("lease not held when the shard's processing started");
+      LOG.warn("shard {}: its lease was no longer held when its processing started; nothing is processed here", shardId);
+      return;
+    }
+    lease = shared.leases().register(shardId, held.epoch(), cancellation, held.holding());
+    LOG.info("shard {} taken (lease epoch {}), starting after checkpoint {}", shardId, held.epoch(),
+        input.extendedSequenceNumber());
+  }
+
+  /** What the shard holds for the progress report: its oldest unhandled record, or since when it is failed. */
+  private ShardProgress.Pending pending() {
+    var oldest = window.oldestUnhandled();
+    if (oldest != null) {
+      return new ShardProgress.Pending(oldest.item().writtenAt(), oldest.takenAt());
+    }
+    Instant failed = failedAt;
+    return failed == null ? null : new ShardProgress.Pending(null, failed);
   }
 
   /**
-   * Never throws: KCL skips a batch whose processing threw. A RuntimeException holds the shard (its
-   * work is cancelled, nothing more is checkpointed past the watermark); an Error halts the worker.
+   * Never throws: KCL skips a batch whose processing threw. A RuntimeException holds the shard: its work
+   * is cancelled, no later batch is taken, nothing is checkpointed past the watermark and its end is never
+   * checkpointed; its holding time grows from the failure on (the readiness check reports it); an Error
+   * halts the worker.
    */
   @Override
   public void processRecords(DynamoDBStreamsProcessRecordsInput input) {
     try {
       offer(input);
     } catch (RuntimeException e) {
+      skipped = true;
+      failedAt = shared.clock().instant();
       LOG.error("shard {}: processing failed unexpectedly; holding the shard at checkpoint {} until the worker restarts",
           shardId, checkpointedUpTo, e);
       cancellation.cancel("internal failure: " + e);
@@ -92,34 +123,47 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
 
   private void offer(DynamoDBStreamsProcessRecordsInput input) {
     if (cancellation.isCancelled()) {
+      skipped |= !input.records().isEmpty();
       return;
     }
     if (!shared.selected().test(shardId)) {
-      shared.progress().batch(shardId, 0L, true);
+      progress.batch(0L, true);
       return;
     }
-    shared.progress().batch(shardId, input.millisBehindLatest(), input.records().isEmpty());
+    progress.batch(input.millisBehindLatest(), input.records().isEmpty());
     try {
       for (DynamoDBStreamsClientRecord received : input.records()) {
         ChangeRecord record = ChangeRecord.of(received.getRecord(), shared.table(), shardId);
         while (!window.offer(record, OFFER_WAIT)) {
-          if (cancellation.isCancelled()) {
+          if (cancellation.isCancelled() || !stillHeld()) {
+            skipped = true;
             LOG.info("shard {}: {}; records from {} on are redelivered from the checkpoint", shardId,
                 cancellation.reason(), record.sequenceNumber());
             checkpoint(input.checkpointer());
             return;
           }
-          // KCL cannot tell this thread of a lost lease while it waits here: the checkpoint, written
-          // again even when it has not moved, finds out within one interval.
-          checkpointIfDue(input.checkpointer(), true);
+          checkpointIfDue(input.checkpointer());
         }
-        checkpointIfDue(input.checkpointer(), false);
+        checkpointIfDue(input.checkpointer());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      skipped = true;
       cancellation.cancel("interrupted");
     }
     checkpoint(input.checkpointer());
+  }
+
+  /**
+   * Whether the lease is still this processor's, by KCL's lease coordinator (from memory, no call):
+   * false once it was not renewed in time or another worker took it, which also cancels the shard's work.
+   */
+  private boolean stillHeld() {
+    if (lease == null || !lease.check()) {
+      leaseLost = true;
+      return false;
+    }
+    return true;
   }
 
   /**
@@ -145,7 +189,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     leaseLost = true;
     cancellation.cancel("lease lost");
     shared.stopping().release(cancellation);
-    shared.progress().released(shardId);
+    shared.leases().release(lease);
+    progress.released();
     if (shuttingDown) {
       // KCL reports the lease it releases on a graceful stop as lost: expected, already checkpointed
       LOG.debug("shard {}: lease released after the shutdown checkpoint", shardId);
@@ -161,29 +206,33 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       return; // never read: its end is not checkpointed, its children wait
     }
     try {
-      while (!window.awaitQuiet(QUIET_WAIT)) {
-        checkpointIfDue(input.checkpointer(), false);
+      while (!window.awaitQuiet(OFFER_WAIT)) {
+        if (!stillHeld()) {
+          break;
+        }
+        checkpointIfDue(input.checkpointer());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancellation.cancel("interrupted");
     }
     try {
-      if (leaseLost || !window.allHandled()) {
+      if (leaseLost || skipped || !window.allHandled()) {
         checkpoint(input.checkpointer());
-        shared.progress().released(shardId);
+        progress.released();
         LOG.warn("shard {} ended but records were left unhandled ({}): not checkpointing SHARD_END", shardId,
-            cancellation.reason());
+            skipped ? "a batch was not taken in: " + cancellation.reason() : cancellation.reason());
         return;
       }
       reportProgress();
       input.checkpointer().checkpoint();
-      shared.progress().ended(shardId);
+      progress.ended();
       LOG.info("shard {} ended and is fully handled: checkpointed SHARD_END", shardId);
     } catch (ShutdownException | InvalidStateException e) {
       LOG.error("shard {}: could not checkpoint SHARD_END; its child shards wait until it is", shardId, e);
     } finally {
       // over only once its last checkpoint is written: a stopping worker waits for that
+      shared.leases().release(lease);
       shared.stopping().release(cancellation);
     }
   }
@@ -204,43 +253,36 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       Thread.currentThread().interrupt();
     }
     checkpoint(input.checkpointer());
+    shared.leases().release(lease);
     shared.stopping().release(cancellation);
-    shared.progress().released(shardId);
+    progress.released();
     LOG.info("shard {}: stopping, checkpointed {}", shardId,
         checkpointedUpTo == null ? "nothing new (no record handled since the last checkpoint)" : "up to " + checkpointedUpTo);
   }
 
-  /**
-   * Checkpoints at most once per interval (an unmoved watermark is not looked at again before the
-   * next one). {@code probeLease} writes the checkpoint even when it has not moved: a lost lease makes
-   * the write fail, which is how a shard waiting for room learns of it.
-   */
-  private void checkpointIfDue(RecordProcessorCheckpointer checkpointer, boolean probeLease) {
+  /** Checkpoints at most once per interval (an unmoved watermark is not written again). */
+  private void checkpointIfDue(RecordProcessorCheckpointer checkpointer) {
     Instant now = shared.clock().instant();
     if (now.isBefore(lastCheckpointAt.plus(shared.checkpointInterval()))) {
       return;
     }
     lastCheckpointAt = now;
-    checkpoint(checkpointer, probeLease);
+    checkpoint(checkpointer);
   }
 
   private void reportProgress() {
     ChangeRecord watermark = window.watermark();
     long handled = window.handledCount();
     if (handled > reportedHandled) {
-      shared.progress().handled(shardId, watermark == null ? null : watermark.writtenAt(), handled - reportedHandled);
+      progress.handled(watermark == null ? null : watermark.writtenAt(), handled - reportedHandled);
       reportedHandled = handled;
     }
   }
 
   private void checkpoint(RecordProcessorCheckpointer checkpointer) {
-    checkpoint(checkpointer, false);
-  }
-
-  private void checkpoint(RecordProcessorCheckpointer checkpointer, boolean evenIfUnmoved) {
     reportProgress();
     ChangeRecord watermark = window.watermark();
-    if (leaseLost || watermark == null || !evenIfUnmoved && watermark.sequenceNumber().equals(checkpointedUpTo)) {
+    if (leaseLost || watermark == null || watermark.sequenceNumber().equals(checkpointedUpTo)) {
       return;
     }
     String position = watermark.sequenceNumber();
@@ -249,7 +291,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
       checkpointedUpTo = position;
       lastCheckpointAt = shared.clock().instant();
       shared.metrics().checkpoint();
-      shared.progress().checkpointed(shardId);
+      progress.checkpointed();
     } catch (ShutdownException e) {
       leaseLost = true;
       cancellation.cancel("lease lost");

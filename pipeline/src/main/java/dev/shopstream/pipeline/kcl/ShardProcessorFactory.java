@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.kcl;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,10 +24,13 @@ import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
  * @param drainTimeout how long a shard asked to shut down waits for its in-flight records
  * @param selected records of other shards are passed over (a replay of chosen shards)
  * @param fatal what a JVM Error in the record path does ({@link dev.shopstream.pipeline.processing.FatalErrors#HALT})
+ * @param leases where each processor registers the lease its effects are admitted under
+ * @param leaseSource the lease as KCL holds it: epoch and whether it is still held
  */
 public record ShardProcessorFactory(String table, RecordProcessor records, Cancellation stopping, Executor executor,
     int maxInFlight, PipelineMetrics metrics, Duration checkpointInterval, Duration drainTimeout, Clock clock,
-    ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal) implements ShardRecordProcessorFactory {
+    ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal, ShardLeases leases,
+    LeaseSource leaseSource) implements ShardRecordProcessorFactory {
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {

@@ -33,18 +33,11 @@ public final class ShardProgress {
 
   private final MeterRegistry registry;
   private final Clock clock;
-  private final HeldLeases leases;
   private final Map<String, State> shards = new ConcurrentHashMap<>();
 
   public ShardProgress(MeterRegistry registry, Clock clock) {
-    this(registry, clock, new HeldLeases("?"));
-  }
-
-  /** @param leases told which shards this worker holds (for handlers' claims) */
-  public ShardProgress(MeterRegistry registry, Clock clock, HeldLeases leases) {
     this.registry = registry;
     this.clock = clock;
-    this.leases = leases;
   }
 
   private static final class State {
@@ -61,69 +54,92 @@ public final class ShardProgress {
     volatile Supplier<Pending> pending = () -> null;
   }
 
-  private State state(String shardId) {
-    return shards.computeIfAbsent(shardId, id -> {
-      State state = new State();
-      state.lastCheckpointAt = clock.instant();
-      state.gauges.add(Gauge.builder("shop.checkpoint.age", state, s -> secondsSince(s.lastCheckpointAt))
-          .description("Seconds since this shard's last checkpoint").baseUnit("seconds").tag("shard", id).register(registry));
-      state.gauges.add(Gauge.builder("shop.shard.lag", state, this::lagSeconds)
-          .description("How far behind the stream the shard's handled records are, in seconds").baseUnit("seconds")
-          .tag("shard", id).register(registry));
-      state.gauges.add(Gauge.builder("shop.shard.holding", state, this::holdingSeconds)
-          .description("How long the shard's oldest unhandled record has been in the engine, in seconds")
-          .baseUnit("seconds").tag("shard", id).register(registry));
-      return state;
-    });
-  }
-
-  /** Shows what the shard's engine holds (its oldest unhandled record), or null when it holds none. */
-  public void engine(String shardId, Supplier<Pending> pending) {
-    // A shard taken again after it was released starts afresh (its gauges were removed).
-    shards.computeIfPresent(shardId, (id, old) -> old.released ? null : old);
-    state(shardId).pending = pending;
-    leases.taken(shardId);
-  }
-
-  public void checkpointed(String shardId) {
-    state(shardId).lastCheckpointAt = clock.instant();
-  }
-
   /**
-   * @param writtenAt the approximate creation time of the last record of the handled run (may be null)
-   * @param count records handled since the last report
+   * One shard processor's progress, from its start until its shard ends or it lets the shard go. What
+   * it reports is its own: an earlier processor of the same shard releasing late changes nothing of a
+   * newer one's, and a newer one replaces an earlier one's gauges.
    */
-  public void handled(String shardId, Instant writtenAt, long count) {
-    State state = state(shardId);
-    state.records.addAndGet(count);
-    if (writtenAt != null) {
-      if (state.firstRecordWrittenAt == null) {
-        state.firstRecordWrittenAt = writtenAt;
+  public final class Tracker {
+    private final String shardId;
+    private final State state;
+
+    private Tracker(String shardId, State state) {
+      this.shardId = shardId;
+      this.state = state;
+    }
+
+    public void checkpointed() {
+      state.lastCheckpointAt = clock.instant();
+    }
+
+    /**
+     * @param writtenAt the approximate creation time of the last record of the handled run (may be null)
+     * @param count records handled since the last report
+     */
+    public void handled(Instant writtenAt, long count) {
+      state.records.addAndGet(count);
+      if (writtenAt != null) {
+        if (state.firstRecordWrittenAt == null) {
+          state.firstRecordWrittenAt = writtenAt;
+        }
+        state.lastRecordWrittenAt = writtenAt;
       }
-      state.lastRecordWrittenAt = writtenAt;
+    }
+
+    /** @param millisBehindLatest as the adapter reports it for a batch (null when it does not) */
+    public void batch(Long millisBehindLatest, boolean empty) {
+      state.millisBehindLatest = millisBehindLatest;
+      state.emptyPoll = empty || (millisBehindLatest != null && millisBehindLatest == 0);
+      if (!empty) {
+        state.emptySince = null;
+      } else if (state.emptySince == null) {
+        state.emptySince = clock.instant();
+      }
+    }
+
+    /** The shard reached its end and every record of it was handled. */
+    public void ended() {
+      state.ended = true;
+      release(shardId, state);
+    }
+
+    /** The processor no longer holds the shard (lease lost, shut down): its gauges go. */
+    public void released() {
+      release(shardId, state);
     }
   }
 
-  /** The shard reached its end and every record of it was handled. */
-  public void ended(String shardId) {
-    leases.released(shardId);
-    State state = state(shardId);
-    state.ended = true;
-    release(state);
-  }
-
-  /** The worker no longer holds the shard (lease lost, shut down): its gauges go. */
-  public void released(String shardId) {
-    leases.released(shardId);
-    State state = shards.get(shardId);
-    if (state != null) {
-      release(state);
+  /** A processor starts on {@code shardId}; {@code pending} shows its engine's oldest unhandled record (or null). */
+  public synchronized Tracker track(String shardId, Supplier<Pending> pending) {
+    State state = new State();
+    state.lastCheckpointAt = clock.instant();
+    state.pending = pending;
+    State before = shards.put(shardId, state);
+    if (before != null) {
+      dropGauges(before);
     }
+    state.gauges.add(Gauge.builder("shop.checkpoint.age", state, s -> secondsSince(s.lastCheckpointAt))
+        .description("Seconds since this shard's last checkpoint").baseUnit("seconds").tag("shard", shardId)
+        .register(registry));
+    state.gauges.add(Gauge.builder("shop.shard.lag", state, this::lagSeconds)
+        .description("How far behind the stream the shard's handled records are, in seconds").baseUnit("seconds")
+        .tag("shard", shardId).register(registry));
+    state.gauges.add(Gauge.builder("shop.shard.holding", state, this::holdingSeconds)
+        .description("How long the shard's oldest unhandled record has been in the engine, in seconds")
+        .baseUnit("seconds").tag("shard", shardId).register(registry));
+    return new Tracker(shardId, state);
   }
 
-  private void release(State state) {
+  private synchronized void release(String shardId, State state) {
     state.released = true;
     state.pending = () -> null;
+    if (shards.get(shardId) == state) {
+      dropGauges(state); // the shard's gauges are this state's only while no newer processor took over
+    }
+    state.gauges.clear();
+  }
+
+  private void dropGauges(State state) {
     state.gauges.forEach(registry::remove);
     state.gauges.clear();
   }
@@ -155,18 +171,6 @@ public final class ShardProgress {
   public Duration longestHold() {
     return Duration.ofMillis(Math.round(1000 * shards.values().stream().filter(s -> !s.released)
         .mapToDouble(this::holdingSeconds).max().orElse(0)));
-  }
-
-  /** @param millisBehindLatest as the adapter reports it for a batch (null when it does not) */
-  public void batch(String shardId, Long millisBehindLatest, boolean empty) {
-    State state = state(shardId);
-    state.millisBehindLatest = millisBehindLatest;
-    state.emptyPoll = empty || (millisBehindLatest != null && millisBehindLatest == 0);
-    if (!empty) {
-      state.emptySince = null;
-    } else if (state.emptySince == null) {
-      state.emptySince = clock.instant();
-    }
   }
 
   private boolean caughtUp(State state) {

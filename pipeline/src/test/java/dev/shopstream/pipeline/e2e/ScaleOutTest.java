@@ -67,6 +67,7 @@ class ScaleOutTest {
       // leaving room under the 20 s bound for this shared 2-core machine
       env.put("SHOP_KCL_FAILOVER_MILLIS", "3000");
       env.put("SHOP_IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", "5");
+      env.put("SHOP_EFFECT_CALL_TIMEOUT_MILLIS", "2000"); // effect window 4 s, inside the 5 s claim timeout
       env.put("SHOP_RETRY_INITIAL_MILLIS", "50");
       env.put("SHOP_RETRY_MAX_MILLIS", "500");
       LeaseTable leases = new LeaseTable(stack.dynamo, APP);

@@ -1,15 +1,18 @@
 package dev.shopstream.pipeline.kcl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.amazonaws.services.dynamodbv2.streamsadapter.adapter.DynamoDBStreamsClientRecord;
 import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
+import dev.shopstream.contracts.EventSource;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.handlers.idempotency.ShardLease;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.RetryPolicy;
+import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.testing.Fixtures;
@@ -17,7 +20,6 @@ import dev.shopstream.pipeline.testing.RecordingHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -31,17 +33,22 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
-import software.amazon.kinesis.lifecycle.events.ShardEndedInput;
-import software.amazon.kinesis.lifecycle.events.ShutdownRequestedInput;
+import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
 
 class ShardProcessorTest {
   private final Cancellation workerStopping = new Cancellation();
-  private final FakeCheckpointer checkpointer = new FakeCheckpointer();
+  private final KclCheckpoints kcl = new KclCheckpoints();
+  private final KclCheckpoints.LeaseTable leaseTable = kcl.table;
+  private final ShardLeases leases = new ShardLeases("app");
+  /** KCL's lease coordinator, as far as the processor asks it: held or not, at epoch 7. */
+  private volatile boolean leaseHeld = true;
+  private final LeaseSource leaseSource = shard -> leaseHeld ? new LeaseSource.HeldLease(7, () -> leaseHeld) : null;
 
   private Duration checkpointInterval = Duration.ofHours(1);
   private int maxInFlight = 64;
   private final List<Error> fatalErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final ShardProgress progress = new ShardProgress(registry, Clock.systemUTC());
 
   private ShardProcessor processor(RecordingHandler handler) {
     // records run on the calling thread: each batch is fully worked off when processRecords returns
@@ -62,7 +69,8 @@ class ShardProcessorTest {
         r -> { }, metrics, policy, pause, Clock.systemUTC());
     return (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
         maxInFlight, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
-        new ShardProgress(registry, Clock.systemUTC()), shard -> true, fatalErrors::add).shardRecordProcessor();
+        progress, shard -> true, fatalErrors::add, leases, leaseSource)
+        .shardRecordProcessor();
   }
 
   @Test
@@ -70,20 +78,18 @@ class ShardProcessorTest {
     // a child shard waiting for its parent when the worker stops or loses the lease: KCL never initialises it
     workerStopping.cancel("worker stopping");
     uninitialized(new RecordingHandler("rec"), Runnable::run, (d, signal) -> false)
-        .shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+        .shutdownRequested(kcl.shutdownRequested());
     uninitialized(new RecordingHandler("rec"), Runnable::run, (d, signal) -> false)
         .leaseLost(LeaseLostInput.builder().build());
     uninitialized(new RecordingHandler("rec"), Runnable::run, (d, signal) -> false)
-        .shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+        .shardEnded(kcl.shardEnded());
 
-    assertThat(checkpointer.checkpoints).as("never read: not even SHARD_END").isEmpty();
+    assertThat(kcl.checkpoints()).as("never read: not even SHARD_END").isEmpty();
     assertThat(workerStopping.hasLiveChildren()).isFalse();
   }
 
   private DynamoDBStreamsProcessRecordsInput batch(String... fixtures) {
-    List<DynamoDBStreamsClientRecord> records = Arrays.stream(fixtures).map(Fixtures::record)
-        .map(DynamoDBStreamsClientRecord::fromRecord).toList();
-    return DynamoDBStreamsProcessRecordsInput.builder().records(records).checkpointer(checkpointer).build();
+    return kcl.batch(fixtures);
   }
 
   @Test
@@ -91,7 +97,7 @@ class ShardProcessorTest {
     RecordingHandler handler = new RecordingHandler("rec");
     processor(handler).processRecords(batch("profile-insert.json", "order-insert.json"));
 
-    assertThat(checkpointer.checkpoints).containsExactly("2000");
+    assertThat(kcl.checkpoints()).containsExactly("2000");
     assertThat(handler.handled()).hasSize(2);
     assertThat(registry.get("shop.checkpoint.age").tag("shard", Fixtures.SHARD).gauge().value()).isLessThan(5);
     // the fixtures were written in 2026-11 (epoch 1795996800): the lag is measured from that creation time
@@ -111,9 +117,9 @@ class ShardProcessorTest {
 
     processor.processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
     processor.processRecords(batch("session-user-remove.json"));
-    processor.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+    processor.shutdownRequested(kcl.shutdownRequested());
 
-    assertThat(checkpointer.checkpoints).containsExactly("3000");
+    assertThat(kcl.checkpoints()).containsExactly("1000");
     assertThat(handler.handled()).extracting(e -> e.type()).containsExactly(EventType.USER_REGISTERED);
   }
 
@@ -123,7 +129,7 @@ class ShardProcessorTest {
     processor(new RecordingHandler("rec")).processRecords(
         batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
 
-    assertThat(checkpointer.checkpoints).containsExactly("3000", "2000", "1000");
+    assertThat(kcl.checkpoints()).containsExactly("1000", "2000", "3000");
   }
 
   @Test
@@ -138,7 +144,7 @@ class ShardProcessorTest {
     });
     processor(handler).processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
 
-    assertThat(checkpointer.checkpoints).containsExactly("3000", "2000");
+    assertThat(kcl.checkpoints()).containsExactly("1000", "2000");
   }
 
   @Test
@@ -150,7 +156,7 @@ class ShardProcessorTest {
     try {
       ShardProcessor stopped = processor(new RecordingHandler("rec"));
       stopped.processRecords(batch("profile-insert.json"));
-      stopped.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+      stopped.shutdownRequested(kcl.shutdownRequested());
       stopped.leaseLost(LeaseLostInput.builder().build());
       assertThat(lines.list).noneMatch(line -> line.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
 
@@ -172,9 +178,9 @@ class ShardProcessorTest {
     processor.leaseLost(LeaseLostInput.builder().build());
 
     processor.processRecords(batch("order-insert.json"));
-    processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+    processor.shardEnded(kcl.shardEnded());
 
-    assertThat(checkpointer.checkpoints).containsExactly("3000");
+    assertThat(kcl.checkpoints()).containsExactly("1000");
     assertThat(handler.handled()).hasSize(1);
   }
 
@@ -182,13 +188,13 @@ class ShardProcessorTest {
   void aLeaseTakenAwayDuringCheckpointStopsTheProcessor() {
     RecordingHandler handler = new RecordingHandler("rec");
     ShardProcessor processor = processor(handler);
-    checkpointer.leaseGone = true;
+    leaseTable.leaseGone = true;
     processor.processRecords(batch("profile-insert.json"));
-    checkpointer.leaseGone = false;
+    leaseTable.leaseGone = false;
 
     processor.processRecords(batch("order-insert.json"));
 
-    assertThat(checkpointer.checkpoints).isEmpty();
+    assertThat(kcl.checkpoints()).isEmpty();
     assertThat(handler.handled()).hasSize(1);
   }
 
@@ -196,27 +202,27 @@ class ShardProcessorTest {
   void aFullyHandledShardEndIsCheckpointedSoChildrenCanStart() {
     ShardProcessor processor = processor(new RecordingHandler("rec"));
     processor.processRecords(batch("profile-insert.json"));
-    processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+    processor.shardEnded(kcl.shardEnded());
 
-    assertThat(checkpointer.checkpoints).containsExactly("3000", FakeCheckpointer.SHARD_END);
+    assertThat(kcl.checkpoints()).containsExactly("1000", KclCheckpoints.SHARD_END);
   }
 
   @Test
   void aStoppingWorkerSeesEachShardLiveUntilItsLastCheckpointIsWritten() {
     List<Boolean> liveWhileWriting = new java.util.concurrent.CopyOnWriteArrayList<>();
-    checkpointer.whileWriting = () -> liveWhileWriting.add(workerStopping.hasLiveChildren());
+    leaseTable.whileWriting = () -> liveWhileWriting.add(workerStopping.hasLiveChildren());
 
     ShardProcessor stopped = processor(new RecordingHandler("rec"));
-    checkpointer.throttleNext = 1;
+    leaseTable.throttleNext = 1;
     stopped.processRecords(batch("profile-insert.json"));
     workerStopping.cancel("worker stopping");
-    stopped.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
-    assertThat(checkpointer.checkpoints).as("the stop writes what the throttled batch end could not").containsExactly("3000");
+    stopped.shutdownRequested(kcl.shutdownRequested());
+    assertThat(kcl.checkpoints()).as("the stop writes what the throttled batch end could not").containsExactly("1000");
     assertThat(workerStopping.hasLiveChildren()).as("after its stop checkpoint").isFalse();
 
     ShardProcessor ended = processor(new RecordingHandler("rec"));
-    ended.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
-    assertThat(checkpointer.checkpoints).endsWith(FakeCheckpointer.SHARD_END);
+    ended.shardEnded(kcl.shardEnded());
+    assertThat(kcl.checkpoints()).endsWith(KclCheckpoints.SHARD_END);
     assertThat(workerStopping.hasLiveChildren()).as("after SHARD_END").isFalse();
 
     assertThat(liveWhileWriting).as("live while each checkpoint was written").containsExactly(true, true);
@@ -230,9 +236,9 @@ class ShardProcessorTest {
     });
     ShardProcessor processor = processor(handler);
     processor.processRecords(batch("profile-insert.json"));
-    processor.shardEnded(ShardEndedInput.builder().checkpointer(checkpointer).build());
+    processor.shardEnded(kcl.shardEnded());
 
-    assertThat(checkpointer.checkpoints).isEmpty();
+    assertThat(kcl.checkpoints()).isEmpty();
   }
 
   private final ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -259,10 +265,10 @@ class ShardProcessorTest {
           return handler.attempts().size() == before;
         });
     processor.processRecords(batch("profile-insert.json"));
-    processor.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
+    processor.shutdownRequested(kcl.shutdownRequested());
 
     assertThat(handler.handled()).isEmpty();
-    assertThat(checkpointer.checkpoints).isEmpty();
+    assertThat(kcl.checkpoints()).isEmpty();
   }
 
   @Test
@@ -291,20 +297,20 @@ class ShardProcessorTest {
       }
     };
     ShardProcessor processor = processor(blocking, pool, Pause.SYSTEM);
-    Thread kcl = new Thread(() -> processor.processRecords(
+    Thread kclThread = new Thread(() -> processor.processRecords(
         batch("profile-insert.json", "product-stock-0-to-3.json", "session-user-remove.json")));
-    kcl.start();
-    kcl.join(500);
-    assertThat(kcl.isAlive()).as("processRecords waits for room in the window").isTrue();
-    assertThat(checkpointer.checkpoints).isEmpty();
+    kclThread.start();
+    kclThread.join(500);
+    assertThat(kclThread.isAlive()).as("processRecords waits for room in the window").isTrue();
+    assertThat(kcl.checkpoints()).isEmpty();
 
     release.countDown();
-    kcl.join(5000);
-    assertThat(kcl.isAlive()).isFalse();
+    kclThread.join(5000);
+    assertThat(kclThread.isAlive()).isFalse();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
         registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum() == 3);
-    processor.shutdownRequested(ShutdownRequestedInput.builder().checkpointer(checkpointer).build());
-    assertThat(checkpointer.checkpoints).last().isEqualTo(Fixtures.record("session-user-remove.json").dynamodb().sequenceNumber());
+    processor.shutdownRequested(kcl.shutdownRequested());
+    assertThat(kcl.checkpoints()).last().isEqualTo(KclCheckpoints.seq(3));
   }
 
   @Test
@@ -331,13 +337,13 @@ class ShardProcessorTest {
     processor(handler, Runnable::run, (d, signal) -> !signal.isCancelled()).processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
 
     assertThat(fatalErrors).singleElement().isInstanceOf(StackOverflowError.class);
-    assertThat(checkpointer.checkpoints).containsExactly("3000");
+    assertThat(kcl.checkpoints()).containsExactly("1000");
   }
 
   @Test
-  void aLeaseLostWhileTheWindowIsFullIsFoundByTheNextCheckpointAndStopsTheShard() throws Exception {
+  void aLeaseLostWhileTheWindowIsFullStopsTheShardWithinTwoCheckpointIntervals() throws Exception {
     maxInFlight = 1;
-    checkpointInterval = Duration.ofMillis(100);
+    checkpointInterval = Duration.ofMillis(500);
     CountDownLatch release = new CountDownLatch(1);
     RecordingHandler handler = new RecordingHandler("rec").failWhen(e -> {
       if (e.type() == EventType.ORDER_PLACED) {
@@ -350,17 +356,84 @@ class ShardProcessorTest {
       return false;
     });
     ShardProcessor processor = processor(handler, pool, Pause.SYSTEM);
-    Thread kcl = new Thread(() -> processor.processRecords(
+    Thread kclThread = new Thread(() -> processor.processRecords(
         batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json")));
-    kcl.start();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> checkpointer.checkpoints.size() >= 2);
-    assertThat(kcl.isAlive()).as("held behind the order in the full window").isTrue();
+    kclThread.start();
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> kcl.checkpoints().size() >= 1);
+    Thread.sleep(2 * checkpointInterval.toMillis());
+    assertThat(kclThread.isAlive()).as("held behind the order in the full window").isTrue();
+    assertThat(kcl.checkpoints()).as("KCL's checkpointer writes an unmoved watermark once").containsExactly("1000");
 
-    checkpointer.leaseGone = true;
-    kcl.join(2000);
-    assertThat(kcl.isAlive()).as("the lost lease ended the wait").isFalse();
+    // another worker takes the lease: the lease table refuses this worker's writes, its coordinator drops the lease
+    leaseTable.leaseGone = true;
+    leaseHeld = false;
+    kclThread.join(2 * checkpointInterval.toMillis());
+    assertThat(kclThread.isAlive()).as("the lost lease ended the wait").isFalse();
     release.countDown();
-    assertThat(checkpointer.checkpoints).containsOnly("3000");
+    assertThat(kcl.checkpoints()).containsOnly("1000");
     assertThat(handler.attempts()).extracting(DomainEvent::type).doesNotContain(EventType.PRODUCT_STOCK_CHANGED);
+    assertThatThrownBy(() -> leases.admit(new EventSource("shop", Fixtures.SHARD, "3000")))
+        .as("no effect is admitted on the shard any more").hasMessageContaining("no longer held");
+  }
+
+  @Test
+  void aBatchNotTakenInBecauseTheWorkWasCancelledIsNeverPassedBySHARD_END() {
+    RecordingHandler handler = new RecordingHandler("rec");
+    ShardProcessor stopping = processor(handler);
+    workerStopping.cancel("worker stopping"); // SIGTERM, before KCL marks the consumer for shutdown
+    stopping.processRecords(batch("order-insert.json"));
+    stopping.shardEnded(kcl.shardEnded());
+
+    ShardProcessor bornCancelled = processor(handler); // created by KCL after the stop began
+    bornCancelled.processRecords(batch("profile-insert.json"));
+    bornCancelled.shardEnded(kcl.shardEnded());
+
+    assertThat(handler.handled()).isEmpty();
+    assertThat(kcl.checkpoints()).as("no SHARD_END past records never offered").isEmpty();
+  }
+
+  @Test
+  void anInternalFailureHoldsTheShardTakesNoLaterBatchAndNeverCheckpointsItsEnd() {
+    RecordingHandler handler = new RecordingHandler("rec");
+    ShardProcessor processor = processor(handler);
+    var broken = batch("profile-insert.json");
+    // KCL's checkpointer refuses a position past what it permitted: the batch end's checkpoint throws
+    kcl.checkpointer.largestPermittedCheckpointValue(new ExtendedSequenceNumber("1"));
+    processor.processRecords(broken);
+    processor.processRecords(batch("order-insert.json"));
+    processor.shardEnded(kcl.shardEnded());
+
+    assertThat(handler.handled()).as("the later batch was not taken in").hasSize(1);
+    assertThat(kcl.checkpoints()).as("the handled record at the end, never SHARD_END").containsExactly("1000");
+    assertThat(registry.find("shop.shard.holding").gauges()).as("released at its end").isEmpty();
+  }
+
+  @Test
+  void aLeaseNoLongerHeldWhenTheProcessorStartsProcessesNothing() {
+    leaseHeld = false;
+    RecordingHandler handler = new RecordingHandler("rec");
+    ShardProcessor processor = processor(handler);
+    processor.processRecords(batch("profile-insert.json"));
+    processor.shardEnded(kcl.shardEnded());
+
+    assertThat(handler.handled()).isEmpty();
+    assertThat(kcl.checkpoints()).isEmpty();
+  }
+
+  @Test
+  void effectsAreAdmittedUnderTheProcessorsLeaseAndEpochAndALateLeaseLossOfAnEarlierProcessorLeavesTheNewer() {
+    EventSource source = new EventSource("shop", Fixtures.SHARD, "1000");
+    ShardProcessor earlier = processor(new RecordingHandler("rec"));
+    assertThat(leases.admit(source)).isEqualTo(new ShardLease("app/" + Fixtures.SHARD, 7));
+
+    ShardProcessor newer = processor(new RecordingHandler("rec")); // this worker took the shard again
+    earlier.leaseLost(LeaseLostInput.builder().build());
+    assertThat(leases.admit(source)).as("the newer processor's registration stays").isNotNull();
+    assertThat(registry.find("shop.shard.holding").gauges()).as("and its gauges").hasSize(1);
+
+    leases.superseded(source, new ShardLease("app/" + Fixtures.SHARD, 7), 8);
+    assertThatThrownBy(() -> leases.admit(source)).hasMessageContaining("superseded by epoch 8");
+    newer.leaseLost(LeaseLostInput.builder().build());
+    assertThatThrownBy(() -> leases.admit(source)).hasMessageContaining("does not hold the lease");
   }
 }

@@ -23,9 +23,7 @@ class CatchUpTest {
   private final AtomicReference<ShardProgress.Pending> pending = new AtomicReference<>();
   private final CatchUp catchUp = new CatchUp(START, Duration.ofSeconds(30));
 
-  {
-    progress.engine("s-1", pending::get);
-  }
+  private final ShardProgress.Tracker shard = progress.track("s-1", pending::get);
 
   private Optional<CatchUp.Reason> reached() {
     return catchUp.reached(progress.snapshot().get(0), clock.instant());
@@ -37,30 +35,30 @@ class CatchUpTest {
 
   @Test
   void emptyPagesBeforeTheRecordsAreNotTheEnd() {
-    progress.batch("s-1", null, true);
-    progress.batch("s-1", null, true);
+    shard.batch(null, true);
+    shard.batch(null, true);
     clock.advance(Duration.ofSeconds(5));
-    progress.batch("s-1", null, true);
+    shard.batch(null, true);
     assertThat(reached()).isEmpty();
 
-    progress.batch("s-1", null, false);
-    progress.handled("s-1", START.minus(Duration.ofHours(3)), 1000);
+    shard.batch(null, false);
+    shard.handled(START.minus(Duration.ofHours(3)), 1000);
     clock.advance(Duration.ofSeconds(29));
-    progress.batch("s-1", null, true);
+    shard.batch(null, true);
     clock.advance(Duration.ofSeconds(29));
     assertThat(reached()).as("records came after the first empty pages: the quiet period starts again").isEmpty();
   }
 
   @Test
   void readingPastARecordWrittenAfterTheStartIsProof() {
-    progress.handled("s-1", START.minus(Duration.ofHours(2)), 10);
-    progress.batch("s-1", null, false);
+    shard.handled(START.minus(Duration.ofHours(2)), 10);
+    shard.batch(null, false);
     assertThat(reached()).isEmpty();
 
-    progress.handled("s-1", Instant.parse("2026-11-27T12:00:00Z"), 10);
+    shard.handled(Instant.parse("2026-11-27T12:00:00Z"), 10);
     assertThat(reached()).as("same second as the start: may have been written before it").isEmpty();
 
-    progress.handled("s-1", Instant.parse("2026-11-27T12:00:01Z"), 1);
+    shard.handled(Instant.parse("2026-11-27T12:00:01Z"), 1);
     pending.set(new ShardProgress.Pending(START, clock.instant()));
     assertThat(reached()).as("something is still in flight").isEmpty();
     pending.set(null);
@@ -69,11 +67,11 @@ class CatchUpTest {
 
   @Test
   void aQuietPeriodOfEmptyPollsIsTakenAsTheOpenEnd() {
-    progress.handled("s-1", START.minus(Duration.ofMinutes(10)), 5);
-    progress.batch("s-1", null, false);
-    progress.batch("s-1", null, true);
+    shard.handled(START.minus(Duration.ofMinutes(10)), 5);
+    shard.batch(null, false);
+    shard.batch(null, true);
     clock.advance(Duration.ofSeconds(29));
-    progress.batch("s-1", null, true);
+    shard.batch(null, true);
     assertThat(reached()).isEmpty();
     clock.advance(Duration.ofSeconds(1));
     assertThat(reached()).contains(CatchUp.Reason.QUIET);
@@ -81,20 +79,20 @@ class CatchUpTest {
 
   @Test
   void theEndOfAClosedShardIsTheEnd() {
-    progress.ended("s-1");
+    shard.ended();
     assertThat(reached()).contains(CatchUp.Reason.SHARD_END);
   }
 
   @Test
   void theBarFollowsThePositionRead() {
-    progress.handled("s-1", START.minus(Duration.ofHours(4)), 1);
-    progress.batch("s-1", null, false);
+    shard.handled(START.minus(Duration.ofHours(4)), 1);
+    shard.batch(null, false);
     assertThat(fraction()).isZero();
-    progress.handled("s-1", START.minus(Duration.ofHours(3)), 1);
+    shard.handled(START.minus(Duration.ofHours(3)), 1);
     assertThat(fraction()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.001));
-    progress.handled("s-1", START.minus(Duration.ofHours(1)), 1);
+    shard.handled(START.minus(Duration.ofHours(1)), 1);
     assertThat(fraction()).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.001));
-    progress.handled("s-1", START.plusSeconds(1), 1);
+    shard.handled(START.plusSeconds(1), 1);
     assertThat(fraction()).isEqualTo(1.0);
   }
 }

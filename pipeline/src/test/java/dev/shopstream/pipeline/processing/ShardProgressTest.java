@@ -22,11 +22,11 @@ class ShardProgressTest {
 
   @Test
   void aHeldRecordShowsInLagAndHoldingEvenWhenPollsComeBackEmpty() {
-    progress.engine("s-1", pending::get);
+    ShardProgress.Tracker shard = progress.track("s-1", pending::get);
     Instant written = clock.instant().minusSeconds(5);
     pending.set(new ShardProgress.Pending(written, clock.instant()));
     clock.advance(Duration.ofSeconds(30));
-    progress.batch("s-1", null, true);
+    shard.batch(null, true);
 
     assertThat(gauge("shop.shard.lag")).isEqualTo(35.0);
     assertThat(gauge("shop.shard.holding")).isEqualTo(30.0);
@@ -41,23 +41,23 @@ class ShardProgressTest {
 
   @Test
   void withNothingPendingTheLagIsTheLastHandledRecordsAgeUntilAPollComesBackEmpty() {
-    progress.engine("s-1", pending::get);
-    progress.handled("s-1", clock.instant().minusSeconds(12), 3);
-    progress.batch("s-1", null, false);
+    ShardProgress.Tracker shard = progress.track("s-1", pending::get);
+    shard.handled(clock.instant().minusSeconds(12), 3);
+    shard.batch(null, false);
     assertThat(gauge("shop.shard.lag")).isEqualTo(12.0);
-    progress.batch("s-1", null, true);
+    shard.batch(null, true);
     assertThat(gauge("shop.shard.lag")).isZero();
     assertThat(progress.snapshot()).singleElement().satisfies(s -> assertThat(s.records()).isEqualTo(3));
   }
 
   @Test
   void aReleasedShardsGaugesAreRemovedAndItNoLongerCountsAsHolding() {
-    progress.engine("s-1", pending::get);
+    ShardProgress.Tracker shard = progress.track("s-1", pending::get);
     pending.set(new ShardProgress.Pending(clock.instant(), clock.instant()));
     clock.advance(Duration.ofMinutes(10));
     assertThat(progress.longestHold()).isEqualTo(Duration.ofMinutes(10));
 
-    progress.released("s-1");
+    shard.released();
 
     assertThat(registry.find("shop.shard.lag").gauges()).isEmpty();
     assertThat(registry.find("shop.shard.holding").gauges()).isEmpty();
@@ -67,9 +67,25 @@ class ShardProgressTest {
 
   @Test
   void anEndedShardsGaugesAreRemovedButItStaysInTheSnapshot() {
-    progress.checkpointed("s-1");
-    progress.ended("s-1");
+    ShardProgress.Tracker shard = progress.track("s-1", pending::get);
+    shard.checkpointed();
+    shard.ended();
     assertThat(registry.find("shop.checkpoint.age").gauges()).isEmpty();
     assertThat(progress.snapshot()).singleElement().satisfies(s -> assertThat(s.ended()).isTrue());
+  }
+
+  @Test
+  void aLateReleaseOfAnEarlierProcessorLeavesTheNewerOnesStateAndGauges() {
+    ShardProgress.Tracker earlier = progress.track("s-1", () -> null);
+    ShardProgress.Tracker newer = progress.track("s-1", pending::get);
+    pending.set(new ShardProgress.Pending(clock.instant(), clock.instant()));
+    clock.advance(Duration.ofSeconds(7));
+
+    earlier.released();
+
+    assertThat(gauge("shop.shard.holding")).as("the newer processor's gauge, still registered").isEqualTo(7.0);
+    assertThat(progress.longestHold()).isEqualTo(Duration.ofSeconds(7));
+    newer.released();
+    assertThat(registry.find("shop.shard.holding").gauges()).isEmpty();
   }
 }
