@@ -3,6 +3,7 @@ package dev.shopstream.handlers.waitlist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.testing.Events;
 import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
@@ -37,17 +38,29 @@ class StockWaitlistHandlerTest {
     }
   }
 
-  /** Records every batch; fails the users listed in {@code refuse} (once each). */
+  /**
+   * Records every batch; fails the users listed in {@code refuse} once each (throttled, a receiver
+   * fault) and those in {@code senderFault} every time (as SNS refuses an invalid entry).
+   */
   static final class RecordingNotifier implements WaitlistNotifier {
     final List<List<WaitlistEntry>> batches = new ArrayList<>();
     final Set<String> refuse = ConcurrentHashMap.newKeySet();
+    final Set<String> senderFault = ConcurrentHashMap.newKeySet();
 
     @Override
     public Outcome publish(String productName, List<WaitlistEntry> entries) {
       batches.add(List.copyOf(entries));
-      List<WaitlistEntry> delivered = entries.stream().filter(e -> !refuse.contains(e.userId())).toList();
-      List<String> failures = entries.stream().filter(e -> refuse.remove(e.userId())).map(e -> e.userId() + ": throttled")
-          .toList();
+      List<WaitlistEntry> delivered = new ArrayList<>();
+      List<Failure> failures = new ArrayList<>();
+      for (WaitlistEntry entry : entries) {
+        if (senderFault.contains(entry.userId())) {
+          failures.add(new Failure(entry, "user '" + entry.userId() + "': InvalidParameter bad attribute", true));
+        } else if (refuse.remove(entry.userId())) {
+          failures.add(new Failure(entry, entry.userId() + ": throttled", false));
+        } else {
+          delivered.add(entry);
+        }
+      }
       return new Outcome(delivered, failures);
     }
   }
@@ -181,5 +194,54 @@ class StockWaitlistHandlerTest {
 
     assertThat(notifier.batches.get(2)).extracting(WaitlistEntry::userId).containsExactly("u-3");
     assertThat(store.markedFor).hasSize(12);
+  }
+
+  @Test
+  void anEntryRefusedAsTheSendersFaultFailsTheCallPermanentlyNamingItAfterTheOtherBatches() {
+    waiting(23);
+    notifier.senderFault.add("u-4");
+    var restock = Events.restock("lamp", "Desk lamp");
+
+    assertThatThrownBy(() -> handler.handle(restock))
+        .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).as("retryable").isFalse())
+        .hasMessageContaining("user 'u-4': InvalidParameter bad attribute").hasMessageContaining("22 sent")
+        .hasMessageContaining("not done for 1 user(s)");
+    assertThat(notifier.batches).as("the later batches still went").extracting(List::size).containsExactly(10, 10, 3);
+    assertThat(store.markedFor).hasSize(22).doesNotContainKey("u-4");
+    assertThat(claims.inProgress()).as("the refused user's claim is released").isEmpty();
+  }
+
+  @Test
+  void aRedriveOfThePermanentFailureSendsOnlyTheRefusedEntryAgain() {
+    waiting(12);
+    notifier.senderFault.add("u-4");
+    var restock = Events.restock("lamp", "Desk lamp");
+    assertThatThrownBy(() -> handler.handle(restock)).isInstanceOf(EffectFailure.class);
+    store.markedFor.clear(); // even with the markings lost, the claims say who was sent
+
+    assertThatThrownBy(() -> handler.handle(restock))
+        .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).isFalse());
+
+    assertThat(notifier.batches).hasSize(3);
+    assertThat(notifier.batches.get(2)).extracting(WaitlistEntry::userId).containsExactly("u-4");
+  }
+
+  @Test
+  void aSenderFaultNextToARetryableProblemLeavesTheCallRetryable() {
+    waiting(12);
+    notifier.senderFault.add("u-4");
+    notifier.refuse.add("u-11");
+    var restock = Events.restock("lamp", "Desk lamp");
+
+    assertThatThrownBy(() -> handler.handle(restock))
+        .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).isTrue())
+        .hasMessageContaining("u-11: throttled").hasMessageContaining("refused for good (sender fault)")
+        .hasMessageContaining("user 'u-4'");
+
+    assertThatThrownBy(() -> handler.handle(restock))
+        .as("the retry sends u-4 and u-11 only; u-4 is refused again, now alone: permanent")
+        .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).isFalse());
+    assertThat(notifier.batches.get(2)).extracting(WaitlistEntry::userId).containsExactly("u-4", "u-11");
+    assertThat(store.markedFor).hasSize(11).doesNotContainKey("u-4");
   }
 }
