@@ -45,7 +45,8 @@ public final class DynamoWaitlistStore implements WaitlistStore {
         .limit(pageSize)
         .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
         .filterExpression("attribute_not_exists(notifiedAt)")
-        .expressionAttributeNames(Map.of("#pk", TableModel.PARTITION_KEY, "#sk", TableModel.SORT_KEY))
+        .expressionAttributeNames(
+            Map.of("#pk", TableModel.PARTITION_KEY, "#sk", TableModel.SORT_KEY))
         .expressionAttributeValues(Map.of(
             ":pk", AttributeValue.fromS(TableModel.PRODUCT_PREFIX + productId),
             ":prefix", AttributeValue.fromS(TableModel.WAITLIST_SK_PREFIX)))
@@ -59,6 +60,11 @@ public final class DynamoWaitlistStore implements WaitlistStore {
     return entries;
   }
 
+  /**
+   * Every waiting item becomes an entry, even one that cannot be sent (an SK of exactly
+   * {@code WAITLIST#}, no usable email or phone): the handler names it and counts it rather than it
+   * vanishing here. A non-blank {@code email} wins over {@code phone}, as in the differ.
+   */
   private void collect(String productId, QueryRequest query, List<WaitlistEntry> entries) {
     for (Map<String, AttributeValue> item : dynamo.queryPaginator(query).items()) {
       String userId = item.get(TableModel.SORT_KEY).s().substring(TableModel.WAITLIST_SK_PREFIX.length());
@@ -69,7 +75,7 @@ public final class DynamoWaitlistStore implements WaitlistStore {
       } else if (phone != null) {
         entries.add(new WaitlistEntry(productId, userId, "sms", phone));
       } else {
-        LOG.warn("waitlist entry of user {} for product {} has neither email nor phone: cannot be notified", userId, productId);
+        entries.add(new WaitlistEntry(productId, userId, "", ""));
       }
     }
   }
@@ -79,7 +85,8 @@ public final class DynamoWaitlistStore implements WaitlistStore {
     try {
       dynamo.updateItem(r -> r.tableName(table)
           .key(Map.of(
-              TableModel.PARTITION_KEY, AttributeValue.fromS(TableModel.PRODUCT_PREFIX + entry.productId()),
+              TableModel.PARTITION_KEY,
+              AttributeValue.fromS(TableModel.PRODUCT_PREFIX + entry.productId()),
               TableModel.SORT_KEY, AttributeValue.fromS(TableModel.WAITLIST_SK_PREFIX + entry.userId())))
           .updateExpression("SET notifiedAt = :at, notifiedFor = :event")
           .conditionExpression("attribute_exists(#pk) AND attribute_not_exists(notifiedAt)")
@@ -87,9 +94,11 @@ public final class DynamoWaitlistStore implements WaitlistStore {
           .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(at.toString()),
               ":event", AttributeValue.fromS(restockEventId))));
     } catch (ConditionalCheckFailedException alreadyMarkedOrGone) {
-      LOG.info("waitlist entry of user {} for product {} was removed or already marked", entry.userId(), entry.productId());
+      LOG.info("waitlist entry of user {} for product {} was removed or already marked", entry.userId(),
+          entry.productId());
     } catch (SdkException e) {
-      throw AwsFailures.classify("DynamoDB UpdateItem marking the waitlist entry of user " + entry.userId(), e);
+      throw AwsFailures.classify("DynamoDB UpdateItem marking the waitlist entry of user " + entry.userId(),
+          e);
     }
   }
 

@@ -18,6 +18,7 @@ import java.util.Set;
 /**
  * On {@code product-back-in-stock}: notify every user still waiting for the product, once per user
  * and restock, then mark the entry notified so a later restock reaches only those still waiting.
+ * Entries that cannot be sent are skipped, logged and counted first ({@link WaitlistScreen}).
  *
  * <p>The waiting users are cut into PublishBatch calls (by count and bytes, {@link WaitlistNotifier#batches});
  * each call's users are claimed through {@link OnceOnly#runBatch} just before it is made (scope
@@ -59,11 +60,15 @@ public final class StockWaitlistHandler implements EventHandler {
     if (waiting.isEmpty()) {
       return HandlerResult.notApplicable("nobody is waiting for product " + restock.productId());
     }
+    WaitlistScreen.Screened screened = WaitlistScreen.screen(restock, waiting);
+    if (screened.sendable().isEmpty()) {
+      return HandlerResult.notApplicable("nobody to notify for product " + restock.productId() + screened.note());
+    }
     int notified = 0;
     int alreadyNotified = 0;
     List<String> retryable = new ArrayList<>();
     List<String> permanent = new ArrayList<>();
-    for (List<WaitlistEntry> batch : notifier.batches(restock.productName(), waiting)) {
+    for (List<WaitlistEntry> batch : notifier.batches(restock.productName(), screened.sendable())) {
       Map<WaitlistEntry, String> refused = new HashMap<>();
       OnceOnly.BatchOutcome<WaitlistEntry> outcome = once.runBatch(NAME, restock, batch, entry -> key(restock, entry),
           claimed -> publish(restock, claimed.stream().map(OnceOnly.Ticketed::item).toList(), refused));
@@ -77,12 +82,13 @@ public final class StockWaitlistHandler implements EventHandler {
       alreadyNotified += outcome.alreadyDone().size();
       sortProblems(outcome, refused, retryable, permanent);
     }
-    failIfNotAllDone(restock, notified, retryable, permanent);
+    failIfNotAllDone(restock, notified + " sent and marked" + screened.note(), retryable, permanent);
     if (notified == 0) {
       return HandlerResult.alreadyDone(alreadyNotified + " waitlisted user(s) of product " + restock.productId()
-          + " were notified before");
+          + " were notified before" + screened.note());
     }
-    return HandlerResult.done("notified " + notified + " waitlisted user(s) of product " + restock.productId());
+    return HandlerResult.done("notified " + notified + " waitlisted user(s) of product " + restock.productId()
+        + screened.note());
   }
 
   /**
@@ -114,13 +120,13 @@ public final class StockWaitlistHandler implements EventHandler {
    * once instead of after an hour of retries. Users already notified stay claimed done: a redrive
    * re-sends only the rest.
    */
-  private static void failIfNotAllDone(ProductBackInStock restock, int notified, List<String> retryable,
+  private static void failIfNotAllDone(ProductBackInStock restock, String progress, List<String> retryable,
       List<String> permanent) {
     if (retryable.isEmpty() && permanent.isEmpty()) {
       return;
     }
     String head = "waitlist notifications for product " + restock.productId() + " not done for "
-        + (retryable.size() + permanent.size()) + " user(s) (" + notified + " sent and marked): ";
+        + (retryable.size() + permanent.size()) + " user(s) (" + progress + "): ";
     if (!retryable.isEmpty()) {
       throw EffectFailure.retryable(head + retryable
           + (permanent.isEmpty() ? "" : "; refused for good (sender fault): " + permanent), null);

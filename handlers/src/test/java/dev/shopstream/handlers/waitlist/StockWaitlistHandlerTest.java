@@ -3,6 +3,10 @@ package dev.shopstream.handlers.waitlist;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.testing.Events;
@@ -17,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class StockWaitlistHandlerTest {
   private static final Instant NOW = Instant.parse("2026-11-27T10:00:00Z");
@@ -243,5 +248,51 @@ class StockWaitlistHandlerTest {
         .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).isFalse());
     assertThat(notifier.batches.get(2)).extracting(WaitlistEntry::userId).containsExactly("u-4", "u-11");
     assertThat(store.markedFor).hasSize(11).doesNotContainKey("u-4");
+  }
+
+  @Test
+  void invalidEntriesAreNeverSentNorMarkedButLoggedOnceEachAndCountedWithoutFailingTheCall() {
+    waiting(3);
+    store.entries.put("", new WaitlistEntry("lamp", "", "email", "nokey@example.com"));
+    store.entries.put("fax", new WaitlistEntry("lamp", "fax", "fax", "+441632960999"));
+    store.entries.put("blank", new WaitlistEntry("lamp", "blank", "email", " "));
+    store.entries.put("none", new WaitlistEntry("lamp", "none", "", ""));
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    ((Logger) LoggerFactory.getLogger(WaitlistScreen.class)).addAppender(logs);
+    var restock = Events.restock("lamp", "Desk lamp");
+
+    HandlerResult result;
+    try {
+      result = handler.handle(restock);
+    } finally {
+      ((Logger) LoggerFactory.getLogger(WaitlistScreen.class)).detachAppender(logs);
+    }
+
+    assertThat(result).isEqualTo(HandlerResult.done("notified 3 waitlisted user(s) of product lamp; skipped 4 invalid "
+        + "waitlist entry(ies), named in the WARN log"));
+    assertThat(notifier.batches).singleElement().satisfies(b -> assertThat(b).extracting(WaitlistEntry::userId)
+        .containsExactly("u-0", "u-1", "u-2"));
+    assertThat(store.markedFor).containsOnlyKeys("u-0", "u-1", "u-2");
+    assertThat(logs.list).hasSize(4).allSatisfy(line -> {
+      assertThat(line.getLevel()).isEqualTo(Level.WARN);
+      assertThat(line.getFormattedMessage()).contains("PRODUCT#lamp / WAITLIST#", restock.eventId())
+          .doesNotContain("@example.com", "+44");
+    });
+    assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).anySatisfy(m -> assertThat(m)
+        .contains("WAITLIST# not notified", "no user id")).anySatisfy(m -> assertThat(m)
+        .contains("WAITLIST#fax", "unknown channel 'fax'")).anySatisfy(m -> assertThat(m)
+        .contains("WAITLIST#blank", "empty contact")).anySatisfy(m -> assertThat(m)
+        .contains("WAITLIST#none", "neither a non-blank 'email' nor a non-blank 'phone'"));
+  }
+
+  @Test
+  void aRestockWhoseWaitingEntriesAreAllInvalidIsNotApplicableAndSaysWhy() {
+    store.entries.put("", new WaitlistEntry("lamp", "", "email", "nokey@example.com"));
+
+    assertThat(handler.handle(Events.restock("lamp", "Desk lamp"))).isEqualTo(HandlerResult.notApplicable(
+        "nobody to notify for product lamp; skipped 1 invalid waitlist entry(ies), named in the WARN log"));
+    assertThat(notifier.batches).isEmpty();
+    assertThat(store.markedFor).isEmpty();
   }
 }
