@@ -3,6 +3,7 @@ package dev.shopstream.handlers.waitlist;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.handlers.AwsFailures;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,14 @@ import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 
 /**
  * Waitlist entries in the shop table: a paginated Query on {@code PK = PRODUCT#id AND SK begins_with
- * WAITLIST#} (never a scan), keeping entries without {@code notifiedAt}. Marking sets
- * {@code notifiedAt} and {@code notifiedFor}; the stream record this write causes yields no event.
+ * WAITLIST#} (never a scan), keeping entries without {@code notifiedAt}, with their {@code joinedAt} if
+ * any. Marking sets {@code notifiedAt} and {@code notifiedFor}; the stream record this write causes
+ * yields no event.
  */
 public final class DynamoWaitlistStore implements WaitlistStore {
   private static final Logger LOG = LoggerFactory.getLogger(DynamoWaitlistStore.class);
+  /** When the user joined; written by whoever adds the entry (see {@link #joinedAt}). */
+  public static final String JOINED_AT = "joinedAt";
 
   private final DynamoDbClient dynamo;
   private final String table;
@@ -70,13 +74,34 @@ public final class DynamoWaitlistStore implements WaitlistStore {
       String userId = item.get(TableModel.SORT_KEY).s().substring(TableModel.WAITLIST_SK_PREFIX.length());
       String email = text(item, "email");
       String phone = text(item, "phone");
+      Instant joinedAt = joinedAt(productId, userId, item);
       if (email != null) {
-        entries.add(new WaitlistEntry(productId, userId, "email", email));
+        entries.add(new WaitlistEntry(productId, userId, "email", email, joinedAt));
       } else if (phone != null) {
-        entries.add(new WaitlistEntry(productId, userId, "sms", phone));
+        entries.add(new WaitlistEntry(productId, userId, "sms", phone, joinedAt));
       } else {
-        entries.add(new WaitlistEntry(productId, userId, "", ""));
+        entries.add(new WaitlistEntry(productId, userId, "", "", joinedAt));
       }
+    }
+  }
+
+  /**
+   * The item's {@code joinedAt}: an ISO-8601 instant string ({@code 2026-11-27T09:30:00.250Z}), as the
+   * handler writes {@code notifiedAt}. Absent: null. Not readable as one: null too (the entry is then
+   * notified as if it had none, so nobody is lost), with a WARN naming the item so it can be fixed.
+   */
+  private static Instant joinedAt(String productId, String userId, Map<String, AttributeValue> item) {
+    AttributeValue value = item.get(JOINED_AT);
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Instant.parse(String.valueOf(value.s()));
+    } catch (DateTimeParseException e) {
+      LOG.warn("waitlist item {}{} / {}{} has a {} that is not an ISO-8601 instant string ({}): treated as "
+          + "having none, so every restock notifies it", TableModel.PRODUCT_PREFIX, productId,
+          TableModel.WAITLIST_SK_PREFIX, userId, JOINED_AT, value);
+      return null;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.shopstream.handlers.waitlist;
 
 import dev.shopstream.contracts.TableModel;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -9,8 +10,11 @@ import java.util.Set;
  * A user waiting for a product, and how to reach them: channel "email" or "sms" and the address. An
  * entry is built as read, even when it cannot be sent ({@link #problem}), so the handler can name it in
  * one log line instead of the store dropping it silently or SNS refusing it.
+ *
+ * @param joinedAt when the user joined (the item's {@code joinedAt}), or null when the item has none:
+ *     such an entry counts as joined before any restock (see {@link WaitlistScreen})
  */
-public record WaitlistEntry(String productId, String userId, String channel, String contact) {
+public record WaitlistEntry(String productId, String userId, String channel, String contact, Instant joinedAt) {
   /** The channels subscribers filter on, as the differ derives them ({@code email} or {@code phone} attribute). */
   public static final Set<String> CHANNELS = Set.of("email", "sms");
 
@@ -19,6 +23,11 @@ public record WaitlistEntry(String productId, String userId, String channel, Str
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(contact, "contact");
+  }
+
+  /** An entry without a join time. */
+  public WaitlistEntry(String productId, String userId, String channel, String contact) {
+    this(productId, userId, channel, contact, null);
   }
 
   /** Why this entry cannot be notified, if it cannot; never quotes the contact. */

@@ -7,6 +7,8 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
+import dev.shopstream.contracts.EventMetadata;
+import dev.shopstream.contracts.ProductBackInStock;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.testing.Events;
@@ -294,5 +296,53 @@ class StockWaitlistHandlerTest {
         "nobody to notify for product lamp; skipped 1 invalid waitlist entry(ies), named in the WARN log"));
     assertThat(notifier.batches).isEmpty();
     assertThat(store.markedFor).isEmpty();
+  }
+
+  private static ProductBackInStock restockAt(String at) {
+    EventMetadata meta = Events.restock("lamp", "Desk lamp").metadata();
+    return new ProductBackInStock(new EventMetadata(meta.eventId(), meta.entityKey(), Instant.parse(at), meta.source()),
+        "lamp", "Desk lamp", 0L, 5);
+  }
+
+  private void joined(String user, String at) {
+    store.entries.put(user, new WaitlistEntry("lamp", user, "email", user + "@example.com",
+        at == null ? null : Instant.parse(at)));
+  }
+
+  @Test
+  void aRestockNotifiesOnlyUsersWhoJoinedBeforeItOrInTheSameSecondOrWithoutAJoinTime() {
+    joined("before", "2026-11-27T09:29:59.999Z");
+    joined("same-second-later", "2026-11-27T09:30:00.900Z");
+    joined("no-join-time", null);
+    joined("after", "2026-11-27T09:30:01Z");
+    joined("long-after", "2026-11-28T08:00:00Z");
+
+    HandlerResult result = handler.handle(restockAt("2026-11-27T09:30:00.400Z"));
+
+    assertThat(result).isEqualTo(HandlerResult.done("notified 3 waitlisted user(s) of product lamp; left 2 user(s) "
+        + "who joined after the restock waiting"));
+    assertThat(notifier.batches).singleElement().satisfies(b -> assertThat(b).extracting(WaitlistEntry::userId)
+        .containsExactly("before", "same-second-later", "no-join-time"));
+    assertThat(store.markedFor).containsOnlyKeys("before", "same-second-later", "no-join-time");
+    assertThat(claims.inProgress()).as("nothing claimed for those left waiting").isEmpty();
+  }
+
+  @Test
+  void anOldRestockReplayedLaterLeavesLaterJoinersForTheNextRestock() {
+    joined("early", "2026-11-20T12:00:00Z");
+    joined("late", "2026-11-27T12:00:00Z");
+    var oldRestock = restockAt("2026-11-21T08:00:00Z");
+    handler.handle(oldRestock);
+
+    HandlerResult replayed = handler.handle(oldRestock);
+    HandlerResult next = handler.handle(restockAt("2026-11-28T08:00:00Z"));
+
+    assertThat(replayed).as("the replay: early already marked, late still after it").isEqualTo(
+        HandlerResult.notApplicable("nobody to notify for product lamp; left 1 user(s) who joined after the restock "
+            + "waiting"));
+    assertThat(next).isEqualTo(HandlerResult.done("notified 1 waitlisted user(s) of product lamp"));
+    assertThat(notifier.batches).extracting(b -> b.get(0).userId()).containsExactly("early", "late");
+    assertThat(store.markedFor).containsEntry("early", oldRestock.eventId()).doesNotContainEntry("late",
+        oldRestock.eventId());
   }
 }
