@@ -189,8 +189,8 @@ class WaitlistIntegrationTest {
 
   /**
    * What moto stores and returns: joinedAt strings, an SK of exactly WAITLIST#, an empty email. Only
-   * users who joined by the restock's second (or have no joinedAt) are notified; invalid items are
-   * neither sent nor marked; a later restock reaches those who joined after the first.
+   * users who joined by the restock's second (or have no readable joinedAt) are notified; invalid items
+   * are neither sent nor marked; a later restock reaches those who joined after the first.
    */
   @Test
   void aRestockNotifiesOnlyValidEntriesThatJoinedBeforeItAndTheNextReachesTheLaterJoiners() {
@@ -199,24 +199,25 @@ class WaitlistIntegrationTest {
     put("chair", "before", email("before@example.com", "2026-11-27T09:29:00Z"));
     put("chair", "same-second", email("same@example.com", "2026-11-27T09:30:00.800Z"));
     put("chair", "legacy", email("legacy@example.com", null));
+    put("chair", "garbled", email("garbled@example.com", "last tuesday"));
     put("chair", "after", email("after@example.com", "2026-11-27T09:30:01Z"));
     put("chair", "", email("nokey@example.com", "2026-11-27T09:00:00Z"));
     put("chair", "empty", Map.of("email", AttributeValue.fromS(""), "phone", AttributeValue.fromS(" ")));
     StockWaitlistHandler handler = handler(topic);
     var first = restockAt("chair", "2026-11-27T09:30:00.250Z");
 
-    assertThat(handler.handle(first)).isEqualTo(HandlerResult.done("notified 3 waitlisted user(s) of product chair; "
+    assertThat(handler.handle(first)).isEqualTo(HandlerResult.done("notified 4 waitlisted user(s) of product chair; "
         + "skipped 2 invalid waitlist entry(ies), named in the WARN log; left 1 user(s) who joined after the restock "
         + "waiting"));
-    assertThat(tap.awaitAtLeast(3, Duration.ofSeconds(10))).extracting(m -> m.messageAttributes().get("userId")
-        .stringValue()).containsExactlyInAnyOrder("before", "same-second", "legacy");
+    assertThat(tap.awaitAtLeast(4, Duration.ofSeconds(10))).extracting(m -> m.messageAttributes().get("userId")
+        .stringValue()).containsExactlyInAnyOrder("before", "same-second", "legacy", "garbled");
     assertThat(markedFor("chair", first.eventId())).containsExactlyInAnyOrder("WAITLIST#before",
-        "WAITLIST#same-second", "WAITLIST#legacy");
+        "WAITLIST#same-second", "WAITLIST#legacy", "WAITLIST#garbled");
 
     var second = restockAt("chair", "2026-11-28T08:00:00Z");
     assertThat(handler.handle(second)).isEqualTo(HandlerResult.done("notified 1 waitlisted user(s) of product chair; "
         + "skipped 2 invalid waitlist entry(ies), named in the WARN log"));
-    assertThat(tap.awaitAtLeast(4, Duration.ofSeconds(10))).hasSize(4).last()
+    assertThat(tap.awaitAtLeast(5, Duration.ofSeconds(10))).hasSize(5).last()
         .satisfies(m -> assertThat(m.messageAttributes().get("userId").stringValue()).isEqualTo("after"));
     assertThat(markedFor("chair", second.eventId())).containsExactly("WAITLIST#after");
   }
