@@ -3,12 +3,15 @@ package dev.shopstream.handlers.waitlist;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shopstream.handlers.AwsFailures;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sns.model.PublishBatchRequestEntry;
 import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
@@ -60,7 +63,7 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
   }
 
   private static long utf8(String text) {
-    return text == null ? 0 : text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   @Override
@@ -88,10 +91,27 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
     } catch (SdkException e) {
       throw AwsFailures.classifyEffect("SNS PublishBatch to the waitlist topic", e);
     }
-    List<WaitlistEntry> delivered = response.successful().stream().map(s -> byId.get(s.id())).toList();
-    List<String> failures = response.failed().stream()
-        .map(f -> "user " + byId.get(f.id()).userId() + ": " + f.code() + " " + f.message()).toList();
+    List<WaitlistEntry> delivered = response.successful().stream().map(s -> byId.get(s.id()))
+        .filter(Objects::nonNull).toList();
+    List<Failure> failures = new ArrayList<>();
+    for (BatchResultErrorEntry failed : response.failed()) {
+      WaitlistEntry entry = byId.get(failed.id());
+      if (entry != null) {
+        failures.add(failure(entry, failed));
+      }
+    }
     return new Outcome(delivered, failures);
+  }
+
+  /**
+   * SNS marks each refused entry with {@code SenderFault}: true means the entry itself is wrong (an
+   * attribute SNS rejects, a message too long), so it is permanent; false (a fault on SNS's side) and
+   * an absent flag stay retryable.
+   */
+  static Failure failure(WaitlistEntry entry, BatchResultErrorEntry failed) {
+    boolean senderFault = Boolean.TRUE.equals(failed.senderFault());
+    return new Failure(entry, "user '" + entry.userId() + "': " + failed.code() + " " + failed.message()
+        + (senderFault ? " (sender fault: not retried)" : " (receiver fault)"), senderFault);
   }
 
   private static Map<String, MessageAttributeValue> attributes(WaitlistEntry entry) {

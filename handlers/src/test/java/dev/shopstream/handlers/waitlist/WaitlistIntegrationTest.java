@@ -1,12 +1,18 @@
 package dev.shopstream.handlers.waitlist;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.contracts.EventMetadata;
+import dev.shopstream.contracts.ProductBackInStock;
 import dev.shopstream.contracts.TableModel;
+import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.testing.Events;
+import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import dev.shopstream.local.FauxqsLocal;
 import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.MotoLocal;
@@ -14,9 +20,12 @@ import dev.shopstream.local.TopicTap;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,5 +121,104 @@ class WaitlistIntegrationTest {
 
     assertThat(handler.handle(Events.restock("lamp", "Desk lamp"))).isInstanceOf(HandlerResult.NotApplicable.class);
     assertThat(all.drain()).hasSize(25);
+  }
+
+  private static void put(String product, String user, Map<String, AttributeValue> attributes) {
+    Map<String, AttributeValue> item = new HashMap<>(attributes);
+    item.put(TableModel.PARTITION_KEY, AttributeValue.fromS("PRODUCT#" + product));
+    item.put(TableModel.SORT_KEY, AttributeValue.fromS("WAITLIST#" + user));
+    dynamo.putItem(r -> r.tableName("shop").item(item));
+  }
+
+  private static Map<String, AttributeValue> email(String address, String joinedAt) {
+    Map<String, AttributeValue> attributes = new HashMap<>(Map.of("email", AttributeValue.fromS(address)));
+    if (joinedAt != null) {
+      attributes.put(DynamoWaitlistStore.JOINED_AT, AttributeValue.fromS(joinedAt));
+    }
+    return attributes;
+  }
+
+  private static ProductBackInStock restockAt(String product, String at) {
+    EventMetadata meta = Events.restock(product, "Desk lamp").metadata();
+    return new ProductBackInStock(new EventMetadata(meta.eventId(), meta.entityKey(), Instant.parse(at), meta.source()),
+        product, "Desk lamp", 0L, 5);
+  }
+
+  private static Set<String> markedFor(String product, String eventId) {
+    return dynamo.query(r -> r.tableName("shop").keyConditionExpression("PK = :pk")
+            .filterExpression("notifiedFor = :event")
+            .expressionAttributeValues(Map.of(":pk", AttributeValue.fromS("PRODUCT#" + product),
+                ":event", AttributeValue.fromS(eventId))))
+        .items().stream().map(i -> i.get(TableModel.SORT_KEY).s()).collect(Collectors.toSet());
+  }
+
+  private static StockWaitlistHandler handler(String topic) {
+    return new StockWaitlistHandler(new DynamoWaitlistStore(dynamo, "shop"), new SnsWaitlistNotifier(sns, topic, JSON),
+        new OnceOnly(new MemoryIdempotencyStore()), Clock.systemUTC());
+  }
+
+  /**
+   * fauxqs refuses a PublishBatch entry over 256 KiB with SenderFault=true ("Message too long"), as SNS
+   * does: the entry alone is permanent and named, the others are sent and marked, and sending the
+   * restock again (a redrive) sends only the refused one.
+   */
+  @Test
+  void anEntrySnsRefusesAsTheSendersFaultIsPermanentAndNamedAndARedriveSendsOnlyIt() {
+    String topic = sns.createTopic(r -> r.name("waitlist-sender-fault")).topicArn();
+    TopicTap tap = TopicTap.subscribe(sns, sqs, topic, "waitlist-sender-fault");
+    for (int i = 0; i < 4; i++) {
+      put("globe", "u-" + i, email("u" + i + "@example.com", null));
+    }
+    put("globe", "huge", email("h".repeat(262_144) + "@example.com", null));
+    StockWaitlistHandler handler = handler(topic);
+    var restock = Events.restock("globe", "Globe");
+
+    assertThatThrownBy(() -> handler.handle(restock))
+        .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).as("retryable").isFalse())
+        .hasMessageContaining("user 'huge': InvalidParameter Message too long").hasMessageContaining("4 sent");
+    assertThat(tap.awaitAtLeast(4, Duration.ofSeconds(10))).hasSize(4)
+        .extracting(m -> m.messageAttributes().get("userId").stringValue()).doesNotContain("huge");
+    assertThat(markedFor("globe", restock.eventId())).containsExactlyInAnyOrder("WAITLIST#u-0", "WAITLIST#u-1",
+        "WAITLIST#u-2", "WAITLIST#u-3");
+
+    assertThatThrownBy(() -> handler.handle(restock)).as("the redrive")
+        .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).isFalse())
+        .hasMessageContaining("user 'huge'").hasMessageContaining("0 sent");
+    assertThat(tap.drain()).as("nobody notified twice").hasSize(4);
+  }
+
+  /**
+   * What moto stores and returns: joinedAt strings, an SK of exactly WAITLIST#, an empty email. Only
+   * users who joined by the restock's second (or have no readable joinedAt) are notified; invalid items
+   * are neither sent nor marked; a later restock reaches those who joined after the first.
+   */
+  @Test
+  void aRestockNotifiesOnlyValidEntriesThatJoinedBeforeItAndTheNextReachesTheLaterJoiners() {
+    String topic = sns.createTopic(r -> r.name("waitlist-join-time")).topicArn();
+    TopicTap tap = TopicTap.subscribe(sns, sqs, topic, "waitlist-join-time");
+    put("chair", "before", email("before@example.com", "2026-11-27T09:29:00Z"));
+    put("chair", "same-second", email("same@example.com", "2026-11-27T09:30:00.800Z"));
+    put("chair", "legacy", email("legacy@example.com", null));
+    put("chair", "garbled", email("garbled@example.com", "last tuesday"));
+    put("chair", "after", email("after@example.com", "2026-11-27T09:30:01Z"));
+    put("chair", "", email("nokey@example.com", "2026-11-27T09:00:00Z"));
+    put("chair", "empty", Map.of("email", AttributeValue.fromS(""), "phone", AttributeValue.fromS(" ")));
+    StockWaitlistHandler handler = handler(topic);
+    var first = restockAt("chair", "2026-11-27T09:30:00.250Z");
+
+    assertThat(handler.handle(first)).isEqualTo(HandlerResult.done("notified 4 waitlisted user(s) of product chair; "
+        + "skipped 2 invalid waitlist entry(ies), named in the WARN log; left 1 user(s) who joined after the restock "
+        + "waiting"));
+    assertThat(tap.awaitAtLeast(4, Duration.ofSeconds(10))).extracting(m -> m.messageAttributes().get("userId")
+        .stringValue()).containsExactlyInAnyOrder("before", "same-second", "legacy", "garbled");
+    assertThat(markedFor("chair", first.eventId())).containsExactlyInAnyOrder("WAITLIST#before",
+        "WAITLIST#same-second", "WAITLIST#legacy", "WAITLIST#garbled");
+
+    var second = restockAt("chair", "2026-11-28T08:00:00Z");
+    assertThat(handler.handle(second)).isEqualTo(HandlerResult.done("notified 1 waitlisted user(s) of product chair; "
+        + "skipped 2 invalid waitlist entry(ies), named in the WARN log"));
+    assertThat(tap.awaitAtLeast(5, Duration.ofSeconds(10))).hasSize(5).last()
+        .satisfies(m -> assertThat(m.messageAttributes().get("userId").stringValue()).isEqualTo("after"));
+    assertThat(markedFor("chair", second.eventId())).containsExactly("WAITLIST#after");
   }
 }
