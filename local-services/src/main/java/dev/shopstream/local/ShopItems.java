@@ -68,11 +68,15 @@ public final class ShopItems {
     return item;
   }
 
-  /** A waitlist entry; {@code contact} is an email address, or a phone number when it starts with '+'. */
+  /**
+   * A waitlist entry joined now; {@code contact} is an email address, or a phone number when it starts
+   * with '+'. {@code joinedAt} (ISO-8601) lets a restock notify only users who joined before it.
+   */
   public static Map<String, AttributeValue> waitlistEntry(String productId, String userId, String contact) {
     Map<String, AttributeValue> item = new HashMap<>(key(TableModel.PRODUCT_PREFIX + productId,
         TableModel.WAITLIST_SK_PREFIX + userId));
     item.put(contact.startsWith("+") ? "phone" : "email", s(contact));
+    item.put("joinedAt", s(Instant.now().toString()));
     return item;
   }
 
