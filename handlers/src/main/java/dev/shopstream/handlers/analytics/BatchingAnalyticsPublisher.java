@@ -1,5 +1,6 @@
 package dev.shopstream.handlers.analytics;
 
+import dev.shopstream.handlers.EffectFailure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,10 +83,10 @@ public final class BatchingAnalyticsPublisher implements AnalyticsPublisher, Aut
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
     } catch (TimeoutException e) {
-      throw dev.shopstream.handlers.EffectFailure.retryable("analytics publish not confirmed within " + callTimeout, e);
+      throw EffectFailure.retryable("analytics publish not confirmed within " + callTimeout, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw dev.shopstream.handlers.EffectFailure.retryable("interrupted while publishing to analytics", e);
+      throw EffectFailure.retryable("interrupted while publishing to analytics", e);
     }
   }
 
@@ -134,6 +135,12 @@ public final class BatchingAnalyticsPublisher implements AnalyticsPublisher, Aut
       }
     } catch (RuntimeException e) {
       batch.forEach(pending -> pending.result().completeExceptionally(e));
+    } catch (Error e) {
+      // its callers learn at once (not after their timeout); the Error goes on to the thread's handler,
+      // which ends the worker (see the pipeline's FatalErrors)
+      batch.forEach(pending -> pending.result().completeExceptionally(
+          EffectFailure.retryable("the analytics sender failed with " + e, e)));
+      throw e;
     } finally {
       sending.release();
     }
@@ -154,6 +161,6 @@ public final class BatchingAnalyticsPublisher implements AnalyticsPublisher, Aut
     flusher.interrupt();
     senders.shutdownNow();
     queue.forEach(pending -> pending.result().completeExceptionally(
-        dev.shopstream.handlers.EffectFailure.retryable("the analytics publisher closed", null)));
+        EffectFailure.retryable("the analytics publisher closed", null)));
   }
 }

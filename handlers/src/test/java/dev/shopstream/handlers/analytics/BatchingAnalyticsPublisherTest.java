@@ -2,6 +2,7 @@ package dev.shopstream.handlers.analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.shopstream.handlers.EffectFailure;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +144,31 @@ class BatchingAnalyticsPublisherTest {
       Thread.sleep(millis);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
+  void anErrorOnASenderThreadFailsItsCallersAtOnceAndReachesTheThreadsHandler() throws Exception {
+    List<Throwable> uncaught = new CopyOnWriteArrayList<>();
+    Thread.UncaughtExceptionHandler before = Thread.getDefaultUncaughtExceptionHandler();
+    Thread.setDefaultUncaughtExceptionHandler((thread, failure) -> uncaught.add(failure));
+    try {
+      publisher = new BatchingAnalyticsPublisher(batch -> {
+        throw new NoClassDefFoundError("injected");
+      }, 2, Duration.ofMillis(1), Duration.ofSeconds(30));
+      long started = System.nanoTime();
+      Future<?> result = callers.submit(() -> publisher.publish(message("g", "{}")));
+
+      assertThat(catchThrowable(() -> result.get(5, TimeUnit.SECONDS)))
+          .hasRootCauseInstanceOf(NoClassDefFoundError.class).hasMessageContaining("analytics sender failed");
+      assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not after the 30 s call timeout")
+          .isLessThan(Duration.ofSeconds(5));
+      for (int wait = 0; wait < 50 && uncaught.isEmpty(); wait++) {
+        Thread.sleep(100); // the handler runs as the sender thread dies, just after the callers were failed
+      }
+      assertThat(uncaught).singleElement().isInstanceOf(NoClassDefFoundError.class);
+    } finally {
+      Thread.setDefaultUncaughtExceptionHandler(before);
     }
   }
 }

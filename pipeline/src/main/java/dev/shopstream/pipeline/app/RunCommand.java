@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
+import dev.shopstream.pipeline.processing.FatalErrors;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
@@ -26,6 +27,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
+    Thread.setDefaultUncaughtExceptionHandler(FatalErrors.onAnyThread(FatalErrors.HALT));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     CompositionRoot root = main.root(registry);
     List<String> problems = root.preflight().problems();

@@ -22,5 +22,22 @@ public final class FatalErrors {
     Runtime.getRuntime().halt(EXIT_STATUS);
   };
 
+  /**
+   * Makes an Error on any thread of the process (an SDK callback, a sender thread, KCL's own) end it the
+   * same way: a thread that died of an Error leaves work that never completes (a publish whose future is
+   * never answered, a lease never renewed), so the process is no more to be trusted than after an Error
+   * in the record path. Other exceptions that kill a thread are logged once.
+   */
+  public static Thread.UncaughtExceptionHandler onAnyThread(Consumer<Error> fatal) {
+    return (thread, failure) -> {
+      if (failure instanceof Error error) {
+        LOG.error("FATAL: {} killed thread {}", error, thread.getName());
+        fatal.accept(error);
+      } else {
+        LOG.error("thread {} ended by an uncaught {}", thread.getName(), failure.toString(), failure);
+      }
+    };
+  }
+
   private FatalErrors() {}
 }
