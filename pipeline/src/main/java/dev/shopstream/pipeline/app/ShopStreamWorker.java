@@ -69,7 +69,7 @@ public final class ShopStreamWorker implements AutoCloseable {
     ShardProgress progress = new ShardProgress(registry, clock);
     KclLeases kclLeases = new KclLeases();
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
-        config.maxInFlight(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
+        config.maxInFlight(), config.maxInFlightBytes(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
         selectedShards, FatalErrors.HALT, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),

@@ -33,6 +33,8 @@ public enum ConfigKey {
       "Endpoint override for SNS, e.g. a local emulator. Empty: AWS."),
   MAX_IN_FLIGHT("SHOP_MAX_IN_FLIGHT", "128", Rule.range(1, WorkerConfig.MAX_IN_FLIGHT_LIMIT),
       "Records of one shard handled at once: records of one partition key always one at a time in stream order, different keys concurrently. Also how far a shard runs ahead of a held record. 1: strictly one record after another. The worker runs records on one pool of 4 x this many threads."),
+  MAX_IN_FLIGHT_BYTES("SHOP_MAX_IN_FLIGHT_BYTES", "8388608", Rule.range(65_536, 1_073_741_824L),
+      "Bytes of stream records (DynamoDB's SizeBytes: keys and images) one shard holds at once, besides SHOP_MAX_IN_FLIGHT: a catch-up through large items waits for room instead of filling the heap (the records take a few times this much heap). A record larger than this alone is still taken, alone. The default fits the template's 2 GiB task with 8 shards per task."),
   RETRY_ATTEMPTS("SHOP_RETRY_ATTEMPTS", "3", Rule.range(1, 20),
       "Attempts of a handler call failing retryably (throttling, 5xx, timeouts, connection refused) before its record is reported as holding its key (WARN); retries go on until SHOP_RETRY_HOLD_SECONDS."),
   RETRY_INITIAL_MILLIS("SHOP_RETRY_INITIAL_MILLIS", "200", Rule.range(1, 60_000),

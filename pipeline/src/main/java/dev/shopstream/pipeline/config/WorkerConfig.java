@@ -35,6 +35,7 @@ public record WorkerConfig(
     Duration pollIdle,
     int maxRecordsPerPoll,
     int maxInFlight,
+    long maxInFlightBytes,
     List<String> handlers,
     RetrySettings retry,
     Duration checkpointInterval,
@@ -122,7 +123,8 @@ public record WorkerConfig(
     WorkerConfig config = new WorkerConfig(table, applicationName, region, endpoint,
         read.url(ConfigKey.SES_ENDPOINT.setting()).orElse(null), read.url(ConfigKey.SNS_ENDPOINT.setting()).orElse(null),
         read.url(ConfigKey.SQS_ENDPOINT.setting()).orElse(null), read.flag(ConfigKey.AWS_DUMMY_CREDENTIALS.setting()),
-        position, Duration.ofMillis(pollIdle), (int) maxRecords, (int) maxInFlight, handlers, retry,
+        position, Duration.ofMillis(pollIdle), (int) maxRecords, (int) maxInFlight,
+        number(read, ConfigKey.MAX_IN_FLIGHT_BYTES), handlers, retry,
         Duration.ofMillis(number(read, ConfigKey.CHECKPOINT_INTERVAL_MILLIS)),
         Duration.ofSeconds(number(read, ConfigKey.SHUTDOWN_TIMEOUT_SECONDS)),
         Duration.ofSeconds(number(read, ConfigKey.READY_MAX_HOLD_SECONDS)), workerId,
@@ -186,14 +188,14 @@ public record WorkerConfig(
   /** The same configuration under another KCL application name (a replay's own lease tables). */
   public WorkerConfig withApplicationName(String name) {
     return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint, dummyCredentials,
-        initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval, shutdownTimeout,
+        initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval, shutdownTimeout,
         readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint, idempotency,
         trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
   public WorkerConfig withInitialPosition(StartPosition position) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
-        dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
+        dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
@@ -201,14 +203,14 @@ public record WorkerConfig(
   /** The same configuration running {@code names} (known to the catalogue that builds them). */
   public WorkerConfig withHandlers(List<String> names) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
-        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, names, retry, checkpointInterval,
+        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, names, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
-        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, handlers, retry, checkpointInterval,
+        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, id, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
   }

@@ -65,7 +65,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
   public void initialize(InitializationInput input) {
     shardId = input.shardId();
     cancellation = shared.stopping().child();
-    window = new KeyOrderedWindow<>(shared.maxInFlight(), ChangeRecord::orderingKey,
+    window = new KeyOrderedWindow<>(shared.maxInFlight(), shared.maxInFlightBytes(), ShardProcessor::sizeBytes,
+        ChangeRecord::orderingKey,
         record -> shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED, shared.executor(),
         this::escaped, shared.clock());
     progress = shared.progress().track(shardId, this::pending);
@@ -80,6 +81,13 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     lease = shared.leases().register(shardId, held.epoch(), cancellation, held.holding());
     LOG.info("shard {} taken (lease epoch {}), starting after checkpoint {}", shardId, held.epoch(),
         input.extendedSequenceNumber());
+  }
+
+  /** A record's size as DynamoDB counts it (keys and images); an unknown size counts as 1 KiB. */
+  private static long sizeBytes(ChangeRecord record) {
+    var data = record.raw().dynamodb();
+    Long size = data == null ? null : data.sizeBytes();
+    return size == null ? 1024 : size;
   }
 
   /** What the shard holds for the progress report: its oldest unhandled record, or since when it is failed. */

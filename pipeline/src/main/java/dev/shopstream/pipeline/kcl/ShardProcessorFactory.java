@@ -20,6 +20,7 @@ import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
  * @param executor the one bounded pool every shard's records run on
  * @param maxInFlight records per shard held at once (running, waiting behind their key, or handled
  *     after an unhandled one); 1 handles a shard's records strictly one after another
+ * @param maxInFlightBytes stream bytes (records' SizeBytes) per shard held at once
  * @param checkpointInterval checkpoint handled records at most this often while a shard is busy
  * @param drainTimeout how long a shard asked to shut down waits for its in-flight records
  * @param selected records of other shards are passed over (a replay of chosen shards)
@@ -28,7 +29,7 @@ import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
  * @param leaseSource the lease as KCL holds it: epoch and whether it is still held
  */
 public record ShardProcessorFactory(String table, RecordProcessor records, Cancellation stopping, Executor executor,
-    int maxInFlight, PipelineMetrics metrics, Duration checkpointInterval, Duration drainTimeout, Clock clock,
+    int maxInFlight, long maxInFlightBytes, PipelineMetrics metrics, Duration checkpointInterval, Duration drainTimeout, Clock clock,
     ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal, ShardLeases leases,
     LeaseSource leaseSource) implements ShardRecordProcessorFactory {
 

@@ -13,15 +13,17 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The concurrent, key-ordered record engine of one shard. Items are offered in stream order; items
  * of one key run one at a time in that order, items of different keys run at once on a shared
- * executor. At most {@code capacity} items are held, counted from the oldest one not yet handled:
- * that bounds memory and how far the engine runs ahead of a held item, and {@link #offer} blocks
- * (back-pressure on the stream reader) while the window is full.
+ * executor. At most {@code capacity} items, and at most {@code maxBytes} of them by their size, are
+ * held, counted from the oldest one not yet handled: that bounds memory and how far the engine runs
+ * ahead of a held item, and {@link #offer} blocks (back-pressure on the stream reader) while the window
+ * is full. An item larger than {@code maxBytes} is still taken, once the window is empty.
  *
  * <p>The {@linkplain #watermark watermark} is the last item of the unbroken handled prefix: nothing
  * after an unhandled item is ever below it. An item whose work reports it not handled (cancelled)
@@ -33,6 +35,8 @@ public final class KeyOrderedWindow<T> {
   private static final Logger LOG = LoggerFactory.getLogger(KeyOrderedWindow.class);
 
   private final int capacity;
+  private final long maxBytes;
+  private final ToLongFunction<T> sizeOf;
   private final Function<T, String> keyOf;
   private final Predicate<T> work;
   private final Executor executor;
@@ -48,6 +52,7 @@ public final class KeyOrderedWindow<T> {
   private T watermark;
   private long handled;
   private int running;
+  private long heldBytes;
 
   /**
    * @param work runs one item to its end on an executor thread; true when handled, false when it
@@ -56,10 +61,22 @@ public final class KeyOrderedWindow<T> {
    */
   public KeyOrderedWindow(int capacity, Function<T, String> keyOf, Predicate<T> work, Executor executor,
       Consumer<Throwable> escaped, Clock clock) {
-    if (capacity < 1) {
-      throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    this(capacity, Long.MAX_VALUE, item -> 0, keyOf, work, executor, escaped, clock);
+  }
+
+  /**
+   * @param maxBytes how many bytes of items (by {@code sizeOf}) the window holds at most
+   * @param sizeOf an item's size in bytes
+   */
+  public KeyOrderedWindow(int capacity, long maxBytes, ToLongFunction<T> sizeOf, Function<T, String> keyOf,
+      Predicate<T> work, Executor executor, Consumer<Throwable> escaped, Clock clock) {
+    if (capacity < 1 || maxBytes < 1) {
+      throw new IllegalArgumentException("capacity and maxBytes must be at least 1, got " + capacity + " and "
+          + maxBytes);
     }
     this.capacity = capacity;
+    this.maxBytes = maxBytes;
+    this.sizeOf = sizeOf;
     this.keyOf = keyOf;
     this.work = work;
     this.executor = executor;
@@ -71,12 +88,14 @@ public final class KeyOrderedWindow<T> {
     final T item;
     final String key;
     final Instant takenAt;
+    final long bytes;
     boolean handled;
 
-    Slot(T item, String key, Instant takenAt) {
+    Slot(T item, String key, Instant takenAt, long bytes) {
       this.item = item;
       this.key = key;
       this.takenAt = takenAt;
+      this.bytes = bytes;
     }
   }
 
@@ -90,17 +109,19 @@ public final class KeyOrderedWindow<T> {
    */
   public boolean offer(T item, Duration timeout) throws InterruptedException {
     Slot<T> start;
+    long bytes = Math.max(0, sizeOf.applyAsLong(item));
     lock.lock();
     try {
       long nanos = timeout.toNanos();
-      while (window.size() >= capacity) {
+      while (window.size() >= capacity || !window.isEmpty() && heldBytes + bytes > maxBytes) {
         if (nanos <= 0) {
           return false;
         }
         nanos = changed.awaitNanos(nanos);
       }
-      Slot<T> slot = new Slot<>(item, keyOf.apply(item), clock.instant());
+      Slot<T> slot = new Slot<>(item, keyOf.apply(item), clock.instant(), bytes);
       window.addLast(slot);
+      heldBytes += bytes;
       ArrayDeque<Slot<T>> lane = lanes.get(slot.key);
       if (lane == null) {
         lanes.put(slot.key, new ArrayDeque<>());
@@ -156,7 +177,9 @@ public final class KeyOrderedWindow<T> {
           running++;
         }
         while (!window.isEmpty() && window.peekFirst().handled) {
-          watermark = window.pollFirst().item;
+          Slot<T> below = window.pollFirst();
+          heldBytes -= below.bytes;
+          watermark = below.item;
         }
       }
       changed.signalAll();
@@ -203,6 +226,16 @@ public final class KeyOrderedWindow<T> {
     lock.lock();
     try {
       return window.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Bytes of the items held (by their size). */
+  public long heldBytes() {
+    lock.lock();
+    try {
+      return heldBytes;
     } finally {
       lock.unlock();
     }

@@ -46,6 +46,7 @@ class ShardProcessorTest {
 
   private Duration checkpointInterval = Duration.ofHours(1);
   private int maxInFlight = 64;
+  private long maxInFlightBytes = Long.MAX_VALUE;
   private final List<Error> fatalErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ShardProgress progress = new ShardProgress(registry, Clock.systemUTC());
@@ -68,7 +69,7 @@ class ShardProcessorTest {
     RecordProcessor records = new RecordProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
         r -> { }, metrics, policy, pause, Clock.systemUTC());
     return (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
-        maxInFlight, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
+        maxInFlight, maxInFlightBytes, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
         progress, shard -> true, fatalErrors::add, leases, leaseSource)
         .shardRecordProcessor();
   }
