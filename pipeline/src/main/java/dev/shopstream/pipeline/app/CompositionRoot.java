@@ -18,6 +18,7 @@ import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
+import dev.shopstream.pipeline.dlq.DynamoErrorStarts;
 import dev.shopstream.pipeline.dlq.OverflowStore;
 import dev.shopstream.pipeline.dlq.S3OverflowStore;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
@@ -26,6 +27,7 @@ import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import dev.shopstream.pipeline.ops.CountingDeadLetters;
 import dev.shopstream.pipeline.ops.Replay;
 import dev.shopstream.pipeline.ops.StreamStatus;
+import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
@@ -134,7 +136,11 @@ public final class CompositionRoot implements AutoCloseable {
   /** @param selectedShards records of other shards are passed over (a replay of chosen shards) */
   public ShopStreamWorker worker(Predicate<String> selectedShards) {
     admission = leases;
-    return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases);
+    RepeatedErrors repeatedErrors = new RepeatedErrors(new DynamoErrorStarts(clients.dynamo(),
+        config.idempotency().table(), clock, config.idempotency().retention()), deadLetterQueue(),
+        config.retry().errorStartsBeforeParking(), clock);
+    return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases,
+        repeatedErrors);
   }
 
   /**

@@ -11,6 +11,7 @@ import dev.shopstream.pipeline.processing.FatalErrors;
 import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
@@ -63,14 +64,14 @@ public final class ShopStreamWorker implements AutoCloseable {
   /** Built by {@link CompositionRoot}. */
   static ShopStreamWorker create(WorkerConfig config, AwsClients clients, RecordProcessor records,
       PipelineMetrics metrics, MeterRegistry registry, Clock clock, Predicate<String> selectedShards,
-      ShardLeases leases) {
+      ShardLeases leases, RepeatedErrors repeatedErrors) {
     Cancellation stopping = new Cancellation();
     ExecutorService recordPool = recordPool(config.recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
     KclLeases kclLeases = new KclLeases();
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
         config.maxInFlight(), config.maxInFlightBytes(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
-        selectedShards, FatalErrors.HALT, leases, kclLeases);
+        selectedShards, FatalErrors.HALT, repeatedErrors, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
         clients.streams(), clients.cloudWatch(), lifecycle);

@@ -43,6 +43,8 @@ public enum ConfigKey {
       "Longest pause between attempts."),
   RETRY_HOLD_SECONDS("SHOP_RETRY_HOLD_SECONDS", "3600", Rule.range(0, 86_400),
       "How long a record whose handler keeps failing retryably holds its shard before that event is dead-lettered (an outage shorter than this loses nothing and needs no redrive)."),
+  ERROR_STARTS_BEFORE_PARKING("SHOP_ERROR_STARTS_BEFORE_PARKING", "3", Rule.range(1, 100),
+      "A JVM Error while handling a record halts the worker (exit 70) and ECS restarts it from its checkpoint; a record that does so on this many starts in a row is parked whole in the dead-letter queue (WORKER_ERROR) instead, so the shard moves on. Counted per record in the idempotency table."),
   DLQ_URL("SHOP_DLQ_URL", "", Rule.optionalQueueUrl(),
       "SQS queue URL of the dead-letter queue (rejected records, permanent handler failures, exhausted retries). Required."),
   SQS_ENDPOINT("SHOP_SQS_ENDPOINT", "", Rule.optionalUrl(),

@@ -10,8 +10,11 @@ import java.util.Objects;
  * @param initial first pause; doubles per attempt, with jitter
  * @param max longest pause
  * @param holdBudget how long a record may keep failing before it is dead-lettered
+ * @param errorStartsBeforeParking starts of the worker a record may halt with a JVM Error before it is
+ *     parked whole instead
  */
-public record RetrySettings(int quietAttempts, Duration initial, Duration max, Duration holdBudget) {
+public record RetrySettings(int quietAttempts, Duration initial, Duration max, Duration holdBudget,
+    int errorStartsBeforeParking) {
   public RetrySettings {
     Objects.requireNonNull(initial, "initial");
     Objects.requireNonNull(max, "max");

@@ -101,7 +101,8 @@ public record WorkerConfig(
     read.check(retryMax >= retryInitial, ConfigKey.RETRY_MAX_MILLIS.envName() + " (" + retryMax + ") must not be below "
         + ConfigKey.RETRY_INITIAL_MILLIS.envName() + " (" + retryInitial + ")");
     RetrySettings retry = new RetrySettings((int) number(read, ConfigKey.RETRY_ATTEMPTS), Duration.ofMillis(retryInitial),
-        Duration.ofMillis(retryMax), Duration.ofSeconds(number(read, ConfigKey.RETRY_HOLD_SECONDS)));
+        Duration.ofMillis(retryMax), Duration.ofSeconds(number(read, ConfigKey.RETRY_HOLD_SECONDS)),
+        (int) number(read, ConfigKey.ERROR_STARTS_BEFORE_PARKING));
     String workerId = Optional.of(read.text(ConfigKey.WORKER_ID.setting())).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
     String dlqUrl = read.required(ConfigKey.DLQ_URL.setting(),
         "to an SQS queue URL: records that cannot be handled are parked there, never dropped");

@@ -10,9 +10,9 @@ import software.amazon.awssdk.services.dynamodb.model.Record;
  * whole record (both images), where it was in the stream, which handler and event failed (none for a
  * rejected record), the error, how often it was tried and when.
  *
- * @param handler null for {@link Kind#REJECTED_RECORD}
- * @param eventId null for {@link Kind#REJECTED_RECORD}
- * @param eventType null for {@link Kind#REJECTED_RECORD}
+ * @param handler null for a whole record ({@link Kind#wholeRecord})
+ * @param eventId null for a whole record
+ * @param eventType null for a whole record
  */
 public record DeadLetter(
     Kind kind,
@@ -40,7 +40,17 @@ public record DeadLetter(
     /** A handler failed with an error classified permanent (validation, bad address, contract). */
     HANDLER_FAILED_PERMANENTLY,
     /** A handler kept failing with retryable errors beyond the hold budget. */
-    RETRIES_EXHAUSTED
+    RETRIES_EXHAUSTED,
+    /**
+     * Handling the record threw a JVM Error (which halts the worker) on as many consecutive starts as
+     * {@code SHOP_ERROR_STARTS_BEFORE_PARKING}: parked whole instead of halting every start for ever.
+     */
+    WORKER_ERROR;
+
+    /** Letters of this kind carry the whole record, no single handler's event; a redrive runs every handler. */
+    public boolean wholeRecord() {
+      return this == REJECTED_RECORD || this == WORKER_ERROR;
+    }
   }
 
   public DeadLetter {
@@ -50,7 +60,7 @@ public record DeadLetter(
     Objects.requireNonNull(errorMessage, "errorMessage");
     Objects.requireNonNull(firstFailureAt, "firstFailureAt");
     Objects.requireNonNull(lastFailureAt, "lastFailureAt");
-    if ((kind == Kind.REJECTED_RECORD) != (handler == null)) {
+    if (kind.wholeRecord() != (handler == null)) {
       throw new IllegalArgumentException("a " + kind + " dead letter " + (handler == null ? "needs" : "has no") + " handler");
     }
   }

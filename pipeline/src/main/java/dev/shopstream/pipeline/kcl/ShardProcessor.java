@@ -66,9 +66,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     shardId = input.shardId();
     cancellation = shared.stopping().child();
     window = new KeyOrderedWindow<>(shared.maxInFlight(), shared.maxInFlightBytes(), ShardProcessor::sizeBytes,
-        ChangeRecord::orderingKey,
-        record -> shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED, shared.executor(),
-        this::escaped, shared.clock());
+        ChangeRecord::orderingKey, this::handle, shared.executor(), this::escaped, shared.clock());
     progress = shared.progress().track(shardId, this::pending);
     lastCheckpointAt = shared.clock().instant();
     LeaseSource.HeldLease held = shared.leaseSource().current(shardId);
@@ -81,6 +79,18 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     lease = shared.leases().register(shardId, held.epoch(), cancellation, held.holding());
     LOG.info("shard {} taken (lease epoch {}), starting after checkpoint {}", shardId, held.epoch(),
         input.extendedSequenceNumber());
+  }
+
+  /** One record's work; an Error halts the worker unless the record has done so on too many starts already. */
+  private boolean handle(ChangeRecord record) {
+    try {
+      return shared.records().process(record, cancellation) == RecordProcessor.Outcome.HANDLED;
+    } catch (Error e) {
+      if (shared.repeatedErrors().parked(record, e)) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   /** A record's size as DynamoDB counts it (keys and images); an unknown size counts as 1 KiB. */

@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.kcl;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import java.time.Clock;
@@ -25,13 +26,14 @@ import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
  * @param drainTimeout how long a shard asked to shut down waits for its in-flight records
  * @param selected records of other shards are passed over (a replay of chosen shards)
  * @param fatal what a JVM Error in the record path does ({@link dev.shopstream.pipeline.processing.FatalErrors#HALT})
+ * @param repeatedErrors parks a record that halted the worker with an Error on too many starts
  * @param leases where each processor registers the lease its effects are admitted under
  * @param leaseSource the lease as KCL holds it: epoch and whether it is still held
  */
 public record ShardProcessorFactory(String table, RecordProcessor records, Cancellation stopping, Executor executor,
     int maxInFlight, long maxInFlightBytes, PipelineMetrics metrics, Duration checkpointInterval, Duration drainTimeout, Clock clock,
-    ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal, ShardLeases leases,
-    LeaseSource leaseSource) implements ShardRecordProcessorFactory {
+    ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal, RepeatedErrors repeatedErrors,
+    ShardLeases leases, LeaseSource leaseSource) implements ShardRecordProcessorFactory {
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {

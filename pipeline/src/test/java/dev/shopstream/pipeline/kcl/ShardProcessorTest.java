@@ -8,9 +8,11 @@ import dev.shopstream.contracts.EventSource;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.idempotency.ShardLease;
 import dev.shopstream.pipeline.diff.ImageDiffer;
+import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.RetryPolicy;
 import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.ShardProgress;
@@ -21,6 +23,9 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -47,6 +52,7 @@ class ShardProcessorTest {
   private Duration checkpointInterval = Duration.ofHours(1);
   private int maxInFlight = 64;
   private long maxInFlightBytes = Long.MAX_VALUE;
+  private RepeatedErrors repeatedErrors = RepeatedErrors.NEVER;
   private final List<Error> fatalErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ShardProgress progress = new ShardProgress(registry, Clock.systemUTC());
@@ -70,7 +76,7 @@ class ShardProcessorTest {
         r -> { }, metrics, policy, pause, Clock.systemUTC());
     return (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
         maxInFlight, maxInFlightBytes, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
-        progress, shard -> true, fatalErrors::add, leases, leaseSource)
+        progress, shard -> true, fatalErrors::add, repeatedErrors, leases, leaseSource)
         .shardRecordProcessor();
   }
 
@@ -436,5 +442,49 @@ class ShardProcessorTest {
     assertThatThrownBy(() -> leases.admit(source)).hasMessageContaining("superseded by epoch 8");
     newer.leaseLost(LeaseLostInput.builder().build());
     assertThatThrownBy(() -> leases.admit(source)).hasMessageContaining("does not hold the lease");
+  }
+
+  @Test
+  void aRecordThatHaltsTheWorkerWithAnErrorOnThreeStartsIsParkedWholeOnTheThird() {
+    Map<String, Long> counts = new ConcurrentHashMap<>();
+    List<DeadLetter> parked = new CopyOnWriteArrayList<>();
+    repeatedErrors = new RepeatedErrors((source, error) -> counts.merge(source.sequenceNumber(), 1L, Long::sum),
+        parked::add, 3, Clock.systemUTC());
+    EventHandler overflows = new EventHandler() {
+      @Override
+      public String name() {
+        return "rec";
+      }
+
+      @Override
+      public java.util.Set<EventType> eventTypes() {
+        return java.util.EnumSet.allOf(EventType.class);
+      }
+
+      @Override
+      public HandlerResult handle(DomainEvent event) {
+        if (event.type() == EventType.ORDER_PLACED) {
+          throw new StackOverflowError("injected");
+        }
+        return HandlerResult.done("ok");
+      }
+    };
+    for (int start = 1; start <= 3; start++) {
+      KclCheckpoints restarted = new KclCheckpoints(); // a new worker process, redelivered from the checkpoint
+      processor(overflows, Runnable::run, (d, signal) -> !signal.isCancelled())
+          .processRecords(restarted.batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
+      if (start < 3) {
+        assertThat(fatalErrors).as("start %d halts", start).hasSize(start);
+        assertThat(restarted.checkpoints()).as("never past the order").containsExactly("1000");
+      } else {
+        assertThat(fatalErrors).as("the third start does not halt").hasSize(2);
+        assertThat(restarted.checkpoints()).as("past the parked order").containsExactly("3000");
+      }
+    }
+    assertThat(parked).singleElement().satisfies(letter -> {
+      assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.WORKER_ERROR);
+      assertThat(letter.handler()).isNull();
+      assertThat(letter.errorMessage()).contains("StackOverflowError").contains("3 consecutive starts");
+    });
   }
 }
