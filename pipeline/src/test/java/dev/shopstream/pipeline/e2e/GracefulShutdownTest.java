@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Test;
 class GracefulShutdownTest {
   private static final int ORDERS = 400;
   private static final Duration BOUND = Duration.ofSeconds(10);
+  /** SHOP_MAX_IN_FLIGHT's default: how far past its checkpoint a shard may have handled records. */
+  private static final int MAX_IN_FLIGHT = 128;
 
   @Test
   void sigtermMidLoadExitsInTimeAndTheNextWorkerRedeliversNothingHandled() throws Exception {
@@ -42,7 +44,9 @@ class GracefulShutdownTest {
       Thread writer = new Thread(() -> {
         for (int i = 0; i < ORDERS; i++) {
           String orderId = "o" + i;
-          stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order("u-1", "2026-11-27", orderId,
+          // 40 users: 40 partition keys, so many records are in flight (each key's one at a time) at SIGTERM
+          String user = "u-" + (i % 40);
+          stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order(user, "2026-11-27", orderId,
               "PLACED", "EUR", "buyer-" + orderId + "@example.com",
               List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
           pause(10);
@@ -74,10 +78,13 @@ class GracefulShutdownTest {
         emails = stack.ses.sentEmails();
         Map<String, Long> perOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
         assertThat(perOrder).hasSize(ORDERS).allSatisfy((recipient, count) -> assertThat(count).as(recipient).isEqualTo(1));
-        assertThat(second.log()).as("the second worker was given nothing the first had handled")
-            .doesNotContain("handler email skipped");
-        System.out.printf("shutdown test: first worker exited %d ms after SIGTERM having sent %d of %d%n",
-            exit.toMillis(), sentByFirst, ORDERS);
+        // Records of other keys handled after one the stop left unstarted lie past the checkpoint (the
+        // watermark): they are redelivered and their claims skip them. At most the window's worth.
+        long redelivered = second.log().lines().filter(line -> line.contains("handler email skipped")).count();
+        assertThat(redelivered).as("handled records redelivered (skipped by their claims)")
+            .isLessThanOrEqualTo(MAX_IN_FLIGHT);
+        System.out.printf("shutdown test: first worker exited %d ms after SIGTERM having sent %d of %d; %d handled "
+            + "records redelivered and skipped%n", exit.toMillis(), sentByFirst, ORDERS, redelivered);
       }
     }
   }
