@@ -9,6 +9,10 @@ import java.time.Duration;
  * effect clients' API call timeout, with no SDK retries). A newer lease holder therefore takes over an older
  * holder's in-progress claim only once {@link #length()} has passed since that claim was written.
  *
+ * <p>A batch of claims sent in one call goes out once half the grace has passed since its first claim
+ * (the rest in another call), so a slow claims table slows effects down but never stops them while one
+ * claim takes less than the grace.
+ *
  * <p>The residual window: a request the client gave up on at its timeout that the service still carries
  * out afterwards. Nothing on the client side can see that; the email handler's reconciliation (SES's own
  * record of what it accepted) covers it for emails.
@@ -19,7 +23,7 @@ import java.time.Duration;
  */
 public record EffectWindow(Duration startGrace, Duration callTimeout) {
   /** What the worker runs with: the effect clients are built with this call timeout. */
-  public static final EffectWindow DEFAULT = new EffectWindow(Duration.ofSeconds(2), Duration.ofSeconds(30));
+  public static final EffectWindow DEFAULT = new EffectWindow(Duration.ofSeconds(10), Duration.ofSeconds(30));
 
   public EffectWindow {
     if (startGrace.isNegative() || startGrace.isZero() || callTimeout.isNegative() || callTimeout.isZero()) {

@@ -145,43 +145,59 @@ public final class OnceOnly {
   public record BatchOutcome<T>(List<T> ranNow, List<T> alreadyDone, List<T> deferred, List<String> problems) {}
 
   /**
-   * The batch form of {@link #run}: claims each item just before the one call that performs the effect
-   * for all the items it may run, then completes or releases each by the call's result.
+   * The batch form of {@link #run}: claims the items one by one and makes one call for the items it may
+   * run, then completes or releases each by the call's result. The call must start within the effect
+   * window's start grace of its first claim: when claiming gets slow (a loaded claims table), the items
+   * claimed by half the grace go out in one call and the rest in further calls, so a batch always makes
+   * progress while a single claim fits in the grace.
    *
-   * @throws RuntimeException the call's own failure, after the items' claims were kept (outcome unknown) or released
+   * @throws RuntimeException a call's own failure, after the items' claims were kept (outcome unknown) or released
    */
   public <T> BatchOutcome<T> runBatch(String scope, DomainEvent event, List<T> items, Function<T, String> keyOf,
       Function<List<Ticketed<T>>, BatchResult<T>> effect) {
-    List<T> ranNow = new ArrayList<>();
-    List<T> alreadyDone = new ArrayList<>();
-    List<T> deferred = new ArrayList<>();
-    List<String> problems = new ArrayList<>();
+    BatchOutcome<T> outcome = new BatchOutcome<>(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+        new ArrayList<>());
     List<Ticketed<T>> toRun = new ArrayList<>();
     Instant firstClaimAt = null;
-    try {
-      for (T item : items) {
-        Admission admission = admit(scope, keyOf.apply(item), event);
-        if (admission instanceof Settled settled) {
-          (settled.outcome.ranNow() ? ranNow : alreadyDone).add(item);
-        } else if (admission instanceof Deferred d) {
-          deferred.add(item);
-          problems.add(d.reason);
-        } else {
-          Run run = (Run) admission;
-          firstClaimAt = firstClaimAt == null ? run.claimedAt : firstClaimAt;
-          toRun.add(new Ticketed<>(item, run.ticket));
+    for (T item : items) {
+      Admission admission;
+      try {
+        admission = admit(scope, keyOf.apply(item), event);
+      } catch (RuntimeException e) {
+        // A claim failed midway, or the lease moved: give back the ones taken for this call (no effect ran).
+        toRun.forEach(t -> releaseQuietly(t.ticket(), "the batch was not admitted: " + e.getMessage()));
+        throw e;
+      }
+      if (admission instanceof Settled settled) {
+        (settled.outcome.ranNow() ? outcome.ranNow() : outcome.alreadyDone()).add(item);
+      } else if (admission instanceof Deferred d) {
+        outcome.deferred().add(item);
+        outcome.problems().add(d.reason);
+      } else {
+        Run run = (Run) admission;
+        firstClaimAt = firstClaimAt == null ? run.claimedAt : firstClaimAt;
+        toRun.add(new Ticketed<>(item, run.ticket));
+        if (Duration.between(firstClaimAt, clock.instant()).compareTo(window.startGrace().dividedBy(2)) >= 0) {
+          call(event, toRun, firstClaimAt, effect, outcome);
+          toRun = new ArrayList<>();
+          firstClaimAt = null;
         }
       }
-      if (!toRun.isEmpty()) {
-        stillAdmitted(event, firstClaimAt);
-      }
+    }
+    if (!toRun.isEmpty()) {
+      call(event, toRun, firstClaimAt, effect, outcome);
+    }
+    return outcome;
+  }
+
+  /** One call for claimed items, admitted right before it; its results complete or release each claim. */
+  private <T> void call(DomainEvent event, List<Ticketed<T>> toRun, Instant firstClaimAt,
+      Function<List<Ticketed<T>>, BatchResult<T>> effect, BatchOutcome<T> outcome) {
+    try {
+      stillAdmitted(event, firstClaimAt);
     } catch (RuntimeException e) {
-      // A claim failed midway, or the lease moved: give back the ones taken for this call (no effect ran).
       toRun.forEach(t -> releaseQuietly(t.ticket(), "the batch was not admitted: " + e.getMessage()));
       throw e;
-    }
-    if (toRun.isEmpty()) {
-      return new BatchOutcome<>(ranNow, alreadyDone, deferred, problems);
     }
     BatchResult<T> result;
     try {
@@ -194,19 +210,18 @@ public final class OnceOnly {
       if (result.done().contains(ticketed.item())) {
         try {
           completeAfterEffect(ticketed.ticket(), "done in a batch for event " + event.eventId());
-          ranNow.add(ticketed.item());
+          outcome.ranNow().add(ticketed.item());
         } catch (EffectFailure pending) {
-          deferred.add(ticketed.item());
-          problems.add(pending.getMessage());
+          outcome.deferred().add(ticketed.item());
+          outcome.problems().add(pending.getMessage());
         }
       } else {
         String why = result.notDone().getOrDefault(ticketed.item(), "not in the call's answer");
         releaseQuietly(ticketed.ticket(), why);
-        deferred.add(ticketed.item());
-        problems.add(ticketed.ticket().key() + ": " + why);
+        outcome.deferred().add(ticketed.item());
+        outcome.problems().add(ticketed.ticket().key() + ": " + why);
       }
     }
-    return new BatchOutcome<>(ranNow, alreadyDone, deferred, problems);
   }
 
   private sealed interface Admission {}

@@ -264,4 +264,44 @@ class OnceOnlyTest {
     assertThat(outcome.deferred()).containsExactlyInAnyOrder("u-2", "u-3");
     assertThat(store.inProgress()).as("u-3 released, u-2 still the other's").containsOnlyKeys("s#u-2");
   }
+
+  @Test
+  void aSlowClaimsTableSplitsABatchIntoCallsThatEachStartWithinTheGraceAndAllGoOut() {
+    Duration perClaim = EffectWindow.DEFAULT.startGrace().dividedBy(5); // half the grace after every 3rd claim
+    IdempotencyStore slowClaims = new IdempotencyStore() {
+      @Override
+      public Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
+        clock.advance(perClaim);
+        return store.claim(scope, key, eventId, token, owner, lease);
+      }
+
+      @Override
+      public boolean reattempt(String scope, String key, String token, ShardLease lease) {
+        return store.reattempt(scope, key, token, lease);
+      }
+
+      @Override
+      public boolean complete(String scope, String key, String token, String detail) {
+        return store.complete(scope, key, token, detail);
+      }
+
+      @Override
+      public void release(String scope, String key, String token) {
+        store.release(scope, key, token);
+      }
+    };
+    OnceOnly once = new OnceOnly(slowClaims, "a", holding(LEASE), Reconciliation.NONE, clock);
+    List<String> users = List.of("u-1", "u-2", "u-3", "u-4", "u-5", "u-6", "u-7", "u-8", "u-9", "u-10");
+    List<List<String>> calls = new ArrayList<>();
+    OnceOnly.BatchOutcome<String> outcome = once.runBatch("s", event, users, u -> u, claimed -> {
+      List<String> sent = claimed.stream().map(OnceOnly.Ticketed::item).toList();
+      calls.add(sent);
+      return new OnceOnly.BatchResult<>(sent, Map.of());
+    });
+
+    assertThat(calls).containsExactly(List.of("u-1", "u-2", "u-3"), List.of("u-4", "u-5", "u-6"),
+        List.of("u-7", "u-8", "u-9"), List.of("u-10"));
+    assertThat(outcome.ranNow()).containsExactlyElementsOf(users);
+    assertThat(outcome.deferred()).isEmpty();
+  }
 }

@@ -106,12 +106,13 @@ public record WorkerConfig(
     String workerId = Optional.of(read.text(ConfigKey.WORKER_ID.setting())).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
     String dlqUrl = read.required(ConfigKey.DLQ_URL.setting(),
         "to an SQS queue URL: records that cannot be handled are parked there, never dropped");
-    EffectWindow effectWindow = new EffectWindow(EffectWindow.DEFAULT.startGrace(),
+    EffectWindow effectWindow = new EffectWindow(Duration.ofMillis(number(read, ConfigKey.EFFECT_START_GRACE_MILLIS)),
         Duration.ofMillis(number(read, ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS)));
     Duration claimTimeout = Duration.ofSeconds(number(read, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS));
     read.check(claimTimeout.compareTo(effectWindow.length()) >= 0, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS.envName()
         + " (" + claimTimeout.toSeconds() + " s) must be at least the effect window (" + effectWindow.length().toMillis()
-        + " ms: " + ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS.envName() + " plus 2 s): a claim must not go stale while its "
+        + " ms: " + ConfigKey.EFFECT_START_GRACE_MILLIS.envName() + " plus " + ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS.envName()
+        + "): a claim must not go stale while its "
         + "effect can still land");
     IdempotencySettings idempotency = new IdempotencySettings(read.text(ConfigKey.IDEMPOTENCY_TABLE.setting()),
         claimTimeout, Duration.ofHours(number(read, ConfigKey.IDEMPOTENCY_RETENTION_HOURS)), effectWindow);

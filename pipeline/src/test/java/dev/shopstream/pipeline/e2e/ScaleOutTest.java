@@ -68,6 +68,7 @@ class ScaleOutTest {
       env.put("SHOP_KCL_FAILOVER_MILLIS", "3000");
       env.put("SHOP_IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", "5");
       env.put("SHOP_EFFECT_CALL_TIMEOUT_MILLIS", "2000"); // effect window 4 s, inside the 5 s claim timeout
+      env.put("SHOP_EFFECT_START_GRACE_MILLIS", "2000");
       env.put("SHOP_RETRY_INITIAL_MILLIS", "50");
       env.put("SHOP_RETRY_MAX_MILLIS", "500");
       LeaseTable leases = new LeaseTable(stack.dynamo, APP);
@@ -193,8 +194,8 @@ class ScaleOutTest {
       assertThat(emailsPerOrder).as("every order confirmed").hasSize(workload.orders.size());
       for (Map.Entry<String, Long> repeated : emailsPerOrder.entrySet().stream().filter(e -> e.getValue() > 1).toList()) {
         String orderId = repeated.getKey().substring("buyer-".length(), repeated.getKey().indexOf('@'));
-        assertThat(takeovers(stack, orderId)).as("repeated email of %s comes from a taken-over claim", orderId)
-            .isPositive();
+        assertThat(takenOver(stack, "email#user/", "/order/" + orderId))
+            .as("repeated email of %s comes from a taken-over claim", orderId).isPositive();
       }
       Map<String, Long> perWaiter = new HashMap<>();
       for (Message notice : notices) {
@@ -203,7 +204,13 @@ class ScaleOutTest {
       }
       assertThat(perWaiter.keySet()).as("every waitlisted user notified, restocks spread over the run")
           .containsExactlyInAnyOrderElementsOf(workload.waiters());
-      assertThat(perWaiter).allSatisfy((k, v) -> assertThat(v).as("notices to %s", k).isEqualTo(1L));
+      // a repeat only where the README says one can happen: a kill -9 between a PublishBatch and its completion
+      for (Map.Entry<String, Long> repeated : perWaiter.entrySet().stream().filter(e -> e.getValue() > 1).toList()) {
+        String user = repeated.getKey().substring(repeated.getKey().indexOf('/') + 1);
+        assertThat(repeated.getValue()).as("notices to %s", repeated.getKey()).isEqualTo(2L);
+        assertThat(takenOver(stack, "waitlist#restock/", "/user/" + user))
+            .as("repeated notice to %s comes from a taken-over claim", repeated.getKey()).isPositive();
+      }
       assertThat(stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
       assertThat(proxy.served(StreamFault.THROTTLED) + proxy.served(StreamFault.EXPIRED_ITERATOR)).as("faults injected").isPositive();
       figure("%d writes, %d events, %d emails (%d repeated), %d notices; faults served: throttled %d, expired %d, empty %d",
@@ -283,12 +290,12 @@ class ScaleOutTest {
     }
   }
 
-  /** Takeovers of the email claim of the order ({@code email#user/<user>/order/<order>}). */
-  private static long takeovers(LocalShopStack stack, String orderId) {
+  /** Takeovers of the claims whose id starts with {@code prefix} and contains {@code part}. */
+  private static long takenOver(LocalShopStack stack, String prefix, String part) {
     return stack.dynamo.scanPaginator(r -> r.tableName(LocalShopStack.IDEMPOTENCY_TABLE).consistentRead(true)
-            .filterExpression("begins_with(id, :email) AND contains(id, :order)")
-            .expressionAttributeValues(Map.of(":email", AttributeValue.fromS("email#user/"),
-                ":order", AttributeValue.fromS("/order/" + orderId))))
+            .filterExpression("begins_with(id, :prefix) AND contains(id, :part)")
+            .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix),
+                ":part", AttributeValue.fromS(part))))
         .items().stream().filter(item -> item.containsKey("takeovers"))
         .mapToLong(item -> Long.parseLong(item.get("takeovers").n())).sum();
   }
