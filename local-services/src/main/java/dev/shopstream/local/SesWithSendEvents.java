@@ -12,11 +12,13 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sns.SnsClient;
 
@@ -26,7 +28,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
  * SES "Send" event (the event publishing format: {@code eventType}, {@code mail.messageId},
  * {@code mail.tags} as name -> [values]) to an SNS topic, as a configuration set's SNS event
  * destination does. It can also answer late ({@link #answerAfter}): the mail is accepted at once,
- * the answer comes after the delay (a client timing out first sees an unknown outcome).
+ * the answer comes after the delay (a client timing out first sees an unknown outcome), or be
+ * {@link #unavailable} (an SES outage: every request answered 503, nothing reaches the emulator).
  * Test tooling only.
  */
 public final class SesWithSendEvents implements AutoCloseable {
@@ -39,6 +42,8 @@ public final class SesWithSendEvents implements AutoCloseable {
   private final String topicArn;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final AtomicLong answerDelayMillis = new AtomicLong();
+  private final AtomicBoolean unavailable = new AtomicBoolean();
+  private final AtomicLong refused = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
 
   private SesWithSendEvents(HttpServer server, URI target, SnsClient sns, String topicArn) {
@@ -75,6 +80,19 @@ public final class SesWithSendEvents implements AutoCloseable {
     answerDelayMillis.set(delay.toMillis());
   }
 
+  /**
+   * While true, SES is down: every request is answered 503 ServiceUnavailable without reaching the emulator
+   * (no mail accepted, no send event), as in a regional SES outage. A client sees a 5xx: outcome unknown.
+   */
+  public void unavailable(boolean down) {
+    unavailable.set(down);
+  }
+
+  /** Requests answered 503 while {@link #unavailable}. */
+  public long refused() {
+    return refused.get();
+  }
+
   /** SendEmail calls the emulator accepted through this stand-in. */
   public long accepted() {
     return accepted.get();
@@ -83,6 +101,15 @@ public final class SesWithSendEvents implements AutoCloseable {
   private void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       byte[] body = exchange.getRequestBody().readAllBytes();
+      if (unavailable.get()) {
+        refused.incrementAndGet();
+        byte[] error = "{\"message\":\"Service Unavailable\"}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.getResponseHeaders().set("x-amzn-ErrorType", "ServiceUnavailable");
+        exchange.sendResponseHeaders(503, error.length);
+        exchange.getResponseBody().write(error);
+        return;
+      }
       HttpResponse<byte[]> response;
       try {
         response = HttpRelay.send(http, target, exchange, body, Duration.ofSeconds(60));
