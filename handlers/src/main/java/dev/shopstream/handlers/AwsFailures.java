@@ -2,6 +2,8 @@ package dev.shopstream.handlers;
 
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -80,6 +82,21 @@ public final class AwsFailures {
       return service.isThrottlingException() || status >= 500 || status == 429 || status == 408;
     }
     return error instanceof SdkClientException || error.retryable();
+  }
+
+  /**
+   * The service is there but not answering well right now (HTTP 5xx, throttling, a call that timed out):
+   * an outage to ride out, not a setting to fix. A refused connection or an unknown host is not transient
+   * here (more often a wrong endpoint than an outage), nor is any 4xx.
+   */
+  public static boolean isTransient(SdkException error) {
+    if (error instanceof AwsServiceException service) {
+      int status = service.statusCode();
+      return service.isThrottlingException() || status >= 500 || status == 429;
+    }
+    // a client-side failure other than a refused connection or an unknown host: a timeout, a reset
+    return error instanceof ApiCallTimeoutException || error instanceof ApiCallAttemptTimeoutException
+        || error instanceof SdkClientException && outcomeUnknown(error);
   }
 
   /** The error code, HTTP status and message; for a client-side failure its type and message. */

@@ -3,6 +3,8 @@ package dev.shopstream.handlers.email;
 import dev.shopstream.handlers.AwsFailures;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sesv2.model.NotFoundException;
@@ -14,6 +16,8 @@ import software.amazon.awssdk.services.sesv2.model.SesV2Exception;
  * need a policy on every resource).
  */
 final class SenderIdentityCheck {
+  private static final Logger LOG = LoggerFactory.getLogger(SenderIdentityCheck.class);
+
   private SenderIdentityCheck() {}
 
   static List<String> check(SesV2Client ses, String from, String setting) {
@@ -31,13 +35,26 @@ final class SenderIdentityCheck {
         if (e.statusCode() == 404) {
           return List.of(); // the endpoint has no identity API (a local stand-in): nothing more to check
         }
-        return List.of("SES: cannot read identity " + identity + ": " + AwsFailures.describe(e));
+        return unlessTransient(identity, e);
       } catch (SdkException e) {
-        return List.of("SES: cannot read identity " + identity + ": " + AwsFailures.describe(e));
+        return unlessTransient(identity, e);
       }
       return verified.orElse(false) ? List.of()
           : List.of(setting + ": SES identity " + identity + " is not verified for sending");
     }
     return List.of(setting + ": neither " + from + " nor " + domain + " is an SES identity of this account and region");
+  }
+
+  /**
+   * An SES outage (5xx, throttling, a timeout) does not stop a start: a task replaced during one starts and
+   * holds its emails until SES answers. Anything else is a problem to fix before starting.
+   */
+  private static List<String> unlessTransient(String identity, SdkException e) {
+    if (AwsFailures.isTransient(e)) {
+      LOG.warn("SES did not answer for identity {} at start ({}); starting anyway: emails hold and are retried "
+          + "until it does", identity, AwsFailures.describe(e));
+      return List.of();
+    }
+    return List.of("SES: cannot read identity " + identity + ": " + AwsFailures.describe(e));
   }
 }

@@ -10,6 +10,7 @@ import dev.shopstream.local.SesWithSendEvents;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.local.WorkerProcess;
 import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import java.io.IOException;
@@ -161,16 +162,16 @@ class LeaseChurnTest {
       figure("drained %d orders and %d notices %.1f s after the churn", orders.count(), noticesPerWaiter.size(),
           seconds(drain));
 
+      stalls(orders, outage, watch, shards); // before the assertions: a failing run needs them most
       assertEmails(orders, emailsPerOrder);
-      assertNotices(restocks, noticesPerWaiter);
+      assertNotices(stack, restocks, noticesPerWaiter);
       List<Message> deadLetters = stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)
           .maxNumberOfMessages(10).waitTimeSeconds(1)).messages();
       assertThat(deadLetters).as("dead letters").isEmpty();
       figure("%d orders: %d emails, 0 duplicate, 0 missing; %d waiters (%d joined after the last restock): %d "
-          + "notices, 0 duplicate, 0 missing; 0 dead letters; SES accepted %d", orders.count(),
+          + "notices, 0 missing; 0 dead letters; SES accepted %d", orders.count(),
           total(emailsPerOrder), restocks.expectedNotices().size() + restocks.late.size(), restocks.late.size(),
           total(noticesPerWaiter), ses.accepted());
-      stalls(orders, outage, watch, shards);
     } finally {
       live.values().forEach(WorkerProcess::close);
       figure("test took %.1f s", seconds(testStart));
@@ -189,6 +190,7 @@ class LeaseChurnTest {
     env.put("SHOP_KCL_FAILOVER_MILLIS", "3000");
     env.put("SHOP_IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", "5");
     env.put("SHOP_EFFECT_CALL_TIMEOUT_MILLIS", "2000"); // effect window 4 s, inside the 5 s claim timeout
+    env.put("SHOP_EFFECT_START_GRACE_MILLIS", "2000");
     env.put("SHOP_RETRY_INITIAL_MILLIS", "50");
     env.put("SHOP_RETRY_MAX_MILLIS", "1000");
     return env;
@@ -291,10 +293,20 @@ class LeaseChurnTest {
     assertThat(perRecipient.keySet()).as("emails to nobody who ordered").isSubsetOf(orders.recipients());
   }
 
-  private static void assertNotices(Restocks restocks, Map<String, Long> perWaiter) throws IOException {
+  /**
+   * Notices: exactly one per waiter, except the one repeat the README names for the waitlist (no provider
+   * record to reconcile with): a kill -9 between a PublishBatch and its claims' completion, seen as a
+   * taken-over claim. Any other repeat fails, and each allowed one is counted in the figures.
+   */
+  private void assertNotices(LocalShopStack stack, Restocks restocks, Map<String, Long> perWaiter) throws IOException {
     Map<String, Long> repeated = repeated(perWaiter);
-    assertThat(repeated).as("waiters notified more than once; worker log lines:%n%s",
-        evidence(repeated.keySet(), LeaseChurnTest::userOf)).isEmpty();
+    Map<String, Long> unexplained = new TreeMap<>(repeated);
+    unexplained.keySet().removeIf(waiter -> repeated.get(waiter) == 2
+        && ClaimTakeovers.of(stack, "waitlist#restock/", userOf(waiter)) > 0);
+    assertThat(unexplained).as("waiters notified more than once, not through a claim a kill -9 left; worker log "
+        + "lines:%n%s", evidence(unexplained.keySet(), LeaseChurnTest::userOf)).isEmpty();
+    figure("notices repeated through a claim a kill -9 left between publish and completion: %d %s",
+        repeated.size(), repeated.keySet());
     List<String> missing = restocks.expectedNotices().stream().filter(w -> !perWaiter.containsKey(w)).toList();
     assertThat(missing).as("waiters who joined before a restock but were never notified; worker log lines:%n%s",
         evidence(missing, LeaseChurnTest::userOf)).isEmpty();
@@ -349,7 +361,11 @@ class LeaseChurnTest {
     Map<String, Long> all = new TreeMap<>();
     Map<String, Long> outsideOutage = new TreeMap<>();
     for (Orders.Written order : orders.written.values()) {
-      long delay = Math.max(0, sentAt.get(order.recipient()) - order.atMillis());
+      Long sent = sentAt.get(order.recipient());
+      if (sent == null) {
+        continue; // never emailed: the assertions name it
+      }
+      long delay = Math.max(0, sent - order.atMillis());
       all.merge(order.shard(), delay, Math::max);
       if (!outage.held(order.atMillis())) {
         outsideOutage.merge(order.shard(), delay, Math::max);

@@ -9,6 +9,7 @@ import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.local.topology.StreamFault;
 import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.local.WorkerProcess;
@@ -194,7 +195,7 @@ class ScaleOutTest {
       assertThat(emailsPerOrder).as("every order confirmed").hasSize(workload.orders.size());
       for (Map.Entry<String, Long> repeated : emailsPerOrder.entrySet().stream().filter(e -> e.getValue() > 1).toList()) {
         String orderId = repeated.getKey().substring("buyer-".length(), repeated.getKey().indexOf('@'));
-        assertThat(takenOver(stack, "email#user/", "/order/" + orderId))
+        assertThat(ClaimTakeovers.of(stack, "email#user/", "/order/" + orderId))
             .as("repeated email of %s comes from a taken-over claim", orderId).isPositive();
       }
       Map<String, Long> perWaiter = new HashMap<>();
@@ -208,7 +209,7 @@ class ScaleOutTest {
       for (Map.Entry<String, Long> repeated : perWaiter.entrySet().stream().filter(e -> e.getValue() > 1).toList()) {
         String user = repeated.getKey().substring(repeated.getKey().indexOf('/') + 1);
         assertThat(repeated.getValue()).as("notices to %s", repeated.getKey()).isEqualTo(2L);
-        assertThat(takenOver(stack, "waitlist#restock/", "/user/" + user))
+        assertThat(ClaimTakeovers.of(stack, "waitlist#restock/", "/user/" + user))
             .as("repeated notice to %s comes from a taken-over claim", repeated.getKey()).isPositive();
       }
       assertThat(stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
@@ -288,16 +289,6 @@ class ScaleOutTest {
       }
       Thread.sleep(200);
     }
-  }
-
-  /** Takeovers of the claims whose id starts with {@code prefix} and contains {@code part}. */
-  private static long takenOver(LocalShopStack stack, String prefix, String part) {
-    return stack.dynamo.scanPaginator(r -> r.tableName(LocalShopStack.IDEMPOTENCY_TABLE).consistentRead(true)
-            .filterExpression("begins_with(id, :prefix) AND contains(id, :part)")
-            .expressionAttributeValues(Map.of(":prefix", AttributeValue.fromS(prefix),
-                ":part", AttributeValue.fromS(part))))
-        .items().stream().filter(item -> item.containsKey("takeovers"))
-        .mapToLong(item -> Long.parseLong(item.get("takeovers").n())).sum();
   }
 
   /** True once the owners of the shards have not changed for {@code quiet}. */
