@@ -45,7 +45,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * docker/shop-stream.yaml deployed to moto's CloudFormation, then the worker (its own JVM, as in the task)
  * run against exactly the resources the stack created: an order written to the stack's table reaches the
  * customer as an email (SES is the emulator: the template declares no SES resources), a malformed record
- * lands in the stack's dead-letter queue. While it runs, every metric the Grafana dashboard
+ * lands in the stack's dead-letter queue. The metrics sidecar's log group exists with its retention and is the
+ * one the deployed agent configuration names. While it runs, every metric the Grafana dashboard
  * (docker/grafana-dashboard.json) queries must be in the worker's /metrics.
  */
 @Tag("process")
@@ -54,6 +55,8 @@ class CloudFormationStackTest {
   private static final Path TEMPLATE = ROOT.resolve("docker").resolve("shop-stream.yaml");
   private static final Path DASHBOARD = ROOT.resolve("docker").resolve("grafana-dashboard.json");
   private static final String APPLICATION = "cfn-stack-test";
+  /** A well-formed digest for moto (no image is pulled); not the agent's real one (README, Deploy). */
+  private static final String AGENT_IMAGE = "public.ecr.aws/cloudwatch-agent/cloudwatch-agent@sha256:" + "0".repeat(64);
   /** What moto's CloudFormation creates (checked here); alarms are left out by moto and covered by cfn-lint only. */
   private static final Set<String> CREATED_BY_MOTO = Set.of("AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SQS::Queue",
       "AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::ECS::Cluster", "AWS::IAM::Role", "AWS::IAM::Policy",
@@ -72,6 +75,7 @@ class CloudFormationStackTest {
           .capabilities(Capability.CAPABILITY_IAM)
           .parameters(parameter("ApplicationName", APPLICATION), parameter("Image", "shop-stream:0.1.0-SNAPSHOT"),
               parameter("SubnetIds", "subnet-0123456789abcdef0"), parameter("SecurityGroupIds", "sg-0123456789abcdef0"),
+              parameter("MetricsAgentImage", AGENT_IMAGE),
               parameter("AnalyticsPiiKeySecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-stream/pii")));
       var stack = cfn.describeStacks(r -> r.stackName("shop-stream")).stacks().get(0);
       assertThat(stack.stackStatusAsString()).isEqualTo("CREATE_COMPLETE");
@@ -91,6 +95,7 @@ class CloudFormationStackTest {
       assertThat(queue).containsEntry(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1048576")
           .containsEntry(QueueAttributeName.SQS_MANAGED_SSE_ENABLED, "true");
       assertThat(outputs.get("AnalyticsTopicArn")).endsWith(APPLICATION + "-analytics.fifo");
+      theAgentWritesALogGroupTheStackCreatedWithRetention(moto.endpoint(), outputs);
 
       int httpPort = FreePorts.pick();
       Map<String, String> env = LocalShopStack.localWorkerSettings();
@@ -136,6 +141,48 @@ class CloudFormationStackTest {
         assertThat(worker.terminate(Duration.ofSeconds(30))).as("stops on SIGTERM").isNotNull();
       }
     }
+  }
+
+  /**
+   * Read back from moto's ECS and CloudWatch Logs (plain JSON calls: the suite has no SDK for either): the deployed
+   * task definition's agent runs the image given by digest and writes the log group named in its configuration, and
+   * that log group exists in the stack with a retention.
+   */
+  private static void theAgentWritesALogGroupTheStackCreatedWithRetention(URI endpoint, Map<String, String> outputs)
+      throws Exception {
+    JsonNode agent = null;
+    for (JsonNode container : awsJson(endpoint, "ecs", "AmazonEC2ContainerServiceV20141113.DescribeTaskDefinition",
+        "{\"taskDefinition\":\"" + APPLICATION + "\"}").at("/taskDefinition/containerDefinitions")) {
+      if (container.path("name").asText().equals("cloudwatch-agent")) {
+        agent = container;
+      }
+    }
+    assertThat(agent).as("the deployed task definition has the agent sidecar").isNotNull();
+    assertThat(agent.path("image").asText()).isEqualTo(AGENT_IMAGE);
+    String agentLogGroup = null;
+    for (JsonNode variable : agent.path("environment")) {
+      if (variable.path("name").asText().equals("CW_CONFIG_CONTENT")) {
+        agentLogGroup = new ObjectMapper().readTree(variable.path("value").asText())
+            .at("/logs/metrics_collected/prometheus/log_group_name").asText();
+      }
+    }
+    assertThat(agentLogGroup).isEqualTo("/ecs/" + APPLICATION + "/metrics").isEqualTo(outputs.get("MetricsLogGroupName"));
+    JsonNode groups = awsJson(endpoint, "logs", "Logs_20140328.DescribeLogGroups",
+        "{\"logGroupNamePrefix\":\"" + agentLogGroup + "\"}").path("logGroups");
+    assertThat(groups).as("the log group the agent writes, created by the stack").hasSize(1);
+    assertThat(groups.get(0).path("logGroupName").asText()).isEqualTo(agentLogGroup);
+    assertThat(groups.get(0).path("retentionInDays").asInt()).as("retention set, not kept for ever").isEqualTo(7);
+  }
+
+  private static JsonNode awsJson(URI endpoint, String service, String target, String body) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint)
+        .header("Content-Type", "application/x-amz-json-1.1").header("X-Amz-Target", target)
+        .header("Authorization", "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/" + service
+            + "/aws4_request, SignedHeaders=host, Signature=0")
+        .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(target + ": " + response.body()).isEqualTo(200);
+    return new ObjectMapper().readTree(response.body());
   }
 
   private static Set<String> exposedMetrics(String metrics) {

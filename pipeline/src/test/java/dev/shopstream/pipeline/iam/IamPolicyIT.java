@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.iam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +21,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs after the whole test suite of the handlers and pipeline modules (failsafe, integration-test phase).
- * The IAM policies live in one place, docker/shop-stream.yaml (WorkerPolicy for the task role,
- * OperatorPolicy for dlq/replay/status): every AWS call the worker's code and KCL made during the tests
- * (action AND resource, recorded by {@code AwsOperationRecorder}) must be allowed by one of them, and every
- * action a statement allows must have been called on a resource of that statement. The suite's own
- * resource names (application names vary per test) are mapped onto the template's logical resources.
+ * The IAM policies live in one place, docker/shop-stream.yaml (WorkerPolicy and MetricsAgentPolicy on the task
+ * role, OperatorPolicy for dlq/replay/status): every AWS call the worker's code and KCL made during the tests
+ * (action AND resource, recorded by {@code AwsOperationRecorder}) and every call of the CloudWatch agent sidecar
+ * (listed below from the agent's sources: it is not Java and does not run here) must be allowed by one of them,
+ * and every action a statement allows must have been called on a resource of that statement. The suite's own
+ * resource names (application names vary per test) are mapped onto the template's logical resources. The
+ * agent's own checks do not need the suite's recordings:
+ * {@code mvn verify -pl pipeline -am -Dtest=TaskDefinitionTest -Dit.test='IamPolicyIT#theMetricsAgent*'}.
  */
 class IamPolicyIT {
   private static final Path TEMPLATE = Path.of("..", "docker", "shop-stream.yaml");
@@ -55,6 +59,8 @@ class IamPolicyIT {
 
   private static List<Statement> worker;
   private static List<Statement> operator;
+  private static List<Statement> agent;
+  private static String agentLogGroup;
 
   record Statement(String policy, String sid, List<String> actions, List<String> resources, JsonNode condition) {
     boolean allows(String action, String resource) {
@@ -69,19 +75,47 @@ class IamPolicyIT {
     JsonNode resources = new YAMLMapper().readTree(TEMPLATE.toFile()).get("Resources");
     worker = statements("WorkerPolicy", resources);
     operator = statements("OperatorPolicy", resources);
+    agent = statements("MetricsAgentPolicy", resources);
+    assertThat(resources.at("/MetricsAgentPolicy/Properties/Roles/0/Ref").asText()).isEqualTo("TaskRole");
+    for (JsonNode container : resources.at("/TaskDefinition/Properties/ContainerDefinitions")) {
+      if (container.get("Name").asText().equals("cloudwatch-agent")) {
+        for (JsonNode variable : container.get("Environment")) {
+          if (variable.get("Name").asText().equals("CW_CONFIG_CONTENT")) {
+            agentLogGroup = new ObjectMapper().readTree(resolve(variable.get("Value")))
+                .at("/logs/metrics_collected/prometheus/log_group_name").asText();
+          }
+        }
+      }
+    }
+    assertThat(agentLogGroup).as("the log group in the agent's CW_CONFIG_CONTENT").isNotBlank();
+  }
+
+  /**
+   * What the CloudWatch agent (its CloudWatch Logs output, aws/amazon-cloudwatch-agent
+   * plugins/outputs/cloudwatchlogs: pusher.go, and internal/pusher/sender.go and target.go in newer releases)
+   * calls for the EMF events of its prometheus input: PutLogEvents on its stream; when that answers
+   * ResourceNotFound, CreateLogStream (and CreateLogGroup only if the group is missing, which the stack
+   * prevents); PutRetentionPolicy and DescribeLogGroups only when its configuration sets retention_in_days
+   * (TaskDefinitionTest checks that it does not). No DescribeLogStreams in either. Resources as IAM names them.
+   */
+  static Set<Call> agentCalls() {
+    String group = String.format(ARN, "logs", "log-group:" + agentLogGroup);
+    return Set.of(new Call("logs:PutLogEvents", group + ":log-stream:STREAM"), new Call("logs:CreateLogStream", group));
   }
 
   @Test
   void thePoliciesAllowExactlyTheCallsTheWorkerAndItsCommandsMake() throws IOException {
     Set<Call> called = recordedCalls();
     assertThat(called).as("calls recorded by the test suite (run the whole suite: bin/test)").hasSizeGreaterThan(10);
+    called.addAll(agentCalls());
     List<Statement> all = new ArrayList<>(worker);
     all.addAll(operator);
+    all.addAll(agent);
 
     List<Call> denied = called.stream()
         .filter(call -> !call.resource().contains(DELIBERATELY_MISSING))
         .filter(call -> all.stream().noneMatch(s -> s.allows(call.action(), call.resource()))).toList();
-    assertThat(denied).as("called but allowed by no statement of WorkerPolicy or OperatorPolicy").isEmpty();
+    assertThat(denied).as("called but allowed by no statement of WorkerPolicy, OperatorPolicy or MetricsAgentPolicy").isEmpty();
 
     List<String> unused = new ArrayList<>();
     for (Statement statement : all) {
@@ -98,6 +132,34 @@ class IamPolicyIT {
   }
 
   @Test
+  void theMetricsAgentMayWriteItsLogGroupAndNothingElse() {
+    for (Call call : agentCalls()) {
+      assertThat(agent).as("MetricsAgentPolicy allows the agent's %s", call).anyMatch(s -> s.allows(call.action(), call.resource()));
+    }
+    String metricsGroup = String.format(ARN, "logs", "log-group:/ecs/" + APP + "/metrics");
+    assertThat(agentLogGroup).as("the agent writes the stack's MetricsLogGroup").isEqualTo("/ecs/" + APP + "/metrics");
+    for (Statement statement : agent) {
+      for (String action : statement.actions()) {
+        assertThat(agentCalls()).as("%s/%s: %s is called by the agent on that statement's resources", statement.policy(),
+            statement.sid(), action).anyMatch(call -> call.action().equals(action)
+                && statement.resources().stream().anyMatch(pattern -> iamMatch(pattern, call.resource())));
+      }
+      assertThat(statement.resources()).as(statement.sid() + ": only the metrics log group and its streams")
+          .allMatch(r -> r.equals(metricsGroup) || r.equals(metricsGroup + ":*"));
+    }
+    String workerLogs = String.format(ARN, "logs", "log-group:/ecs/" + APP + ":log-stream:worker/worker/1");
+    assertThat(agent).as("not the worker's log group, nor any other").noneMatch(s -> s.allows("logs:PutLogEvents", workerLogs)
+        || s.allows("logs:PutLogEvents", String.format(ARN, "logs", "log-group:/ecs/" + APP + "/metrics-other:log-stream:x")));
+    for (String action : List.of("logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DescribeLogStreams")) {
+      assertThat(agent).as(action + ": the group is the stack's, with its retention").noneMatch(s -> s.actions().contains(action));
+    }
+    List<Statement> others = new ArrayList<>(worker);
+    others.addAll(operator);
+    assertThat(others).as("logs: only through MetricsAgentPolicy").allSatisfy(s -> assertThat(s.actions())
+        .noneMatch(a -> a.startsWith("logs:")));
+  }
+
+  @Test
   void theTaskRoleCannotDoWhatOnlyOperatorsDo() {
     Set<String> workerActions = new TreeSet<>();
     worker.forEach(s -> workerActions.addAll(s.actions()));
@@ -106,7 +168,9 @@ class IamPolicyIT {
     assertThat(worker).as("only operators read or remove dead letters (the task reads only SES's send events)")
         .noneMatch(s -> s.allows("sqs:ReceiveMessage", deadLetters) || s.allows("sqs:DeleteMessage", deadLetters)
             || s.allows("sqs:ChangeMessageVisibility", deadLetters));
-    for (Statement statement : worker) {
+    List<Statement> taskRole = new ArrayList<>(worker);
+    taskRole.addAll(agent); // ECS gives the task role to every container of the task: the worker and the agent
+    for (Statement statement : taskRole) {
       assertThat(statement.resources()).as(statement.sid()).noneMatch(r -> r.equals("*") || r.contains("-replay-"));
       assertThat(statement.actions()).as(statement.sid()).noneMatch(a -> a.contains("*"));
     }
@@ -184,6 +248,7 @@ class IamPolicyIT {
       case "EmailConfigurationSet" -> APP + "-email";
       case "IdempotencyTable.Arn" -> String.format(ARN, "dynamodb", "table/" + APP + "-idempotency");
       case "DeadLetterBucket.Arn" -> "arn:aws:s3:::BUCKET";
+      case "MetricsLogGroup" -> "/ecs/" + APP + "/metrics";
       default -> throw new AssertionError("IamPolicyIT does not know how to resolve ${" + name + "} in " + TEMPLATE);
     };
   }
