@@ -41,6 +41,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -139,6 +140,8 @@ public final class CompositionRoot implements AutoCloseable {
     RepeatedErrors repeatedErrors = new RepeatedErrors(new DynamoErrorStarts(clients.dynamo(),
         config.idempotency().table(), clock, config.idempotency().retention()), deadLetterQueue(),
         config.retry().errorStartsBeforeParking(), clock);
+    metrics().registerAlarmed(config.handlers(),
+        Arrays.stream(DeadLetter.Kind.values()).map(Enum::name).toList());
     return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases,
         repeatedErrors);
   }

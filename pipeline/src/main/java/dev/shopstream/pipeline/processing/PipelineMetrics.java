@@ -39,16 +39,33 @@ public final class PipelineMetrics {
         .register(registry).increment();
   }
 
+  /**
+   * Registers the alarmed counters at 0 before anything happens: a metrics agent publishes a counter's
+   * increase only from its second scrape on, so a counter born at its first increment would hide that one.
+   */
+  public void registerAlarmed(Iterable<String> handlers, Iterable<String> deadLetterKinds) {
+    handlers.forEach(this::systemicFailures);
+    deadLetterKinds.forEach(this::deadLetters);
+  }
+
   /** A handler call failed for a systemic reason (access denied, a resource gone): alarm on any. */
   public void systemicFailure(String handler) {
-    Counter.builder("shop.handler.systemic.failures")
+    systemicFailures(handler).increment();
+  }
+
+  private Counter systemicFailures(String handler) {
+    return Counter.builder("shop.handler.systemic.failures")
         .description("Handler calls failing for a reason of setup, not of the event (held, not dead-lettered)")
-        .tag("handler", handler).register(registry).increment();
+        .tag("handler", handler).register(registry);
   }
 
   public void deadLetter(String kind) {
-    Counter.builder("shop.dlq.writes").description("Records parked in the dead-letter queue, by kind")
-        .tag("kind", kind).register(registry).increment();
+    deadLetters(kind).increment();
+  }
+
+  private Counter deadLetters(String kind) {
+    return Counter.builder("shop.dlq.writes").description("Records parked in the dead-letter queue, by kind")
+        .tag("kind", kind).register(registry);
   }
 
   public void checkpoint() {
