@@ -10,6 +10,7 @@ import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.stream.ChangeRecord;
+import io.github.resilience4j.retry.Retry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +27,10 @@ import org.slf4j.MDC;
 
 /**
  * Handles one stream record to its end, the one record loop of the worker: diff once, route each
- * event, call each handler; what fails retryably is tried again on the {@link RetryPolicy} schedule
- * (only that call, never what already succeeded); what fails permanently, what the differ rejects
- * and what still fails when the hold budget is spent goes to the dead-letter queue. A record is
+ * event, call each handler; a failed call is tried again when its resilience4j retry
+ * ({@link HandlerRetries}) says so, after the pause it answers (only that call, never what already
+ * succeeded); what it does not retry (a permanent failure), what the differ rejects and what still
+ * fails when the hold budget is spent goes to the dead-letter queue. A record is
  * {@link Outcome#HANDLED} only when every effect is done or parked; a dead-letter queue that refuses
  * holds it. {@link Outcome#STOPPED} means its work was cancelled first: it must be delivered again.
  *
@@ -51,6 +53,7 @@ public final class RecordProcessor {
   private final DeadLetterQueue deadLetters;
   private final PipelineMetrics metrics;
   private final RetryPolicy policy;
+  private final HandlerRetries retries;
   private final Pause pause;
   private final Clock clock;
   private final Set<String> shapesSeen = Collections.newSetFromMap(new LinkedHashMap<>());
@@ -62,6 +65,7 @@ public final class RecordProcessor {
     this.deadLetters = deadLetters;
     this.metrics = metrics;
     this.policy = policy;
+    this.retries = new HandlerRetries(policy, metrics.registry());
     this.pause = pause;
     this.clock = clock;
   }
@@ -116,6 +120,7 @@ public final class RecordProcessor {
       // A handler that failed retryably in this round does not get the record's later events before
       // it has taken the earlier one: each handler sees a key's events in stream order.
       Set<String> waiting = new HashSet<>();
+      long pauseMillis = 0;
       for (Iterator<Step> it = steps.iterator(); it.hasNext(); ) {
         Step step = it.next();
         boolean done;
@@ -128,6 +133,7 @@ public final class RecordProcessor {
         } else if (step.letter == null) {
           firstFailureAt = firstFailureAt == null ? step.lastFailureAt : firstFailureAt;
           waiting.add(step.handler.name());
+          pauseMillis = Math.max(pauseMillis, step.retryAfterMillis);
           continue;
         } else {
           firstFailureAt = firstFailureAt == null ? step.lastFailureAt : firstFailureAt;
@@ -158,7 +164,8 @@ public final class RecordProcessor {
         LOG.warn("record {} of key {} still not handled after {} attempts, holding its key: {}", record.sequenceNumber(),
             LogSafe.redact(record.orderingKey()), attempt, LogSafe.redact(String.valueOf(steps.get(0).lastError)));
       }
-      if (cancellation.isCancelled() || !pause.pause(policy.delayAfter(attempt), cancellation)) {
+      Duration wait = Duration.ofMillis(Math.max(1, pauseMillis));
+      if (cancellation.isCancelled() || !pause.pause(wait, cancellation)) {
         return false;
       }
     }
@@ -173,10 +180,18 @@ public final class RecordProcessor {
     try {
       HandlerResult result = metrics.timeHandler(name, () -> step.handler.handle(step.event));
       recordResult(name, step.event, result);
+      if (step.retry != null) {
+        step.retry.onComplete();
+      }
       return true;
     } catch (RuntimeException e) {
       metrics.handlerResult(name, "failed");
       step.failed(e, clock.instant());
+      if (step.retry == null) {
+        step.retry = retries.context(name);
+      }
+      long retryAfter = step.retry.onError(e);
+      step.retryAfterMillis = retryAfter;
       if (EffectFailure.isSystemic(e)) {
         metrics.systemicFailure(name);
         if (step.failures == 1) {
@@ -185,7 +200,7 @@ public final class RecordProcessor {
               + "(shop.handler.systemic.failures) instead of dead-lettering event after event: {}", name,
               LogSafe.redact(record.orderingKey()), LogSafe.redact(e.getMessage()));
         }
-      } else if (!EffectFailure.isRetryable(e)) {
+      } else if (retryAfter < 0) {
         LOG.error("record {}: handler {} failed permanently for {} {}: dead-lettering ({})", record.sequenceNumber(), name,
             step.event.type().wireName(), step.event.eventId(), LogSafe.redact(e.toString()));
         step.letter = letter(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY, record, step, step.firstFailureAt);
@@ -305,6 +320,10 @@ public final class RecordProcessor {
     final EventHandler handler;
     DeadLetter letter;
     int failures;
+    /** This call's resilience4j retry, from its first failure on. */
+    Retry.AsyncContext<Object> retry;
+    /** The pause its retry answered after the last failure. */
+    long retryAfterMillis;
     RuntimeException lastError;
     Instant firstFailureAt;
     Instant lastFailureAt;

@@ -258,4 +258,28 @@ class RecordProcessorTest {
         .containsExactly(Outcome.HANDLED, Outcome.STOPPED);
     assertThat(second.handled()).extracting(DomainEvent::type).containsExactly(EventType.ORDER_PLACED);
   }
+
+  @Test
+  void resilience4jsRetryDecidesAndItsEventsReachTheRegistryByHandler() {
+    AtomicInteger failuresLeft = new AtomicInteger(2);
+    RecordingHandler flaky = new RecordingHandler("flaky").failWhen(e -> failuresLeft.getAndDecrement() > 0);
+    RecordingHandler refusing = new RecordingHandler("refusing", Set.of(EventType.ORDER_PLACED))
+        .failPermanentlyWhen(e -> true);
+    RecordingHandler stuck = new RecordingHandler("stuck", Set.of(EventType.USER_REGISTERED)).failWhen(e -> true);
+
+    assertThat(run(processor(flaky, refusing, stuck), "order-insert.json", "profile-insert.json"))
+        .containsOnly(Outcome.HANDLED);
+
+    assertThat(retryCalls("flaky", "successful_with_retry")).as("two retries, then done").isEqualTo(1.0);
+    assertThat(retryCalls("refusing", "failed_without_retry")).as("permanent: not retried, parked").isEqualTo(1.0);
+    assertThat(registry.get("resilience4j.retry.calls").tag("name", "stuck").tag("kind", "successful_with_retry")
+        .functionCounter().count()).as("retried until the hold budget, never done").isZero();
+    assertThat(registry.get("shop.dlq.writes").tag("kind", "RETRIES_EXHAUSTED").counter().count()).isEqualTo(1.0);
+    assertThat(parked).extracting(DeadLetter::kind).containsExactly(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY,
+        DeadLetter.Kind.RETRIES_EXHAUSTED);
+  }
+
+  private double retryCalls(String handler, String kind) {
+    return registry.get("resilience4j.retry.calls").tag("name", handler).tag("kind", kind).functionCounter().count();
+  }
 }
