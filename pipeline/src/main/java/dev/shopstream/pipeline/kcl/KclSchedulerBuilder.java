@@ -77,6 +77,12 @@ public final class KclSchedulerBuilder {
         .leasesRecoveryAuditorInconsistencyConfidenceThreshold(0)
         .failoverTimeMillis(kcl.failover().toMillis())
         .leaseAssignmentIntervalMillis(leaseAssignment);
+    if (kcl.assignment() == LeaseAssignment.LEADER) {
+      // KCL's leader lock defaults to a 2-minute lease (30 s heartbeat): a dead leader stalls every
+      // assignment that long. Tied to the lease duration instead: 4 x it, renewed every lease duration.
+      leases.dynamoDbLockBasedLeaderLeaseDurationInMillis(4 * kcl.failover().toMillis())
+          .dynamoDbLockBasedLeaderHeartbeatPeriodInMillis(kcl.failover().toMillis());
+    }
     leases.workerUtilizationAwareAssignmentConfig()
         .disableWorkerMetrics(!kcl.workerMetrics())
         .workerMetricsReporterFreqInMillis(Math.min(30_000L, leaseAssignment))
