@@ -224,9 +224,10 @@ class ScaleOutTest {
       assertThat(live.remove(last).terminate(Duration.ofSeconds(30))).isNotNull();
       String product = "p-0";
       String shard = proxy.openShardFor("PRODUCT#" + product);
-      long lost = workload.stock(product);
+      // values no earlier write had (stock goes up and down over the run): only these changes match
+      long lost = workload.stockTo(product, 1_000_001);
       proxy.trimAll(shard);
-      long kept = workload.stock(product);
+      long kept = workload.stockTo(product, 1_000_002);
       long t5 = System.nanoTime();
       WorkerProcess restarted = startProcess(env);
       awaitThat("the stock change written after the trim arrives", Duration.ofSeconds(60), () ->
@@ -434,6 +435,15 @@ class ScaleOutTest {
       values.add(next);
       written++;
       return next;
+    }
+
+    /** Sets the product's stock to {@code value}; returns it. */
+    synchronized long stockTo(String product, long value) {
+      stack.dynamo.updateItem(r -> r.tableName(LocalShopStack.TABLE).key(ShopItems.productKey(product))
+          .updateExpression("SET stock = :s").expressionAttributeValues(Map.of(":s", AttributeValue.fromN(Long.toString(value)))));
+      stock.get(product).add(value);
+      written++;
+      return value;
     }
 
     /** The product sells out (stock 0), unless it is out already. */
