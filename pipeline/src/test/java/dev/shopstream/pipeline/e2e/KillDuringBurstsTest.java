@@ -62,6 +62,10 @@ class KillDuringBurstsTest {
         env.put("SHOP_RETRY_MAX_MILLIS", "1000");
         env.put("SHOP_CHECKPOINT_INTERVAL_MILLIS", "500");
         env.put("SHOP_KCL_FAILOVER_MILLIS", "3000");
+        // the killed worker's claims in flight are taken over once their effect window has passed: 4 s
+        // with these (the stand-in answers in milliseconds), 40 s at the production defaults
+        env.put("SHOP_EFFECT_CALL_TIMEOUT_MILLIS", "2000");
+        env.put("SHOP_EFFECT_START_GRACE_MILLIS", "2000");
 
         int written = 0;
         List<Duration> stalls = new ArrayList<>();
