@@ -3,6 +3,7 @@ package dev.shopstream.handlers.email;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerModule;
 import dev.shopstream.handlers.HandlerResources;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.settings.Rule;
 import dev.shopstream.handlers.settings.Setting;
 import dev.shopstream.handlers.settings.SettingValues;
@@ -23,7 +24,7 @@ public final class EmailModule implements HandlerModule {
       "SQS queue receiving the SES configuration set's send events (via SNS): the email handler's reconciliation source, consulted before a confirmation of unknown outcome is sent again. Empty: none (such a confirmation is sent again once its claim goes stale).");
   public static final Setting SES_EVENTS_SETTLE_SECONDS = Setting.of("SHOP_SES_EVENTS_SETTLE_SECONDS", "60",
       Rule.range(1, 3600),
-      "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only after this long without its event (longer than the SES call timeout plus SNS/SQS delivery).");
+      "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only after this long without its event (longer than the SES call timeout plus SNS/SQS delivery), plus 25 s for the queue's reader to have read past it.");
 
   @Override
   public String name() {
@@ -50,11 +51,16 @@ public final class EmailModule implements HandlerModule {
     return new Factory() {
       @Override
       public EventHandler create(HandlerResources resources) {
+        OnceOnly once = resources.onceOnly();
+        if (!sendEvents.isEmpty()) {
+          // Its reader starts now and keeps the queue drained until the worker closes its resources.
+          SesSendEvents events = SesSendEvents.start(resources.sqs(), sendEvents, resources.dynamo(),
+              resources.claimsTable(), settle, resources.claimRetention(), resources.clock());
+          resources.closeWith(events);
+          once = once.reconciledBy(events);
+        }
         return new ConfirmationEmailHandler(new SesEmailSender(resources.ses()),
-            new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale),
-            sendEvents.isEmpty() ? resources.onceOnly() : resources.onceOnly().reconciledBy(new SesSendEvents(
-                resources.sqs(), sendEvents, resources.dynamo(), resources.claimsTable(), settle,
-                resources.claimRetention(), resources.clock())));
+            new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale), once);
       }
 
       @Override
