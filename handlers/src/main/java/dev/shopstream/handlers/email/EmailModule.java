@@ -8,6 +8,7 @@ import dev.shopstream.handlers.settings.Rule;
 import dev.shopstream.handlers.settings.Setting;
 import dev.shopstream.handlers.settings.SettingValues;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -65,7 +66,11 @@ public final class EmailModule implements HandlerModule {
 
       @Override
       public List<String> preflight(HandlerResources resources) {
-        return SenderIdentityCheck.check(resources.ses(), from, FROM.envName());
+        List<String> problems = new ArrayList<>(SenderIdentityCheck.check(resources.ses(), from, FROM.envName()));
+        if (!sendEvents.isEmpty()) {
+          problems.addAll(SesEventsQueueCheck.check(resources.sqs(), sendEvents, SES_EVENTS_QUEUE_URL.envName()));
+        }
+        return problems;
       }
 
       @Override

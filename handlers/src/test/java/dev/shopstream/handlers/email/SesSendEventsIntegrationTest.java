@@ -231,7 +231,7 @@ class SesSendEventsIntegrationTest {
   }
 
   @Test
-  void aQueueThatDoesNotExistIsASystemicFailureLoggedOncePerOutage() {
+  void aQueueThatDoesNotExistIsASystemicFailureLoggedOncePerOutageAndFailsThePreflight() {
     String missing = wire().queueUrl().replaceAll("[^/]+$", "no-such-ses-events");
     Logger log = (Logger) LoggerFactory.getLogger(SendEventsReader.class);
     ListAppender<ILoggingEvent> lines = new ListAppender<>();
@@ -268,6 +268,10 @@ class SesSendEventsIntegrationTest {
         Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(8), Duration.ofSeconds(16),
         Duration.ofSeconds(30), Duration.ofSeconds(30));
 
+    assertThat(SesEventsQueueCheck.check(sqs, missing, "SHOP_SES_EVENTS_QUEUE_URL")).singleElement()
+        .satisfies(line -> assertThat(line)
+            .startsWith("SHOP_SES_EVENTS_QUEUE_URL: queue " + missing + " does not exist: ").doesNotContain("\n"));
+    assertThat(SesEventsQueueCheck.check(sqs, wire().queueUrl(), "SHOP_SES_EVENTS_QUEUE_URL")).isEmpty();
   }
 
   @Test
