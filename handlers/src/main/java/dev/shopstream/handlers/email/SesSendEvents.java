@@ -28,8 +28,6 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * send its absence from the record is trusted (a takeover inside it waits, holding the claim).
  */
 public final class SesSendEvents implements Reconciliation, AutoCloseable {
-  /** How long each of the reader's polls waits for a message: at most this long between checks when idle. */
-  public static final Duration DEFAULT_POLL_WAIT = Duration.ofSeconds(10);
   /** The time a lookup itself may take, between its reading of the clock and its caller's. */
   private static final Duration LOOKUP_ALLOWANCE = Duration.ofSeconds(1);
 
@@ -54,11 +52,11 @@ public final class SesSendEvents implements Reconciliation, AutoCloseable {
    *
    * @param settleTime how long after a send its event is sure to be in the queue
    * @param retention how long recorded events are kept (the claims' retention)
+   * @param pollWait how long each long poll waits (1 to 20 s)
    */
   public static SesSendEvents start(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table,
-      Duration settleTime, Duration retention, Clock clock) {
-    return start(sqs, queueUrl, dynamo, table, settleTime, retention, clock, DEFAULT_POLL_WAIT,
-        SendEventsReader.Sleeper.REAL);
+      Duration settleTime, Duration retention, Clock clock, Duration pollWait) {
+    return start(sqs, queueUrl, dynamo, table, settleTime, retention, clock, pollWait, SendEventsReader.Sleeper.REAL);
   }
 
   static SesSendEvents start(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table,
@@ -98,9 +96,10 @@ public final class SesSendEvents implements Reconciliation, AutoCloseable {
   }
 
   /**
-   * The configured settle time plus how old a "caught up" a lookup accepts, and the lookup's own time: by
-   * then "not seen" rests on a reading of the queue made after the event was sure to be in it. (The
-   * {@link Reconciliation} interface does not say which instant a lookup is about; this margin stands in.)
+   * The configured settle time plus how old a "caught up" a lookup accepts (two polls + 4 s), and 1 s for the
+   * lookup's own time: by then "not seen" rests on a reading of the queue made after the event was sure to be
+   * in it. (The {@link Reconciliation} interface does not say which instant a lookup is about; this margin
+   * stands in for it.)
    */
   @Override
   public Duration settleTime() {
