@@ -76,7 +76,8 @@ class SesSendEventsIntegrationTest {
   private record Wiring(String topicArn, String queueUrl) {}
 
   private static Wiring wire() {
-    String name = "ses-events-" + (++queues);
+    // ses-...-events: the IAM policy test maps such names onto the template's SES events queue.
+    String name = "ses-" + (++queues) + "-events";
     String topic = sns.createTopic(r -> r.name(name)).topicArn();
     String queue = sqs.createQueue(r -> r.queueName(name)).queueUrl();
     String arn = sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
