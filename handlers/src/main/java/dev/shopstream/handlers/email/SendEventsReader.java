@@ -35,6 +35,12 @@ final class SendEventsReader implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SendEventsReader.class);
   static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+  /**
+   * How long a received batch stays hidden from other readers. Short, because while any message is hidden the
+   * queue cannot be seen caught up, and a reader killed mid-poll leaves what the poll then received hidden
+   * this long; recording a batch takes well under it, and an event recorded twice is harmless.
+   */
+  static final Duration VISIBILITY = Duration.ofSeconds(5);
   /** Beyond the poll's wait, for the answer to arrive (the worker's SQS client times attempts out at 10 s). */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
   private static final List<QueueAttributeName> BACKLOG = List.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
@@ -139,7 +145,7 @@ final class SendEventsReader implements AutoCloseable {
   private void cycle() {
     Instant started = clock.instant();
     List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-        .waitTimeSeconds((int) pollWait.toSeconds())
+        .waitTimeSeconds((int) pollWait.toSeconds()).visibilityTimeout((int) VISIBILITY.toSeconds())
         .overrideConfiguration(o -> o.apiCallAttemptTimeout(pollWait.plus(ANSWER_MARGIN))
             .apiCallTimeout(pollWait.plus(ANSWER_MARGIN)))).messages();
     if (!messages.isEmpty()) {
