@@ -87,8 +87,12 @@ class SesSendEventsIntegrationTest {
   }
 
   private static SesSendEvents reader(String queueUrl) {
+    return reader(queueUrl, POLL);
+  }
+
+  private static SesSendEvents reader(String queueUrl, Duration pollWait) {
     return SesSendEvents.start(sqs, queueUrl, dynamo, TABLE, Duration.ofSeconds(30), Duration.ofDays(7),
-        Clock.systemUTC(), POLL, SendEventsReader.Sleeper.REAL);
+        Clock.systemUTC(), pollWait, SendEventsReader.Sleeper.REAL);
   }
 
   private static String tagOf(String key) {
@@ -142,7 +146,8 @@ class SesSendEventsIntegrationTest {
     long longestLookup = 0;
     int notCaughtUp = 0;
     long started = System.nanoTime();
-    try (SesSendEvents events = reader(wiring.queueUrl())) {
+    // Polls of 5 s: a lookup that waited on the queue would take at least that long, far beyond moto's jitter.
+    try (SesSendEvents events = reader(wiring.queueUrl(), Duration.ofSeconds(5))) {
       while (true) {
         long before = System.nanoTime();
         Reconciliation.Evidence evidence = null;
@@ -163,8 +168,8 @@ class SesSendEventsIntegrationTest {
         if (evidence instanceof Reconciliation.NotSeen) {
           fail("answered 'not seen' while the event was still in the queue (after " + notCaughtUp + " lookups)");
         }
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the backlog read within 30 s")
-            .isLessThan(Duration.ofSeconds(30));
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the backlog read within 60 s")
+            .isLessThan(Duration.ofSeconds(60));
         pause(20);
       }
       Duration caughtUp = Duration.ofNanos(System.nanoTime() - started);
@@ -172,15 +177,13 @@ class SesSendEventsIntegrationTest {
           + "%.1f ms%n", caughtUp.toMillis(), notCaughtUp, longestLookup / 1e6);
       System.out.println("lookup ms in order: " + lookups);
       assertThat(notCaughtUp).as("lookups during the backlog were answered, retryably").isPositive();
-      // One GetItem each: moto answers in ~10 ms, with spikes to ~100 ms on 2 busy cores. A lookup that waited on
-      // the queue would take at least one poll (1 s here; 20 s of draining before).
-      assertThat(Duration.ofNanos(longestLookup)).as("no lookup waits on the queue").isLessThan(Duration.ofMillis(300));
-      assertThat(lookups.stream().filter(ms -> ms < 100).count()).as("95% within 100 ms")
-          .isGreaterThanOrEqualTo(lookups.size() * 95L / 100);
+      // One GetItem each: moto answers in ~10 ms, with spikes up to ~0.7 s when other builds load the 2 cores.
+      assertThat(Duration.ofNanos(longestLookup)).as("no lookup waits on the queue").isLessThan(Duration.ofSeconds(2));
+      assertThat(lookups.stream().sorted().toList().get(lookups.size() / 2)).as("median lookup, ms").isLessThan(100L);
 
       // Drained: every event recorded, and a claim with no event is 'not seen' once the reader saw the queue empty.
       assertThat(events.lookup("email", keys.get(0))).isInstanceOf(Reconciliation.Accepted.class);
-      long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
       while (!(lookupQuietly(events, "user/nobody/order/none") instanceof Reconciliation.NotSeen)) {
         assertThat(System.nanoTime()).as("'not seen' once caught up").isLessThan(until);
         pause(50);
