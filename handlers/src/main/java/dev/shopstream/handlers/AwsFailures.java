@@ -6,13 +6,14 @@ import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Classifies AWS SDK errors at the client boundary. Retryable: throttling, HTTP 5xx and 429, request
  * timeouts, and client-side failures (connection refused, timeouts, I/O). Systemic (held and alarmed
  * on, see {@link EffectFailure#systemic}): 401, 403, and codes naming credentials, permissions, KMS
- * or a configured resource that is gone (topic, configuration set). Permanent: every other service
- * error (validation, a rejected message).
+ * or a configured resource that is gone (topic, configuration set, queue). Permanent: every other
+ * service error (validation, a rejected message).
  */
 public final class AwsFailures {
   private AwsFailures() {}
@@ -23,7 +24,10 @@ public final class AwsFailures {
       "ExpiredTokenException", "MissingAuthenticationToken", "IncompleteSignature", "NotFound", "NotFoundException",
       "KMSAccessDenied", "KMSAccessDeniedException", "KMSDisabled", "KMSDisabledException", "KMSNotFound",
       "KMSNotFoundException", "KMSInvalidState", "AccountSendingPausedException", "MailFromDomainNotVerifiedException",
-      "ConfigurationSetDoesNotExistException", "ResourceNotFoundException");
+      "ConfigurationSetDoesNotExistException", "ResourceNotFoundException",
+      // SQS: a configured queue (the SES send-events queue) that is gone or misspelt; the JSON protocol's
+      // code and the query protocol's, as the SDK may report either.
+      "QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue");
 
   public static EffectFailure classify(String what, SdkException error) {
     String message = what + " failed: " + describe(error);
@@ -38,7 +42,8 @@ public final class AwsFailures {
     if (error instanceof AwsServiceException service) {
       int status = service.statusCode();
       String code = service.awsErrorDetails() == null ? null : service.awsErrorDetails().errorCode();
-      return status == 401 || status == 403 || code != null && SYSTEMIC_CODES.contains(code);
+      return status == 401 || status == 403 || code != null && SYSTEMIC_CODES.contains(code)
+          || service instanceof QueueDoesNotExistException;
     }
     return false;
   }

@@ -41,4 +41,10 @@ public interface HandlerResources {
   Clock clock();
 
   ObjectMapper json();
+
+  /**
+   * Closes {@code resource} when the worker closes its resources: for what a handler starts beside its
+   * clients (a background reader), which nothing else would stop.
+   */
+  void closeWith(AutoCloseable resource);
 }

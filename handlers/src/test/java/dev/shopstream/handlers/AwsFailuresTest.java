@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sns.model.InvalidParameterException;
 import software.amazon.awssdk.services.sns.model.ThrottledException;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 class AwsFailuresTest {
 
@@ -54,6 +55,18 @@ class AwsFailuresTest {
     }
     assertThat(AwsFailures.classify("x", service(400, "InvalidParameter")).systemic()).isFalse();
     assertThat(AwsFailures.classify("x", service(503, "ServiceUnavailable")).systemic()).isFalse();
+  }
+
+  @Test
+  void aMissingQueueIsSystemicUnderEitherProtocolsCodeAndAsTheSdksOwnException() {
+    // A misspelt SHOP_SES_EVENTS_QUEUE_URL: every reconciliation would fail alike, so hold and alarm, never park.
+    for (SdkException error : List.of(service(400, "QueueDoesNotExist"),
+        service(400, "AWS.SimpleQueueService.NonExistentQueue"),
+        QueueDoesNotExistException.builder().statusCode(400).message("The specified queue does not exist.").build())) {
+      EffectFailure failure = AwsFailures.classify("reading SES send events", error);
+      assertThat(failure.systemic()).as(error.toString()).isTrue();
+      assertThat(failure.retryable()).as("held, not dead-lettered").isTrue();
+    }
   }
 
   @Test

@@ -3,10 +3,12 @@ package dev.shopstream.handlers.email;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerModule;
 import dev.shopstream.handlers.HandlerResources;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.settings.Rule;
 import dev.shopstream.handlers.settings.Setting;
 import dev.shopstream.handlers.settings.SettingValues;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -23,7 +25,10 @@ public final class EmailModule implements HandlerModule {
       "SQS queue receiving the SES configuration set's send events (via SNS): the email handler's reconciliation source, consulted before a confirmation of unknown outcome is sent again. Empty: none (such a confirmation is sent again once its claim goes stale).");
   public static final Setting SES_EVENTS_SETTLE_SECONDS = Setting.of("SHOP_SES_EVENTS_SETTLE_SECONDS", "60",
       Rule.range(1, 3600),
-      "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only after this long without its event (longer than the SES call timeout plus SNS/SQS delivery).");
+      "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only after this long without its event (longer than the SES call timeout plus SNS/SQS delivery), plus twice SHOP_SES_EVENTS_POLL_SECONDS and 5 s for the queue's reader to have read past it.");
+  public static final Setting SES_EVENTS_POLL_SECONDS = Setting.of("SHOP_SES_EVENTS_POLL_SECONDS", "10",
+      Rule.range(1, 20),
+      "How long each long poll of the SES events queue waits for a message: shorter means more SQS requests while idle and an earlier 'not seen' for a send of unknown outcome.");
 
   @Override
   public String name() {
@@ -37,7 +42,8 @@ public final class EmailModule implements HandlerModule {
 
   @Override
   public List<Setting> settings() {
-    return List.of(FROM, CONFIGURATION_SET, LOCALE, SES_EVENTS_QUEUE_URL, SES_EVENTS_SETTLE_SECONDS);
+    return List.of(FROM, CONFIGURATION_SET, LOCALE, SES_EVENTS_QUEUE_URL, SES_EVENTS_SETTLE_SECONDS,
+        SES_EVENTS_POLL_SECONDS);
   }
 
   @Override
@@ -47,19 +53,29 @@ public final class EmailModule implements HandlerModule {
     Locale locale = Locale.forLanguageTag(values.text(LOCALE));
     String sendEvents = values.text(SES_EVENTS_QUEUE_URL);
     Duration settle = Duration.ofSeconds(values.number(SES_EVENTS_SETTLE_SECONDS));
+    Duration pollWait = Duration.ofSeconds(values.number(SES_EVENTS_POLL_SECONDS));
     return new Factory() {
       @Override
       public EventHandler create(HandlerResources resources) {
+        OnceOnly once = resources.onceOnly();
+        if (!sendEvents.isEmpty()) {
+          // Its reader starts now and keeps the queue drained until the worker closes its resources.
+          SesSendEvents events = SesSendEvents.start(resources.sqs(), sendEvents, resources.dynamo(),
+              resources.claimsTable(), settle, resources.claimRetention(), resources.clock(), pollWait);
+          resources.closeWith(events);
+          once = once.reconciledBy(events);
+        }
         return new ConfirmationEmailHandler(new SesEmailSender(resources.ses()),
-            new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale),
-            sendEvents.isEmpty() ? resources.onceOnly() : resources.onceOnly().reconciledBy(new SesSendEvents(
-                resources.sqs(), sendEvents, resources.dynamo(), resources.claimsTable(), settle,
-                resources.claimRetention(), resources.clock())));
+            new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale), once);
       }
 
       @Override
       public List<String> preflight(HandlerResources resources) {
-        return SenderIdentityCheck.check(resources.ses(), from, FROM.envName());
+        List<String> problems = new ArrayList<>(SenderIdentityCheck.check(resources.ses(), from, FROM.envName()));
+        if (!sendEvents.isEmpty()) {
+          problems.addAll(SesEventsQueueCheck.check(resources.sqs(), sendEvents, SES_EVENTS_QUEUE_URL.envName()));
+        }
+        return problems;
       }
 
       @Override

@@ -1,142 +1,119 @@
 package dev.shopstream.handlers.email;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.AwsFailures;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.idempotency.ClaimTicket;
-import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.handlers.idempotency.Reconciliation;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * SES's own record of what it accepted, as the reconciliation source of the email handler: SES
  * publishes send events of the configuration set to an SNS topic (event destination), a queue
- * subscribed to it holds them, and this class reads that queue. Each event whose message carries the
- * {@link ConfirmationEmailHandler#CLAIM_TAG} tag is written as an item {@code ses-accepted#<tag>} to
- * the idempotency table (so every worker sees what any worker read), then deleted from the queue.
- * A lookup reads the queue first (until it is empty, for at most 20 s: a backlog left over makes the
- * lookup fail retryably rather than answer "not seen"), then that item. The queue is read only when a
- * claim must be reconciled, so events gather between reconciliations (a background reader is a
- * possible refinement).
+ * subscribed to it holds them, a background {@link SendEventsReader} keeps that queue drained into
+ * items {@code ses-accepted#<tag>} of the idempotency table ({@link AcceptedSends}).
+ *
+ * <p>A lookup never touches the queue: it reads the item (one consistent GetItem). Without one it
+ * answers "not seen" only when the reader is caught up recently enough (see {@link #settleTime()});
+ * otherwise, the reader being behind a backlog or failing, it throws a retryable failure (systemic when
+ * the reader's failure is, e.g. a missing queue), so the caller holds the claim and asks again rather
+ * than sending a second email.
  *
  * <p>SES publishes events within seconds, but not instantly: {@code settleTime} is how long after a
  * send its absence from the record is trusted (a takeover inside it waits, holding the claim).
- * Accepts SNS envelopes and raw message delivery alike.
  */
-public final class SesSendEvents implements Reconciliation {
-  private static final Logger LOG = LoggerFactory.getLogger(SesSendEvents.class);
-  private static final String PREFIX = "ses-accepted#";
-  private static final Duration DEFAULT_DRAIN_BUDGET = Duration.ofSeconds(20);
+public final class SesSendEvents implements Reconciliation, AutoCloseable {
+  /** The time a lookup itself may take, between its reading of the clock and its caller's. */
+  private static final Duration LOOKUP_ALLOWANCE = Duration.ofSeconds(1);
 
-  private final SqsClient sqs;
-  private final String queueUrl;
-  private final DynamoDbClient dynamo;
-  private final String table;
+  private final AcceptedSends accepted;
+  private final SendEventsReader reader;
   private final Duration settleTime;
-  private final Duration retention;
+  private final Duration staleness;
   private final Clock clock;
-  private final ObjectMapper json = new ObjectMapper();
-  private final Duration drainBudget = DEFAULT_DRAIN_BUDGET;
 
-  public SesSendEvents(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table, Duration settleTime,
-      Duration retention, Clock clock) {
-    this.sqs = sqs;
-    this.queueUrl = queueUrl;
-    this.dynamo = dynamo;
-    this.table = table;
+  private SesSendEvents(AcceptedSends accepted, SendEventsReader reader, Duration settleTime, Clock clock) {
+    this.accepted = accepted;
+    this.reader = reader;
     this.settleTime = settleTime;
-    this.retention = retention;
+    // A caught-up instant is the start of a poll that waited; the next is published one poll and one
+    // attributes call after the following poll starts: at most about two polls old while the reader keeps up.
+    this.staleness = reader.pollWait().multipliedBy(2).plusSeconds(4);
     this.clock = clock;
+  }
+
+  /**
+   * Starts reading {@code queueUrl} in the background; {@link #close} stops it.
+   *
+   * @param settleTime how long after a send its event is sure to be in the queue
+   * @param retention how long recorded events are kept (the claims' retention)
+   * @param pollWait how long each long poll waits (1 to 20 s)
+   */
+  public static SesSendEvents start(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table,
+      Duration settleTime, Duration retention, Clock clock, Duration pollWait) {
+    return start(sqs, queueUrl, dynamo, table, settleTime, retention, clock, pollWait, SendEventsReader.Sleeper.REAL);
+  }
+
+  static SesSendEvents start(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table,
+      Duration settleTime, Duration retention, Clock clock, Duration pollWait, SendEventsReader.Sleeper sleeper) {
+    AcceptedSends accepted = new AcceptedSends(dynamo, table, retention, clock);
+    SendEventsReader reader = new SendEventsReader(sqs, queueUrl, accepted, pollWait, clock, sleeper).start();
+    return new SesSendEvents(accepted, reader, settleTime, clock);
   }
 
   @Override
   public Evidence lookup(String scope, String key) {
     String tag = ClaimTicket.tag(scope, key);
+    // The reader's progress first, the item after: whatever the progress vouches for was recorded before it.
+    SendEventsReader.Progress progress = reader.progress();
+    Optional<String> found;
     try {
-      boolean caughtUp = drain(drainBudget);
-      Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-          .key(Map.of(DynamoIdempotencyStore.KEY, AttributeValue.fromS(PREFIX + tag)))).item();
-      if (item == null || item.isEmpty()) {
-        if (!caughtUp) {
-          // Its event may be behind the backlog still in the queue: not seen is not known yet.
-          throw EffectFailure.retryable("the SES events queue still has a backlog after " + drainBudget.toSeconds()
-              + " s of reading; reconciling " + scope + " " + key + " again later", null);
-        }
-        return new NotSeen();
-      }
-      return new Accepted("accepted by SES as message " + item.get("messageId").s() + " at " + item.get("at").s());
+      found = accepted.find(tag);
     } catch (SdkException e) {
       throw AwsFailures.classify("reading SES send events for " + scope + " " + key, e);
     }
-  }
-
-  @Override
-  public Duration settleTime() {
-    return settleTime;
+    if (found.isPresent()) {
+      return new Accepted(found.get());
+    }
+    Instant needed = clock.instant().minus(staleness);
+    if (progress.caughtUpAsOf() != null && !progress.caughtUpAsOf().isBefore(needed)) {
+      return new NotSeen();
+    }
+    String why = scope + " " + key + ": no SES send event recorded, and the send-events reader is not caught up as of "
+        + needed + " (last caught up " + (progress.caughtUpAsOf() == null ? "never" : progress.caughtUpAsOf()) + ")";
+    EffectFailure outage = progress.outage();
+    if (outage != null) {
+      String message = why + ": " + outage.getMessage();
+      throw outage.systemic() ? EffectFailure.systemic(message, outage.getCause())
+          : EffectFailure.retryable(message, outage.getCause());
+    }
+    throw EffectFailure.retryable(why + "; asking again later", null);
   }
 
   /**
-   * Records the events waiting in the queue, for at most {@code budget} (what is read is recorded,
-   * so a later call goes on from there).
-   *
-   * @return true when the queue came back empty (caught up) within the budget
+   * The configured settle time plus how old a "caught up" a lookup accepts (two polls + 4 s), and 1 s for the
+   * lookup's own time: by then "not seen" rests on a reading of the queue made after the event was sure to be
+   * in it. (The {@link Reconciliation} interface does not say which instant a lookup is about; this margin
+   * stands in for it.)
    */
-  public synchronized boolean drain(Duration budget) {
-    long started = System.nanoTime();
-    while (System.nanoTime() - started < budget.toNanos()) {
-      List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(0))
-          .messages();
-      if (messages.isEmpty()) {
-        return true;
-      }
-      for (Message message : messages) {
-        record(message.body());
-        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(message.receiptHandle()));
-      }
-    }
-    return false;
+  @Override
+  public Duration settleTime() {
+    return settleTime.plus(staleness).plus(LOOKUP_ALLOWANCE);
   }
 
-  private void record(String body) {
-    JsonNode event;
-    try {
-      JsonNode outer = json.readTree(body);
-      event = outer.has("Message") && outer.path("Type").asText().equals("Notification")
-          ? json.readTree(outer.get("Message").asText()) : outer;
-    } catch (IOException e) {
-      LOG.warn("ignoring a message in the SES events queue that is not JSON");
-      return;
-    }
-    JsonNode mail = event.path("mail");
-    JsonNode claim = mail.path("tags").path(ConfirmationEmailHandler.CLAIM_TAG);
-    String tag = claim.isArray() ? claim.path(0).asText(null) : claim.asText(null);
-    if (tag == null || tag.isEmpty()) {
-      return;
-    }
-    String type = event.path("eventType").asText(event.path("notificationType").asText("?"));
-    Instant now = clock.instant();
-    // UpdateItem, as the claims themselves: the worker's policy on the idempotency table needs no PutItem.
-    dynamo.updateItem(r -> r.tableName(table)
-        .key(Map.of(DynamoIdempotencyStore.KEY, AttributeValue.fromS(PREFIX + tag)))
-        .updateExpression("SET messageId = :messageId, eventType = :type, #at = :at, #ttl = :expiresAt")
-        .expressionAttributeNames(Map.of("#at", "at", "#ttl", DynamoIdempotencyStore.TTL_ATTRIBUTE))
-        .expressionAttributeValues(Map.of(
-            ":messageId", AttributeValue.fromS(mail.path("messageId").asText("?")),
-            ":type", AttributeValue.fromS(type),
-            ":at", AttributeValue.fromS(mail.path("timestamp").asText(now.toString())),
-            ":expiresAt", AttributeValue.fromN(Long.toString(now.plus(retention).getEpochSecond())))));
+  /** The reader's progress (tests, diagnostics). */
+  SendEventsReader.Progress progress() {
+    return reader.progress();
+  }
+
+  /** Stops the background reader. */
+  @Override
+  public void close() {
+    reader.close();
   }
 }

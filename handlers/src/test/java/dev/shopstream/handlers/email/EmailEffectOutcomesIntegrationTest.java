@@ -233,11 +233,13 @@ class EmailEffectOutcomesIntegrationTest {
         Reconciliation.NONE, Clock.systemUTC(), WINDOW)).handle(order)).hasMessageContaining("completion pending");
     assertThat(ses.sentEmails()).hasSize(1);
 
-    SesSendEvents events = new SesSendEvents(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30), Duration.ofDays(7),
-        Clock.systemUTC());
-    ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), holdsItNow,
-        events, Clock.systemUTC(), WINDOW));
-    HandlerResult result = retryUntilHandled(() -> restarted.handle(order), Duration.ofSeconds(15));
+    HandlerResult result;
+    try (SesSendEvents events = SesSendEvents.start(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30),
+        Duration.ofDays(7), Clock.systemUTC(), Duration.ofSeconds(1), SendEventsReader.Sleeper.REAL)) {
+      ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), holdsItNow,
+          events, Clock.systemUTC(), WINDOW));
+      result = retryUntilHandled(() -> restarted.handle(order), Duration.ofSeconds(15));
+    }
 
     assertThat(result).isInstanceOfSatisfying(HandlerResult.AlreadyDone.class,
         r -> assertThat(r.detail()).contains("accepted by SES as message " + ses.sentEmails().get(0).messageId()));
@@ -254,20 +256,41 @@ class EmailEffectOutcomesIntegrationTest {
     // A worker claimed under the lease and died before sending anything.
     real.claim("email", ConfirmationEmailHandler.claimKey(order.userId(), order.orderId()), order.eventId(), "dead#1",
         "dead-worker/1", LEASE);
-    SesSendEvents events = new SesSendEvents(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30), Duration.ofDays(7),
-        clock);
-    ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), source -> NEWER,
-        events, clock, WINDOW));
+    try (SesSendEvents events = SesSendEvents.start(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30),
+        Duration.ofDays(7), clock, Duration.ofSeconds(1), SendEventsReader.Sleeper.REAL)) {
+      // 30 s configured, plus 2 polls + 4 s of reader staleness and 1 s for the lookup itself.
+      assertThat(events.settleTime()).isEqualTo(Duration.ofSeconds(37));
+      ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), source -> NEWER,
+          events, clock, WINDOW));
 
-    assertThatThrownBy(() -> restarted.handle(order)).as("the dead worker's effect window (3 s) is not over")
-        .hasMessageContaining("another attempt");
-    clock.advance(Duration.ofSeconds(10));
-    assertThatThrownBy(() -> restarted.handle(order)).hasMessageContaining("waiting for the provider's evidence");
-    assertThat(ses.sentEmails()).isEmpty();
-    clock.advance(Duration.ofSeconds(21));
+      awaitCaughtUp(events, clock);
+      assertThatThrownBy(() -> restarted.handle(order)).as("the dead worker's effect window (3 s) is not over")
+          .hasMessageContaining("another attempt");
+      clock.advance(Duration.ofSeconds(10));
+      awaitCaughtUp(events, clock);
+      assertThatThrownBy(() -> restarted.handle(order)).hasMessageContaining("waiting for the provider's evidence");
+      assertThat(ses.sentEmails()).isEmpty();
+      clock.advance(Duration.ofSeconds(28));
+      awaitCaughtUp(events, clock);
 
-    assertThat(restarted.handle(order)).isInstanceOf(HandlerResult.Done.class);
-    assertThat(ses.sentEmails()).hasSize(1);
+      assertThat(restarted.handle(order)).isInstanceOf(HandlerResult.Done.class);
+      assertThat(ses.sentEmails()).hasSize(1);
+    }
+  }
+
+  /** Until the reader has come back from an empty queue after the clock's present (a hand-moved clock). */
+  private static void awaitCaughtUp(SesSendEvents events, Clock clock) {
+    Instant now = clock.instant();
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (events.progress().caughtUpAsOf() == null || events.progress().caughtUpAsOf().isBefore(now)) {
+      assertThat(Instant.now()).as("the reader catches up within 10 s").isBefore(deadline);
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
   }
 
   private static HandlerResult retryUntilHandled(Supplier<HandlerResult> attempt, Duration bound) {

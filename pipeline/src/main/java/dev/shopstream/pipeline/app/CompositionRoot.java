@@ -45,8 +45,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -57,7 +59,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@link WorkerConfig}, a {@link Clock} and a {@link MeterRegistry}. Every command (run, replay,
  * status, dlq list, dlq redrive), the demo, the benchmarks and the test harness take what they need
  * from here. Parts are built on first use, so a command builds (and asks settings for) only what it
- * uses: {@code status} never builds a handler. Closing it closes the AWS clients.
+ * uses: {@code status} never builds a handler. Closing it stops what handlers started and closes the AWS clients.
  */
 public final class CompositionRoot implements AutoCloseable {
   private final WorkerConfig config;
@@ -76,10 +78,12 @@ public final class CompositionRoot implements AutoCloseable {
   /** What handlers' claims are admitted by: the leases once this root runs the worker; none for a redrive. */
   private volatile LeaseView admission = LeaseView.NONE;
   private SqsDeadLetterQueue queue;
+  /** What handlers started beside the clients (SES send-events readers); shared with the roots made from this one. */
+  private final List<AutoCloseable> handlerResources;
 
   private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
       Consumer<DeadLetter> deadLetterObserver, DeadLetterQueue deadLetterOverride, AwsClients clients,
-      boolean ownsClients) {
+      boolean ownsClients, List<AutoCloseable> handlerResources) {
     this.config = config;
     this.catalogue = catalogue;
     this.clock = clock;
@@ -89,6 +93,7 @@ public final class CompositionRoot implements AutoCloseable {
     this.leases = new ShardLeases(config.applicationName());
     this.clients = clients;
     this.ownsClients = ownsClients;
+    this.handlerResources = handlerResources;
   }
 
   /** The product as deployed: the standard handlers. */
@@ -100,7 +105,8 @@ public final class CompositionRoot implements AutoCloseable {
   public static CompositionRoot create(WorkerConfig config, HandlerCatalogue catalogue, Clock clock,
       MeterRegistry registry) {
     AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()));
-    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true);
+    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true,
+        new CopyOnWriteArrayList<>());
   }
 
   /**
@@ -114,7 +120,8 @@ public final class CompositionRoot implements AutoCloseable {
 
   /** This root, also telling {@code observer} of each letter parked (the demo prints them). */
   public CompositionRoot observingDeadLetters(Consumer<DeadLetter> observer) {
-    return new CompositionRoot(config, catalogue, clock, registry, observer, deadLetterOverride, clients, ownsClients);
+    return new CompositionRoot(config, catalogue, clock, registry, observer, deadLetterOverride, clients, ownsClients,
+        handlerResources);
   }
 
   public WorkerConfig config() {
@@ -209,7 +216,8 @@ public final class CompositionRoot implements AutoCloseable {
   }
 
   private CompositionRoot withDeadLetters(DeadLetterQueue queue) {
-    return new CompositionRoot(config, catalogue, clock, registry, deadLetterObserver, queue, clients, false);
+    return new CompositionRoot(config, catalogue, clock, registry, deadLetterObserver, queue, clients, false,
+        handlerResources);
   }
 
   /** Shards, owners, checkpoints and lag of a KCL application on the table's stream. */
@@ -233,7 +241,7 @@ public final class CompositionRoot implements AutoCloseable {
     SimpleMeterRegistry counts = new SimpleMeterRegistry();
     CountingDeadLetters counted = new CountingDeadLetters();
     CompositionRoot replayRoot = new CompositionRoot(replayConfig, replayHandlers, clock, counts, letter -> { },
-        options.parkDeadLetters() ? deadLetterQueue() : counted, clients, false);
+        options.parkDeadLetters() ? deadLetterQueue() : counted, clients, false, handlerResources);
     return new Replay(clock, out, clients.dynamo(), clients.streams()).run(options, config,
         clients.streamArn(config.table()), replayConfig.handlers(), shards -> {
           ShopStreamWorker worker = replayRoot.worker(shards);
@@ -263,8 +271,17 @@ public final class CompositionRoot implements AutoCloseable {
     return metrics;
   }
 
+  /** Stops what the handlers started, then closes the AWS clients (when this root made them). */
   @Override
   public void close() {
+    for (AutoCloseable resource : handlerResources) {
+      try {
+        resource.close();
+      } catch (Exception e) {
+        LoggerFactory.getLogger(CompositionRoot.class).warn("closing a handler resource failed: {}", e.toString());
+      }
+    }
+    handlerResources.clear();
     if (ownsClients) {
       clients.close();
     }
@@ -358,6 +375,11 @@ public final class CompositionRoot implements AutoCloseable {
     @Override
     public ObjectMapper json() {
       return json;
+    }
+
+    @Override
+    public void closeWith(AutoCloseable resource) {
+      handlerResources.add(resource);
     }
   }
 }

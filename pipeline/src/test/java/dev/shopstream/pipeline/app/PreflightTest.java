@@ -59,6 +59,19 @@ class PreflightTest {
   }
 
   @Test
+  void aMissingSesSendEventsQueueIsOneActionableLine() {
+    Map<String, String> env = stack.workerEnvironment("preflight");
+    String missing = stack.deadLetterQueueUrl.replaceAll("[^/]+$", "no-such-ses-events");
+    env.put("SHOP_SES_EVENTS_QUEUE_URL", missing);
+    assertThat(preflight(env).problems()).containsExactly("SHOP_SES_EVENTS_QUEUE_URL: queue " + missing
+        + " does not exist: set the URL of the queue subscribed to the SES configuration set's event topic (README, "
+        + "Reconciliation source), or leave it empty to run without");
+
+    env.put("SHOP_SES_EVENTS_QUEUE_URL", stack.deadLetterQueueUrl);
+    assertThat(preflight(env).problems()).as("an existing queue passes").isEmpty();
+  }
+
+  @Test
   void onlyWhatTheEnabledHandlersUseIsChecked() {
     Map<String, String> env = stack.workerEnvironment("preflight");
     env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic + "-gone");

@@ -58,6 +58,8 @@ class KillDuringBurstsTest {
         env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
         env.put("SHOP_SES_EVENTS_QUEUE_URL", queue);
         env.put("SHOP_SES_EVENTS_SETTLE_SECONDS", "5");
+        // 'Not seen' is trusted after the settle time plus two polls + 5 s: 12 s here, inside MAX_STALL.
+        env.put("SHOP_SES_EVENTS_POLL_SECONDS", "1");
         env.put("SHOP_RETRY_INITIAL_MILLIS", "100");
         env.put("SHOP_RETRY_MAX_MILLIS", "1000");
         env.put("SHOP_CHECKPOINT_INTERVAL_MILLIS", "500");

@@ -37,7 +37,7 @@ class IamPolicyIT {
       "CloudWatch", "cloudwatch", "S3", "s3");
   /** SDK operations authorised as another IAM action. */
   private static final Map<String, String> AUTHORISED_AS = Map.of("sns:PublishBatch", "sns:Publish",
-      "s3:HeadBucket", "s3:ListBucket");
+      "s3:HeadBucket", "s3:ListBucket", "sqs:DeleteMessageBatch", "sqs:DeleteMessage");
   /** Code paths the local stand-ins never take, each with the code that takes them on AWS ("action resource"). */
   private static final Map<String, String> NOT_TAKEN_LOCALLY = Map.of(
       "dynamodb:DeleteItem " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-replay-*", "APP"),
