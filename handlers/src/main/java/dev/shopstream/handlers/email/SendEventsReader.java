@@ -26,8 +26,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>"Caught up" is an observation with a date: a long poll that came back empty, followed by the
  * queue's attributes showing no message visible, in flight (another worker's reader holds it, not yet
- * recorded) or delayed. Every event that reached the queue before that poll started has then been
- * recorded, so {@link Progress#caughtUpAsOf} is that start. On a failure the reader backs off (1 s
+ * recorded) or delayed: every event that reached the queue before that poll started has then been
+ * recorded, so {@link Progress#caughtUpAsOf} is that start. Under a steady flow of events the queue is
+ * never empty, so a poll that returned less than a full batch, after which nothing is left visible or
+ * delayed, also counts, as of its start less the visibility timeout (other readers' batches in flight
+ * are recorded, or back in the queue, within it). On a failure the reader backs off (1 s
  * doubling to 30 s) and logs one WARN per outage (and one INFO when it ends), not one per poll; the
  * outage's classified failure is kept for lookups to pass on (a missing queue is systemic).
  */
@@ -41,6 +44,8 @@ final class SendEventsReader implements AutoCloseable {
    * this long; recording a batch takes well under it, and an event recorded twice is harmless.
    */
   static final Duration VISIBILITY = Duration.ofSeconds(5);
+  /** SQS's most messages per receive. */
+  private static final int MAX_BATCH = 10;
   /** Beyond the poll's wait, for the answer to arrive (the worker's SQS client times attempts out at 10 s). */
   private static final Duration ANSWER_MARGIN = Duration.ofSeconds(10);
   private static final List<QueueAttributeName> BACKLOG = List.of(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
@@ -144,20 +149,37 @@ final class SendEventsReader implements AutoCloseable {
   /** One long poll: records and deletes what it returns, or, when it returns nothing, checks the backlog. */
   private void cycle() {
     Instant started = clock.instant();
-    List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
-        .waitTimeSeconds((int) pollWait.toSeconds()).visibilityTimeout((int) VISIBILITY.toSeconds())
+    List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+        .maxNumberOfMessages(MAX_BATCH).waitTimeSeconds((int) pollWait.toSeconds()).visibilityTimeout((int) VISIBILITY.toSeconds())
         .overrideConfiguration(o -> o.apiCallAttemptTimeout(pollWait.plus(ANSWER_MARGIN))
             .apiCallTimeout(pollWait.plus(ANSWER_MARGIN)))).messages();
     if (!messages.isEmpty()) {
       recordThenDelete(messages);
-      progress.updateAndGet(p -> new Progress(p.caughtUpAsOf(), null));
+    }
+    if (messages.size() == MAX_BATCH) {
+      progress.updateAndGet(p -> new Progress(p.caughtUpAsOf(), null)); // more may wait: not caught up
       return;
     }
     Map<QueueAttributeName, String> counts = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(BACKLOG))
         .attributes();
-    long backlog = BACKLOG.stream().mapToLong(name -> Long.parseLong(counts.getOrDefault(name, "0"))).sum();
-    progress.updateAndGet(p -> new Progress(backlog == 0 && (p.caughtUpAsOf() == null
-        || started.isAfter(p.caughtUpAsOf())) ? started : p.caughtUpAsOf(), null));
+    long waiting = count(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)
+        + count(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+    long inFlight = count(counts, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    Instant asOf;
+    if (messages.isEmpty()) {
+      asOf = waiting + inFlight == 0 ? started : null;
+    } else {
+      // Under a steady flow of events the queue is never seen empty: a partial batch with nothing left
+      // waiting means every event sent before this poll was received, by this reader or another one
+      // that records it within its visibility timeout (or drops it, and it comes back as soon).
+      asOf = waiting == 0 ? started.minus(VISIBILITY) : null;
+    }
+    progress.updateAndGet(p -> new Progress(asOf != null && (p.caughtUpAsOf() == null
+        || asOf.isAfter(p.caughtUpAsOf())) ? asOf : p.caughtUpAsOf(), null));
+  }
+
+  private static long count(Map<QueueAttributeName, String> counts, QueueAttributeName name) {
+    return Long.parseLong(counts.getOrDefault(name, "0"));
   }
 
   /** A message is deleted only once its event is recorded: a failure leaves it to come back and be read again. */
