@@ -38,12 +38,11 @@ require_python() {
   fi
 }
 
-# Installs moto (the local DynamoDB + Streams) into local-aws/.venv from the hash-pinned requirements when needed.
-# The image build and test (ImageIT): root for debootstrap, chroot, mount and mknod; debootstrap to assemble the
-# local Debian base image (cached in .image-cache/).
+# The image build: root and debootstrap (with chroot) to assemble the local Debian base image (cached in
+# .image-cache/). The image test (ImageIT) runs it in Docker: require_docker.
 require_image_tools() {
   if [ "$(id -u)" != 0 ]; then
-    echo "error: the image test builds a Debian base with debootstrap and runs the image with chroot: run bin/test as root, or leave the image out: bin/test '-P!image'" >&2
+    echo "error: the image build assembles its Debian base with debootstrap, which needs root: run bin/test as root, or leave the image out: bin/test '-P!image'" >&2
     exit 2
   fi
   if ! command -v debootstrap >/dev/null 2>&1; then
@@ -51,7 +50,7 @@ require_image_tools() {
     (apt-get install -y -qq debootstrap >/dev/null 2>&1 || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq debootstrap >/dev/null; }) \
       || { echo "error: could not install debootstrap with apt-get: install it, or leave the image out: bin/test '-P!image'" >&2; exit 2; }
   fi
-  for tool in debootstrap chroot mount mknod tar; do
+  for tool in debootstrap chroot tar; do
     if ! command -v "$tool" >/dev/null 2>&1; then
       echo "error: $tool not found: install it (e.g. 'apt-get install debootstrap') for the image build, or leave the image out: bin/test '-P!image'" >&2
       exit 2
@@ -110,6 +109,7 @@ require_docker() {
   ) 9>"$dir/.lock" || exit 2
 }
 
+# Installs moto (the local DynamoDB + Streams) into local-aws/.venv from the hash-pinned requirements when needed.
 install_python_services() {
   python3 local-aws/ensure_venv.py >/dev/null
 }
