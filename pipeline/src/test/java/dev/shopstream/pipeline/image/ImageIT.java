@@ -113,54 +113,14 @@ class ImageIT {
 
     try (LocalShopStack stack = LocalWorkers.stack()) {
       String sendEventsTopic = stack.sns.createTopic(r -> r.name("image-it-ses-events")).topicArn();
-      String sendEventsQueue = stack.sqs.createQueue(r -> r.queueName("image-it-ses-events")).queueUrl();
-      String queueArn = stack.sqs.getQueueAttributes(r -> r.queueUrl(sendEventsQueue)
-          .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
-      stack.sns.subscribe(r -> r.topicArn(sendEventsTopic).protocol("sqs").endpoint(queueArn));
+      String sendEventsQueue = sendEventsQueue(stack, sendEventsTopic);
       try (SesWithSendEvents ses = SesWithSendEvents.start(stack.ses.endpoint(), stack.sns, sendEventsTopic)) {
-        // what the template's references are on AWS, here: the local stack's resources
-        Map<String, String> resources = Map.of(
-            "TableName", LocalShopStack.TABLE,
-            "WaitlistTopic", stack.waitlistTopic,
-            "AnalyticsTopic", stack.analyticsTopic,
-            "DeadLetterQueue", stack.deadLetterQueueUrl,
-            "DeadLetterBucket", LocalShopStack.OVERFLOW_BUCKET,
-            "IdempotencyTable", LocalShopStack.IDEMPOTENCY_TABLE,
-            "EmailConfigurationSet", "image-it-email",
-            "SesEventsQueue", sendEventsQueue);
-        Map<String, String> env = templateEnvironment(resources);
+        Map<String, String> env = environment(stack, ses, sendEventsQueue);
         String applicationName = env.get("SHOP_APPLICATION_NAME");
-        int httpPort = FreePorts.pick();
-        // what ECS or the stack gives the task otherwise: credentials (task role), the secret, the endpoints
-        // (the AWS APIs), and the ops port on loopback (host networking: no port of the host is taken blindly)
-        Map<String, String> local = new LinkedHashMap<>();
-        local.put("SHOP_AWS_DUMMY_CREDENTIALS", "true");
-        local.put("AWS_REGION", "us-east-1");
-        local.put("SHOP_ANALYTICS_PII_KEY", "local-only-analytics-key");
-        local.put("SHOP_DYNAMODB_ENDPOINT", stack.moto.endpoint().toString());
-        local.put("SHOP_S3_ENDPOINT", stack.moto.endpoint().toString());
-        local.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
-        local.put("SHOP_SNS_ENDPOINT", stack.fauxqs.endpoint().toString());
-        local.put("SHOP_SQS_ENDPOINT", stack.fauxqs.endpoint().toString());
-        local.put("SHOP_HTTP_HOST", "127.0.0.1");
-        local.put("SHOP_HTTP_PORT", Integer.toString(httpPort));
-        // no EC2 metadata to probe here (KCL's worker metrics would try it)
-        local.put("SHOP_KCL_WORKER_METRICS", "false");
-        assertThat(local.keySet()).as("local additions override nothing the template sets").doesNotContainAnyElementsOf(env.keySet());
-        env.putAll(local);
 
         Path log = WORK.resolve("worker.log");
         Files.deleteIfExists(log);
-        try (GenericContainer<?> container = new GenericContainer<>(DockerImageName.parse(IMAGE))
-            .withNetworkMode("host")
-            .withEnv(env)
-            .withCommand(commandOf(worker).toArray(String[]::new))
-            .withTmpFs(Map.of("/tmp", "rw,exec,mode=1777"))
-            .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
-                .withReadonlyRootfs(true)
-                .withMemory(memoryLimit)
-                .withMemorySwap(memoryLimit))
-            .withLogConsumer(frame -> append(log, frame))) {
+        try (GenericContainer<?> container = workerContainer(env, memoryLimit, log)) {
           container.start();
           String id = container.getContainerId();
           InspectContainerResponse started = container.getDockerClient().inspectContainerCmd(id).exec();
@@ -217,6 +177,109 @@ class ImageIT {
         }
       }
     }
+  }
+
+  /**
+   * A backlog of large items (300 KB orders, each mailed) as a restart after an outage meets it, read by the
+   * worker container under the same constraints: all handled, the container neither killed by the kernel's OOM
+   * killer nor ended by the JVM's ExitOnOutOfMemoryError, its peak memory reported. The one deviation from the
+   * template: TRIM_HORIZON instead of LATEST, so that a fresh lease table starts at the backlog's beginning
+   * (a restarted service resumes from its checkpoint the same way).
+   */
+  @Test
+  void aBacklogOfLargeItemsIsWorkedOffInsideTheMemoryLimit() throws Exception {
+    long memoryLimit = containerMemoryMiB() * MIB;
+    int orders = 200;
+    int padding = 300 * 1024;
+    try (LocalShopStack stack = LocalWorkers.stack()) {
+      String sendEventsTopic = stack.sns.createTopic(r -> r.name("image-it-backlog-ses-events")).topicArn();
+      String sendEventsQueue = sendEventsQueue(stack, sendEventsTopic);
+      try (SesWithSendEvents ses = SesWithSendEvents.start(stack.ses.endpoint(), stack.sns, sendEventsTopic)) {
+        String note = "x".repeat(padding);
+        for (int i = 0; i < orders; i++) {
+          Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item = new java.util.HashMap<>(
+              ShopItems.order("u-" + (i % 20), "2026-11-27", "o-large-" + i, "PLACED", "EUR", "buyer-" + i + "@example.com",
+                  List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50")))));
+          item.put("giftNote", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS(note));
+          stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(item));
+        }
+        Map<String, String> env = environment(stack, ses, sendEventsQueue);
+        env.put("SHOP_INITIAL_POSITION", "TRIM_HORIZON");
+        Path log = WORK.resolve("backlog-worker.log");
+        Files.deleteIfExists(log);
+        long start = System.nanoTime();
+        try (GenericContainer<?> container = workerContainer(env, memoryLimit, log)) {
+          container.start();
+          List<SentEmail> emails = stack.ses.awaitAtLeast(orders, Duration.ofSeconds(240));
+          Duration took = Duration.ofNanos(System.nanoTime() - start);
+          InspectContainerResponse.ContainerState state =
+              container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec().getState();
+          assertThat(state.getOOMKilled()).as("killed by the kernel for memory (log %s)", log).isFalse();
+          assertThat(state.getRunning()).as("still running (exit code %s, log %s)", state.getExitCodeLong(), log).isTrue();
+          assertThat(emails).as("every large order mailed (log %s)", log).hasSizeGreaterThanOrEqualTo(orders);
+          ExecResult peak = container.execInContainer("cat", "/sys/fs/cgroup/memory/memory.max_usage_in_bytes");
+          System.out.printf("image backlog test: %d orders of %d KB mailed in %d s; container peak memory %s MiB of %d MiB%n",
+              orders, padding / 1024, took.toSeconds(),
+              peak.getExitCode() == 0 ? Long.toString(Long.parseLong(peak.getStdout().trim()) / MIB) : "unknown",
+              memoryLimit / MIB);
+        }
+      }
+    }
+  }
+
+  /** The image, as the template's worker container runs: memory limit (no swap), read-only root, /tmp scratch. */
+  private static GenericContainer<?> workerContainer(Map<String, String> env, long memoryLimit, Path log) {
+    return new GenericContainer<>(DockerImageName.parse(IMAGE))
+        .withNetworkMode("host")
+        .withEnv(env)
+        .withCommand(commandOf(worker).toArray(String[]::new))
+        .withTmpFs(Map.of("/tmp", "rw,exec,mode=1777"))
+        .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig()
+            .withReadonlyRootfs(true)
+            .withMemory(memoryLimit)
+            .withMemorySwap(memoryLimit))
+        .withLogConsumer(frame -> append(log, frame));
+  }
+
+  private static String sendEventsQueue(LocalShopStack stack, String topic) {
+    String queue = stack.sqs.createQueue(r -> r.queueName(topic.substring(topic.lastIndexOf(':') + 1))).queueUrl();
+    String queueArn = stack.sqs.getQueueAttributes(r -> r.queueUrl(queue)
+        .attributeNames(QueueAttributeName.QUEUE_ARN)).attributes().get(QueueAttributeName.QUEUE_ARN);
+    stack.sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn));
+    return queue;
+  }
+
+  /** The template's environment on the local stack, plus what ECS and AWS would give the task. */
+  private static Map<String, String> environment(LocalShopStack stack, SesWithSendEvents ses, String sendEventsQueue) {
+    // what the template's references are on AWS, here: the local stack's resources
+    Map<String, String> resources = Map.of(
+        "TableName", LocalShopStack.TABLE,
+        "WaitlistTopic", stack.waitlistTopic,
+        "AnalyticsTopic", stack.analyticsTopic,
+        "DeadLetterQueue", stack.deadLetterQueueUrl,
+        "DeadLetterBucket", LocalShopStack.OVERFLOW_BUCKET,
+        "IdempotencyTable", LocalShopStack.IDEMPOTENCY_TABLE,
+        "EmailConfigurationSet", "image-it-email",
+        "SesEventsQueue", sendEventsQueue);
+    Map<String, String> env = templateEnvironment(resources);
+    // what ECS or the stack gives the task otherwise: credentials (task role), the secret, the endpoints
+    // (the AWS APIs), and the ops port on loopback (host networking: no port of the host is taken blindly)
+    Map<String, String> local = new LinkedHashMap<>();
+    local.put("SHOP_AWS_DUMMY_CREDENTIALS", "true");
+    local.put("AWS_REGION", "us-east-1");
+    local.put("SHOP_ANALYTICS_PII_KEY", "local-only-analytics-key");
+    local.put("SHOP_DYNAMODB_ENDPOINT", stack.moto.endpoint().toString());
+    local.put("SHOP_S3_ENDPOINT", stack.moto.endpoint().toString());
+    local.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());
+    local.put("SHOP_SNS_ENDPOINT", stack.fauxqs.endpoint().toString());
+    local.put("SHOP_SQS_ENDPOINT", stack.fauxqs.endpoint().toString());
+    local.put("SHOP_HTTP_HOST", "127.0.0.1");
+    local.put("SHOP_HTTP_PORT", Integer.toString(FreePorts.pick()));
+    // no EC2 metadata to probe here (KCL's worker metrics would try it)
+    local.put("SHOP_KCL_WORKER_METRICS", "false");
+    assertThat(local.keySet()).as("local additions override nothing the template sets").doesNotContainAnyElementsOf(env.keySet());
+    env.putAll(local);
+    return env;
   }
 
   /** The worker container's memory: its own hard limit, else the task's (the sidecar declares none either). */
