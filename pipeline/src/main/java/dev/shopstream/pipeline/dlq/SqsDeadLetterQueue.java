@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -83,8 +84,36 @@ public final class SqsDeadLetterQueue implements DeadLetterQueue {
     return maxMessageBytes;
   }
 
+  /**
+   * Records above this (DynamoDB's SizeBytes) are parked {@link #BIG_PARKS_AT_ONCE} at a time: each makes
+   * several megabytes of transient copies (the JSON letter, its UTF-8 bytes, the request), and a catch-up
+   * through a run of big poison items would otherwise make them on every record thread at once.
+   */
+  static final long BIG_RECORD_BYTES = 64 * 1024;
+  static final int BIG_PARKS_AT_ONCE = 2;
+  private final Semaphore bigParks = new Semaphore(BIG_PARKS_AT_ONCE);
+
   @Override
   public void park(DeadLetter letter) {
+    Long size = letter.record().dynamodb() == null ? null : letter.record().dynamodb().sizeBytes();
+    if (size == null || size <= BIG_RECORD_BYTES) {
+      send(letter);
+      return;
+    }
+    bigParks.acquireUninterruptibly();
+    try {
+      send(letter);
+    } finally {
+      bigParks.release();
+    }
+  }
+
+  /** The number of big letters being parked now (tests). */
+  int bigParksInProgress() {
+    return BIG_PARKS_AT_ONCE - bigParks.availablePermits();
+  }
+
+  private void send(DeadLetter letter) {
     try {
       Map<String, MessageAttributeValue> attributes = Map.of(
           "kind", text(letter.kind().name()),
