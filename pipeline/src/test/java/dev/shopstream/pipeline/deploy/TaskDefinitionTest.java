@@ -183,6 +183,19 @@ class TaskDefinitionTest {
   }
 
   /** The agent's JSON configuration, its Fn::Sub variables replaced by markers. */
+  @Test
+  void theWorkerAndTheAgentHaveTheirOwnMemoryWithinTheTasks() throws Exception {
+    JsonNode parameters = new YAMLMapper().readTree(TEMPLATE.toFile()).get("Parameters");
+    JsonNode worker = container("worker").get("Memory");
+    assertThat(worker.get("Ref").asText()).as("the worker's share is a parameter").isEqualTo("WorkerMemory");
+    long workerMiB = parameters.at("/WorkerMemory/Default").asLong();
+    long agentMiB = container("cloudwatch-agent").get("Memory").asLong();
+    long taskMiB = parameters.at("/TaskMemory/Default").asLong();
+    assertThat(workerMiB + agentMiB).as("worker %d + agent %d MiB within the task's %d", workerMiB, agentMiB, taskMiB)
+        .isLessThanOrEqualTo(taskMiB);
+    assertThat(agentMiB).isPositive();
+  }
+
   static JsonNode agentConfig(JsonNode agent) throws Exception {
     String config = env(agent, "CW_CONFIG_CONTENT").get("Fn::Sub").asText()
         .replace("${MetricsLogGroup}", "LOG_GROUP(MetricsLogGroup)").replace("${ApplicationName}", "app");

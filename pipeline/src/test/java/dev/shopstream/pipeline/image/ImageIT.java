@@ -285,7 +285,8 @@ class ImageIT {
   /** The worker container's memory: its own hard limit, else the task's (the sidecar declares none either). */
   private static long containerMemoryMiB() {
     if (worker.has("Memory")) {
-      return worker.get("Memory").asLong();
+      JsonNode memory = worker.get("Memory");
+      return memory.has("Ref") ? Long.parseLong(parameterDefault(memory.get("Ref").asText())) : memory.asLong();
     }
     JsonNode taskMemory = template.at("/Resources/TaskDefinition/Properties/Memory");
     return Long.parseLong(parameterDefault(taskMemory.get("Ref").asText()));
