@@ -84,7 +84,7 @@ class LeaseChurnTest {
   /** docker/shop-stream.yaml, the worker container's {@code StopTimeout}: ECS sends SIGKILL after it. */
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration OUTAGE_AFTER = Duration.ofSeconds(60);
-  private static final Duration OUTAGE = Duration.ofSeconds(45);
+  private static final Duration OUTAGE = Duration.ofSeconds(105); // with the late answers: the 2 minutes
   private static final Duration LATE_ANSWERS = Duration.ofSeconds(15);
   /** Cycles stop once the churn has run this long (the test's CI budget), whatever is left. */
   private static final Duration CHURN_BUDGET = Duration.ofMinutes(4);
