@@ -47,4 +47,12 @@ public interface HandlerResources {
    * clients (a background reader), which nothing else would stop.
    */
   void closeWith(AutoCloseable resource);
+
+  /**
+   * How many workers of this application are live now (distinct lease owners), for a handler that shares an
+   * account-wide limit among them; 1 where the process holds no leases (a redrive).
+   */
+  default int liveWorkers() {
+    return 1;
+  }
 }

@@ -25,12 +25,19 @@ public final class ConfirmationEmailHandler implements EventHandler {
   private final ConfirmationEmailSettings settings;
   private final OnceOnly once;
   private final OrderConfirmationRenderer renderer;
+  private final SendRate rate;
 
   /** @param once claims each order's confirmation, so a redelivered or replayed order is not mailed twice */
   public ConfirmationEmailHandler(EmailSender sender, ConfirmationEmailSettings settings, OnceOnly once) {
+    this(sender, settings, once, null);
+  }
+
+  /** @param rate this worker's share of SES's send rate, taken before each claim (null: unlimited) */
+  public ConfirmationEmailHandler(EmailSender sender, ConfirmationEmailSettings settings, OnceOnly once, SendRate rate) {
     this.sender = sender;
     this.settings = settings;
     this.once = once;
+    this.rate = rate;
     this.renderer = new OrderConfirmationRenderer(settings.locale());
   }
 
@@ -55,6 +62,10 @@ public final class ConfirmationEmailHandler implements EventHandler {
           + " has an invalid customer email address: no confirmation sent");
     }
     OrderConfirmationRenderer.Rendered rendered = renderer.render(order);
+    if (rate != null) {
+      // before the claim: a wait here must not eat into the claim's start grace
+      rate.acquire();
+    }
     OnceOnly.Outcome outcome = once.run(NAME, claimKey(order.userId(), order.orderId()), order, ticket -> {
       String messageId = sender.send(new OutgoingEmail(settings.from(), order.customerEmail().trim(), rendered.subject(),
           rendered.html(), rendered.text(), settings.configurationSet(),

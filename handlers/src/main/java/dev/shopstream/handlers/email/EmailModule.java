@@ -30,6 +30,11 @@ public final class EmailModule implements HandlerModule {
       Rule.range(1, 20),
       "How long each long poll of the SES events queue waits for a message: shorter means more SQS requests while idle and an earlier 'not seen' for a send of unknown outcome.");
 
+  public static final Setting MAX_SEND_RATE = Setting.of("SHOP_SES_MAX_SEND_RATE", "0", Rule.range(0, 100_000),
+      "The account's SES sends per second, shared by the live workers (each takes its share, re-sized every minute from the lease table). 0: read SES's own MaxSendRate (GetAccount) at start and every minute.");
+  /** Until SES's own rate is read: a new production account's rate. */
+  static final double FALLBACK_SEND_RATE = 14;
+
   @Override
   public String name() {
     return ConfirmationEmailHandler.NAME;
@@ -43,7 +48,7 @@ public final class EmailModule implements HandlerModule {
   @Override
   public List<Setting> settings() {
     return List.of(FROM, CONFIGURATION_SET, LOCALE, SES_EVENTS_QUEUE_URL, SES_EVENTS_SETTLE_SECONDS,
-        SES_EVENTS_POLL_SECONDS);
+        SES_EVENTS_POLL_SECONDS, MAX_SEND_RATE);
   }
 
   @Override
@@ -54,6 +59,7 @@ public final class EmailModule implements HandlerModule {
     String sendEvents = values.text(SES_EVENTS_QUEUE_URL);
     Duration settle = Duration.ofSeconds(values.number(SES_EVENTS_SETTLE_SECONDS));
     Duration pollWait = Duration.ofSeconds(values.number(SES_EVENTS_POLL_SECONDS));
+    long maxSendRate = values.number(MAX_SEND_RATE);
     return new Factory() {
       @Override
       public EventHandler create(HandlerResources resources) {
@@ -65,8 +71,13 @@ public final class EmailModule implements HandlerModule {
           resources.closeWith(events);
           once = once.reconciledBy(events);
         }
+        SendRate rate = new SendRate(maxSendRate > 0 ? maxSendRate : FALLBACK_SEND_RATE, Duration.ofSeconds(1));
+        resources.closeWith(SendRateRefresh.start(rate,
+            maxSendRate > 0 ? null : () -> SendRateRefresh.maxSendRate(resources.ses()), resources::liveWorkers,
+            Duration.ofMinutes(1)));
         return new ConfirmationEmailHandler(new SesEmailSender(resources.ses()),
-            new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale), once);
+            new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale), once,
+            rate);
       }
 
       @Override

@@ -381,5 +381,17 @@ public final class CompositionRoot implements AutoCloseable {
     public void closeWith(AutoCloseable resource) {
       handlerResources.add(resource);
     }
+
+    /** Distinct owners in the lease table (one Scan of as many items as shards); 1 outside the worker. */
+    @Override
+    public int liveWorkers() {
+      if (admission == LeaseView.NONE) {
+        return 1;
+      }
+      return (int) Math.max(1, clients.dynamo().scanPaginator(r -> r.tableName(config.applicationName())
+              .projectionExpression("leaseOwner")).items().stream()
+          .map(item -> item.get("leaseOwner")).filter(owner -> owner != null && owner.s() != null)
+          .map(owner -> owner.s()).distinct().count());
+    }
   }
 }

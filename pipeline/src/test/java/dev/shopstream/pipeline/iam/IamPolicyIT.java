@@ -171,7 +171,10 @@ class IamPolicyIT {
     List<Statement> taskRole = new ArrayList<>(worker);
     taskRole.addAll(agent); // ECS gives the task role to every container of the task: the worker and the agent
     for (Statement statement : taskRole) {
-      assertThat(statement.resources()).as(statement.sid()).noneMatch(r -> r.equals("*") || r.contains("-replay-"));
+      // the one exception: ses:GetAccount (the send rate) is an account-level read IAM knows only on "*"
+      boolean accountRead = statement.actions().equals(List.of("ses:GetAccount"));
+      assertThat(statement.resources()).as(statement.sid())
+          .noneMatch(r -> r.equals("*") && !accountRead || r.contains("-replay-"));
       assertThat(statement.actions()).as(statement.sid()).noneMatch(a -> a.contains("*"));
     }
     for (Statement statement : operator) {

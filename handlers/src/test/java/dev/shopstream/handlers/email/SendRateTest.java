@@ -1,0 +1,71 @@
+package dev.shopstream.handlers.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shopstream.handlers.EffectFailure;
+import dev.shopstream.local.LocalAws;
+import dev.shopstream.local.SesLocal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+
+/** Each worker's share of SES's send rate, and where the account's rate comes from. */
+class SendRateTest {
+
+  @Test
+  void theAccountsRateIsSharedByTheLiveWorkersAndAFullSecondFailsRetryably() {
+    SendRate rate = new SendRate(14, Duration.ZERO);
+    rate.resize(null, 3);
+    assertThat(rate.limitPerSecond()).as("14/s among 3 workers").isEqualTo(4);
+    rate.resize(1.0, 5);
+    assertThat(rate.limitPerSecond()).as("never below one a second").isEqualTo(1);
+    SendRate fifty = new SendRate(50, Duration.ZERO); // a new size counts from the limiter's next second
+    for (int i = 0; i < 50; i++) {
+      fifty.acquire();
+    }
+    assertThatThrownBy(fifty::acquire).as("the 51st in the same second").isInstanceOf(EffectFailure.class)
+        .satisfies(e -> assertThat(EffectFailure.isRetryable(e)).isTrue()).hasMessageContaining("50/s");
+  }
+
+  @Test
+  void theRefreshReadsTheAccountAndTheWorkersAndKeepsTheLastSizeWhenAReadFails() {
+    SendRate rate = new SendRate(14, Duration.ZERO);
+    AtomicInteger workers = new AtomicInteger(2);
+    SendRateRefresh refresh = SendRateRefresh.start(rate, () -> 100.0, workers::get, Duration.ofHours(1));
+    try {
+      refresh.refresh();
+      assertThat(rate.limitPerSecond()).isEqualTo(50);
+      workers.set(4);
+      refresh.refresh();
+      assertThat(rate.limitPerSecond()).isEqualTo(25);
+    } finally {
+      refresh.close();
+    }
+    SendRateRefresh failing = SendRateRefresh.start(rate, () -> {
+      throw new IllegalStateException("SES down");
+    }, workers::get, Duration.ofHours(1));
+    try {
+      failing.refresh();
+      assertThat(rate.limitPerSecond()).as("kept").isEqualTo(25);
+    } finally {
+      failing.close();
+    }
+  }
+
+  @Tag("integration")
+  @Test
+  void theAccountsRateIsReadFromSesGetAccount() {
+    try (SesLocal ses = SesLocal.start(Path.of("target", "local-services"));
+        SesV2Client client = SesV2Client.builder().endpointOverride(ses.endpoint()).region(LocalAws.REGION)
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .build()) {
+      assertThat(SendRateRefresh.maxSendRate(client)).as("the local account's rate").isEqualTo(200.0);
+    }
+  }
+}
