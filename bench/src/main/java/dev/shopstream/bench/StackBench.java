@@ -84,6 +84,9 @@ final class StackBench {
       if (parts.contains("i")) {
         StartupBench.run(report, stack, rounds);
       }
+      if (parts.contains("j")) {
+        SesRateBench.run(report, stack, records);
+      }
     }
   }
 
@@ -198,7 +201,7 @@ final class StackBench {
     }
   }
 
-  private static void awaitLease(ShopStreamWorker worker) throws InterruptedException {
+  static void awaitLease(ShopStreamWorker worker) throws InterruptedException {
     Instant deadline = Instant.now().plusSeconds(180);
     while (!worker.isProcessing()) {
       if (Instant.now().isAfter(deadline)) {
@@ -289,6 +292,11 @@ final class StackBench {
 
   /** Writes {@code count} orders of distinct users with 4 threads; @return items/s */
   private double write(int count, int firstUser) throws InterruptedException {
+    return writeOrders(stack, count, firstUser);
+  }
+
+  /** Writes {@code count} orders of distinct users with 4 threads; @return items/s */
+  static double writeOrders(LocalShopStack stack, int count, int firstUser) throws InterruptedException {
     ExecutorService writers = Executors.newFixedThreadPool(4);
     AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();

@@ -18,7 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
  * {@code expiresAt}. A claim is one conditional write that succeeds when there is no claim yet, or the
  * existing one is in progress and either stale, or taken under the claimant's lease by an older epoch
  * whose effect window ({@code effectEndsBy}) has passed. The item records {@code token}, {@code owner},
- * {@code lease}, {@code epoch}, {@code claimedAt}, {@code attemptAt}, {@code staleAt}, {@code effectEndsBy}
+ * {@code lease}, {@code epoch}, {@code claimedAt}, {@code attemptAt} (the latest attempt's start: kept by a
+ * takeover, which has not attempted anything yet; see {@link #reattempt}), {@code staleAt}, {@code effectEndsBy}
  * and {@code takeovers} (0 on a first claim, 1 after one takeover). On conflict the existing item comes
  * back with the failed write. Complete and release are conditional on the token: fenced once taken over.
  * No retry loop here: a failed call is classified and the record engine's one retry layer tries again.
@@ -86,7 +87,8 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
     try {
       var previous = dynamo.updateItem(r -> r.tableName(table).key(id(scope, key))
           .updateExpression("SET #status = :inProgress, eventId = :event, #token = :token, #owner = :owner, "
-              + "#lease = :lease, #epoch = :epoch, claimedAt = :now, attemptAt = :now, staleAt = :staleAt, "
+              + "#lease = :lease, #epoch = :epoch, claimedAt = :now, attemptAt = if_not_exists(attemptAt, :now), "
+              + "staleAt = :staleAt, "
               + "effectEndsBy = :endsBy, #ttl = :expiresAt, takeovers = if_not_exists(takeovers, :minusOne) + :one")
           .conditionExpression("attribute_not_exists(#id) OR (#status = :inProgress AND (" + takeover + "))")
           .expressionAttributeNames(NAMES)

@@ -20,9 +20,10 @@ public interface IdempotencyStore {
   Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease);
 
   /**
-   * Starts another attempt under a claim this owner already holds (after an unknown outcome was resolved
-   * as "not done"): records the attempt's time, which restarts its effect window and the provider's settle
-   * time, and the lease it runs under.
+   * Starts an attempt under a claim this owner holds that an earlier attempt made (one of its own whose
+   * unknown outcome was resolved as "not done", or one it took over): records the attempt's time, which
+   * restarts its effect window and the provider's settle time, and the lease it runs under. A claim taken
+   * over keeps the earlier attempt's time until then, so waiting for evidence never pushes it forward.
    *
    * @return false when the claim is no longer {@code token}'s (taken over, completed): do not run
    */

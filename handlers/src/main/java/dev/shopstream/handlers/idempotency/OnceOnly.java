@@ -279,7 +279,7 @@ public final class OnceOnly {
             + mine.staleAt() + ")", null);
       }
       // earlier.since: when our own latest attempt failed, or the previous holder's latest attempt we took over
-      return reconcile(new ClaimTicket(scope, key, mine.token()), earlier.since(), mine.staleAt(), true, lease);
+      return reconcile(new ClaimTicket(scope, key, mine.token()), earlier.since(), mine.staleAt(), lease);
     }
     Claim.Acquired acquired = (Claim.Acquired) claim;
     ClaimTicket ticket = new ClaimTicket(scope, key, acquired.token());
@@ -290,7 +290,11 @@ public final class OnceOnly {
               : "an older holder of lease " + previous.lease() + ", its effect window over",
           reconciliation.settleTime() == null ? ", so the effect may be repeated" : "; asking the provider first");
       if (reconciliation.settleTime() != null) {
-        return reconcile(ticket, previous.lastAttemptAt() == null ? claimedAt : previous.lastAttemptAt(), null, false, lease);
+        return reconcile(ticket, previous.lastAttemptAt() == null ? claimedAt : previous.lastAttemptAt(), null, lease);
+      }
+      // the claim kept the earlier attempt's time: this one is recorded before it runs
+      if (!store.reattempt(scope, key, ticket.token(), lease)) {
+        return new Deferred(scope + " " + key + ": the claim was taken over meanwhile", null);
       }
     }
     unresolved.remove(id);
@@ -301,11 +305,8 @@ public final class OnceOnly {
    * An earlier attempt's outcome is unknown: the provider's evidence decides, once it is sure to be there.
    *
    * @param since the start of the latest attempt (the provider's settle time counts from it)
-   * @param earlierOfOurs the claim is an earlier attempt's of this worker (a new attempt is recorded in it
-   *     before running again), not one this claim just wrote
    */
-  private Admission reconcile(ClaimTicket ticket, Instant since, Instant staleAt, boolean earlierOfOurs,
-      ShardLease lease) {
+  private Admission reconcile(ClaimTicket ticket, Instant since, Instant staleAt, ShardLease lease) {
     String id = ticket.scope() + "#" + ticket.key();
     // Remembered first: if the lookup itself fails, the next attempt (seeing its own claim) reconciles again.
     unresolved.put(id, new Unresolved(ticket.token(), since));
@@ -324,7 +325,7 @@ public final class OnceOnly {
     if (settle != null && !clock.instant().isBefore(since.plus(settle))) {
       Instant attemptAt = clock.instant();
       // The new attempt's time goes into the claim first: a crash after this send settles from it, not the first.
-      if (earlierOfOurs && !store.reattempt(ticket.scope(), ticket.key(), ticket.token(), lease)) {
+      if (!store.reattempt(ticket.scope(), ticket.key(), ticket.token(), lease)) {
         unresolved.remove(id);
         return new Deferred(ticket.scope() + " " + ticket.key() + ": the claim was taken over meanwhile", null);
       }

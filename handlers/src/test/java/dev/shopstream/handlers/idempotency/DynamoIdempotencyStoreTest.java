@@ -184,4 +184,15 @@ class DynamoIdempotencyStoreTest {
     store.claim("email", "order/5", "e-1", "t-1", A, null);
     assertThat(store.claim("waitlist", "order/5", "e-1", "t-2", A, null)).isEqualTo(new Claim.Acquired("t-2", null));
   }
+
+  @Test
+  void aTakeoverKeepsTheEarlierAttemptsTimeUntilItAttemptsItself() {
+    store.claim("email", "order/6", "e-1", "t-1", A, LEASE);
+    now.set(now.get().plus(Duration.ofSeconds(31)));
+    assertThat(store.claim("email", "order/6", "e-1", "t-2", B, null)).isInstanceOf(Claim.Acquired.class);
+    assertThat(item("email#order/6").get("attemptAt").s()).as("nothing attempted by the taker yet")
+        .isEqualTo("2026-11-27T10:00:00Z");
+    assertThat(store.reattempt("email", "order/6", "t-2", null)).isTrue();
+    assertThat(item("email#order/6").get("attemptAt").s()).isEqualTo("2026-11-27T10:00:31Z");
+  }
 }

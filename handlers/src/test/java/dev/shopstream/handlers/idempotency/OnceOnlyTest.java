@@ -304,4 +304,24 @@ class OnceOnlyTest {
     assertThat(outcome.ranNow()).containsExactlyElementsOf(users);
     assertThat(outcome.deferred()).isEmpty();
   }
+
+  @Test
+  void aClaimGoingStaleWhileItsOutcomeIsReconciledDoesNotPushTheSettleTimeForward() {
+    Duration settle = Duration.ofSeconds(60);
+    OnceOnly once = worker("a", LEASE, notSeen(settle));
+    assertThatThrownBy(() -> once.run("s", "k", event, t -> {
+      throw unknown();
+    })).isInstanceOf(EffectFailure.class);
+    for (int second = 10; second <= 50; second += 10) {
+      clock.advance(Duration.ofSeconds(10));
+      store.makeStale("s", "k"); // a claim timeout shorter than the settle time: it goes stale again and again
+      assertThatThrownBy(() -> once.run("s", "k", event, this::effect)).as("at %d s", second)
+          .hasMessageContaining("waiting for the provider's evidence");
+    }
+    clock.advance(Duration.ofSeconds(11));
+    store.makeStale("s", "k");
+    assertThat(once.run("s", "k", event, this::effect).ranNow()).as("60 s after the attempt, not after a takeover")
+        .isTrue();
+    assertThat(runs).hasSize(1);
+  }
 }

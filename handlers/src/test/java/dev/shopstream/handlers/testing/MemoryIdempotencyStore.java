@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * complete throw. DynamoIdempotencyStoreTest holds the real store to the same rules.
  */
 public final class MemoryIdempotencyStore implements IdempotencyStore {
-  private record Held(String token, String owner, ShardLease lease, Instant attemptAt, boolean stale) {}
+  private record Held(String token, String owner, ShardLease lease, Instant attemptAt, Instant effectEndsBy,
+      boolean stale) {}
 
   private final Map<String, String> completed = new ConcurrentHashMap<>();
   private final Map<String, Held> inProgress = new ConcurrentHashMap<>();
@@ -48,15 +49,16 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
       return new Claim.Superseded(held.lease().epoch());
     }
     if (held != null && !held.stale()) {
-      boolean olderDone = sameLease && held.lease().epoch() < lease.epoch()
-          && held.attemptAt().plus(window.length()).isBefore(now);
+      boolean olderDone = sameLease && held.lease().epoch() < lease.epoch() && held.effectEndsBy().isBefore(now);
       if (!olderDone) {
         return owner.equals(held.owner()) ? new Claim.HeldByMe(held.token(), held.attemptAt(), Instant.MAX)
             : new Claim.HeldElsewhere(sameLease && held.lease().epoch() < lease.epoch()
-                ? held.attemptAt().plus(window.length()) : Instant.MAX);
+                ? held.effectEndsBy() : Instant.MAX);
       }
     }
-    inProgress.put(id, new Held(token, owner, lease, now, false));
+    // a takeover keeps the earlier attempt's time (it has attempted nothing yet), as the DynamoDB store does
+    inProgress.put(id, new Held(token, owner, lease, held == null ? now : held.attemptAt(), now.plus(window.length()),
+        false));
     return new Claim.Acquired(token, held == null ? null
         : new Claim.Previous(held.owner(), held.token(), held.lease(), held.attemptAt(), held.stale()));
   }
@@ -67,7 +69,8 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
     if (held == null || !held.token().equals(token)) {
       return false;
     }
-    inProgress.put(scope + "#" + key, new Held(token, held.owner(), lease, clock.instant(), false));
+    Instant now = clock.instant();
+    inProgress.put(scope + "#" + key, new Held(token, held.owner(), lease, now, now.plus(window.length()), false));
     return true;
   }
 
@@ -95,7 +98,9 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
 
   /** Simulates another attempt holding a claim. */
   public void holdElsewhere(String scope, String key) {
-    inProgress.put(scope + "#" + key, new Held("elsewhere", "another-worker", null, clock.instant(), false));
+    Instant now = clock.instant();
+    inProgress.put(scope + "#" + key, new Held("elsewhere", "another-worker", null, now, now.plus(window.length()),
+        false));
   }
 
   /** The next {@code count} completions fail (retryably). */
@@ -106,7 +111,7 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
   /** The claim's holder is presumed dead from now on. */
   public synchronized void makeStale(String scope, String key) {
     inProgress.computeIfPresent(scope + "#" + key,
-        (id, held) -> new Held(held.token(), held.owner(), held.lease(), held.attemptAt(), true));
+        (id, held) -> new Held(held.token(), held.owner(), held.lease(), held.attemptAt(), held.effectEndsBy(), true));
   }
 
   public Map<String, String> completed() {
