@@ -9,7 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * This worker's share of SES's send rate: a resilience4j {@link RateLimiter} of {@code maxSendRate /
- * workers} sends per second (at least one), re-sized whenever either changes. A flash sale then meets
+ * workers} sends per second (at least one), re-sized whenever either changes. It hands out one permit
+ * every {@code 1 / share} seconds, not the whole second's share at once (a burst at the end of one second
+ * and another at the start of the next would be twice the rate within a second). A flash sale then meets
  * the account's MaxSendRate as a steady pace instead of a wall of throttled calls each retried on
  * backoff. A send that finds no permit within {@code wait} fails retryably before its claim is taken
  * (it never made a request), so the record's retry schedule paces it further.
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class SendRate {
   private static final Logger LOG = LoggerFactory.getLogger(SendRate.class);
 
-  private final RateLimiter limiter;
+  private volatile RateLimiter limiter;
+  private volatile int share;
   private final Duration wait;
   private volatile double accountRate;
   private volatile int workers = 1;
@@ -26,8 +29,14 @@ public final class SendRate {
   public SendRate(double maxSendRate, Duration wait) {
     this.wait = wait;
     this.accountRate = maxSendRate;
-    this.limiter = RateLimiter.of("ses", RateLimiterConfig.custom().limitRefreshPeriod(Duration.ofSeconds(1))
-        .limitForPeriod(perWorker(maxSendRate, 1)).timeoutDuration(wait).build());
+    this.share = perWorker(maxSendRate, 1);
+    this.limiter = limiter(share, wait);
+  }
+
+  /** One permit every 1/perSecond seconds. */
+  private static RateLimiter limiter(int perSecond, Duration wait) {
+    return RateLimiter.of("ses", RateLimiterConfig.custom().limitForPeriod(1)
+        .limitRefreshPeriod(Duration.ofNanos(1_000_000_000L / perSecond)).timeoutDuration(wait).build());
   }
 
   static int perWorker(double accountRate, int workers) {
@@ -47,16 +56,17 @@ public final class SendRate {
     double rate = maxSendRate == null ? accountRate : maxSendRate;
     int workerCount = Math.max(1, liveWorkers);
     int share = perWorker(rate, workerCount);
-    if (share != limitPerSecond()) {
+    if (share != this.share) {
       LOG.info("SES send rate: {}/s for this worker (the account's {}/s among {} workers)", share, rate, workerCount);
-      limiter.changeLimitForPeriod(share);
+      this.limiter = limiter(share, wait);
+      this.share = share;
     }
     accountRate = rate;
     workers = workerCount;
   }
 
   public int limitPerSecond() {
-    return limiter.getRateLimiterConfig().getLimitForPeriod();
+    return share;
   }
 
   public RateLimiter limiter() {
