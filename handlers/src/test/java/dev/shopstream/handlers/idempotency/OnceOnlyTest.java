@@ -175,29 +175,7 @@ class OnceOnlyTest {
   @Test
   void aClaimOlderThanTheStartGraceWhenTheCallWouldStartIsGivenBack() {
     MemoryIdempotencyStore slow = new MemoryIdempotencyStore(clock);
-    IdempotencyStore slowClaims = new IdempotencyStore() {
-      @Override
-      public Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
-        Claim claim = slow.claim(scope, key, eventId, token, owner, lease);
-        clock.advance(EffectWindow.DEFAULT.startGrace().plusMillis(1));
-        return claim;
-      }
-
-      @Override
-      public boolean reattempt(String scope, String key, String token, ShardLease lease) {
-        return slow.reattempt(scope, key, token, lease);
-      }
-
-      @Override
-      public boolean complete(String scope, String key, String token, String detail) {
-        return slow.complete(scope, key, token, detail);
-      }
-
-      @Override
-      public void release(String scope, String key, String token) {
-        slow.release(scope, key, token);
-      }
-    };
+    IdempotencyStore slowClaims = claimsTaking(slow, EffectWindow.DEFAULT.startGrace().plusMillis(1));
     OnceOnly once = new OnceOnly(slowClaims, "a", holding(LEASE), Reconciliation.NONE, clock);
     assertThatThrownBy(() -> once.run("s", "k", event, this::effect)).hasMessageContaining("start grace");
     assertThat(runs).isEmpty();
@@ -268,28 +246,7 @@ class OnceOnlyTest {
   @Test
   void aSlowClaimsTableSplitsABatchIntoCallsThatEachStartWithinTheGraceAndAllGoOut() {
     Duration perClaim = EffectWindow.DEFAULT.startGrace().dividedBy(5); // half the grace after every 3rd claim
-    IdempotencyStore slowClaims = new IdempotencyStore() {
-      @Override
-      public Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
-        clock.advance(perClaim);
-        return store.claim(scope, key, eventId, token, owner, lease);
-      }
-
-      @Override
-      public boolean reattempt(String scope, String key, String token, ShardLease lease) {
-        return store.reattempt(scope, key, token, lease);
-      }
-
-      @Override
-      public boolean complete(String scope, String key, String token, String detail) {
-        return store.complete(scope, key, token, detail);
-      }
-
-      @Override
-      public void release(String scope, String key, String token) {
-        store.release(scope, key, token);
-      }
-    };
+    IdempotencyStore slowClaims = claimsTaking(store, perClaim);
     OnceOnly once = new OnceOnly(slowClaims, "a", holding(LEASE), Reconciliation.NONE, clock);
     List<String> users = List.of("u-1", "u-2", "u-3", "u-4", "u-5", "u-6", "u-7", "u-8", "u-9", "u-10");
     List<List<String>> calls = new ArrayList<>();
@@ -323,5 +280,31 @@ class OnceOnlyTest {
     assertThat(once.run("s", "k", event, this::effect).ranNow()).as("60 s after the attempt, not after a takeover")
         .isTrue();
     assertThat(runs).hasSize(1);
+  }
+
+  /** {@code claims} whose every claim takes {@code perClaim} on the test's clock (a loaded claims table). */
+  private IdempotencyStore claimsTaking(IdempotencyStore claims, Duration perClaim) {
+    return new IdempotencyStore() {
+      @Override
+      public Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
+        clock.advance(perClaim);
+        return claims.claim(scope, key, eventId, token, owner, lease);
+      }
+
+      @Override
+      public boolean reattempt(String scope, String key, String token, ShardLease lease) {
+        return claims.reattempt(scope, key, token, lease);
+      }
+
+      @Override
+      public boolean complete(String scope, String key, String token, String detail) {
+        return claims.complete(scope, key, token, detail);
+      }
+
+      @Override
+      public void release(String scope, String key, String token) {
+        claims.release(scope, key, token);
+      }
+    };
   }
 }

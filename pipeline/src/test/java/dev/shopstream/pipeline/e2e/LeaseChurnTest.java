@@ -10,6 +10,7 @@ import dev.shopstream.local.SesWithSendEvents;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.local.WorkerProcess;
 import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.pipeline.testing.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
@@ -412,13 +413,7 @@ class LeaseChurnTest {
   }
 
   private void awaitThat(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + "; workers " + live.keySet());
-      }
-      Thread.sleep(200);
-    }
+    Await.until(what, timeout, condition, () -> "workers " + live.keySet());
   }
 
   /** An order every {@link #ORDER_EVERY} from {@link #USERS} users until stopped; when and to which shard each went. */

@@ -9,6 +9,7 @@ import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.local.topology.StreamFault;
 import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.pipeline.testing.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
@@ -283,13 +284,7 @@ class ScaleOutTest {
   }
 
   private void awaitThat(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout.toSeconds() + " s: " + what + "; workers " + live.keySet());
-      }
-      Thread.sleep(200);
-    }
+    Await.until(what, timeout, condition, () -> "workers " + live.keySet());
   }
 
   /** True once the owners of the shards have not changed for {@code quiet}. */

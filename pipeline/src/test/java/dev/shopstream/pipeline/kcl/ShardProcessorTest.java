@@ -322,25 +322,7 @@ class ShardProcessorTest {
 
   @Test
   void anErrorInARecordHaltsTheWorkerAndTheCheckpointNeverPassesThatRecord() {
-    EventHandler handler = new EventHandler() {
-      @Override
-      public String name() {
-        return "rec";
-      }
-
-      @Override
-      public java.util.Set<EventType> eventTypes() {
-        return java.util.EnumSet.allOf(EventType.class);
-      }
-
-      @Override
-      public HandlerResult handle(DomainEvent event) {
-        if (event.type() == EventType.ORDER_PLACED) {
-          throw new StackOverflowError("injected");
-        }
-        return HandlerResult.done("ok");
-      }
-    };
+    EventHandler handler = overflowsOnOrders();
     processor(handler, Runnable::run, (d, signal) -> !signal.isCancelled()).processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
 
     assertThat(fatalErrors).singleElement().isInstanceOf(StackOverflowError.class);
@@ -450,7 +432,29 @@ class ShardProcessorTest {
     List<DeadLetter> parked = new CopyOnWriteArrayList<>();
     repeatedErrors = new RepeatedErrors((source, error) -> counts.merge(source.sequenceNumber(), 1L, Long::sum),
         parked::add, 3, Clock.systemUTC());
-    EventHandler overflows = new EventHandler() {
+    EventHandler overflows = overflowsOnOrders();
+    for (int start = 1; start <= 3; start++) {
+      KclCheckpoints restarted = new KclCheckpoints(); // a new worker process, redelivered from the checkpoint
+      processor(overflows, Runnable::run, (d, signal) -> !signal.isCancelled())
+          .processRecords(restarted.batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
+      if (start < 3) {
+        assertThat(fatalErrors).as("start %d halts", start).hasSize(start);
+        assertThat(restarted.checkpoints()).as("never past the order").containsExactly("1000");
+      } else {
+        assertThat(fatalErrors).as("the third start does not halt").hasSize(2);
+        assertThat(restarted.checkpoints()).as("past the parked order").containsExactly("3000");
+      }
+    }
+    assertThat(parked).singleElement().satisfies(letter -> {
+      assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.WORKER_ERROR);
+      assertThat(letter.handler()).isNull();
+      assertThat(letter.errorMessage()).contains("StackOverflowError").contains("3 consecutive starts");
+    });
+  }
+
+  /** A handler that throws a StackOverflowError on every order (a deterministic Error), and handles the rest. */
+  private static EventHandler overflowsOnOrders() {
+    return new EventHandler() {
       @Override
       public String name() {
         return "rec";
@@ -469,22 +473,5 @@ class ShardProcessorTest {
         return HandlerResult.done("ok");
       }
     };
-    for (int start = 1; start <= 3; start++) {
-      KclCheckpoints restarted = new KclCheckpoints(); // a new worker process, redelivered from the checkpoint
-      processor(overflows, Runnable::run, (d, signal) -> !signal.isCancelled())
-          .processRecords(restarted.batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
-      if (start < 3) {
-        assertThat(fatalErrors).as("start %d halts", start).hasSize(start);
-        assertThat(restarted.checkpoints()).as("never past the order").containsExactly("1000");
-      } else {
-        assertThat(fatalErrors).as("the third start does not halt").hasSize(2);
-        assertThat(restarted.checkpoints()).as("past the parked order").containsExactly("3000");
-      }
-    }
-    assertThat(parked).singleElement().satisfies(letter -> {
-      assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.WORKER_ERROR);
-      assertThat(letter.handler()).isNull();
-      assertThat(letter.errorMessage()).contains("StackOverflowError").contains("3 consecutive starts");
-    });
   }
 }
