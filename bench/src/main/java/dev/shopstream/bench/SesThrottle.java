@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,7 +89,7 @@ final class SesThrottle implements AutoCloseable {
       }
       HttpResponse<byte[]> answer = HttpRelay.send(http, target, exchange, body, Duration.ofSeconds(30));
       answer.headers().map().forEach((name, values) -> {
-        if (!HttpRelay.HOP_HEADERS.contains(name.toLowerCase(java.util.Locale.ROOT)) && !name.startsWith(":")) {
+        if (!HttpRelay.HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
           exchange.getResponseHeaders().put(name, List.copyOf(values));
         }
       });

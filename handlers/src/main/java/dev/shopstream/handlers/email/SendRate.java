@@ -68,8 +68,4 @@ public final class SendRate {
   public int limitPerSecond() {
     return share;
   }
-
-  public RateLimiter limiter() {
-    return limiter;
-  }
 }

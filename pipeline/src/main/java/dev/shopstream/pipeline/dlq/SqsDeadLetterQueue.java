@@ -108,11 +108,6 @@ public final class SqsDeadLetterQueue implements DeadLetterQueue {
     }
   }
 
-  /** The number of big letters being parked now (tests). */
-  int bigParksInProgress() {
-    return BIG_PARKS_AT_ONCE - bigParks.availablePermits();
-  }
-
   private void send(DeadLetter letter) {
     try {
       Map<String, MessageAttributeValue> attributes = Map.of(

@@ -42,10 +42,6 @@ public final class ShardLeases implements LeaseView {
       this.holding = holding;
     }
 
-    public ShardLease lease() {
-      return lease;
-    }
-
     /** Still held by time and not cancelled; cancels the work when the lease turned out gone. */
     public boolean check() {
       if (work.isCancelled()) {
