@@ -56,7 +56,7 @@ public final class DemoMain {
       say("", "DynamoDB " + stack.moto.endpoint() + ", SES " + stack.ses.endpoint() + ", SNS/SQS "
           + stack.fauxqs.endpoint());
       say("2/6", "created table 'shop' (stream NEW_AND_OLD_IMAGES, TTL on expiresAt), the idempotency table, topics "
-          + "shop-waitlist and shop-analytics.fifo with a queue subscribed to each, and the dead-letter queue");
+          + "shop-waitlist.fifo and shop-analytics.fifo with a queue subscribed to each, and the dead-letter queue");
 
       Map<String, String> env = stack.workerEnvironment("shop-demo");
       env.put("SHOP_HANDLERS", "logging,email,waitlist,analytics");
@@ -125,7 +125,7 @@ public final class DemoMain {
   }
 
   private static void printNotifications(List<Message> notifications) {
-    System.out.println("    waitlist notifications (queue subscribed to shop-waitlist): " + notifications.size());
+    System.out.println("    waitlist notifications (queue subscribed to shop-waitlist.fifo): " + notifications.size());
     for (Message message : notifications) {
       JsonNode body = read(message.body());
       System.out.println("      " + body.path("channel").asText() + " to user " + body.path("userId").asText() + ": "

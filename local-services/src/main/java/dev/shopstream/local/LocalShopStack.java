@@ -38,7 +38,8 @@ public final class LocalShopStack implements AutoCloseable {
     dynamo = moto.client();
     sns = LocalAws.sns(fauxqs.endpoint());
     sqs = LocalAws.sqs(fauxqs.endpoint());
-    waitlistTopic = sns.createTopic(r -> r.name("shop-waitlist")).topicArn();
+    waitlistTopic = sns.createTopic(r -> r.name("shop-waitlist.fifo").attributes(Map.of("FifoTopic", "true")))
+        .topicArn();
     analyticsTopic = sns.createTopic(r -> r.name("shop-analytics.fifo").attributes(Map.of("FifoTopic", "true"))).topicArn();
     deadLetterQueueUrl = sqs.createQueue(r -> r.queueName("shop-stream-dlq")).queueUrl();
     try (S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), moto.endpoint())) {

@@ -3,12 +3,14 @@ package dev.shopstream.handlers.waitlist;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shopstream.handlers.AwsFailures;
+import dev.shopstream.handlers.FifoGroupIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.BatchResultErrorEntry;
@@ -18,17 +20,29 @@ import software.amazon.awssdk.services.sns.model.PublishBatchResponse;
 
 /**
  * One SNS message per waitlisted user, sent with PublishBatch. Message attributes {@code productId},
- * {@code userId} and {@code channel} let subscribers filter (e.g. an SMS sender takes channel=sms).
+ * {@code userId} and {@code channel} let subscribers filter (e.g. an SMS sender takes channel=sms);
+ * {@code noticeId} is the same on every attempt of one restock and user.
+ *
+ * <p>On a FIFO topic (its ARN ends in {@code .fifo}) the notice id is also the message's deduplication id
+ * and the user its message group: SNS drops a repeat published within its 5-minute deduplication
+ * interval, which closes the one window the claim cannot (a worker gone between the publish and its
+ * completion, the next holder publishing again). On a standard topic subscribers see such a repeat
+ * and can drop it by {@code noticeId}.
  */
 public final class SnsWaitlistNotifier implements WaitlistNotifier {
+  /** What a notice id (a claim tag: 32 hex characters) adds to a message's size. */
+  private static final String NOTICE_ID_SHAPE = "0".repeat(32);
+
   private final SnsClient sns;
   private final String topicArn;
   private final ObjectMapper json;
+  private final boolean fifo;
 
   public SnsWaitlistNotifier(SnsClient sns, String topicArn, ObjectMapper json) {
     this.sns = sns;
     this.topicArn = topicArn;
     this.json = json;
+    this.fifo = topicArn.endsWith(".fifo");
   }
 
   /** Cut by count (10) and by bytes (256 KiB of bodies and attributes per call); an entry too large alone goes alone. */
@@ -56,7 +70,7 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
   /** What SNS counts towards a call's 256 KiB: the body and each attribute's name, type and value, in UTF-8 bytes. */
   long size(String productName, WaitlistEntry entry) {
     long size = utf8(body(productName, entry));
-    for (Map.Entry<String, MessageAttributeValue> attribute : attributes(entry).entrySet()) {
+    for (Map.Entry<String, MessageAttributeValue> attribute : attributes(entry, NOTICE_ID_SHAPE).entrySet()) {
       size += utf8(attribute.getKey()) + utf8(attribute.getValue().dataType()) + utf8(attribute.getValue().stringValue());
     }
     return size;
@@ -67,7 +81,7 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
   }
 
   @Override
-  public Outcome publish(String productName, List<WaitlistEntry> entries) {
+  public Outcome publish(String productName, List<WaitlistEntry> entries, Function<WaitlistEntry, String> noticeIdOf) {
     if (entries.size() > MAX_BATCH) {
       throw new IllegalArgumentException("at most " + MAX_BATCH + " notifications per batch, got " + entries.size());
     }
@@ -81,9 +95,13 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
       WaitlistEntry entry = entries.get(i);
       String id = "n" + i;
       byId.put(id, entry);
-      requests.add(PublishBatchRequestEntry.builder().id(id).message(body(productName, entry))
-          .messageAttributes(attributes(entry))
-          .build());
+      String noticeId = noticeIdOf.apply(entry);
+      PublishBatchRequestEntry.Builder request = PublishBatchRequestEntry.builder().id(id)
+          .message(body(productName, entry)).messageAttributes(attributes(entry, noticeId));
+      if (fifo) {
+        request.messageGroupId(FifoGroupIds.of("user/" + entry.userId())).messageDeduplicationId(noticeId);
+      }
+      requests.add(request.build());
     }
     PublishBatchResponse response;
     try {
@@ -114,9 +132,9 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
         + (senderFault ? " (sender fault: not retried)" : " (receiver fault)"), senderFault);
   }
 
-  private static Map<String, MessageAttributeValue> attributes(WaitlistEntry entry) {
+  private static Map<String, MessageAttributeValue> attributes(WaitlistEntry entry, String noticeId) {
     return Map.of("productId", attribute(entry.productId()), "userId", attribute(entry.userId()),
-        "channel", attribute(entry.channel()));
+        "channel", attribute(entry.channel()), "noticeId", attribute(noticeId));
   }
 
   private String body(String productName, WaitlistEntry entry) {

@@ -71,7 +71,7 @@ public final class StockWaitlistHandler implements EventHandler {
     for (List<WaitlistEntry> batch : notifier.batches(restock.productName(), screened.sendable())) {
       Map<WaitlistEntry, String> refused = new HashMap<>();
       OnceOnly.BatchOutcome<WaitlistEntry> outcome = once.runBatch(NAME, restock, batch, entry -> key(restock, entry),
-          claimed -> publish(restock, claimed.stream().map(OnceOnly.Ticketed::item).toList(), refused));
+          claimed -> publish(restock, claimed, refused));
       for (WaitlistEntry entry : outcome.ranNow()) {
         store.markNotified(entry, restock.eventId(), clock.instant());
       }
@@ -135,10 +135,16 @@ public final class StockWaitlistHandler implements EventHandler {
         + "would fail again: " + permanent, null);
   }
 
-  /** Publishes the claimed entries; sender-fault refusals are also noted in {@code refused}. */
-  private OnceOnly.BatchResult<WaitlistEntry> publish(ProductBackInStock restock, List<WaitlistEntry> entries,
-      Map<WaitlistEntry, String> refused) {
-    WaitlistNotifier.Outcome outcome = notifier.publish(restock.productName(), entries);
+  /**
+   * Publishes the claimed entries, each with its claim's tag as the notice id (stable across attempts);
+   * sender-fault refusals are also noted in {@code refused}.
+   */
+  private OnceOnly.BatchResult<WaitlistEntry> publish(ProductBackInStock restock,
+      List<OnceOnly.Ticketed<WaitlistEntry>> claimed, Map<WaitlistEntry, String> refused) {
+    List<WaitlistEntry> entries = claimed.stream().map(OnceOnly.Ticketed::item).toList();
+    Map<WaitlistEntry, String> noticeIds = new HashMap<>();
+    claimed.forEach(t -> noticeIds.put(t.item(), t.ticket().claimTag()));
+    WaitlistNotifier.Outcome outcome = notifier.publish(restock.productName(), entries, noticeIds::get);
     Map<WaitlistEntry, String> notDone = new HashMap<>();
     for (WaitlistEntry entry : entries) {
       if (outcome.delivered().contains(entry)) {

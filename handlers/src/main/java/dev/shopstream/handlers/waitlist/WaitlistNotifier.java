@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Publishes back-in-stock notifications, at most {@link #MAX_BATCH} and {@link #MAX_BATCH_BYTES} per
@@ -52,8 +53,11 @@ public interface WaitlistNotifier {
 
   /**
    * @param productName for the message text; may be null
+   * @param noticeIdOf each entry's notice id: the same on every attempt of one restock and user, so a
+   *     repeat can be recognised (a FIFO topic drops it within its deduplication interval; subscribers of a
+   *     standard topic can drop it themselves)
    * @throws RuntimeException when the call as a whole failed: nothing was accepted, or (an
    *     {@link dev.shopstream.handlers.EffectFailure#outcomeUnknown}) it is not known what was
    */
-  Outcome publish(String productName, List<WaitlistEntry> entries);
+  Outcome publish(String productName, List<WaitlistEntry> entries, Function<WaitlistEntry, String> noticeIdOf);
 }

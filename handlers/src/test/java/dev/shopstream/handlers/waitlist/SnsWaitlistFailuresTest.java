@@ -56,7 +56,7 @@ class SnsWaitlistFailuresTest {
     SnsWaitlistNotifier notifier = new SnsWaitlistNotifier(sns, TOPIC, new ObjectMapper());
     List<WaitlistEntry> entries = List.of(entry("ada"), entry("bob"), entry("cy"), entry("dee"));
 
-    WaitlistNotifier.Outcome outcome = notifier.publish("Desk lamp", entries);
+    WaitlistNotifier.Outcome outcome = notifier.publish("Desk lamp", entries, e -> "notice-" + e.userId());
 
     assertThat(outcome.delivered()).containsExactly(entry("ada"));
     assertThat(outcome.failureOf(entry("bob"))).hasValueSatisfying(f -> {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -55,7 +56,8 @@ class StockWaitlistHandlerTest {
     final Set<String> senderFault = ConcurrentHashMap.newKeySet();
 
     @Override
-    public Outcome publish(String productName, List<WaitlistEntry> entries) {
+    public Outcome publish(String productName, List<WaitlistEntry> entries,
+        Function<WaitlistEntry, String> noticeIdOf) {
       batches.add(List.copyOf(entries));
       List<WaitlistEntry> delivered = new ArrayList<>();
       List<Failure> failures = new ArrayList<>();
@@ -141,7 +143,8 @@ class StockWaitlistHandlerTest {
     List<Integer> claimedWhenPublishing = new ArrayList<>();
     WaitlistNotifier counting = new WaitlistNotifier() {
       @Override
-      public Outcome publish(String productName, List<WaitlistEntry> entries) {
+      public Outcome publish(String productName, List<WaitlistEntry> entries,
+        Function<WaitlistEntry, String> noticeIdOf) {
         claimedWhenPublishing.add(claims.inProgress().size());
         return new Outcome(entries, List.of());
       }
@@ -159,7 +162,8 @@ class StockWaitlistHandlerTest {
     List<List<WaitlistEntry>> calls = new ArrayList<>();
     WaitlistNotifier timingOut = new WaitlistNotifier() {
       @Override
-      public Outcome publish(String productName, List<WaitlistEntry> entries) {
+      public Outcome publish(String productName, List<WaitlistEntry> entries,
+        Function<WaitlistEntry, String> noticeIdOf) {
         calls.add(entries);
         throw dev.shopstream.handlers.EffectFailure.outcomeUnknown("PublishBatch timed out", null);
       }

@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The waitlist handler on moto (query, mark) and fauxqs (PublishBatch to SNS, read from SQS). */
 @org.junit.jupiter.api.Tag("integration")
@@ -220,5 +221,60 @@ class WaitlistIntegrationTest {
     assertThat(tap.awaitAtLeast(5, Duration.ofSeconds(10))).hasSize(5).last()
         .satisfies(m -> assertThat(m.messageAttributes().get("userId").stringValue()).isEqualTo("after"));
     assertThat(markedFor("chair", second.eventId())).containsExactly("WAITLIST#after");
+  }
+
+  /**
+   * A worker that published and died before completing (here: the publish's answer is lost, so the claims
+   * stay) leaves the notices to the next holder, which takes the stale claims over and publishes again.
+   * On a FIFO topic the repeat carries the same deduplication id and SNS drops it; on a standard topic it
+   * arrives, with the same {@code noticeId}, for the subscriber to drop.
+   */
+  @Test
+  void aRepeatAfterATakeoverIsDroppedByAFifoTopicAndRecognisableOnAStandardOne() {
+    String fifoTopic = sns.createTopic(r -> r.name("waitlist-takeover.fifo").attributes(Map.of("FifoTopic", "true")))
+        .topicArn();
+    String standardTopic = sns.createTopic(r -> r.name("waitlist-takeover")).topicArn();
+    TopicTap fifoTap = TopicTap.subscribe(sns, sqs, fifoTopic, "waitlist-takeover-fifo");
+    TopicTap standardTap = TopicTap.subscribe(sns, sqs, standardTopic, "waitlist-takeover-standard");
+    for (int i = 0; i < 6; i++) {
+      put("kettle", "u-" + i, email("u" + i + "@example.com", null));
+    }
+    for (String topic : List.of(fifoTopic, standardTopic)) {
+      MemoryIdempotencyStore claims = new MemoryIdempotencyStore();
+      var restock = Events.restock("kettle", "Kettle");
+      SnsWaitlistNotifier real = new SnsWaitlistNotifier(sns, topic, JSON);
+      WaitlistNotifier diesAfterPublishing = (name, entries, noticeIdOf) -> {
+        real.publish(name, entries, noticeIdOf);
+        throw EffectFailure.outcomeUnknown("the worker died after PublishBatch", null);
+      };
+      assertThatThrownBy(() -> new StockWaitlistHandler(new DynamoWaitlistStore(dynamo, "shop"), diesAfterPublishing,
+          new OnceOnly(claims), Clock.systemUTC()).handle(restock)).hasMessageContaining("died after PublishBatch");
+      for (int i = 0; i < 6; i++) {
+        claims.makeStale("waitlist", "restock/" + restock.eventId() + "/user/u-" + i);
+      }
+
+      assertThat(new StockWaitlistHandler(new DynamoWaitlistStore(dynamo, "shop"), real, new OnceOnly(claims),
+          Clock.systemUTC()).handle(restock)).as("the next holder, after taking the claims over")
+          .isEqualTo(HandlerResult.done("notified 6 waitlisted user(s) of product kettle"));
+      dynamo.scan(r -> r.tableName("shop")).items().stream()
+          .filter(i -> i.get(TableModel.PARTITION_KEY).s().equals("PRODUCT#kettle"))
+          .forEach(i -> dynamo.updateItem(u -> u.tableName("shop").key(Map.of(TableModel.PARTITION_KEY,
+              i.get(TableModel.PARTITION_KEY), TableModel.SORT_KEY, i.get(TableModel.SORT_KEY)))
+              .updateExpression("REMOVE notifiedAt, notifiedFor")));
+    }
+
+    standardTap.awaitAtLeast(12, Duration.ofSeconds(10));
+    Map<String, List<String>> standardIds = standardTap.drain().stream().collect(Collectors.groupingBy(
+        m -> m.messageAttributes().get("userId").stringValue(),
+        Collectors.mapping(m -> m.messageAttributes().get("noticeId").stringValue(), Collectors.toList())));
+    assertThat(standardIds).as("standard topic: every notice twice, both with one notice id").hasSize(6)
+        .allSatisfy((user, ids) -> assertThat(ids).hasSize(2).matches(l -> l.get(0).equals(l.get(1))));
+    fifoTap.awaitAtLeast(6, Duration.ofSeconds(10));
+    List<Message> fifo = fifoTap.drain();
+    assertThat(fifo).as("FIFO topic: the repeat dropped by its deduplication id").hasSize(6)
+        .extracting(m -> m.messageAttributes().get("userId").stringValue()).doesNotHaveDuplicates();
+    assertThat(fifo).extracting(m -> m.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+        .as("one group per user").containsExactlyInAnyOrder("user/u-0", "user/u-1", "user/u-2", "user/u-3", "user/u-4",
+            "user/u-5");
   }
 }

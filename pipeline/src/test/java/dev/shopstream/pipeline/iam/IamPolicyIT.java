@@ -244,7 +244,7 @@ class IamPolicyIT {
       case "TableName" -> "shop";
       case "ApplicationName" -> APP;
       case "SesIdentity" -> "shop.example";
-      case "WaitlistTopic" -> String.format(ARN, "sns", APP + "-waitlist");
+      case "WaitlistTopic" -> String.format(ARN, "sns", APP + "-waitlist.fifo");
       case "AnalyticsTopic" -> String.format(ARN, "sns", APP + "-analytics.fifo");
       case "DeadLetterQueue.Arn" -> String.format(ARN, "sqs", APP + "-dlq");
       case "SesEventsQueue.Arn" -> String.format(ARN, "sqs", APP + "-ses-events");
@@ -301,8 +301,8 @@ class IamPolicyIT {
       }
       case "sns" -> {
         String name = resource.substring(resource.lastIndexOf(':') + 1);
-        return String.format(ARN, "sns", name.endsWith(".fifo") ? APP + "-analytics.fifo"
-            : name.contains("waitlist") ? APP + "-waitlist" : name);
+        return String.format(ARN, "sns", name.contains("waitlist") ? APP + "-waitlist.fifo"
+            : name.endsWith(".fifo") ? APP + "-analytics.fifo" : name);
       }
       case "sqs" -> {
         String name = resource.substring(resource.lastIndexOf('/') + 1);
