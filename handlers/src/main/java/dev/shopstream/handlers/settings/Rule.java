@@ -70,12 +70,16 @@ public interface Rule {
         "must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:8000", "");
   }
 
-  /** Empty, or an SNS topic ARN ({@code arn:aws:sns:<region>:<account>:<name>}); FIFO topics end in .fifo. */
-  static Rule optionalSnsTopicArn(boolean fifo) {
-    String what = fifo ? "an SNS FIFO topic ARN like arn:aws:sns:eu-west-1:123456789012:analytics.fifo"
-        : "an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:waitlist";
+  /**
+   * Empty, or an SNS topic ARN ({@code arn:aws:sns:<region>:<account>:<name>}); FIFO topics end in .fifo.
+   *
+   * @param fifoOnly only a FIFO topic will do; otherwise a standard or a FIFO topic
+   */
+  static Rule optionalSnsTopicArn(boolean fifoOnly) {
+    String what = fifoOnly ? "an SNS FIFO topic ARN like arn:aws:sns:eu-west-1:123456789012:analytics.fifo"
+        : "an SNS topic ARN (standard or FIFO) like arn:aws:sns:eu-west-1:123456789012:waitlist.fifo";
     return of(v -> v.isEmpty() || v.matches("arn:aws[a-z-]*:sns:[a-z0-9-]+:\\d{12}:[A-Za-z0-9_-]{1,256}"
-        + (fifo ? "\\.fifo" : "")), "must be " + what, "");
+        + (fifoOnly ? "\\.fifo" : "(\\.fifo)?")), "must be " + what, "");
   }
 
   /** Empty, or an SQS queue URL (https://sqs.<region>.amazonaws.com/<account>/<name>, or a local emulator's). */

@@ -12,7 +12,8 @@ import java.util.List;
 /** The stock waitlist handler: its settings and how it is built. */
 public final class WaitlistModule implements HandlerModule {
   public static final Setting TOPIC_ARN = Setting.of("SHOP_WAITLIST_TOPIC_ARN", "", Rule.optionalSnsTopicArn(false),
-      "SNS topic for back-in-stock notifications, one message per waitlisted user. Required with the waitlist handler.");
+      "SNS topic for back-in-stock notifications, one message per waitlisted user. Required with the waitlist handler. "
+          + "A FIFO topic (.fifo) drops a notice repeated after a crash mid-publish; a standard topic delivers it again.");
 
   @Override
   public String name() {

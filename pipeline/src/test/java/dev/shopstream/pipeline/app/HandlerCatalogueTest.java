@@ -45,6 +45,18 @@ class HandlerCatalogueTest {
   }
 
   @Test
+  void theWaitlistTakesAStandardOrAFifoTopicTheAnalyticsOnlyAFifoOne() {
+    for (String topic : new String[] {"arn:aws:sns:eu-west-1:123456789012:shop-waitlist",
+        "arn:aws:sns:eu-west-1:123456789012:shop-waitlist.fifo"}) {
+      assertThat(catalogue.configure(config("SHOP_HANDLERS", "waitlist", "SHOP_WAITLIST_TOPIC_ARN", topic)))
+          .as(topic).hasSize(1);
+    }
+    assertThatThrownBy(() -> catalogue.configure(config("SHOP_HANDLERS", "waitlist", "SHOP_WAITLIST_TOPIC_ARN",
+        "arn:aws:sns:eu-west-1:123456789012:shop waitlist"))).isInstanceOfSatisfying(ConfigException.class,
+            e -> assertThat(e.problems()).singleElement().asString().contains("(standard or FIFO)"));
+  }
+
+  @Test
   void aBadEmailSenderIsNamed() {
     WorkerConfig config = config("SHOP_HANDLERS", "email", "SHOP_EMAIL_FROM", "orders-at-shop", "SHOP_EMAIL_LOCALE", "xx_!!");
     assertThatThrownBy(() -> catalogue.configure(config)).isInstanceOfSatisfying(ConfigException.class, e ->
