@@ -62,11 +62,10 @@ public final class ConfirmationEmailHandler implements EventHandler {
           + " has an invalid customer email address: no confirmation sent");
     }
     OrderConfirmationRenderer.Rendered rendered = renderer.render(order);
-    if (rate != null) {
-      // before the claim: a wait here must not eat into the claim's start grace
-      rate.acquire();
-    }
-    OnceOnly.Outcome outcome = once.run(NAME, claimKey(order.userId(), order.orderId()), order, ticket -> {
+    // reserved before the claim (none free: no claim written), waited for after it, right before the send
+    SendRate.Slot slot = rate == null ? null : rate.reserve();
+    Runnable beforeSend = slot == null ? () -> { } : slot::await;
+    OnceOnly.Outcome outcome = once.run(NAME, claimKey(order.userId(), order.orderId()), order, beforeSend, ticket -> {
       String messageId = sender.send(new OutgoingEmail(settings.from(), order.customerEmail().trim(), rendered.subject(),
           rendered.html(), rendered.text(), settings.configurationSet(),
           Map.of(CLAIM_TAG, ticket.claimTag(), TOKEN_TAG, tagValue(ticket.token()))));

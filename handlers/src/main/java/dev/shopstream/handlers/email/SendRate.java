@@ -13,21 +13,39 @@ import org.slf4j.LoggerFactory;
  * every {@code 1 / share} seconds, not the whole second's share at once (a burst at the end of one second
  * and another at the start of the next would be twice the rate within a second). A flash sale then meets
  * the account's MaxSendRate as a steady pace instead of a wall of throttled calls each retried on
- * backoff. A send that finds no permit within {@code wait} fails retryably before its claim is taken
- * (it never made a request), so the record's retry schedule paces it further.
+ * backoff.
+ *
+ * <p>A send reserves its {@link Slot} before its claim: none within {@code wait} fails retryably before
+ * the claim is written (no request made, no write spent), so the record's retry schedule paces it
+ * further. It waits for the slot's time after the claim, right before the call: the claim's write, slow
+ * and uneven under load, then overlaps the wait instead of sitting between the permit and the send and
+ * bunching sends that were paced apart.
  */
 public final class SendRate {
   private static final Logger LOG = LoggerFactory.getLogger(SendRate.class);
 
+  /** Waits the given nanoseconds (injected so tests need not). */
+  public interface Pause {
+    Pause REAL = nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+
+    void nanos(long nanos) throws InterruptedException;
+  }
+
   private volatile RateLimiter limiter;
   private volatile int share;
   private final Duration wait;
+  private final Pause pause;
   private volatile double accountRate;
   private volatile int workers = 1;
 
   /** @param maxSendRate the account's sends per second (SES's SendQuota.MaxSendRate, or a setting) */
   public SendRate(double maxSendRate, Duration wait) {
+    this(maxSendRate, wait, Pause.REAL);
+  }
+
+  SendRate(double maxSendRate, Duration wait, Pause pause) {
     this.wait = wait;
+    this.pause = pause;
     this.accountRate = maxSendRate;
     this.share = perWorker(maxSendRate, 1);
     this.limiter = limiter(share, wait);
@@ -43,12 +61,38 @@ public final class SendRate {
     return Math.max(1, (int) Math.floor(accountRate / Math.max(1, workers)));
   }
 
-  /** Waits for a permit to send, up to the configured wait. */
-  public void acquire() {
-    if (!limiter.acquirePermission()) {
-      throw EffectFailure.retryable("SES send rate: no permit within " + wait.toMillis() + " ms (this worker's share "
-          + "is " + limitPerSecond() + "/s of the account's " + accountRate + "/s among " + workers + " workers)", null);
+  /** The moment one send may start, reserved from the share. */
+  public final class Slot {
+    private final long startsAtNanos;
+
+    private Slot(long startsAtNanos) {
+      this.startsAtNanos = startsAtNanos;
     }
+
+    /** Waits until the slot's time (at once when it has passed). */
+    public void await() {
+      long remaining = startsAtNanos - System.nanoTime();
+      if (remaining <= 0) {
+        return;
+      }
+      try {
+        pause.nanos(remaining);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw EffectFailure.retryable("interrupted while waiting for an SES send slot (nothing was sent)", e);
+      }
+    }
+  }
+
+  /** Reserves the next send slot within the configured wait, without waiting for it. */
+  public Slot reserve() {
+    long nanos = limiter.reservePermission();
+    if (nanos < 0) {
+      throw EffectFailure.retryable("SES send rate: no send slot within " + wait.toMillis() + " ms (this worker's "
+          + "share is " + limitPerSecond() + "/s of the account's " + accountRate + "/s among " + workers
+          + " workers)", null);
+    }
+    return new Slot(System.nanoTime() + nanos);
   }
 
   /** Re-sizes the share: the account's rate (unchanged when null) among {@code liveWorkers}. */

@@ -103,6 +103,17 @@ public final class OnceOnly {
    *     attempt is not known yet, or the completion is pending
    */
   public Outcome run(String scope, String key, DomainEvent event, Function<ClaimTicket, String> effect) {
+    return run(scope, key, event, () -> { }, effect);
+  }
+
+  /**
+   * As {@link #run(String, String, DomainEvent, Function)}, with {@code beforeEffect} run once the claim is
+   * held and before the last admission check (a send slot to wait for, so nothing but that check stands
+   * between the slot and the call). Its time counts against the start grace; if it throws, the claim is
+   * released and the exception passes on.
+   */
+  public Outcome run(String scope, String key, DomainEvent event, Runnable beforeEffect,
+      Function<ClaimTicket, String> effect) {
     Admission admission = admit(scope, key, event);
     if (admission instanceof Settled settled) {
       return settled.outcome;
@@ -113,6 +124,7 @@ public final class OnceOnly {
     Run run = (Run) admission;
     ClaimTicket ticket = run.ticket;
     try {
+      beforeEffect.run();
       stillAdmitted(event, run.claimedAt);
     } catch (RuntimeException e) {
       releaseQuietly(ticket, e.getMessage());

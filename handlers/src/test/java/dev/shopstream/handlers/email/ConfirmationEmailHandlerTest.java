@@ -140,4 +140,33 @@ class ConfirmationEmailHandlerTest {
     assertThat(Money.format(new BigDecimal("12.5"), "XZZ", Locale.US)).isEqualTo("12.50 XZZ");
     assertThat(Money.format(new BigDecimal("1234.5"), "GBP", Locale.UK)).isEqualTo("£1,234.50");
   }
+
+  /**
+   * The send slot is reserved before the claim and waited for after it: while the handler waits for its
+   * slot the claim is already held (its write overlaps the wait), and a worker with no slot free within
+   * the wait writes no claim at all.
+   */
+  @Test
+  void theSendSlotIsReservedBeforeTheClaimAndAwaitedAfterItRightBeforeTheSend() {
+    List<Integer> claimsHeldWhileWaiting = new ArrayList<>();
+    List<Integer> sentWhileWaiting = new ArrayList<>();
+    SendRate rate = new SendRate(2, java.time.Duration.ofMillis(600), nanos -> {
+      claimsHeldWhileWaiting.add(claims.inProgress().size());
+      sentWhileWaiting.add(sent.size());
+    });
+    ConfirmationEmailHandler paced = new ConfirmationEmailHandler(fake,
+        new ConfirmationEmailSettings("orders@shop.example", null, Locale.US), new OnceOnly(claims), rate);
+
+    paced.handle(Events.order("o-1", "ada@example.com", LINES, "EUR"));
+    paced.handle(Events.order("o-2", "bob@example.com", LINES, "EUR"));
+    assertThat(claimsHeldWhileWaiting).as("the second send waited for its slot (500 ms after the first)")
+        .containsExactly(1);
+    assertThat(sentWhileWaiting).as("and sent only after the wait").containsExactly(1);
+
+    assertThatThrownBy(() -> paced.handle(Events.order("o-3", "cy@example.com", LINES, "EUR")))
+        .as("the next slot is 1 s away, past the 600 ms wait").hasMessageContaining("no send slot within 600 ms");
+    assertThat(claims.inProgress()).as("no claim written without a slot").isEmpty();
+    assertThat(claims.completed()).hasSize(2);
+    assertThat(sent).hasSize(2);
+  }
 }

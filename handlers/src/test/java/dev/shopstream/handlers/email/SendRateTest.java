@@ -26,13 +26,13 @@ class SendRateTest {
     rate.resize(1.0, 5);
     assertThat(rate.limitPerSecond()).as("never below one a second").isEqualTo(1);
     SendRate fifty = new SendRate(50, Duration.ZERO);
-    fifty.acquire();
-    assertThatThrownBy(fifty::acquire).as("a second one within the same 20 ms").isInstanceOf(EffectFailure.class)
+    fifty.reserve().await();
+    assertThatThrownBy(fifty::reserve).as("a second one within the same 20 ms").isInstanceOf(EffectFailure.class)
         .satisfies(e -> assertThat(EffectFailure.isRetryable(e)).isTrue()).hasMessageContaining("50/s");
     SendRate paced = new SendRate(50, Duration.ofSeconds(2));
     long start = System.nanoTime();
     for (int i = 0; i < 26; i++) {
-      paced.acquire();
+      paced.reserve().await();
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("26 permits at 50/s, one every 20 ms")
         .isBetween(Duration.ofMillis(400), Duration.ofMillis(1500));
