@@ -6,6 +6,7 @@ import dev.shopstream.handlers.HandlerResources;
 import dev.shopstream.pipeline.config.ConfigKey;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.kcl.StreamLocator;
+import dev.shopstream.pipeline.kcl.WorkerIdInUse;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -16,8 +17,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * What {@code run} checks before it starts: the table and its stream, the idempotency table (when a
- * handler claims effects), the dead-letter queue and its overflow bucket, and what each enabled handler
- * sends to. Without it a missing queue or topic would surface as every record failing while the worker
+ * handler claims effects), the dead-letter queue and its overflow bucket, what each enabled handler
+ * sends to, and that no other running worker uses this worker id ({@link WorkerIdInUse}). Without it a missing queue or topic would surface as every record failing while the worker
  * looks healthy.
  */
 final class Preflight {
@@ -50,7 +51,22 @@ final class Preflight {
     for (HandlerModule.Factory handler : handlers) {
       problems.addAll(handler.preflight(resources));
     }
+    problems.addAll(workerIdFree(config, clients));
     return new Report(List.copyOf(problems));
+  }
+
+  /** Last: it may wait a lease duration, when leases under this worker id are in the lease table. */
+  private static List<String> workerIdFree(WorkerConfig config, AwsClients clients) {
+    String what = ConfigKey.WORKER_ID.envName() + ": cannot read the lease table '" + config.applicationName() + "'";
+    try {
+      return WorkerIdInUse.check(clients.dynamo(), config.applicationName(), config.workerId(), config.kcl().failover(),
+          WorkerIdInUse.Pause.REAL);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of(what + ": interrupted");
+    } catch (SdkException e) {
+      return List.of(what + ": " + AwsFailures.describe(e));
+    }
   }
 
   /** One line if {@code call} fails: {@code ifMissing} when it says the resource does not exist, else why it failed. */

@@ -80,7 +80,7 @@ public enum ConfigKey {
       "Log lines on stdout: json (one JSON object per line, for CloudWatch) or text."),
   WORKER_ID("SHOP_WORKER_ID", "", Rule.pattern("|[A-Za-z0-9][A-Za-z0-9_.:@-]{0,127}",
       "empty, or 1-128 letters, digits, '_', '.', ':', '@', '-' starting with a letter or digit"),
-      "Identity of this worker in the lease table; it must be unique per running process (two tasks with one id would both hold its leases). Empty (recommended): host name plus a random suffix."),
+      "Identity of this worker in the lease table; it must be unique per running process (two tasks with one id would both hold its leases): run refuses to start under an id whose leases another running worker renews. Empty (recommended): host name plus a random suffix."),
   KCL_FAILOVER_MILLIS("SHOP_KCL_FAILOVER_MILLIS", "5000", Rule.range(1000, 600_000),
       "Lease duration: a worker that has not renewed its lease for this long loses it to others. Each lease is renewed every third of it (one conditional write); with WORKERS assignment a killed worker's shards move after 1.7-4 x this (8-20 s at 5000)."),
   KCL_LEASE_ASSIGNMENT_MILLIS("SHOP_KCL_LEASE_ASSIGNMENT_MILLIS", "20000", Rule.range(1000, 600_000),

@@ -8,10 +8,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
 /** What {@code run} checks before starting, against the real local stack. */
 @Tag("integration")
@@ -45,7 +52,7 @@ class PreflightTest {
     env.put("SHOP_TABLE", "no-such-table");
     env.put("SHOP_IDEMPOTENCY_TABLE", "no-such-claims");
     env.put("SHOP_DLQ_URL", stack.deadLetterQueueUrl.replaceAll("[^/]+$", "no-such-queue"));
-    env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic + "-gone");
+    env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic.replace(".fifo", "-gone.fifo"));
     env.put("SHOP_ANALYTICS_TOPIC_ARN", stack.analyticsTopic.replace(".fifo", "-gone.fifo"));
     env.put("SHOP_DLQ_OVERFLOW_BUCKET", "no-such-bucket");
     assertThat(preflight(env).problems()).hasSize(6)
@@ -74,7 +81,7 @@ class PreflightTest {
   @Test
   void onlyWhatTheEnabledHandlersUseIsChecked() {
     Map<String, String> env = stack.workerEnvironment("preflight");
-    env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic + "-gone");
+    env.put("SHOP_WAITLIST_TOPIC_ARN", stack.waitlistTopic.replace(".fifo", "-gone.fifo"));
     env.put("SHOP_IDEMPOTENCY_TABLE", "no-such-claims");
     env.put("SHOP_HANDLERS", "logging,analytics");
     assertThat(preflight(env).problems()).as("no handler claims effects, the waitlist is off").isEmpty();
@@ -98,5 +105,35 @@ class PreflightTest {
         "shop-stream cannot start: 1 dependency not usable",
         "  SHOP_IDEMPOTENCY_TABLE: table 'no-such-claims' does not exist: create it with a string key 'id' and TTL on "
             + "'expiresAt' (README, Delivery guarantees); without it every email and notice would fail");
+  }
+
+  /**
+   * The lease table of application "preflight-twin" has a lease owned by worker "twin" whose counter a
+   * live holder keeps raising (every 300 ms here): a start under that id is refused in one line.
+   */
+  @Test
+  void aWorkerIdThatAnotherRunningWorkerRenewsLeasesUnderIsRefused() throws Exception {
+    String leaseTable = "preflight-twin";
+    stack.dynamo.createTable(r -> r.tableName(leaseTable).billingMode("PAY_PER_REQUEST")
+        .attributeDefinitions(a -> a.attributeName("leaseKey").attributeType(ScalarAttributeType.S))
+        .keySchema(k -> k.attributeName("leaseKey").keyType(KeyType.HASH)));
+    AtomicLong counter = new AtomicLong();
+    Runnable renew = () -> stack.dynamo.putItem(r -> r.tableName(leaseTable).item(Map.of(
+        "leaseKey", AttributeValue.fromS("shardId-1"), "leaseOwner", AttributeValue.fromS("twin"),
+        "leaseCounter", AttributeValue.fromN(Long.toString(counter.incrementAndGet())))));
+    renew.run();
+    ScheduledExecutorService twin = Executors.newSingleThreadScheduledExecutor();
+    try {
+      twin.scheduleAtFixedRate(renew, 300, 300, TimeUnit.MILLISECONDS);
+      Map<String, String> env = stack.workerEnvironment(leaseTable);
+      env.put("SHOP_WORKER_ID", "twin");
+      env.put("SHOP_KCL_FAILOVER_MILLIS", "1000");
+      assertThat(preflight(env).problems()).singleElement().asString()
+          .startsWith("SHOP_WORKER_ID=twin is in use: another running worker renewed 1 lease(s) under it");
+      env.put("SHOP_WORKER_ID", "");
+      assertThat(preflight(env).problems()).as("the default id, host name plus a random suffix").isEmpty();
+    } finally {
+      twin.shutdownNow();
+    }
   }
 }
