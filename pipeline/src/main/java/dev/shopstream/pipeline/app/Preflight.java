@@ -51,11 +51,16 @@ final class Preflight {
     for (HandlerModule.Factory handler : handlers) {
       problems.addAll(handler.preflight(resources));
     }
-    problems.addAll(workerIdFree(config, clients));
+    if (problems.isEmpty()) {
+      problems.addAll(workerIdFree(config, clients));
+    }
     return new Report(List.copyOf(problems));
   }
 
-  /** Last: it may wait a lease duration, when leases under this worker id are in the lease table. */
+  /**
+   * Last, and only when all else passed: it may wait a lease duration (when leases under this worker id are
+   * in the lease table), and a start refused anyway need not wait nor hear twice that DynamoDB is unreachable.
+   */
   private static List<String> workerIdFree(WorkerConfig config, AwsClients clients) {
     String what = ConfigKey.WORKER_ID.envName() + ": cannot read the lease table '" + config.applicationName() + "'";
     try {
