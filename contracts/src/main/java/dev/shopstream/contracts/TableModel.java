@@ -1,7 +1,7 @@
 package dev.shopstream.contracts;
 
 /**
- * The single-table design (see README, "Data model"): the contract with the backend that writes
+ * The single-table design (see docs/architecture.md, "Data model"): the contract with the backend that writes
  * the table, read by the differ and by handlers that write back. Key attributes are
  * {@code PK} and {@code SK}; ids follow the {@code TYPE#} prefixes below.
  */

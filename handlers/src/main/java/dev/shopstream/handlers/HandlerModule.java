@@ -7,13 +7,13 @@ import java.util.List;
 /**
  * A handler package's description of itself: its name (as {@code SHOP_HANDLERS} spells it), what it
  * does, its settings and how to build it. The worker's catalogue, its configuration keys and the
- * README's handler and configuration tables all derive from these descriptions.
+ * handler and configuration tables of docs/configuration.md all derive from these descriptions.
  */
 public interface HandlerModule {
 
   String name();
 
-  /** One sentence for the README's handler table. */
+  /** One sentence for the handler table of docs/configuration.md. */
   String purpose();
 
   /** Keys this handler reads; they are required or checked only when it is enabled. */

@@ -11,7 +11,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Items of the table model, as written by the shop backend: for seeding local stacks, the demo
- * and tests. See the README's data model for each shape.
+ * and tests. See docs/architecture.md, Data model, for each shape.
  */
 public final class ShopItems {
   private ShopItems() {}

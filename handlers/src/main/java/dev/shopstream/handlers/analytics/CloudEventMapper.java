@@ -59,7 +59,7 @@ public final class CloudEventMapper {
 
   /**
    * The envelope as it goes on the wire (the SNS message body): {@link #cloudEvent} written by the CloudEvents
-   * SDK's JSON event format, attributes in the contract's documented order (README, Analytics contract).
+   * SDK's JSON event format, attributes in the contract's documented order (docs/analytics-contract.md).
    */
   public ObjectNode envelope(DomainEvent event) {
     return CloudEventWire.write(cloudEvent(event), json);

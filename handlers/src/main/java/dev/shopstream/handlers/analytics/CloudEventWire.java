@@ -14,7 +14,7 @@ import java.util.Map;
 
 /**
  * The analytics envelope on the wire: a CloudEvent in structured JSON mode as the SDK's {@link JsonFormat}
- * writes it, with two things held to the published contract (README, Analytics contract) so that the bytes
+ * writes it, with two things held to the published contract (docs/analytics-contract.md) so that the bytes
  * consumers already parse do not change: attributes come in the documented order (the SDK writes extensions
  * after its own attributes and {@code subject} after {@code dataschema}), and {@code time} is written as an
  * ISO-8601 UTC instant ({@code 2026-11-24T10:15:00.500Z}; the SDK's offset form would drop trailing zeros of

@@ -25,7 +25,8 @@ final class SesEventsQueueCheck {
     } catch (SdkException e) {
       if (missing(e)) {
         return List.of(setting + ": queue " + queueUrl + " does not exist: set the URL of the queue subscribed to the "
-            + "SES configuration set's event topic (README, Reconciliation source), or leave it empty to run without");
+            + "SES configuration set's event topic (docs/architecture.md, Reconciliation source), or leave it empty "
+            + "to run without");
       }
       return List.of(setting + ": cannot read queue " + queueUrl + ": " + AwsFailures.describe(e));
     }

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One configuration key, declared once: its environment name, default, meaning and what it accepts.
- * The configuration table in the README is checked against these declarations.
+ * docs/configuration.md is generated from these declarations (ConfigurationDocTest, bin/docs).
  *
  * @param secret the value is never repeated in messages
  */

@@ -32,22 +32,22 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The analytics contract as the README documents it, byte for byte: the envelope built with the CloudEvents
- * SDK, for the events the README's examples describe, is exactly the documented message (compact JSON, as on
+ * The analytics contract as docs/analytics-contract.md documents it, byte for byte: the envelope built with the CloudEvents
+ * SDK, for the events the document's examples describe, is exactly the documented message (compact JSON, as on
  * the wire), and every documented {@code data} example is exactly what goes out for its type. Hashes use the
- * local stack's key ({@code local-only-analytics-key}), as the README says.
+ * local stack's key ({@code local-only-analytics-key}), as the document says.
  */
 class CloudEventReadmeExamplesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Path README = Path.of("..", "README.md");
+  private static final Path CONTRACT = Path.of("..", "docs", "analytics-contract.md");
   private final CloudEventMapper mapper = new CloudEventMapper(JSON, new PiiHasher("local-only-analytics-key"));
 
   @Test
   void theDocumentedOrderPlacedMessageIsWhatGoesOnTheWire() throws IOException {
-    String readme = Files.readString(README);
-    int at = readme.indexOf("A full message (`order-placed`");
-    assertThat(at).as("the README's full message example").isPositive();
-    Matcher block = Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL).matcher(readme.substring(at));
+    String contract = Files.readString(CONTRACT);
+    int at = contract.indexOf("A full message (`order-placed`");
+    assertThat(at).as("the contract's full message example").isPositive();
+    Matcher block = Pattern.compile("```json\\n(.*?)\\n```", Pattern.DOTALL).matcher(contract.substring(at));
     assertThat(block.find()).isTrue();
     String documented = JSON.readTree(block.group(1)).toString(); // compact, keys and values in the documented order
 
@@ -68,7 +68,7 @@ class CloudEventReadmeExamplesTest {
   @Test
   void everyDocumentedDataExampleIsWhatGoesOutForItsType() throws IOException {
     Map<String, String> documented = new HashMap<>();
-    Matcher row = Pattern.compile("(?m)^\\| `dev\\.shopstream\\.([a-z-]+)\\.v[0-9]+` \\| `(\\{.*?\\})`").matcher(Files.readString(README));
+    Matcher row = Pattern.compile("(?m)^\\| `dev\\.shopstream\\.([a-z-]+)\\.v[0-9]+` \\| `(\\{.*?\\})`").matcher(Files.readString(CONTRACT));
     while (row.find()) {
       documented.put(row.group(1), row.group(2));
     }
@@ -86,7 +86,7 @@ class CloudEventReadmeExamplesTest {
     assertThat(documented.keySet()).as("a documented example per type besides order-placed").isEqualTo(events.keySet());
     events.forEach((type, event) -> {
       String data = mapper.envelope(event).get("data").toString();
-      if (type.equals("user-registered")) { // the README shortens the 64-digit hash to its first 8 and last 5
+      if (type.equals("user-registered")) { // the contract shortens the 64-digit hash to its first 8 and last 5
         data = data.replaceAll("([0-9a-f]{8})[0-9a-f]{51}([0-9a-f]{5})", "$1...$2");
       }
       assertThat(data).as(type).isEqualTo(documented.get(type));

@@ -25,7 +25,7 @@ import java.util.function.UnaryOperator;
  * only when enabled.
  */
 public final class HandlerCatalogue {
-  /** The product's handlers, in the order the README lists them. */
+  /** The product's handlers, in the order docs/configuration.md lists them. */
   public static final List<HandlerModule> MODULES = List.of(new EmailModule(), new WaitlistModule(),
       new AnalyticsModule(), new LoggingModule());
 

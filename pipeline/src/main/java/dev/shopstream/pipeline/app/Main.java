@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 /**
  * Command-line entry point: the command tree, the exit codes and how expected failures print; each
  * command (RunCommand, ReplayCommand, StatusCommand, DlqCommand) is its own class. Configuration comes from the
- * environment (see README); every object comes from the {@link CompositionRoot}. Expected failures
+ * environment (see docs/configuration.md); every object comes from the {@link CompositionRoot}. Expected failures
  * (bad configuration, a dependency missing or unreachable) print one line each and exit 2.
  */
 @Command(name = "shop-stream", mixinStandardHelpOptions = true,

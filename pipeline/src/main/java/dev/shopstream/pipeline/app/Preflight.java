@@ -36,8 +36,8 @@ final class Preflight {
       String table = config.idempotency().table();
       problems.addAll(checkExists(() -> clients.dynamo().describeTable(r -> r.tableName(table)),
           ResourceNotFoundException.class, ConfigKey.IDEMPOTENCY_TABLE.envName() + ": table '" + table + "' does not exist: "
-              + "create it with a string key 'id' and TTL on 'expiresAt' (README, Delivery guarantees); without it every "
-              + "email and notice would fail", ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "'"));
+              + "create it with a string key 'id' and TTL on 'expiresAt' (docs/architecture.md, Delivery guarantees); "
+              + "without it every email and notice would fail", ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "'"));
     }
     problems.addAll(check(() -> clients.sqs().getQueueAttributes(r -> r.queueUrl(config.deadLetterQueueUrl())
         .attributeNames(QueueAttributeName.QUEUE_ARN)), ConfigKey.DLQ_URL.envName() + ": queue " + config.deadLetterQueueUrl()));

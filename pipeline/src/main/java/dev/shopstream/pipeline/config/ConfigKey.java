@@ -5,8 +5,8 @@ import dev.shopstream.handlers.settings.Setting;
 
 /**
  * Every configuration key of the worker itself, each declared once with its default, what it accepts
- * and its meaning. Handler keys are declared by the handler modules. The README's configuration table
- * mirrors both (a test keeps them in step).
+ * and its meaning. Handler keys are declared by the handler modules. docs/configuration.md is
+ * generated from both (ConfigurationDocTest keeps it in step; bin/docs rewrites it).
  */
 public enum ConfigKey {
   TABLE("SHOP_TABLE", "shop", Rule.pattern("[A-Za-z0-9_.-]{3,255}", "3-255 characters of letters, digits, '_', '-', '.' (a DynamoDB table name)"),

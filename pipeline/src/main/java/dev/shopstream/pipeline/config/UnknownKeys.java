@@ -18,7 +18,7 @@ final class UnknownKeys {
     List<String> problems = new ArrayList<>();
     env.keySet().stream().filter(key -> key.startsWith(PREFIX) && !known.contains(key)).sorted().forEach(key ->
         problems.add(key + " is not a setting of shop-stream" + closest(key, known)
-            .map(near -> "; did you mean " + near + "?").orElse(" (see the README's configuration table)")));
+            .map(near -> "; did you mean " + near + "?").orElse(" (see docs/configuration.md)")));
     return problems;
   }
 

@@ -71,8 +71,8 @@ class PreflightTest {
     String missing = stack.deadLetterQueueUrl.replaceAll("[^/]+$", "no-such-ses-events");
     env.put("SHOP_SES_EVENTS_QUEUE_URL", missing);
     assertThat(preflight(env).problems()).containsExactly("SHOP_SES_EVENTS_QUEUE_URL: queue " + missing
-        + " does not exist: set the URL of the queue subscribed to the SES configuration set's event topic (README, "
-        + "Reconciliation source), or leave it empty to run without");
+        + " does not exist: set the URL of the queue subscribed to the SES configuration set's event topic ("
+        + "docs/architecture.md, Reconciliation source), or leave it empty to run without");
 
     env.put("SHOP_SES_EVENTS_QUEUE_URL", stack.deadLetterQueueUrl);
     assertThat(preflight(env).problems()).as("an existing queue passes").isEmpty();
@@ -104,7 +104,7 @@ class PreflightTest {
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).containsExactly(
         "shop-stream cannot start: 1 dependency not usable",
         "  SHOP_IDEMPOTENCY_TABLE: table 'no-such-claims' does not exist: create it with a string key 'id' and TTL on "
-            + "'expiresAt' (README, Delivery guarantees); without it every email and notice would fail");
+            + "'expiresAt' (docs/architecture.md, Delivery guarantees); without it every email and notice would fail");
   }
 
   /**

@@ -10,7 +10,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The module rules of the README, checked on the compiled classes of all modules. */
+/** The module rules of docs/architecture.md (Module layout), checked on the compiled classes of all modules. */
 class ArchitectureTest {
   private static JavaClasses classes;
 

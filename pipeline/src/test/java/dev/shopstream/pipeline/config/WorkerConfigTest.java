@@ -93,7 +93,7 @@ class WorkerConfigTest {
     assertThatThrownBy(() -> load(with(DLQ, "SHOP_TRIMED_DATA_POLICY", "HOLD", "SHOP_EMAIL_FORM", "a@b.example",
         "SHOP_COMPLETELY_DIFFERENT", "x", "HOME", "/root")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
-            "SHOP_COMPLETELY_DIFFERENT is not a setting of shop-stream (see the README's configuration table)",
+            "SHOP_COMPLETELY_DIFFERENT is not a setting of shop-stream (see docs/configuration.md)",
             "SHOP_EMAIL_FORM is not a setting of shop-stream; did you mean SHOP_EMAIL_FROM?",
             "SHOP_TRIMED_DATA_POLICY is not a setting of shop-stream; did you mean SHOP_TRIMMED_DATA_POLICY?"));
   }

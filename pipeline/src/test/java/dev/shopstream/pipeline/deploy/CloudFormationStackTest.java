@@ -55,7 +55,7 @@ class CloudFormationStackTest {
   private static final Path TEMPLATE = ROOT.resolve("docker").resolve("shop-stream.yaml");
   private static final Path DASHBOARD = ROOT.resolve("docker").resolve("grafana-dashboard.json");
   private static final String APPLICATION = "cfn-stack-test";
-  /** A well-formed digest for moto (no image is pulled); not the agent's real one (README, Deploy). */
+  /** A well-formed digest for moto (no image is pulled); not the agent's real one (docs/deploy.md). */
   private static final String AGENT_IMAGE = "public.ecr.aws/cloudwatch-agent/cloudwatch-agent@sha256:" + "0".repeat(64);
   /** What moto's CloudFormation creates (checked here); alarms are left out by moto and covered by cfn-lint only. */
   private static final Set<String> CREATED_BY_MOTO = Set.of("AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SQS::Queue",

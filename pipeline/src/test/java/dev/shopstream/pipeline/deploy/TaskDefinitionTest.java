@@ -85,7 +85,7 @@ class TaskDefinitionTest {
     assertThat(alarmed).allSatisfy(metric -> assertThat(selectors).contains("^" + metric + "$"));
   }
 
-  /** Each alarm: metric, statistic, comparison and what missing data means (README, Operations: Alarms). */
+  /** Each alarm: metric, statistic, comparison and what missing data means (docs/operations.md, Alarms). */
   @Test
   void theAlarmsReadTheirMetricsAndTreatMissingDataAsDesigned() throws Exception {
     Map<String, String> expected = Map.of(

@@ -65,7 +65,7 @@ class ScaleOutTest {
         StreamTopologyProxy proxy = StreamTopologyProxy.start(stack.moto.endpoint(), LocalShopStack.TABLE, SHARDS)) {
       Map<String, String> env = stack.workerEnvironment(APP);
       env.put("SHOP_DYNAMODB_ENDPOINT", proxy.endpoint().toString());
-      // lease 3 s: a killed worker's leases are taken within 4 x 3 s by the taker rules (see the README),
+      // lease 3 s: a killed worker's leases are taken within 4 x 3 s by the taker rules (docs/operations.md),
       // leaving room under the 20 s bound for this shared 2-core machine
       env.put("SHOP_KCL_FAILOVER_MILLIS", "3000");
       env.put("SHOP_IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS", "5");
@@ -206,7 +206,7 @@ class ScaleOutTest {
       }
       assertThat(perWaiter.keySet()).as("every waitlisted user notified, restocks spread over the run")
           .containsExactlyInAnyOrderElementsOf(workload.waiters());
-      // a repeat only where the README says one can happen: a kill -9 between a PublishBatch and its completion
+      // a repeat only where docs/architecture.md says one can happen: a kill -9 between a PublishBatch and its completion
       for (Map.Entry<String, Long> repeated : perWaiter.entrySet().stream().filter(e -> e.getValue() > 1).toList()) {
         String user = repeated.getKey().substring(repeated.getKey().indexOf('/') + 1);
         assertThat(repeated.getValue()).as("notices to %s", repeated.getKey()).isEqualTo(2L);

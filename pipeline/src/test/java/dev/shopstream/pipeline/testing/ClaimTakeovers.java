@@ -5,8 +5,8 @@ import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
- * Reads the idempotency table of the local stack for takeovers: a repeated effect is allowed by the
- * README only where an earlier attempt's claim was taken over (a kill -9 between an effect and its
+ * Reads the idempotency table of the local stack for takeovers: a repeated effect is allowed by
+ * docs/architecture.md only where an earlier attempt's claim was taken over (a kill -9 between an effect and its
  * completion), so the process tests check that each repeat they count came from one.
  */
 public final class ClaimTakeovers {
