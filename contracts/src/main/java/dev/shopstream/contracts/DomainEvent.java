@@ -5,11 +5,12 @@ package dev.shopstream.contracts;
  *
  * <p>Every event carries {@link EventMetadata}: an id that is the same each time the same stream
  * record is delivered or replayed, the item key it concerns, when it happened, and where in the
- * stream it came from. The set of event types is closed: adding one is a contract change.
+ * stream it came from. The set of event types is closed: adding one is a contract change. Besides the
+ * business facts, an {@link EntityState} carries an item's whole public state after a change.
  */
 public sealed interface DomainEvent
     permits OrderPlaced, OrderStatusChanged, ProductStockChanged, ProductBackInStock,
-        UserRegistered, UserProfileChanged, SessionExpired, SessionEnded, WaitlistJoined {
+        UserRegistered, UserProfileChanged, SessionExpired, SessionEnded, WaitlistJoined, EntityState {
 
   EventMetadata metadata();
 

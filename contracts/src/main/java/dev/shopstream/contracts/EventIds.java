@@ -17,4 +17,13 @@ public final class EventIds {
     String name = String.join("\n", source.table(), source.shardId(), source.sequenceNumber(), type.wireName());
     return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
   }
+
+  /**
+   * The id of a snapshot row's state: a name-based UUID of (table, export id, item key, type), so a
+   * resumed or repeated run of the same export gives the same ids, and different exports different ones.
+   */
+  public static String ofSnapshot(String table, String exportId, EntityKey key, EventType type) {
+    String name = String.join("\n", table, "export", exportId, key.partitionKey(), key.sortKey(), type.wireName());
+    return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+  }
 }

@@ -1,7 +1,9 @@
 package dev.shopstream.contracts;
 
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 
 /** The closed catalogue of event types, with the stable name used in published contracts. */
 public enum EventType {
@@ -13,7 +15,12 @@ public enum EventType {
   USER_PROFILE_CHANGED("user-profile-changed", UserProfileChanged.class),
   SESSION_EXPIRED("session-expired", SessionExpired.class),
   SESSION_ENDED("session-ended", SessionEnded.class),
-  WAITLIST_JOINED("waitlist-joined", WaitlistJoined.class);
+  WAITLIST_JOINED("waitlist-joined", WaitlistJoined.class),
+  USER_PROFILE_STATE("user-profile-state", UserProfileState.class),
+  ORDER_STATE("order-state", OrderState.class),
+  PRODUCT_STATE("product-state", ProductState.class),
+  WAITLIST_ENTRY_STATE("waitlist-entry-state", WaitlistEntryState.class),
+  SESSION_STATE("session-state", SessionState.class);
 
   private final String wireName;
   private final Class<? extends DomainEvent> eventClass;
@@ -30,6 +37,25 @@ public enum EventType {
 
   public Class<? extends DomainEvent> eventClass() {
     return eventClass;
+  }
+
+  /** True for the {@link EntityState} types ({@code *-state}), false for the business facts. */
+  public boolean isState() {
+    return EntityState.class.isAssignableFrom(eventClass);
+  }
+
+  /** The business facts (order placed, stock changed, ...): what handlers other than analytics act on. */
+  public static Set<EventType> domainEvents() {
+    EnumSet<EventType> types = EnumSet.allOf(EventType.class);
+    types.removeIf(EventType::isState);
+    return types;
+  }
+
+  /** The entity state types, one per known entity. */
+  public static Set<EventType> stateEvents() {
+    EnumSet<EventType> types = EnumSet.allOf(EventType.class);
+    types.removeIf(type -> !type.isState());
+    return types;
   }
 
   public static Optional<EventType> fromWireName(String name) {

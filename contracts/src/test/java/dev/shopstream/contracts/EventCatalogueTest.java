@@ -18,10 +18,32 @@ class EventCatalogueTest {
 
   @Test
   void everyPermittedEventClassHasExactlyOneEventType() {
-    Set<Class<?>> permitted = Set.of(DomainEvent.class.getPermittedSubclasses());
+    Set<Class<?>> permitted = new java.util.HashSet<>();
+    for (Class<?> sub : DomainEvent.class.getPermittedSubclasses()) {
+      permitted.addAll(sub.isInterface() ? List.of(sub.getPermittedSubclasses()) : List.of(sub));
+    }
     Set<Class<?>> catalogued = Arrays.stream(EventType.values()).map(EventType::eventClass).collect(Collectors.toSet());
     assertThat(catalogued).isEqualTo(permitted);
     assertThat(EventType.values()).hasSameSizeAs(permitted.toArray());
+  }
+
+  @Test
+  void everyKnownEntityHasOneStateTypeAndStateTypesAreNotDomainEvents() {
+    assertThat(EventType.stateEvents()).extracting(EventType::wireName).containsExactlyInAnyOrder(
+        "user-profile-state", "order-state", "product-state", "waitlist-entry-state", "session-state");
+    assertThat(EventType.domainEvents()).doesNotContainAnyElementsOf(EventType.stateEvents())
+        .contains(EventType.ORDER_PLACED).hasSize(EventType.values().length - 5);
+  }
+
+  @Test
+  void snapshotIdsAreStablePerExportAndItemAndDifferOtherwise() {
+    EntityKey key = new EntityKey("USER#ada", "PROFILE");
+    String id = EventIds.ofSnapshot("shop", "01764-abc", key, EventType.USER_PROFILE_STATE);
+    assertThat(EventIds.ofSnapshot("shop", "01764-abc", new EntityKey("USER#ada", "PROFILE"), EventType.USER_PROFILE_STATE))
+        .isEqualTo(id);
+    assertThat(EventIds.ofSnapshot("shop", "01764-abd", key, EventType.USER_PROFILE_STATE)).isNotEqualTo(id);
+    assertThat(EventIds.ofSnapshot("shop", "01764-abc", new EntityKey("USER#grace", "PROFILE"), EventType.USER_PROFILE_STATE))
+        .isNotEqualTo(id);
   }
 
   @Test

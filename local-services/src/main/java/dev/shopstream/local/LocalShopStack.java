@@ -29,7 +29,10 @@ public final class LocalShopStack implements AutoCloseable {
   public final String analyticsTopic;
   public final String deadLetterQueueUrl;
   public final TopicTap waitlistTap;
+  /** The analytics topic's domain events (message attribute kind = domain), as a consumer of business facts subscribes. */
   public final TopicTap analyticsTap;
+  /** The analytics topic's entity states (kind = state): what a warehouse materialises. */
+  public final TopicTap analyticsStateTap;
 
   private LocalShopStack(Path logs) {
     moto = MotoLocal.start(logs);
@@ -46,7 +49,8 @@ public final class LocalShopStack implements AutoCloseable {
       s3.createBucket(r -> r.bucket(OVERFLOW_BUCKET));
     }
     waitlistTap = TopicTap.subscribe(sns, sqs, waitlistTopic, "waitlist-subscriber");
-    analyticsTap = TopicTap.subscribe(sns, sqs, analyticsTopic, "analytics-team");
+    analyticsTap = TopicTap.subscribe(sns, sqs, analyticsTopic, "analytics-team", "{\"kind\":[\"domain\"]}");
+    analyticsStateTap = TopicTap.subscribe(sns, sqs, analyticsTopic, "analytics-state", "{\"kind\":[\"state\"]}");
   }
 
   public static LocalShopStack start(Path logs) {

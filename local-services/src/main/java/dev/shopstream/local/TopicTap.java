@@ -27,14 +27,20 @@ public final class TopicTap {
 
   /** Creates the queue {@code queueName} (".fifo" is added for a FIFO topic) and subscribes it. */
   public static TopicTap subscribe(SnsClient sns, SqsClient sqs, String topicArn, String queueName) {
+    return subscribe(sns, sqs, topicArn, queueName, null);
+  }
+
+  /** As above, receiving only the messages {@code filterPolicy} (an SNS filter policy on message attributes) lets through. */
+  public static TopicTap subscribe(SnsClient sns, SqsClient sqs, String topicArn, String queueName, String filterPolicy) {
     boolean fifo = topicArn.endsWith(".fifo");
     String name = fifo ? queueName + ".fifo" : queueName;
     String queueUrl = sqs.createQueue(r -> r.queueName(name).attributes(fifo
         ? Map.of(QueueAttributeName.FIFO_QUEUE, "true") : Map.of())).queueUrl();
     String queueArn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
         .attributes().get(QueueAttributeName.QUEUE_ARN);
-    sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn)
-        .attributes(Map.of("RawMessageDelivery", "true")));
+    Map<String, String> attributes = filterPolicy == null ? Map.of("RawMessageDelivery", "true")
+        : Map.of("RawMessageDelivery", "true", "FilterPolicy", filterPolicy);
+    sns.subscribe(r -> r.topicArn(topicArn).protocol("sqs").endpoint(queueArn).attributes(attributes));
     return new TopicTap(sqs, queueUrl);
   }
 

@@ -5,6 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shopstream.contracts.AnalyticsSchemas;
 import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.contracts.EntityState;
+import dev.shopstream.contracts.OrderLine;
+import dev.shopstream.contracts.OrderState;
+import dev.shopstream.contracts.ProductState;
+import dev.shopstream.contracts.SessionState;
+import dev.shopstream.contracts.StateVersion;
+import dev.shopstream.contracts.UserProfileState;
+import dev.shopstream.contracts.WaitlistEntryState;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.contracts.OrderPlaced;
 import dev.shopstream.contracts.OrderStatusChanged;
@@ -20,6 +28,7 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.jackson.JsonCloudEventData;
 import java.net.URI;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -27,7 +36,8 @@ import java.util.Map;
  * SDK) in its structured JSON form, whose {@code data}
  * follows the JSON Schema {@code contracts/.../schemas/analytics/<type>/v<n>.json}. Contact details
  * never leave in clear text: emails are {@link PiiHasher hashed}, names and phone numbers dropped,
- * and profile changes carry field names only.
+ * and profile changes carry field names only. Entity states ({@code *-state}) carry the item's public state
+ * under the same rules, or its deletion, and a version (see {@link StateVersion}).
  */
 public final class CloudEventMapper {
   public static final String SPEC_VERSION = "1.0";
@@ -54,7 +64,16 @@ public final class CloudEventMapper {
   /** The message carrying an envelope made by {@link #envelope} for {@code event}. */
   public AnalyticsMessage toMessage(DomainEvent event, ObjectNode envelope) {
     return new AnalyticsMessage(MessageGroups.of(event.metadata().entityKey()), event.eventId(), envelope.toString(),
-        Map.of("type", event.type().wireName(), "version", Integer.toString(AnalyticsSchemas.currentVersion(event.type()))));
+        Map.of("type", event.type().wireName(), "version", Integer.toString(AnalyticsSchemas.currentVersion(event.type())),
+            KIND_ATTRIBUTE, kind(event.type())));
+  }
+
+  /** SNS message attribute telling business facts ({@code domain}) from entity states ({@code state}), for filters. */
+  public static final String KIND_ATTRIBUTE = "kind";
+
+  /** {@code state} for the {@code *-state} types, {@code domain} for the others. */
+  public static String kind(EventType type) {
+    return type.isState() ? "state" : "domain";
   }
 
   /**
@@ -68,18 +87,22 @@ public final class CloudEventMapper {
   /** The event as a CloudEvents 1.0 event of the SDK: required attributes, extension names and types validated. */
   public CloudEvent cloudEvent(DomainEvent event) {
     var meta = event.metadata();
-    return CloudEventBuilder.v1()
+    CloudEventBuilder builder = CloudEventBuilder.v1()
         .withId(event.eventId())
         .withSource(URI.create("/shop-stream/tables/" + meta.source().table()))
         .withType(cloudEventType(event.type()))
         .withSubject(meta.entityKey().partitionKey() + "/" + meta.entityKey().sortKey())
         .withTime(meta.occurredAt().atOffset(ZoneOffset.UTC))
         .withDataContentType(DATA_CONTENT_TYPE)
-        .withDataSchema(AnalyticsSchemas.schemaId(event.type(), AnalyticsSchemas.currentVersion(event.type())))
-        .withExtension(CloudEventWire.STREAM_SHARD, meta.source().shardId())
-        .withExtension(CloudEventWire.STREAM_SEQUENCE, meta.source().sequenceNumber())
-        .withData(JsonCloudEventData.wrap(data(event)))
-        .build();
+        .withDataSchema(AnalyticsSchemas.schemaId(event.type(), AnalyticsSchemas.currentVersion(event.type())));
+    if (event instanceof EntityState state && state.version().origin() == StateVersion.Origin.SNAPSHOT) {
+      // a snapshot row was read from an export, not the stream: its source names the export
+      builder.withExtension(CloudEventWire.SNAPSHOT_EXPORT, meta.source().sequenceNumber());
+    } else {
+      builder.withExtension(CloudEventWire.STREAM_SHARD, meta.source().shardId())
+          .withExtension(CloudEventWire.STREAM_SEQUENCE, meta.source().sequenceNumber());
+    }
+    return builder.withData(JsonCloudEventData.wrap(data(event))).build();
   }
 
   ObjectNode data(DomainEvent event) {
@@ -89,9 +112,7 @@ public final class CloudEventMapper {
         OrderPlaced e = (OrderPlaced) event;
         data.put("userId", e.userId()).put("orderId", e.orderId()).put("orderDate", e.orderDate()).put("status", e.status())
             .put("total", e.total().toPlainString()).put("currency", e.currency());
-        ArrayNode items = data.putArray("items");
-        e.items().forEach(line -> items.addObject().put("sku", line.sku()).put("quantity", line.quantity())
-            .put("unitPrice", line.unitPrice().toPlainString()));
+        lines(data, e.items());
         data.put("customerEmailHash", pii.hash(e.customerEmail()));
       }
       case ORDER_STATUS_CHANGED -> {
@@ -131,7 +152,71 @@ public final class CloudEventMapper {
         WaitlistJoined e = (WaitlistJoined) event;
         data.put("productId", e.productId()).put("userId", e.userId()).put("channel", e.channel());
       }
+      case USER_PROFILE_STATE -> {
+        UserProfileState e = (UserProfileState) event;
+        data.put("userId", e.userId());
+        ObjectNode state = state(data, e);
+        if (state != null) {
+          state.put("emailHash", pii.hash(e.state().email()));
+          ArrayNode fields = state.putArray("fields");
+          e.state().fields().forEach(fields::add);
+        }
+      }
+      case ORDER_STATE -> {
+        OrderState e = (OrderState) event;
+        data.put("userId", e.userId()).put("orderId", e.orderId()).put("orderDate", e.orderDate());
+        ObjectNode state = state(data, e);
+        if (state != null) {
+          OrderState.Order order = e.state();
+          state.put("status", order.status()).put("total", order.total().toPlainString()).put("currency", order.currency());
+          lines(state, order.items());
+          state.put("customerEmailHash", pii.hash(order.customerEmail()));
+        }
+      }
+      case PRODUCT_STATE -> {
+        ProductState e = (ProductState) event;
+        data.put("productId", e.productId());
+        ObjectNode state = state(data, e);
+        if (state != null) {
+          state.put("name", e.state().name())
+              .put("price", e.state().price() == null ? null : e.state().price().toPlainString())
+              .put("stock", e.state().stock());
+        }
+      }
+      case WAITLIST_ENTRY_STATE -> {
+        WaitlistEntryState e = (WaitlistEntryState) event;
+        data.put("productId", e.productId()).put("userId", e.userId());
+        ObjectNode state = state(data, e);
+        if (state != null) {
+          state.put("channel", e.state().channel()).put("notifiedAt", e.state().notifiedAt());
+        }
+      }
+      case SESSION_STATE -> {
+        SessionState e = (SessionState) event;
+        data.put("sessionId", e.sessionId());
+        ObjectNode state = state(data, e);
+        if (state != null) {
+          state.put("userId", e.state().userId())
+              .put("expiresAt", e.state().expiresAt() == null ? null : e.state().expiresAt().toString());
+        }
+      }
     }
     return data;
+  }
+
+  /** Adds version and deleted, and the state object (returned) or null when deleted. */
+  private static ObjectNode state(ObjectNode data, EntityState event) {
+    data.put("version", event.version().toString()).put("deleted", event.deleted());
+    if (event.deleted()) {
+      data.putNull("state");
+      return null;
+    }
+    return data.putObject("state");
+  }
+
+  private static void lines(ObjectNode target, List<OrderLine> lines) {
+    ArrayNode items = target.putArray("items");
+    lines.forEach(line -> items.addObject().put("sku", line.sku()).put("quantity", line.quantity())
+        .put("unitPrice", line.unitPrice().toPlainString()));
   }
 }

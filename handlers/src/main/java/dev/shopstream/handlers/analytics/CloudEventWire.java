@@ -23,9 +23,11 @@ import java.util.Map;
 final class CloudEventWire {
   static final String STREAM_SHARD = "streamshard";
   static final String STREAM_SEQUENCE = "streamsequence";
+  /** A snapshot row's export id (instead of the stream attributes). */
+  static final String SNAPSHOT_EXPORT = "snapshotexport";
   /** The contract's attribute order. */
   static final List<String> ORDER = List.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype",
-      "dataschema", STREAM_SHARD, STREAM_SEQUENCE, "data");
+      "dataschema", STREAM_SHARD, STREAM_SEQUENCE, SNAPSHOT_EXPORT, "data");
   private static final EventFormat FORMAT = new JsonFormat();
 
   private CloudEventWire() {}

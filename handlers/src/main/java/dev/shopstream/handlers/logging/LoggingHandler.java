@@ -35,7 +35,7 @@ public final class LoggingHandler implements EventHandler {
 
   @Override
   public Set<EventType> eventTypes() {
-    return EnumSet.allOf(EventType.class);
+    return EnumSet.copyOf(EventType.domainEvents()); // entity states would repeat each change: analytics only
   }
 
   @Override

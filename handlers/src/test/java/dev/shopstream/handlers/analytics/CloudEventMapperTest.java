@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EventSource;
+import dev.shopstream.contracts.StateVersion;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.testing.Events;
@@ -40,8 +42,14 @@ class CloudEventMapperTest {
       assertThat(envelope.get("source").asText()).isEqualTo("/shop-stream/tables/shop");
       assertThat(envelope.get("dataschema").asText())
           .isEqualTo("https://schemas.shopstream.dev/analytics/" + event.type().wireName() + "/v" + version + ".json");
-      assertThat(envelope.get("time").asText()).isEqualTo("2026-11-27T09:30:00Z");
-      assertThat(envelope.get("streamsequence").asText()).isEqualTo(event.metadata().source().sequenceNumber());
+      assertThat(envelope.get("time").asText()).isEqualTo(event.metadata().occurredAt().toString());
+      if (event.metadata().source().shardId().equals(EventSource.EXPORT)) {
+        assertThat(envelope.has("streamsequence")).isFalse();
+        assertThat(envelope.get("snapshotexport").asText()).isEqualTo("01764230000000-a1b2c3d4");
+      } else {
+        assertThat(envelope.get("streamsequence").asText()).isEqualTo(event.metadata().source().sequenceNumber());
+        assertThat(envelope.has("snapshotexport")).isFalse();
+      }
       assertThat(contract.violations(event.type(), envelope.get("data"))).as(event.type().wireName()).isEmpty();
     }
   }
@@ -56,6 +64,41 @@ class CloudEventMapperTest {
     assertThat(registered.at("/data/emailHash").asText()).hasSize(64)
         .isEqualTo(ordered.at("/data/customerEmailHash").asText()).isEqualTo(hasher.hash(" ADA@example.com "));
     assertThat(mapper.envelope(Events.oneOfEach().get(5)).at("/data/changedFields").toString()).isEqualTo("[\"name\",\"phone\"]");
+  }
+
+  @Test
+  void statesCarryTheItemsPublicStateWithContactDetailsHashedAndAVersion() {
+    List<DomainEvent> states = Events.statesOfEach();
+    ObjectNode profile = mapper.envelope(states.get(0));
+    assertThat(profile.at("/data/state/emailHash").asText()).isEqualTo(hasher.hash("ada@example.com"));
+    assertThat(profile.at("/data/state/fields").toString()).isEqualTo("[\"name\",\"phone\"]");
+    assertThat(profile.at("/data/deleted").asBoolean()).isFalse();
+    assertThat(StateVersion.parse(profile.at("/data/version").asText()).origin()).isEqualTo(StateVersion.Origin.STREAM);
+    ObjectNode order = mapper.envelope(states.get(1));
+    assertThat(order.get("data").toString()).contains("\"status\":\"SHIPPED\",\"total\":\"79.80\"")
+        .contains("\"customerEmailHash\":\"" + hasher.hash("ada@example.com") + "\"");
+    ObjectNode product = mapper.envelope(states.get(2));
+    assertThat(product.at("/data/version").asText()).isEqualTo("001795770000.0.0000000000000000000000000000000000000000");
+    assertThat(product.at("/data/state").toString()).isEqualTo("{\"name\":\"Desk lamp\",\"price\":\"39.90\",\"stock\":-2}");
+    ObjectNode session = mapper.envelope(states.get(4));
+    assertThat(session.at("/data/deleted").asBoolean()).isTrue();
+    assertThat(session.at("/data/state").isNull()).isTrue();
+    assertThat(mapper.toMessage(states.get(4)).attributes()).containsEntry("kind", "state").containsEntry("type", "session-state");
+    assertThat(mapper.toMessage(Events.oneOfEach().get(0)).attributes()).containsEntry("kind", "domain");
+  }
+
+  @Test
+  void theStateSchemasRefuseAStateThatContradictsDeleted() {
+    ObjectNode deleted = mapper.envelope(Events.statesOfEach().get(4));
+    ObjectNode withState = deleted.with("data").deepCopy();
+    withState.putObject("state").put("userId", "u-1").putNull("expiresAt");
+    assertThat(contract.violations(EventType.SESSION_STATE, withState)).isNotEmpty();
+    ObjectNode alive = mapper.envelope(Events.statesOfEach().get(2)).with("data").deepCopy();
+    alive.putNull("state");
+    assertThat(contract.violations(EventType.PRODUCT_STATE, alive)).isNotEmpty();
+    ObjectNode badVersion = mapper.envelope(Events.statesOfEach().get(2)).with("data").deepCopy();
+    badVersion.put("version", "1764230000");
+    assertThat(contract.violations(EventType.PRODUCT_STATE, badVersion)).isNotEmpty();
   }
 
   @Test

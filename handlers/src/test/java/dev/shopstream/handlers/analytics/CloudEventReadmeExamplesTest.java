@@ -18,6 +18,14 @@ import dev.shopstream.contracts.SessionExpired;
 import dev.shopstream.contracts.UserProfileChanged;
 import dev.shopstream.contracts.UserRegistered;
 import dev.shopstream.contracts.WaitlistJoined;
+import dev.shopstream.contracts.EventIds;
+import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.OrderState;
+import dev.shopstream.contracts.ProductState;
+import dev.shopstream.contracts.SessionState;
+import dev.shopstream.contracts.StateVersion;
+import dev.shopstream.contracts.UserProfileState;
+import dev.shopstream.contracts.WaitlistEntryState;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -72,7 +80,20 @@ class CloudEventReadmeExamplesTest {
     while (row.find()) {
       documented.put(row.group(1), row.group(2));
     }
-    Map<String, DomainEvent> events = Map.of(
+    Map<String, DomainEvent> events = new HashMap<>(Map.of(
+        "user-profile-state", new UserProfileState(meta("USER#ada", "PROFILE"), "ada", streamVersion(),
+            new UserProfileState.Profile("ada@example.com", List.of("name", "phone"))),
+        "order-state", new OrderState(meta("USER#ada", "ORDER#2026-11-24#o-1001"), "ada", "o-1001", "2026-11-24", streamVersion(),
+            new OrderState.Order("SHIPPED", new BigDecimal("89.3"), "EUR",
+                List.of(new OrderLine("lamp", "Desk lamp", 2, new BigDecimal("39.9")), new OrderLine("mug", "Mug", 1, new BigDecimal("9.5"))),
+                null)),
+        "product-state", new ProductState(snapshotMeta("PRODUCT#lamp", "META", EventType.PRODUCT_STATE), "lamp",
+            StateVersion.ofSnapshot(Instant.parse("2026-11-24T10:00:00Z")),
+            new ProductState.Product("Desk lamp", new BigDecimal("39.9"), 10L)),
+        "waitlist-entry-state", new WaitlistEntryState(meta("PRODUCT#lamp", "WAITLIST#alan"), "lamp", "alan", streamVersion(),
+            new WaitlistEntryState.Entry("sms", null)),
+        "session-state", new SessionState(meta("SESSION#sess-ada", "SESSION"), "sess-ada", streamVersion(), null)));
+    events.putAll(Map.of(
         "order-status-changed", new OrderStatusChanged(meta("USER#ada", "ORDER#2026-11-24#o-1001"), "ada", "o-1001", "PLACED", "SHIPPED"),
         "product-stock-changed", new ProductStockChanged(meta("PRODUCT#lamp", "META"), "lamp", 2L, -3),
         "product-back-in-stock", new ProductBackInStock(meta("PRODUCT#lamp", "META"), "lamp", "Desk lamp", -3L, 10),
@@ -82,15 +103,27 @@ class CloudEventReadmeExamplesTest {
         "session-expired", new SessionExpired(meta("SESSION#sess-ada", "SESSION"), "sess-ada", "ada",
             Instant.parse("2026-11-24T09:07:15Z")),
         "session-ended", new SessionEnded(meta("SESSION#sess-alan", "SESSION"), "sess-alan", "alan"),
-        "waitlist-joined", new WaitlistJoined(meta("PRODUCT#lamp", "WAITLIST#alan"), "lamp", "alan", "sms"));
+        "waitlist-joined", new WaitlistJoined(meta("PRODUCT#lamp", "WAITLIST#alan"), "lamp", "alan", "sms")));
     assertThat(documented.keySet()).as("a documented example per type besides order-placed").isEqualTo(events.keySet());
     events.forEach((type, event) -> {
       String data = mapper.envelope(event).get("data").toString();
-      if (type.equals("user-registered")) { // the contract shortens the 64-digit hash to its first 8 and last 5
+      if (type.equals("user-registered") || type.equals("user-profile-state")) { // the contract shortens the 64-digit hash to its first 8 and last 5
         data = data.replaceAll("([0-9a-f]{8})[0-9a-f]{51}([0-9a-f]{5})", "$1...$2");
       }
       assertThat(data).as(type).isEqualTo(documented.get(type));
     });
+  }
+
+  /** The version of a change read at the stream position {@link #meta} names. */
+  private static StateVersion streamVersion() {
+    return StateVersion.ofStream(Instant.parse("2026-11-24T10:15:00Z"), "000000000000000000010");
+  }
+
+  private static EventMetadata snapshotMeta(String pk, String sk, EventType type) {
+    EventSource export = EventSource.ofExport("shop", "01795514400000-a1b2c3d4");
+    EntityKey key = new EntityKey(pk, sk);
+    return new EventMetadata(EventIds.ofSnapshot("shop", export.sequenceNumber(), key, type), key,
+        Instant.parse("2026-11-24T10:00:00Z"), export);
   }
 
   private static EventMetadata meta(String pk, String sk) {

@@ -35,6 +35,10 @@ import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.RetryPolicy;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.routing.EventRouter;
+import dev.shopstream.pipeline.snapshot.ExportLocation;
+import dev.shopstream.pipeline.snapshot.Snapshot;
+import dev.shopstream.pipeline.snapshot.SnapshotCheckpoint;
+import dev.shopstream.pipeline.snapshot.TableExports;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -262,6 +266,35 @@ public final class CompositionRoot implements AutoCloseable {
             }
           };
         }, counts, counted);
+  }
+
+  /** Requests, finds and lists table exports (DynamoDB and S3). */
+  public TableExports tableExports() {
+    return new TableExports(clients.dynamo(), clients.s3(), clock);
+  }
+
+  /** Name of the snapshot's checkpoint object in an export's folder: one per application. */
+  public String snapshotCheckpointName() {
+    return "shop-stream-snapshot-" + config.applicationName() + ".json";
+  }
+
+  public SnapshotCheckpoint snapshotCheckpoint(ExportLocation export) {
+    return new SnapshotCheckpoint(clients.s3(), export.bucket(), export.checkpointKey());
+  }
+
+  /**
+   * The snapshot: every row's state to the analytics handler only (never email or waitlist), whatever
+   * SHOP_HANDLERS says; a dry run builds no handler, so it needs no analytics settings.
+   *
+   * @throws ConfigException when the analytics handler's settings are missing or invalid
+   */
+  public Snapshot snapshot(boolean dryRun, PrintStream out) {
+    EventHandler analytics = null;
+    if (!dryRun) {
+      WorkerConfig analyticsOnly = config.withHandlers(List.of(dev.shopstream.handlers.analytics.AnalyticsSyncHandler.NAME));
+      analytics = catalogue.build(analyticsOnly, new Resources()).get(0);
+    }
+    return new Snapshot(ImageDiffer.standard(clock), clients.s3(), analytics, config.table(), clock, out);
   }
 
   private synchronized PipelineMetrics metrics() {

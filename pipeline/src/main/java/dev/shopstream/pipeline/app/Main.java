@@ -13,12 +13,13 @@ import picocli.CommandLine.Command;
 
 /**
  * Command-line entry point: the command tree, the exit codes and how expected failures print; each
- * command (RunCommand, ReplayCommand, StatusCommand, DlqCommand) is its own class. Configuration comes from the
+ * command (RunCommand, ReplayCommand, SnapshotCommand, StatusCommand,
+ * DlqCommand) is its own class. Configuration comes from the
  * environment (see docs/configuration.md); every object comes from the {@link CompositionRoot}. Expected failures
  * (bad configuration, a dependency missing or unreachable) print one line each and exit 2.
  */
 @Command(name = "shop-stream", mixinStandardHelpOptions = true,
-    subcommands = {RunCommand.class, ReplayCommand.class, StatusCommand.class, DlqCommand.class},
+    subcommands = {RunCommand.class, ReplayCommand.class, SnapshotCommand.class, StatusCommand.class, DlqCommand.class},
     description = "Turns a DynamoDB table's change stream into domain events and delivers them.")
 public final class Main {
   static final int CONFIGURATION_OR_DEPENDENCY = 2;

@@ -4,6 +4,7 @@ import dev.shopstream.contracts.EntityKey;
 import dev.shopstream.contracts.EventIds;
 import dev.shopstream.contracts.EventMetadata;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.StateVersion;
 import dev.shopstream.pipeline.stream.ChangeKind;
 import dev.shopstream.pipeline.stream.StreamChange;
 import java.time.Clock;
@@ -58,6 +59,16 @@ final class DiffContext {
           + "the NEW_AND_OLD_IMAGES view type");
     }
     return oldImage;
+  }
+
+  /** The image the state after this change is read from: the new image, none (deleted) for a REMOVE. */
+  ItemImage stateImage() throws MalformedItemException {
+    return change.kind() == ChangeKind.REMOVE ? null : requiredNewImage();
+  }
+
+  /** A stream change's state version: its second and sequence number. */
+  StateStamp stateStamp() {
+    return new StateStamp(StateVersion.ofStream(occurredAt, change.source().sequenceNumber()), this::metadata);
   }
 
   EventMetadata metadata(EventType type) {

@@ -1,9 +1,17 @@
 package dev.shopstream.pipeline.diff;
 
 import dev.shopstream.contracts.TableModel;
+import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EntityState;
+import dev.shopstream.contracts.EventIds;
+import dev.shopstream.contracts.EventMetadata;
+import dev.shopstream.contracts.EventSource;
+import dev.shopstream.contracts.StateVersion;
+import dev.shopstream.pipeline.stream.ChangeKind;
 import dev.shopstream.pipeline.stream.StreamChange;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -45,9 +53,41 @@ public final class ImageDiffer {
     return new DiffOutcome.Unrecognized(shapeOf(key));
   }
 
+  /**
+   * The state of one item as a table export holds it (a snapshot row): a known item gives its state
+   * (stamped with the export's time and source), a malformed one is rejected, another shape is unrecognized.
+   */
+  public DiffOutcome snapshotRow(Map<String, AttributeValue> item, String table, String exportId, Instant exportTime) {
+    EntityKey key;
+    try {
+      key = keyOf(new StreamChange(EventSource.ofExport(table, exportId), ChangeKind.INSERT, null, null, item, null, null,
+          exportTime));
+    } catch (MalformedItemException e) {
+      return new DiffOutcome.Rejected(e.getMessage());
+    }
+    EventSource source = EventSource.ofExport(table, exportId);
+    StateStamp stamp = new StateStamp(StateVersion.ofSnapshot(exportTime),
+        type -> new EventMetadata(EventIds.ofSnapshot(table, exportId, key, type), key, exportTime, source));
+    for (EntityRule rule : rules) {
+      if (rule.matches(key)) {
+        try {
+          return new DiffOutcome.Derived(rule.entity(), List.of(), rule.state(key, new ItemImage("item", item), stamp));
+        } catch (MalformedItemException e) {
+          return new DiffOutcome.Rejected(rule.entity() + " " + key + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+          return new DiffOutcome.Rejected(rule.entity() + " " + key + ": could not derive its state ("
+              + e.getClass().getSimpleName() + ": " + e.getMessage() + ")");
+        }
+      }
+    }
+    return new DiffOutcome.Unrecognized(shapeOf(key));
+  }
+
   private static DiffOutcome derive(EntityRule rule, DiffContext context) {
     try {
-      return new DiffOutcome.Derived(rule.entity(), rule.derive(context));
+      List<DomainEvent> events = rule.derive(context);
+      EntityState state = rule.state(context.key(), context.stateImage(), context.stateStamp());
+      return new DiffOutcome.Derived(rule.entity(), events, state);
     } catch (MalformedItemException e) {
       return new DiffOutcome.Rejected(rule.entity() + " " + context.key() + ": " + e.getMessage());
     } catch (RuntimeException e) {

@@ -3,7 +3,9 @@ package dev.shopstream.pipeline.diff;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EntityState;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.OrderState;
 import dev.shopstream.contracts.OrderLine;
 import dev.shopstream.contracts.OrderPlaced;
 import dev.shopstream.contracts.OrderStatusChanged;
@@ -23,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class OrderRule implements EntityRule {
   private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
 
   @Override
   public String entity() {
@@ -50,8 +53,27 @@ final class OrderRule implements EntityRule {
     };
   }
 
+  @Override
+  public EntityState state(EntityKey entityKey, ItemImage item, StateStamp stamp) throws MalformedItemException {
+    String userId = DiffContext.idAfter(TableModel.USER_PREFIX, entityKey.partitionKey());
+    OrderKey key = OrderKey.parse(entityKey.sortKey());
+    OrderState.Order order = null;
+    if (item != null) {
+      order = order(key, item);
+    }
+    return new OrderState(stamp.metadataOf(EventType.ORDER_STATE), userId, key.orderId(), key.orderDate(), stamp.version(),
+        order);
+  }
+
   private static OrderPlaced placed(DiffContext context, String userId, OrderKey key, ItemImage item)
       throws MalformedItemException {
+    OrderState.Order order = order(key, item);
+    return new OrderPlaced(context.metadata(EventType.ORDER_PLACED), userId, key.orderId(), key.orderDate(),
+        order.status(), order.total(), order.currency(), order.items(), order.customerEmail());
+  }
+
+  /** The order an image holds, every attribute checked. */
+  private static OrderState.Order order(OrderKey key, ItemImage item) throws MalformedItemException {
     String orderIdAttribute = item.string("orderId").orElse(key.orderId());
     if (!orderIdAttribute.equals(key.orderId())) {
       throw new MalformedItemException("attribute 'orderId' (" + orderIdAttribute + ") does not match the sort key's order id ("
@@ -66,8 +88,7 @@ final class OrderRule implements EntityRule {
       throw new MalformedItemException("new image: attribute 'currency' must be an ISO 4217 code like EUR, was '"
           + ItemImage.abbreviate(currency) + "'");
     }
-    return new OrderPlaced(context.metadata(EventType.ORDER_PLACED), userId, key.orderId(), key.orderDate(),
-        item.requiredString("status"), total, currency, lines(item), item.string("email").orElse(null));
+    return new OrderState.Order(item.requiredString("status"), total, currency, lines(item), item.string("email").orElse(null));
   }
 
   private static List<OrderLine> lines(ItemImage item) throws MalformedItemException {

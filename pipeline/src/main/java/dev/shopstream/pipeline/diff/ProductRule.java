@@ -3,7 +3,9 @@ package dev.shopstream.pipeline.diff;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EntityState;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.ProductState;
 import dev.shopstream.contracts.ProductBackInStock;
 import dev.shopstream.contracts.ProductStockChanged;
 import dev.shopstream.pipeline.stream.ChangeKind;
@@ -51,5 +53,13 @@ final class ProductRule implements EntityRule {
           after.string("name").orElse(null), oldStock, stock));
     }
     return events;
+  }
+
+  @Override
+  public EntityState state(EntityKey key, ItemImage item, StateStamp stamp) throws MalformedItemException {
+    String productId = DiffContext.idAfter(TableModel.PRODUCT_PREFIX, key.partitionKey());
+    ProductState.Product product = item == null ? null : new ProductState.Product(item.string("name").orElse(null),
+        item.number("price").orElse(null), item.wholeNumber("stock").orElse(null));
+    return new ProductState(stamp.metadataOf(EventType.PRODUCT_STATE), productId, stamp.version(), product);
   }
 }

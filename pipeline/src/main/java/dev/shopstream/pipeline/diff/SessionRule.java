@@ -3,7 +3,9 @@ package dev.shopstream.pipeline.diff;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EntityState;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.SessionState;
 import dev.shopstream.contracts.SessionEnded;
 import dev.shopstream.contracts.SessionExpired;
 import dev.shopstream.pipeline.stream.ChangeKind;
@@ -39,5 +41,13 @@ final class SessionRule implements EntityRule {
       return List.of(new SessionExpired(context.metadata(EventType.SESSION_EXPIRED), sessionId, userId, expiresAt));
     }
     return List.of(new SessionEnded(context.metadata(EventType.SESSION_ENDED), sessionId, userId));
+  }
+
+  @Override
+  public EntityState state(EntityKey key, ItemImage item, StateStamp stamp) throws MalformedItemException {
+    String sessionId = DiffContext.idAfter(TableModel.SESSION_PREFIX, key.partitionKey());
+    SessionState.Session session = item == null ? null : new SessionState.Session(item.string("userId").orElse(null),
+        item.count(TableModel.TTL_ATTRIBUTE).map(Instant::ofEpochSecond).orElse(null));
+    return new SessionState(stamp.metadataOf(EventType.SESSION_STATE), sessionId, stamp.version(), session);
   }
 }

@@ -3,7 +3,9 @@ package dev.shopstream.pipeline.diff;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EntityState;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.UserProfileState;
 import dev.shopstream.contracts.FieldChange;
 import dev.shopstream.contracts.UserProfileChanged;
 import dev.shopstream.contracts.UserRegistered;
@@ -47,6 +49,19 @@ final class UserProfileRule implements EntityRule {
       }
       case REMOVE -> List.of();
     };
+  }
+
+  @Override
+  public EntityState state(EntityKey key, ItemImage item, StateStamp stamp) throws MalformedItemException {
+    String userId = DiffContext.idAfter(TableModel.USER_PREFIX, key.partitionKey());
+    UserProfileState.Profile profile = null;
+    if (item != null) {
+      Set<String> fields = new TreeSet<>(item.attributes().keySet());
+      fields.removeAll(NOT_PROFILE_FIELDS);
+      fields.remove("email");
+      profile = new UserProfileState.Profile(item.string("email").orElse(null), List.copyOf(fields));
+    }
+    return new UserProfileState(stamp.metadataOf(EventType.USER_PROFILE_STATE), userId, stamp.version(), profile);
   }
 
   private static Map<String, FieldChange> changedFields(ItemImage before, ItemImage after) {

@@ -3,7 +3,9 @@ package dev.shopstream.pipeline.diff;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
+import dev.shopstream.contracts.EntityState;
 import dev.shopstream.contracts.EventType;
+import dev.shopstream.contracts.WaitlistEntryState;
 import dev.shopstream.contracts.WaitlistJoined;
 import dev.shopstream.pipeline.stream.ChangeKind;
 import java.util.List;
@@ -31,15 +33,25 @@ final class WaitlistRule implements EntityRule {
     if (context.kind() != ChangeKind.INSERT) {
       return List.of();
     }
-    ItemImage entry = context.requiredNewImage();
-    String channel;
-    if (entry.string("email").isPresent()) {
-      channel = "email";
-    } else if (entry.string("phone").isPresent()) {
-      channel = "sms";
-    } else {
-      throw new MalformedItemException("new image: a waitlist entry needs an 'email' or a 'phone' attribute");
-    }
+    String channel = channel(context.requiredNewImage());
     return List.of(new WaitlistJoined(context.metadata(EventType.WAITLIST_JOINED), productId, userId, channel));
+  }
+
+  @Override
+  public EntityState state(EntityKey key, ItemImage item, StateStamp stamp) throws MalformedItemException {
+    String productId = DiffContext.idAfter(TableModel.PRODUCT_PREFIX, key.partitionKey());
+    String userId = DiffContext.idAfter(TableModel.WAITLIST_SK_PREFIX, key.sortKey());
+    WaitlistEntryState.Entry entry = item == null ? null
+        : new WaitlistEntryState.Entry(channel(item), item.string("notifiedAt").orElse(null));
+    return new WaitlistEntryState(stamp.metadataOf(EventType.WAITLIST_ENTRY_STATE), productId, userId, stamp.version(), entry);
+  }
+
+  private static String channel(ItemImage entry) throws MalformedItemException {
+    if (entry.string("email").isPresent()) {
+      return "email";
+    } else if (entry.string("phone").isPresent()) {
+      return "sms";
+    }
+    throw new MalformedItemException("new image: a waitlist entry needs an 'email' or a 'phone' attribute");
   }
 }

@@ -93,7 +93,7 @@ public final class RecordProcessor {
       counted = "unrecognized";
     } else {
       DiffOutcome.Derived derived = (DiffOutcome.Derived) outcome;
-      for (DomainEvent event : derived.events()) {
+      for (DomainEvent event : derived.delivered()) {
         router.route(event).forEach(handler -> steps.add(Step.deliver(event, handler)));
       }
       counted = derived.events().isEmpty() ? "no-event" : "derived";
@@ -103,7 +103,7 @@ public final class RecordProcessor {
     }
     metrics.record(counted);
     if (outcome instanceof DiffOutcome.Derived derived) {
-      derived.events().forEach(event -> metrics.event(event.type()));
+      derived.delivered().forEach(event -> metrics.event(event.type()));
     }
     return Outcome.HANDLED;
   }

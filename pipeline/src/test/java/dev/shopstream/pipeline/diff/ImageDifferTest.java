@@ -18,6 +18,15 @@ import dev.shopstream.contracts.SessionExpired;
 import dev.shopstream.contracts.UserProfileChanged;
 import dev.shopstream.contracts.UserRegistered;
 import dev.shopstream.contracts.WaitlistJoined;
+import dev.shopstream.contracts.EntityState;
+import dev.shopstream.contracts.OrderState;
+import dev.shopstream.contracts.ProductState;
+import dev.shopstream.contracts.SessionState;
+import dev.shopstream.contracts.StateVersion;
+import dev.shopstream.contracts.UserProfileState;
+import dev.shopstream.contracts.WaitlistEntryState;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.shopstream.pipeline.testing.Fixtures;
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -42,6 +51,77 @@ class ImageDifferTest {
     DiffOutcome outcome = differ.diff(Fixtures.change(fixture));
     assertThat(outcome).as("outcome of %s", fixture).isInstanceOf(DiffOutcome.Rejected.class);
     return ((DiffOutcome.Rejected) outcome).reason();
+  }
+
+  private EntityState state(String fixture) {
+    DiffOutcome outcome = differ.diff(Fixtures.change(fixture));
+    assertThat(outcome).as("outcome of %s", fixture).isInstanceOf(DiffOutcome.Derived.class);
+    DiffOutcome.Derived derived = (DiffOutcome.Derived) outcome;
+    assertThat(derived.delivered()).as("domain events first, then the state").endsWith(derived.state());
+    return derived.state();
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "order-insert.json | order-state | false",
+      "order-status-unchanged-tracking-added.json | order-state | false",
+      "order-remove.json | order-state | true",
+      "product-stock-0-to-0-price-change.json | product-state | false",
+      "profile-modify-noop.json | user-profile-state | false",
+      "waitlist-marked-notified.json | waitlist-entry-state | false",
+      "session-ttl-remove.json | session-state | true",
+      "session-user-remove.json | session-state | true"})
+  void everyChangeOfAKnownItemCarriesItsStateVersionedByItsSecondAndSequence(String fixture, String type, boolean deleted) {
+    EntityState state = state(fixture);
+    assertThat(state.type().wireName()).isEqualTo(type);
+    assertThat(state.deleted()).isEqualTo(deleted);
+    var change = Fixtures.change(fixture);
+    assertThat(state.version()).isEqualTo(StateVersion.ofStream(change.approximateCreationTime(), change.source().sequenceNumber()));
+    assertThat(state.eventId()).isEqualTo(EventIds.of(change.source(), state.type()));
+  }
+
+  @Test
+  void statesCarryWhatTheItemHoldsNow() {
+    OrderState order = (OrderState) state("order-status-shipped.json");
+    assertThat(order.state().status()).isEqualTo("SHIPPED");
+    assertThat(order.state().total()).isEqualByComparingTo("89.40");
+    assertThat(order.orderDate()).isEqualTo("2026-11-27");
+    assertThat(order.state().items()).containsExactly(new OrderLine("lamp", null, 2, new BigDecimal("44.70")));
+    ProductState product = (ProductState) state("product-stock-1-to-minus-4.json");
+    assertThat(product.state().stock()).isEqualTo(-4L);
+    WaitlistEntryState entry = (WaitlistEntryState) state("waitlist-marked-notified.json");
+    assertThat(entry.state().notifiedAt()).isNotNull();
+    UserProfileState profile = (UserProfileState) state("profile-insert.json");
+    assertThat(profile.state().fields()).doesNotContain("email", "PK", "SK", "updatedAt", "version");
+    assertThat(((SessionState) state("session-ttl-remove.json")).state()).isNull();
+  }
+
+  @Test
+  void anOrderModifySettingTotalToTextIsRejectedNotAStatusChange() {
+    assertThat(rejection("order-modify-total-as-string.json"))
+        .isEqualTo("order USER#u-17 / ORDER#2026-11-27#ord-5501: new image: attribute 'total' must be a number (N) but is S");
+  }
+
+  @Test
+  void aSnapshotRowIsTheItemsStateAtTheExportTime() {
+    Instant exportTime = Instant.parse("2026-11-24T10:00:00.750Z");
+    Map<String, AttributeValue> item = Map.of("PK", AttributeValue.fromS("PRODUCT#lamp"), "SK", AttributeValue.fromS("META"),
+        "name", AttributeValue.fromS("Desk lamp"), "price", AttributeValue.fromN("39.9"), "stock", AttributeValue.fromN("3"));
+    DiffOutcome outcome = differ.snapshotRow(item, "shop", "exp-1", exportTime);
+    ProductState state = (ProductState) ((DiffOutcome.Derived) outcome).state();
+    assertThat(((DiffOutcome.Derived) outcome).events()).isEmpty();
+    assertThat(state.version()).isEqualTo(StateVersion.ofSnapshot(exportTime));
+    assertThat(state.state()).isEqualTo(new ProductState.Product("Desk lamp", new BigDecimal("39.9"), 3L));
+    assertThat(state.metadata().source()).isEqualTo(EventSource.ofExport("shop", "exp-1"));
+    assertThat(state.eventId()).isEqualTo(EventIds.ofSnapshot("shop", "exp-1", new EntityKey("PRODUCT#lamp", "META"),
+        EventType.PRODUCT_STATE));
+
+    Map<String, AttributeValue> bad = new java.util.HashMap<>(item);
+    bad.put("stock", AttributeValue.fromS("many"));
+    assertThat(differ.snapshotRow(bad, "shop", "exp-1", exportTime)).isEqualTo(new DiffOutcome.Rejected(
+        "product PRODUCT#lamp / META: item: attribute 'stock' must be a number (N) but is S"));
+    assertThat(differ.snapshotRow(Map.of("PK", AttributeValue.fromS("USER#1"), "SK", AttributeValue.fromS("CART#7")),
+        "shop", "exp-1", exportTime)).isEqualTo(new DiffOutcome.Unrecognized("USER#/CART#"));
   }
 
   @Test
@@ -121,6 +201,7 @@ class ImageDifferTest {
       "product-stock-huge.json | attribute 'stock' is out of range",
       "order-missing-order-id.json | has no order id: expected ORDER#<iso-date>#<orderId>",
       "order-total-as-string.json | attribute 'total' must be a number (N) but is S",
+      "order-modify-total-as-string.json | new image: attribute 'total' must be a number (N) but is S",
       "key-not-a-string.json | key attribute 'PK' must be a non-empty string (S) but is N",
       "modify-without-old-image.json | must use the NEW_AND_OLD_IMAGES view type"})
   void malformedKnownItemsAreRejectedWithAReason(String fixture, String reason) {
