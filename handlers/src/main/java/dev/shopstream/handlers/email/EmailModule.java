@@ -31,7 +31,7 @@ public final class EmailModule implements HandlerModule {
       "How long each long poll of the SES events queue waits for a message: shorter means more SQS requests while idle and an earlier 'not seen' for a send of unknown outcome.");
 
   public static final Setting MAX_SEND_RATE = Setting.of("SHOP_SES_MAX_SEND_RATE", "0", Rule.range(0, 100_000),
-      "The account's SES sends per second, shared by the live workers (each takes its share, re-sized every minute from the lease table). 0: read SES's own MaxSendRate (GetAccount) at start and every minute.");
+      "The account's SES sends per second, shared by the live workers (each paces at 90 % of its share, re-sized every minute from the lease table). 0: read SES's own MaxSendRate (GetAccount) at start and every minute.");
   /** Until SES's own rate is read: a new production account's rate. */
   static final double FALLBACK_SEND_RATE = 14;
 
