@@ -4,6 +4,7 @@ import dev.shopstream.contracts.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 
 /** The pipeline's counters, on an injected Micrometer registry. */
 public final class PipelineMetrics {
@@ -32,6 +33,18 @@ public final class PipelineMetrics {
   public <T> T timeHandler(String handler, java.util.function.Supplier<T> call) {
     return Timer.builder("shop.handler.latency").description("Handler call duration, retries included")
         .tag("handler", handler).publishPercentileHistogram().register(registry).record(call);
+  }
+
+  /**
+   * A handler's effect completed {@code latency} after its record was written (DynamoDB's
+   * ApproximateCreationDateTime to now), in {@code shop.write.to.effect}: what a customer waits.
+   */
+  public void writeToEffect(String handler, Duration latency) {
+    Timer.builder("shop.write.to.effect")
+        .description("From the record's write (ApproximateCreationDateTime) to the handler's effect done, retries and waits included")
+        .tag("handler", handler).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofMinutes(10))
+        .register(registry).record(latency.isNegative() ? Duration.ZERO : latency);
   }
 
   public void retry(String handler) {
