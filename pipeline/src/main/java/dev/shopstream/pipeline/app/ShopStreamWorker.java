@@ -74,7 +74,7 @@ public final class ShopStreamWorker implements AutoCloseable {
         selectedShards, FatalErrors.HALT, repeatedErrors, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
-        clients.streams(), clients.cloudWatch(), lifecycle);
+        clients.streams(), clients.cloudWatch(), lifecycle, registry);
     kclLeases.attach(scheduler);
     return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress);
   }
