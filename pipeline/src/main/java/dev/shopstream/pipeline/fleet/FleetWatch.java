@@ -27,6 +27,7 @@ public final class FleetWatch implements AutoCloseable {
   private final Clock clock;
   private final ScheduledExecutorService timer;
   private volatile boolean failing;
+  private volatile boolean closed;
 
   public FleetWatch(FleetReader reader, DynamoDbClient dynamo, String workerId,
       FleetMetrics metrics, Supplier<Collection<OwnShard>> own, Duration interval, Clock clock) {
@@ -51,23 +52,32 @@ public final class FleetWatch implements AutoCloseable {
   void round() {
     try {
       Collection<OwnShard> mine = own.get();
-      reports.report(mine, clock.instant());
+      RuntimeException reportFailed = reports.report(mine, clock.instant());
       metrics.show(reader.read(mine));
+      if (reportFailed != null) {
+        throw reportFailed;
+      }
       if (failing) {
-        LOG.info("fleet view read again");
+        LOG.info("fleet view read and this worker's shards reported again");
       }
       failing = false;
     } catch (RuntimeException e) {
-      if (!failing) {
-        LOG.warn("could not read the fleet view from lease table {} (retried every {} ms): {}", reader.leaseTable(),
+      if (!failing && !closed) {
+        LOG.warn("could not read the fleet view from, or report this worker's shards into, lease table {} (retried "
+            + "every {} ms; other workers show this worker's shards' lag as unknown meanwhile): {}", reader.leaseTable(),
             interval.toMillis(), e.toString());
       }
       failing = true;
     }
   }
 
+  /**
+   * No further round; one under way finishes on its own (not interrupted: the worker's stop does not wait
+   * for it, and a report written after this worker let its leases go is refused by its condition).
+   */
   @Override
   public void close() {
-    timer.shutdownNow();
+    closed = true;
+    timer.shutdown();
   }
 }

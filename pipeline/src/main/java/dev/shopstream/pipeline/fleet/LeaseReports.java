@@ -24,7 +24,6 @@ final class LeaseReports {
   private final DynamoDbClient dynamo;
   private final String table;
   private final String workerId;
-  private volatile boolean failing;
 
   LeaseReports(DynamoDbClient dynamo, String table, String workerId) {
     this.dynamo = dynamo;
@@ -32,7 +31,9 @@ final class LeaseReports {
     this.workerId = workerId;
   }
 
-  void report(Collection<OwnShard> shards, Instant now) {
+  /** @return the first failure other than a lease no longer ours (null: every report written or refused as not ours) */
+  SdkException report(Collection<OwnShard> shards, Instant now) {
+    SdkException failure = null;
     for (OwnShard shard : shards) {
       try {
         dynamo.updateItem(r -> r.tableName(table)
@@ -46,17 +47,13 @@ final class LeaseReports {
                 ":lag", millis(shard.lag().toMillis()),
                 ":checkpointAt", millis(shard.lastCheckpointAt().toEpochMilli()),
                 ":at", millis(now.toEpochMilli()))));
-        failing = false;
       } catch (ConditionalCheckFailedException e) {
         LOG.debug("shard {}: lease no longer ours, nothing reported", shard.shardId());
       } catch (SdkException e) {
-        if (!failing) {
-          LOG.warn("could not report shard {} into the lease table {} (the fleet view shows its lag as unknown until a "
-              + "report succeeds): {}", shard.shardId(), table, e.toString());
-        }
-        failing = true;
+        failure = failure == null ? e : failure;
       }
     }
+    return failure;
   }
 
   private static AttributeValue millis(long value) {
