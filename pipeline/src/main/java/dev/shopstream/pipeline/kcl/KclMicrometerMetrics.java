@@ -156,9 +156,14 @@ public final class KclMicrometerMetrics implements MetricsFactory {
     return null;
   }
 
-  /** KCL's metric name in snake case, words split at case changes and at anything not a letter or digit. */
+  /**
+   * KCL's metric name in snake case, words split at case changes and at anything not a letter or digit; a
+   * stream ARN in it (the adapter's {@code ShardSyncLatency:<arn>.Time}) is left out, one name per metric.
+   */
   static String meterName(String kclName) {
-    String words = kclName.replaceAll("([A-Z]+)([A-Z][a-z])", "$1_$2").replaceAll("([a-z0-9])([A-Z])", "$1_$2")
+    int arn = kclName.indexOf(":arn:");
+    String name = arn < 0 ? kclName : kclName.substring(0, arn) + kclName.substring(Math.max(arn, kclName.lastIndexOf('.')));
+    String words = name.replaceAll("([A-Z]+)([A-Z][a-z])", "$1_$2").replaceAll("([a-z0-9])([A-Z])", "$1_$2")
         .replaceAll("[^A-Za-z0-9.]+", "_").replaceAll("_?\\._?", ".").replaceAll("^[_.]+|[_.]+$", "");
     return words.toLowerCase(Locale.ROOT);
   }

@@ -26,6 +26,9 @@ class KclMicrometerMetricsTest {
     assertThat(KclMicrometerMetrics.meterName("TakenLeases")).isEqualTo("taken_leases");
     assertThat(KclMicrometerMetrics.meterName("GetLease:Error")).isEqualTo("get_lease_error");
     assertThat(KclMicrometerMetrics.meterName("CurrentState:3xWorker")).isEqualTo("current_state_3x_worker");
+    assertThat(KclMicrometerMetrics.meterName(
+        "ShardSyncLatency:arn:aws:dynamodb:us-east-1:123456789012:table/shop/stream/2026-12-02T02:46:16.637469.Time"))
+        .as("no stream ARN in a name").isEqualTo("shard_sync_latency.time");
   }
 
   @Test
