@@ -32,19 +32,43 @@ public final class WorkerProcess implements AutoCloseable {
 
   /** With {@code jvmFlags} (the image's, to time a start as ECS would see it). */
   public static WorkerProcess start(Map<String, String> env, Path log, List<String> jvmFlags) {
+    return launch(env, log, jvmFlags, List.of("run"), true);
+  }
+
+  /**
+   * Another command of the CLI ({@code status --json}, say) as its own JVM, as an operator runs it: its
+   * stdout goes to {@code out} ({@link #log()}), its stderr to {@code out} with {@code .err} appended.
+   */
+  public static WorkerProcess command(Map<String, String> env, Path out, String... args) {
+    return launch(env, out, List.of("-XX:TieredStopAtLevel=1"), List.of(args), false);
+  }
+
+  private static WorkerProcess launch(Map<String, String> env, Path log, List<String> jvmFlags, List<String> args,
+      boolean errorsToLog) {
     try {
       Files.createDirectories(log.getParent());
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(jvmFlags);
       command.add(workerLogging());
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN, "run"));
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), MAIN));
+      command.addAll(args);
+      ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(log.toFile());
+      if (errorsToLog) {
+        builder.redirectErrorStream(true);
+      } else {
+        builder.redirectError(Path.of(log + ".err").toFile());
+      }
       builder.environment().putAll(env);
       return new WorkerProcess(builder.start(), log);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Waits for the process to exit by itself; false if it did not within {@code bound}. */
+  public boolean awaitExit(Duration bound) throws InterruptedException {
+    return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

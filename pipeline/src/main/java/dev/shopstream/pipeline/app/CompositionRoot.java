@@ -15,6 +15,7 @@ import dev.shopstream.pipeline.config.RetrySettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
+import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
@@ -26,7 +27,6 @@ import dev.shopstream.pipeline.dlq.StreamRecordFetcher;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import dev.shopstream.pipeline.ops.CountingDeadLetters;
 import dev.shopstream.pipeline.ops.Replay;
-import dev.shopstream.pipeline.ops.StreamStatus;
 import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.Pause;
@@ -140,13 +140,20 @@ public final class CompositionRoot implements AutoCloseable {
     return registry;
   }
 
-  /** The worker: KCL, the shard processors and the record engine, with the enabled handlers. */
+  /**
+   * The worker: KCL, the shard processors and the record engine, with the enabled handlers, and the
+   * fleet view (its metrics, and this worker's shards reported into their leases).
+   */
   public ShopStreamWorker worker() {
-    return worker(shard -> true);
+    return worker(shard -> true, true);
   }
 
-  /** @param selectedShards records of other shards are passed over (a replay of chosen shards) */
+  /** @param selectedShards records of other shards are passed over (a replay of chosen shards); no fleet view */
   public ShopStreamWorker worker(Predicate<String> selectedShards) {
+    return worker(selectedShards, false);
+  }
+
+  private ShopStreamWorker worker(Predicate<String> selectedShards, boolean watchFleet) {
     admission = leases;
     RepeatedErrors repeatedErrors = new RepeatedErrors(new DynamoErrorStarts(clients.dynamo(),
         config.idempotency().table(), clock, config.idempotency().retention()), deadLetterQueue(),
@@ -154,7 +161,7 @@ public final class CompositionRoot implements AutoCloseable {
     metrics().registerAlarmed(config.handlers(),
         Arrays.stream(DeadLetter.Kind.values()).map(Enum::name).toList());
     return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases,
-        repeatedErrors);
+        repeatedErrors, watchFleet);
   }
 
   /**
@@ -224,9 +231,14 @@ public final class CompositionRoot implements AutoCloseable {
         handlerResources);
   }
 
-  /** Shards, owners, checkpoints and lag of a KCL application on the table's stream. */
-  public StreamStatus status() {
-    return new StreamStatus(clients.dynamo(), clients.streams(), clock);
+  /**
+   * What {@code status} reads: every shard of the table's stream with its owner, checkpoint and lag, and
+   * the workers, from the lease table of {@code applicationName}. Read it repeatedly (lease renewals are
+   * judged across reads).
+   */
+  public FleetReader fleet(String applicationName) {
+    return FleetReader.forStatus(clients.dynamo(), clients.streams(), applicationName, clients.streamArn(config.table()),
+        config.kcl().failover(), config.observability().fleetViewInterval(), clock);
   }
 
   /**

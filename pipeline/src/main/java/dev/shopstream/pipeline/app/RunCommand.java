@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.ops.JvmMetrics;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
 import dev.shopstream.pipeline.processing.FatalErrors;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -29,6 +30,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Thread.setDefaultUncaughtExceptionHandler(FatalErrors.onAnyThread(FatalErrors.HALT));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    JvmMetrics jvm = JvmMetrics.bindTo(registry);
     CompositionRoot root = main.root(registry);
     List<String> problems = root.preflight().problems();
     if (!problems.isEmpty()) {
@@ -46,6 +48,7 @@ final class RunCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
       http.close();
+      jvm.close();
       root.close();
       stopped.countDown();
     }, "sigterm"));

@@ -1,6 +1,10 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.fleet.FleetMetrics;
+import dev.shopstream.pipeline.fleet.FleetReader;
+import dev.shopstream.pipeline.fleet.FleetWatch;
+import dev.shopstream.pipeline.fleet.OwnShard;
 import dev.shopstream.pipeline.kcl.EagerLeaseSync;
 import dev.shopstream.pipeline.kcl.KclLeases;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
@@ -16,6 +20,7 @@ import dev.shopstream.pipeline.processing.ShardProgress;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.coordinator.Scheduler;
@@ -44,9 +50,11 @@ public final class ShopStreamWorker implements AutoCloseable {
 
   private final WorkerLifecycle lifecycle;
   private final ShardProgress progress;
+  private final FleetWatch fleet;
 
   private ShopStreamWorker(WorkerConfig config, Scheduler scheduler, Cancellation stopping,
-      ExecutorService recordPool, WorkerLifecycle lifecycle, ShardProgress progress) {
+      ExecutorService recordPool, WorkerLifecycle lifecycle, ShardProgress progress, FleetWatch fleet) {
+    this.fleet = fleet;
     this.recordPool = recordPool;
     this.lifecycle = lifecycle;
     this.progress = progress;
@@ -61,10 +69,14 @@ public final class ShopStreamWorker implements AutoCloseable {
     }, "kcl-scheduler");
   }
 
-  /** Built by {@link CompositionRoot}. */
+  /**
+   * Built by {@link CompositionRoot}.
+   *
+   * @param watchFleet whether this worker reads the fleet view and reports its shards into their leases
+   */
   static ShopStreamWorker create(WorkerConfig config, AwsClients clients, RecordProcessor records,
       PipelineMetrics metrics, MeterRegistry registry, Clock clock, Predicate<String> selectedShards,
-      ShardLeases leases, RepeatedErrors repeatedErrors) {
+      ShardLeases leases, RepeatedErrors repeatedErrors, boolean watchFleet) {
     Cancellation stopping = new Cancellation();
     ExecutorService recordPool = recordPool(config.recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
@@ -74,9 +86,22 @@ public final class ShopStreamWorker implements AutoCloseable {
         selectedShards, FatalErrors.HALT, repeatedErrors, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
-        clients.streams(), clients.cloudWatch(), lifecycle);
+        clients.streams(), clients.cloudWatch(), lifecycle, registry);
     kclLeases.attach(scheduler);
-    return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress);
+    FleetWatch fleet = watchFleet ? fleetWatch(config, clients, registry, clock, progress) : null;
+    return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress, fleet);
+  }
+
+  /** The fleet view: this worker's shards (exact, from their processors) and everyone else's, from the lease table. */
+  private static FleetWatch fleetWatch(WorkerConfig config, AwsClients clients, MeterRegistry registry, Clock clock,
+      ShardProgress progress) {
+    Duration interval = config.observability().fleetViewInterval();
+    FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), config.applicationName(),
+        clients.streamArn(config.table()), config.workerId(), config.kcl().failover(), interval, clock);
+    Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream().filter(shard -> !shard.released())
+        .map(shard -> new OwnShard(shard.shardId(), shard.lag(), shard.lastCheckpointAt())).toList();
+    return new FleetWatch(reader, clients.dynamo(), config.workerId(), new FleetMetrics(registry, reader, clock), own,
+        interval, clock);
   }
 
   /** The one bounded pool every shard's records run on; idle threads end after a minute. */
@@ -96,6 +121,9 @@ public final class ShopStreamWorker implements AutoCloseable {
     LOG.info("worker {} starting on table {} as application {} (handlers {})", config.workerId(), config.table(),
         config.applicationName(), config.handlers());
     schedulerThread.start();
+    if (fleet != null) {
+      fleet.start();
+    }
   }
 
   /** True once this worker holds at least one shard lease and processes it. */
@@ -132,6 +160,9 @@ public final class ShopStreamWorker implements AutoCloseable {
       return true;
     }
     stopping.cancel("worker stopping");
+    if (fleet != null) {
+      fleet.close();
+    }
     Duration bound = config.shutdownTimeout();
     LOG.info("worker {} stopping (bound {} s)", config.workerId(), bound.toSeconds());
     boolean graceful = awaitGracefulShutdown(scheduler.startGracefulShutdown(), bound);

@@ -92,7 +92,11 @@ public enum ConfigKey {
   KCL_EAGER_LEASE_SYNC("SHOP_KCL_EAGER_LEASE_SYNC", "true", Rule.flag(),
       "On an empty lease table (a new application, a replay), the starting worker lists the stream's shards and creates their leases at once. false: KCL's own start, a random 1-30 s wait for another worker to do it (spreads the shard listing of many workers starting together)."),
   KCL_DISPATCH_MILLIS("SHOP_KCL_DISPATCH_MILLIS", "200", Rule.range(50, 10_000),
-      "Pause of KCL's scheduler loop, which starts, advances and stops shard consumers: a newly taken shard needs three turns before its first read. In memory, no AWS calls; KCL's own default is 1000.");
+      "Pause of KCL's scheduler loop, which starts, advances and stops shard consumers: a newly taken shard needs three turns before its first read. In memory, no AWS calls; KCL's own default is 1000."),
+  KCL_METRICS_LEVEL("SHOP_KCL_METRICS_LEVEL", "DETAILED", Rule.oneOf(KclMetricsLevel.class),
+      "KCL's own metrics, recorded into the worker's registry (kcl_* on /metrics; nothing goes to CloudWatch): NONE, SUMMARY (per operation: successes, times, leases taken, lost and held, workers seen, records processed) or DETAILED (also per shard: GetRecords latency, lease calls)."),
+  FLEET_VIEW_MILLIS("SHOP_FLEET_VIEW_MILLIS", "15000", Rule.range(1000, 600_000),
+      "How often the worker reads the lease table for the fleet view (every shard's owner, checkpoint age and lag in the shop_fleet_* metrics) and writes its own shards' lag and checkpoint time into their leases: per worker one Scan of the lease table and one conditional UpdateItem per lease held; the stream's shards are listed at most once a minute; a shard nobody holds costs two stream reads for each new checkpoint. Also the refresh of status --watch.");
 
   private final Setting setting;
 

@@ -50,6 +50,7 @@ public record WorkerConfig(
     TrimmedDataPolicy trimmedDataPolicy,
     String httpHost,
     int httpPort,
+    ObservabilitySettings observability,
     Map<String, String> handlerSettings) {
 
   static final long MAX_IN_FLIGHT_LIMIT = 1024;
@@ -74,6 +75,7 @@ public record WorkerConfig(
     Objects.requireNonNull(idempotency, "idempotency");
     Objects.requireNonNull(trimmedDataPolicy, "trimmedDataPolicy");
     Objects.requireNonNull(kcl, "kcl");
+    Objects.requireNonNull(observability, "observability");
     handlerSettings = Map.copyOf(handlerSettings);
   }
 
@@ -133,7 +135,10 @@ public record WorkerConfig(
         kcl(read), dlqUrl, read.text(ConfigKey.DLQ_OVERFLOW_BUCKET.setting()),
         read.url(ConfigKey.S3_ENDPOINT.setting()).orElse(null), idempotency,
         read.choice(ConfigKey.TRIMMED_DATA_POLICY.setting(), TrimmedDataPolicy.class),
-        read.text(ConfigKey.HTTP_HOST.setting()), (int) number(read, ConfigKey.HTTP_PORT), handlerValues(env, handlerKeys));
+        read.text(ConfigKey.HTTP_HOST.setting()), (int) number(read, ConfigKey.HTTP_PORT),
+        new ObservabilitySettings(Duration.ofMillis(number(read, ConfigKey.FLEET_VIEW_MILLIS)),
+            read.choice(ConfigKey.KCL_METRICS_LEVEL.setting(), KclMetricsLevel.class)),
+        handlerValues(env, handlerKeys));
     List<String> problems = new ArrayList<>(read.problems());
     problems.addAll(UnknownKeys.problems(env, knownKeys(handlerKeys)));
     if (!problems.isEmpty()) {
@@ -192,14 +197,14 @@ public record WorkerConfig(
     return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint, dummyCredentials,
         initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval, shutdownTimeout,
         readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint, idempotency,
-        trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+        trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
   }
 
   public WorkerConfig withInitialPosition(StartPosition position) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
-        idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+        idempotency, trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
   }
 
   /** The same configuration running {@code names} (known to the catalogue that builds them). */
@@ -207,14 +212,14 @@ public record WorkerConfig(
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, names, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
-        idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+        idempotency, trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, id, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
-        idempotency, trimmedDataPolicy, httpHost, httpPort, handlerSettings);
+        idempotency, trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
   }
 
   /** The three tables KCL 3 keeps for an application: leases, coordinator state, worker metrics. */

@@ -7,6 +7,7 @@ import dev.shopstream.pipeline.config.KclSettings;
 import dev.shopstream.pipeline.config.LeaseAssignment;
 import dev.shopstream.pipeline.config.TrimmedDataPolicy;
 import dev.shopstream.pipeline.config.WorkerConfig;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
@@ -21,7 +22,6 @@ import software.amazon.kinesis.coordinator.CoordinatorConfig;
 import software.amazon.kinesis.coordinator.Scheduler;
 import software.amazon.kinesis.coordinator.WorkerStateChangeListener;
 import software.amazon.kinesis.leases.LeaseManagementConfig;
-import software.amazon.kinesis.metrics.NullMetricsFactory;
 import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
 import software.amazon.kinesis.processor.StreamTracker;
 
@@ -43,7 +43,7 @@ public final class KclSchedulerBuilder {
   /** @param streamArn the table's stream, as {@link StreamLocator#latestStreamArn} gives it */
   public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, String streamArn,
       DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch,
-      WorkerStateChangeListener lifecycle) {
+      WorkerStateChangeListener lifecycle, MeterRegistry registry) {
     Region region = Region.of(config.region());
     AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(streams, region);
     // Trimmed records are reported loudly by TrimmedDataMonitor; then the configured policy applies.
@@ -88,6 +88,8 @@ public final class KclSchedulerBuilder {
         .workerMetricsReporterFreqInMillis(Math.min(30_000L, leaseAssignment))
         .inMemoryWorkerMetricsCaptureFrequencyMillis(Math.min(1_000L, leaseAssignment));
 
+    KclMicrometerMetrics kclMetrics = new KclMicrometerMetrics(registry, config.observability().kclMetricsLevel(),
+        Clock.systemUTC());
     DynamoDBStreamsPollingConfig polling = new DynamoDBStreamsPollingConfig(adapter);
     polling.idleTimeBetweenReadsInMillis(config.pollIdle().toMillis());
     polling.maxRecords(config.maxRecordsPerPoll());
@@ -97,7 +99,8 @@ public final class KclSchedulerBuilder {
         coordinator,
         leases,
         configs.lifecycleConfig(),
-        configs.metricsConfig().metricsFactory(new NullMetricsFactory()),
+        // KCL's metrics into the worker's registry (Prometheus), never CloudWatch
+        configs.metricsConfig().metricsLevel(kclMetrics.level()).metricsFactory(kclMetrics),
         // empty polls reach the processor: that is how a shard is seen to have caught up (lag, replay)
         configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
         configs.retrievalConfig().retrievalSpecificConfig(polling),

@@ -67,7 +67,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     cancellation = shared.stopping().child();
     window = new KeyOrderedWindow<>(shared.maxInFlight(), shared.maxInFlightBytes(), ShardProcessor::sizeBytes,
         ChangeRecord::orderingKey, this::handle, shared.executor(), this::escaped, shared.clock());
-    progress = shared.progress().track(shardId, this::pending);
+    progress = shared.progress().track(shardId, this::pending,
+        () -> new ShardProgress.Occupancy(window.size(), window.heldBytes()));
     lastCheckpointAt = shared.clock().instant();
     LeaseSource.HeldLease held = shared.leaseSource().current(shardId);
     if (held == null) {

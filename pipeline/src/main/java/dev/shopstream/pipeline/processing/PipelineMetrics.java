@@ -4,6 +4,8 @@ import dev.shopstream.contracts.EventType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import org.slf4j.LoggerFactory;
 
 /** The pipeline's counters, on an injected Micrometer registry. */
 public final class PipelineMetrics {
@@ -32,6 +34,40 @@ public final class PipelineMetrics {
   public <T> T timeHandler(String handler, java.util.function.Supplier<T> call) {
     return Timer.builder("shop.handler.latency").description("Handler call duration, retries included")
         .tag("handler", handler).publishPercentileHistogram().register(registry).record(call);
+  }
+
+  /**
+   * A handler's effect completed {@code latency} after its record was written (DynamoDB's
+   * ApproximateCreationDateTime to now), in {@code shop.write.to.effect}: what a customer waits.
+   */
+  public void writeToEffect(String handler, Duration latency) {
+    try {
+      writeToEffectTimer(handler).record(latency.isNegative() ? Duration.ZERO : latency);
+    } catch (RuntimeException e) {
+      // called once the effect is done: a meter failing must never make it look failed (and be repeated)
+      LoggerFactory.getLogger(PipelineMetrics.class).debug("write-to-effect latency not recorded: {}", e.toString());
+    }
+  }
+
+  private Timer writeToEffectTimer(String handler) {
+    return Timer.builder("shop.write.to.effect")
+        .description("From the record's write (ApproximateCreationDateTime) to the handler's effect done, retries and waits included")
+        .tag("handler", handler).serviceLevelObjectives(WRITE_TO_EFFECT_BUCKETS).register(registry);
+  }
+
+  /**
+   * The write-to-effect histogram's buckets: 10 ms to 10 min, each 10 % above the last (116 of them), so a
+   * quantile read from it (histogram_quantile) is within 10 % of the true one. Micrometer's own percentile
+   * buckets are up to a third apart at the seconds a backlog takes: p99 came out 12-14 % high in the bench.
+   */
+  static final Duration[] WRITE_TO_EFFECT_BUCKETS = buckets(Duration.ofMillis(10), Duration.ofMinutes(10), 1.1);
+
+  private static Duration[] buckets(Duration from, Duration to, double factor) {
+    java.util.List<Duration> bounds = new java.util.ArrayList<>();
+    for (double nanos = from.toNanos(); nanos <= to.toNanos(); nanos *= factor) {
+      bounds.add(Duration.ofNanos(Math.round(nanos)));
+    }
+    return bounds.toArray(Duration[]::new);
   }
 
   public void retry(String handler) {

@@ -180,6 +180,9 @@ public final class RecordProcessor {
     try {
       HandlerResult result = metrics.timeHandler(name, () -> step.handler.handle(step.event));
       recordResult(name, step.event, result);
+      if (result instanceof HandlerResult.Done && record.writtenAt() != null) {
+        metrics.writeToEffect(name, Duration.between(record.writtenAt(), clock.instant()));
+      }
       if (step.retry != null) {
         step.retry.onComplete();
       }

@@ -1,5 +1,6 @@
 package dev.shopstream.pipeline.processing;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,7 +23,10 @@ import java.util.function.Supplier;
  *       back empty), else DynamoDB's millisBehindLatest when the adapter reports it, else 0 once a poll
  *       came back empty, else the age of the last handled record;
  *   <li>{@code shop.shard.holding.seconds}: how long the oldest unhandled record has been in the
- *       engine (a few milliseconds normally; grows while a record is held by retries).
+ *       engine (a few milliseconds normally; grows while a record is held by retries);
+ *   <li>{@code shop.shard.window.records} and {@code .bytes}: how full the shard's window is;
+ *   <li>{@code shop.shard.polls} and {@code shop.shard.empty.polls}: GetRecords results delivered, and those
+ *       without a record.
  * </ul>
  * A shard's gauges are removed when it ends, its lease is lost or it is shut down, so the label set
  * does not grow with every shard the worker ever held.
@@ -30,6 +34,11 @@ import java.util.function.Supplier;
 public final class ShardProgress {
   /** What the shard's engine holds: its oldest unhandled record's write time and when it was taken in. */
   public record Pending(Instant writtenAt, Instant takenAt) {}
+
+  /** How full the shard's window is: records and bytes held (taken in, not yet below the watermark). */
+  public record Occupancy(int records, long bytes) {
+    public static final Occupancy EMPTY = new Occupancy(0, 0);
+  }
 
   private final MeterRegistry registry;
   private final Clock clock;
@@ -52,6 +61,9 @@ public final class ShardProgress {
     volatile boolean emptyPoll;
     volatile Instant emptySince;
     volatile Supplier<Pending> pending = () -> null;
+    volatile Supplier<Occupancy> occupancy = () -> Occupancy.EMPTY;
+    final AtomicLong polls = new AtomicLong();
+    final AtomicLong emptyPolls = new AtomicLong();
   }
 
   /**
@@ -88,6 +100,10 @@ public final class ShardProgress {
 
     /** @param millisBehindLatest as the adapter reports it for a batch (null when it does not) */
     public void batch(Long millisBehindLatest, boolean empty) {
+      state.polls.incrementAndGet();
+      if (empty) {
+        state.emptyPolls.incrementAndGet();
+      }
       state.millisBehindLatest = millisBehindLatest;
       state.emptyPoll = empty || (millisBehindLatest != null && millisBehindLatest == 0);
       if (!empty) {
@@ -110,10 +126,16 @@ public final class ShardProgress {
   }
 
   /** A processor starts on {@code shardId}; {@code pending} shows its engine's oldest unhandled record (or null). */
-  public synchronized Tracker track(String shardId, Supplier<Pending> pending) {
+  public Tracker track(String shardId, Supplier<Pending> pending) {
+    return track(shardId, pending, () -> Occupancy.EMPTY);
+  }
+
+  /** As {@link #track(String, Supplier)}; {@code occupancy} shows how full its window is. */
+  public synchronized Tracker track(String shardId, Supplier<Pending> pending, Supplier<Occupancy> occupancy) {
     State state = new State();
     state.lastCheckpointAt = clock.instant();
     state.pending = pending;
+    state.occupancy = occupancy;
     State before = shards.put(shardId, state);
     if (before != null) {
       dropGauges(before);
@@ -127,12 +149,24 @@ public final class ShardProgress {
     state.gauges.add(Gauge.builder("shop.shard.holding", state, this::holdingSeconds)
         .description("How long the shard's oldest unhandled record has been in the engine, in seconds")
         .baseUnit("seconds").tag("shard", shardId).register(registry));
+    state.gauges.add(Gauge.builder("shop.shard.window.records", state, s -> s.occupancy.get().records())
+        .description("Records the shard's window holds (taken in, not yet below the watermark); at SHOP_MAX_IN_FLIGHT it is full")
+        .tag("shard", shardId).register(registry));
+    state.gauges.add(Gauge.builder("shop.shard.window.bytes", state, s -> s.occupancy.get().bytes())
+        .description("Bytes of stream records the shard's window holds; at SHOP_MAX_IN_FLIGHT_BYTES it is full")
+        .baseUnit("bytes").tag("shard", shardId).register(registry));
+    state.gauges.add(FunctionCounter.builder("shop.shard.polls", state, s -> s.polls.get())
+        .description("GetRecords results delivered to the shard's processor, empty ones included")
+        .tag("shard", shardId).register(registry));
+    state.gauges.add(FunctionCounter.builder("shop.shard.empty.polls", state, s -> s.emptyPolls.get())
+        .description("GetRecords results that brought no record").tag("shard", shardId).register(registry));
     return new Tracker(shardId, state);
   }
 
   private synchronized void release(String shardId, State state) {
     state.released = true;
     state.pending = () -> null;
+    state.occupancy = () -> Occupancy.EMPTY;
     if (shards.get(shardId) == state) {
       dropGauges(state); // the shard's gauges are this state's only while no newer processor took over
     }
@@ -152,9 +186,11 @@ public final class ShardProgress {
    * @param firstWrittenAt, newestWrittenAt write times of the first and the latest reported handled
    *     position (null before any)
    * @param emptySince since when every poll came back empty (null when the last one brought records)
+   * @param lastCheckpointAt when the shard was last checkpointed here (or taken, before its first checkpoint)
+   * @param released this processor no longer holds the shard (it ended, its lease was lost or it was shut down)
    */
   public record Snapshot(String shardId, long records, Duration lag, boolean caughtUp, boolean ended, boolean pending,
-      Instant firstWrittenAt, Instant newestWrittenAt, Instant emptySince) {}
+      Instant firstWrittenAt, Instant newestWrittenAt, Instant emptySince, Instant lastCheckpointAt, boolean released) {}
 
   public List<Snapshot> snapshot() {
     return shards.entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -162,7 +198,7 @@ public final class ShardProgress {
           State state = e.getValue();
           return new Snapshot(e.getKey(), state.records.get(), Duration.ofMillis(Math.round(lagSeconds(state) * 1000)),
               caughtUp(state), state.ended, state.pending.get() != null, state.firstRecordWrittenAt,
-              state.lastRecordWrittenAt, state.emptySince);
+              state.lastRecordWrittenAt, state.emptySince, state.lastCheckpointAt, state.released);
         })
         .toList();
   }

@@ -55,6 +55,8 @@ class CloudFormationStackTest {
   private static final Path TEMPLATE = ROOT.resolve("docker").resolve("shop-stream.yaml");
   private static final Path DASHBOARD = ROOT.resolve("docker").resolve("grafana-dashboard.json");
   private static final String APPLICATION = "cfn-stack-test";
+  /** A metric name of the worker ({@code shop_}), of KCL ({@code kcl_}), of the JVM and process binders. */
+  private static final String METRIC = "(?:shop|kcl|jvm|process|system)_[a-z0-9_]+";
   /** A well-formed digest for moto (no image is pulled); not the agent's real one (docs/deploy.md). */
   private static final String AGENT_IMAGE = "public.ecr.aws/cloudwatch-agent/cloudwatch-agent@sha256:" + "0".repeat(64);
   /** What moto's CloudFormation creates (checked here); alarms are left out by moto and covered by cfn-lint only. */
@@ -187,18 +189,18 @@ class CloudFormationStackTest {
 
   private static Set<String> exposedMetrics(String metrics) {
     Set<String> exposed = new TreeSet<>();
-    Matcher names = Pattern.compile("(?m)^(shop_[a-z_]+)").matcher(metrics);
+    Matcher names = Pattern.compile("(?m)^(" + METRIC + ")").matcher(metrics);
     while (names.find()) {
       exposed.add(names.group(1));
     }
     return exposed;
   }
 
-  /** Every shop_* metric name in the dashboard's queries (panels and variables). */
+  /** Every metric name in the dashboard's queries (panels and variables): the worker's, KCL's, the JVM's. */
   static Set<String> dashboardMetrics() throws Exception {
     JsonNode dashboard = new ObjectMapper().readTree(DASHBOARD.toFile());
     Set<String> names = new TreeSet<>();
-    Pattern metric = Pattern.compile("\\bshop_[a-z_]+");
+    Pattern metric = Pattern.compile("\\b" + METRIC);
     for (JsonNode node : dashboard.findValues("expr")) {
       metric.matcher(node.asText()).results().forEach(m -> names.add(m.group()));
     }

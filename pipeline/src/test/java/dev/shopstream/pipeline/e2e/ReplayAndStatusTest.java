@@ -13,7 +13,8 @@ import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.ops.Replay;
-import dev.shopstream.pipeline.ops.StreamStatus;
+import dev.shopstream.pipeline.fleet.FleetReader;
+import dev.shopstream.pipeline.fleet.FleetView;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import java.io.ByteArrayOutputStream;
@@ -63,12 +64,17 @@ class ReplayAndStatusTest {
         liveCheckpoint = checkpoint(stack, "live");
 
         var probe = LocalWorkers.commands(stack);
-        var status = probe.status().shards("live", probe.clients().streamArn(LocalShopStack.TABLE));
-        assertThat(status).singleElement().satisfies(shard -> {
-          assertThat(shard.owner()).startsWith("test-worker-");
-          assertThat(shard.checkpoint()).isEqualTo(liveCheckpoint);
-          assertThat(shard.lag()).isZero();
-        });
+        // the worker reports its shard's lag into the lease every SHOP_FLEET_VIEW_MILLIS (15 s by default)
+        FleetReader status = probe.fleet("live");
+        String checkpointed = liveCheckpoint;
+        await().atMost(Duration.ofSeconds(40)).untilAsserted(() ->
+            assertThat(status.read(List.of()).shards()).singleElement().satisfies(shard -> {
+              assertThat(shard.owner()).startsWith("test-worker-");
+              assertThat(shard.holding()).isEqualTo(FleetView.Holding.HELD);
+              assertThat(shard.checkpoint()).isEqualTo(checkpointed);
+              assertThat(shard.lag()).isZero();
+              assertThat(shard.lagSource()).isEqualTo(FleetView.LagSource.HOLDER);
+            }));
 
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         CompositionRoot commands = LocalWorkers.root(stack.workerEnvironment("live"));

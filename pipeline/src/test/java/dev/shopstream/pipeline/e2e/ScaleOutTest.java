@@ -11,12 +11,15 @@ import dev.shopstream.local.topology.StreamFault;
 import dev.shopstream.local.topology.StreamTopologyProxy;
 import dev.shopstream.pipeline.testing.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
+import dev.shopstream.pipeline.testing.FleetScrape;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.local.FreePorts;
 import dev.shopstream.local.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -56,6 +60,7 @@ class ScaleOutTest {
   private static final Path LOGS = Path.of("target", "scale-out");
 
   private final Map<String, WorkerProcess> live = new LinkedHashMap<>();
+  private final Map<String, Integer> ports = new HashMap<>();
   private final List<String> figures = new ArrayList<>();
   private int started;
 
@@ -73,6 +78,7 @@ class ScaleOutTest {
       env.put("SHOP_EFFECT_START_GRACE_MILLIS", "2000");
       env.put("SHOP_RETRY_INITIAL_MILLIS", "50");
       env.put("SHOP_RETRY_MAX_MILLIS", "500");
+      env.put("SHOP_FLEET_VIEW_MILLIS", "1000"); // the fleet view read every second (15 s by default)
       LeaseTable leases = new LeaseTable(stack.dynamo, APP);
       List<String> firstShards = List.copyOf(proxy.shardIds());
       Workload workload = new Workload(stack);
@@ -98,20 +104,49 @@ class ScaleOutTest {
 
         // 3. kill -9 the busiest worker mid-burst, once no lease has changed hands for a taker run
         awaitThat("lease owners stable for 7 s", Duration.ofSeconds(90), new StableOwners(leases, firstShards, Duration.ofSeconds(7)));
+        // the fleet view: every worker's metrics show all 8 shards, each held by a live worker, with its lag; an
+        // operator watches status (a table, and JSON for a script), both refreshing every second
+        awaitThat("every worker's metrics show all 8 shards held by live workers, with lag", Duration.ofSeconds(20),
+            () -> everyWorkerShowsAllHeld(firstShards));
+        WorkerProcess watchJson = WorkerProcess.command(env, LOGS.resolve("status-watch.json"), "status", "--watch",
+            "--json", "--every", "1");
+        WorkerProcess watchTable = WorkerProcess.command(env, LOGS.resolve("status-watch.txt"), "status", "--watch",
+            "--every", "1");
+        awaitThat("status --watch shows the fleet, as a table and as JSON", Duration.ofSeconds(60), () ->
+            !FleetScrape.statusJson(watchJson.log()).isEmpty() && !FleetScrape.statusTable(watchTable.log()).isEmpty());
         Map<String, LeaseTable.Lease> before = leases.leases();
         String victim = LeaseTable.heldPerOwner(before, firstShards).entrySet().stream()
             .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
         Set<String> orphans = firstShards.stream().filter(s -> victim.equals(before.get(s).owner())).collect(Collectors.toSet());
         long t2 = System.nanoTime();
         live.remove(victim).kill();
+        Instant killedAt = Instant.now();
+        List<FleetScrape> sightings = new ArrayList<>();
+        Map<String, Instant> lastSeenWithVictim = new HashMap<>();
         awaitThat("the killed worker's shards are held by live workers", Duration.ofSeconds(60), () -> {
+          live.forEach((id, process) -> sightings.add(FleetScrape.metrics(id, ports.get(id))));
+          Instant polled = Instant.now();
           Map<String, LeaseTable.Lease> now = leases.leases();
+          orphans.stream().filter(s -> victim.equals(now.get(s).owner())).forEach(s -> lastSeenWithVictim.put(s, polled));
           return orphans.stream().allMatch(s -> live.containsKey(now.get(s).owner()));
         });
         Duration failover = Duration.ofNanos(System.nanoTime() - t2);
         figure("kill -9 of %s (%d shards): taken over by live workers after %.1f s", victim, orphans.size(),
             failover.toMillis() / 1000.0);
         assertThat(failover).as("failover after kill -9").isLessThanOrEqualTo(FAILOVER_BOUND);
+        awaitThat("every worker's metrics and status show all 8 shards held by live workers again, with lag",
+            Duration.ofSeconds(30), () -> everyWorkerShowsAllHeld(firstShards)
+                && showsAllHeld(last(FleetScrape.statusJson(watchJson.log())), firstShards, true)
+                && showsAllHeld(last(FleetScrape.statusTable(watchTable.log())), firstShards, false));
+        watchJson.close();
+        watchTable.close();
+        sightings.addAll(FleetScrape.statusJson(watchJson.log()));
+        sightings.addAll(FleetScrape.statusTable(watchTable.log()));
+        theKilledWorkersShardsWereShownUnownedUntilTaken(sightings.stream().filter(java.util.Objects::nonNull).toList(),
+            orphans, victim, killedAt, lastSeenWithVictim);
+        java.util.Arrays.stream(watchTable.log().split("(?m)^dead-letter queue depth: \\d+$"))
+            .filter(frame -> frame.contains(" expired ")).findFirst()
+            .ifPresent(frame -> figure("status --watch while the killed worker's shards were unowned:%n%s", frame.strip()));
         start(env); // ECS replaces the dead task with a new one (new worker id)
 
         // 4. rolling restart: SIGTERM one task, a new task with a new id, the next...
@@ -262,9 +297,56 @@ class ScaleOutTest {
     String id = "scale-worker-" + (++started);
     Map<String, String> own = new HashMap<>(env);
     own.put("SHOP_WORKER_ID", id);
+    int port = FreePorts.pick();
+    own.put("SHOP_HTTP_PORT", Integer.toString(port));
+    ports.put(id, port);
     WorkerProcess process = WorkerProcess.start(own, LOGS.resolve(id + ".log"));
     live.put(id, process);
     return process;
+  }
+
+  /** Every running worker's fleet metrics show every shard held by a running worker, with a lag. */
+  private boolean everyWorkerShowsAllHeld(List<String> shards) {
+    return live.keySet().stream().allMatch(id -> showsAllHeld(FleetScrape.metrics(id, ports.get(id)), shards, true));
+  }
+
+  private boolean showsAllHeld(FleetScrape view, List<String> shards, boolean withLag) {
+    return view != null && shards.stream().allMatch(s -> view.owners().containsKey(s) && view.owners().get(s).held()
+        && live.containsKey(view.owners().get(s).worker()) && (!withLag || view.lags().containsKey(s)));
+  }
+
+  private static FleetScrape last(List<FleetScrape> frames) {
+    return frames.isEmpty() ? null : frames.get(frames.size() - 1);
+  }
+
+  /**
+   * Every view read while the killed worker still owned a shard in the lease table, and late enough to know
+   * it stopped renewing (a lease duration after the view saw its last renewal: 3 s, plus a 1 s refresh and
+   * a 1 s margin for a slow round), shows that shard as not held, owner the killed worker: each remaining
+   * worker's metrics, status --json and the status table. When that window lasted 2 s or more, each of them
+   * must have read in it at least once. One such table frame is printed (docs).
+   */
+  private void theKilledWorkersShardsWereShownUnownedUntilTaken(List<FleetScrape> sightings, Set<String> orphans,
+      String victim, Instant killedAt, Map<String, Instant> lastSeenWithVictim) {
+    Instant knowable = killedAt.plusSeconds(5);
+    List<String> sources = new ArrayList<>(live.keySet());
+    sources.addAll(List.of("status --json", "status --watch"));
+    Map<String, Integer> shown = new TreeMap<>();
+    for (String shard : orphans) {
+      Instant until = lastSeenWithVictim.getOrDefault(shard, killedAt).minusSeconds(1);
+      for (FleetScrape view : sightings) {
+        if (view.readAt().isAfter(knowable) && view.readAt().isBefore(until)) {
+          assertThat(view.owners().get(shard)).as("%s at %s (%.1f s after the kill): %s", view.source(), view.readAt(),
+              Duration.between(killedAt, view.readAt()).toMillis() / 1000.0, shard)
+              .isEqualTo(new FleetScrape.Owner(victim, false));
+          shown.merge(view.source(), 1, Integer::sum);
+        }
+      }
+      if (Duration.between(knowable, until).compareTo(Duration.ofSeconds(2)) >= 0) {
+        assertThat(shown.keySet()).as("views read while %s was unowned", shard).containsAll(sources);
+      }
+    }
+    figure("views showing the killed worker's shards unowned until taken (reads x shards): %s", shown);
   }
 
   private boolean spread(LeaseTable leases, List<String> shards) {

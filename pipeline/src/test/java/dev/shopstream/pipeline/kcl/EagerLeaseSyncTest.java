@@ -124,7 +124,8 @@ class EagerLeaseSyncTest {
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().endpointOverride(endpoint).region(LocalAws.REGION)
         .credentialsProvider(LocalAws.CREDENTIALS).build();
     CLIENTS.addAll(List.of(leases, streams, cloudWatch));
-    return KclSchedulerBuilder.build(config, NeverRun::new, proxy.streamArn(), leases, streams, cloudWatch, state -> { });
+    return KclSchedulerBuilder.build(config, NeverRun::new, proxy.streamArn(), leases, streams, cloudWatch, state -> { },
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
   }
 
   /** The adapter asks for one processor when the scheduler is built; no shard is processed here. */

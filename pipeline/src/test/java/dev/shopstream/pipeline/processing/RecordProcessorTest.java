@@ -16,6 +16,8 @@ import dev.shopstream.pipeline.stream.StreamRecordJson;
 import dev.shopstream.pipeline.testing.Fixtures;
 import dev.shopstream.local.ManualClock;
 import dev.shopstream.pipeline.testing.RecordingHandler;
+import dev.shopstream.handlers.HandlerResult;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -70,6 +73,35 @@ class RecordProcessorTest {
     assertThat(handler.handled()).extracting(DomainEvent::type).containsExactly(EventType.USER_REGISTERED,
         EventType.ORDER_PLACED, EventType.PRODUCT_STOCK_CHANGED, EventType.PRODUCT_BACK_IN_STOCK);
     assertThat(registry.get("shop.stream.records").tag("outcome", "derived").counter().count()).isEqualTo(3.0);
+  }
+
+  @Test
+  void anEffectDoneIsTimedFromTheRecordsWriteAndADeliberateNothingIsNot() {
+    Instant written = Instant.ofEpochSecond(1795996800); // order-insert.json's ApproximateCreationDateTime
+    clock.advance(Duration.between(clock.instant(), written).plusMillis(2500));
+    RecordingHandler mailer = new RecordingHandler("mailer");
+    EventHandler idle = new EventHandler() {
+      @Override
+      public String name() {
+        return "idle";
+      }
+
+      @Override
+      public Set<EventType> eventTypes() {
+        return Set.of(EventType.ORDER_PLACED);
+      }
+
+      @Override
+      public HandlerResult handle(DomainEvent event) {
+        return HandlerResult.notApplicable("nothing to do");
+      }
+    };
+    assertThat(run(processor(mailer, idle), "order-insert.json")).containsExactly(Outcome.HANDLED);
+
+    Timer timer = registry.get("shop.write.to.effect").tag("handler", "mailer").timer();
+    assertThat(timer.count()).isOne();
+    assertThat(timer.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2500.0);
+    assertThat(registry.find("shop.write.to.effect").tag("handler", "idle").timer()).isNull();
   }
 
   @Test

@@ -88,4 +88,29 @@ class ShardProgressTest {
     newer.released();
     assertThat(registry.find("shop.shard.holding").gauges()).isEmpty();
   }
+
+  @Test
+  void windowOccupancyAndPollsAreShownPerShardAndGoWithIt() {
+    AtomicReference<ShardProgress.Occupancy> occupancy = new AtomicReference<>(new ShardProgress.Occupancy(3, 4096));
+    ShardProgress.Tracker shard = progress.track("s-1", pending::get, occupancy::get);
+    shard.batch(null, false);
+    shard.batch(null, true);
+    shard.batch(0L, true);
+
+    assertThat(gauge("shop.shard.window.records")).isEqualTo(3.0);
+    assertThat(gauge("shop.shard.window.bytes")).isEqualTo(4096.0);
+    assertThat(registry.get("shop.shard.polls").tag("shard", "s-1").functionCounter().count()).isEqualTo(3.0);
+    assertThat(registry.get("shop.shard.empty.polls").tag("shard", "s-1").functionCounter().count()).isEqualTo(2.0);
+    occupancy.set(new ShardProgress.Occupancy(0, 0));
+    assertThat(gauge("shop.shard.window.records")).isZero();
+    assertThat(progress.snapshot()).singleElement().satisfies(s -> {
+      assertThat(s.released()).isFalse();
+      assertThat(s.lastCheckpointAt()).isEqualTo(clock.instant());
+    });
+
+    shard.released();
+    assertThat(registry.find("shop.shard.window.records").gauges()).isEmpty();
+    assertThat(registry.find("shop.shard.polls").functionCounters()).isEmpty();
+    assertThat(progress.snapshot()).singleElement().satisfies(s -> assertThat(s.released()).isTrue());
+  }
 }
