@@ -15,6 +15,7 @@ import dev.shopstream.pipeline.testing.FleetScrape;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.local.FreePorts;
+import dev.shopstream.pipeline.testing.StableOwners;
 import dev.shopstream.local.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -367,33 +368,6 @@ class ScaleOutTest {
 
   private void awaitThat(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     Await.until(what, timeout, condition, () -> "workers " + live.keySet());
-  }
-
-  /** True once the owners of the shards have not changed for {@code quiet}. */
-  private static final class StableOwners implements BooleanSupplier {
-    private final LeaseTable leases;
-    private final List<String> shards;
-    private final Duration quiet;
-    private Map<String, String> last = Map.of();
-    private long since = System.nanoTime();
-
-    StableOwners(LeaseTable leases, List<String> shards, Duration quiet) {
-      this.leases = leases;
-      this.shards = shards;
-      this.quiet = quiet;
-    }
-
-    @Override
-    public boolean getAsBoolean() {
-      Map<String, LeaseTable.Lease> now = leases.leases();
-      Map<String, String> owners = new HashMap<>();
-      shards.forEach(s -> owners.put(s, now.get(s).owner()));
-      if (!owners.equals(last)) {
-        last = owners;
-        since = System.nanoTime();
-      }
-      return System.nanoTime() - since >= quiet.toNanos();
-    }
   }
 
   /** Per shard, the longest time its checkpoint stood still while the load went on (sampled every 200 ms). */
