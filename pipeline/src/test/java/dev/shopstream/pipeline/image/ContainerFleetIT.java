@@ -133,6 +133,10 @@ class ContainerFleetIT {
         .toArray(CompletableFuture[]::new)).join();
     for (FleetWorker worker : fleet) {
       worker.awaitWorkerId(Duration.ofSeconds(120));
+      assertThat(worker.hostConfig().getMemory()).as("memory limit").isEqualTo(WorkerContainers.memoryLimit(task));
+      assertThat(worker.hostConfig().getReadonlyRootfs()).as("read-only root").isTrue();
+      assertThat(worker.logText()).as("lease assignment (the template sets none: the default)")
+          .contains("KCL lease assignment: WORKERS");
     }
     figure("%d containers created and started, each worker's start logged, in %.1f s", CONTAINERS, seconds(started));
     awaitThat("every shard held", Duration.ofSeconds(120),

@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.image;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.model.HostConfig;
 import dev.shopstream.local.FreePorts;
 import dev.shopstream.pipeline.testing.Await;
 import java.io.IOException;
@@ -72,11 +73,16 @@ final class FleetWorker implements AutoCloseable {
     return state();
   }
 
+  /** The engine's view of the container's host settings (memory limit, read-only root, ...). */
+  HostConfig hostConfig() {
+    return container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec().getHostConfig();
+  }
+
   private InspectContainerResponse.ContainerState state() {
     return container.getDockerClient().inspectContainerCmd(container.getContainerId()).exec().getState();
   }
 
-  private String logText() {
+  String logText() {
     try {
       return Files.exists(log) ? Files.readString(log) : "";
     } catch (IOException e) {
