@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,10 @@ class ContainerFleetIT {
           awaitThat("every shard held, spread evenly over the " + CONTAINERS + " containers", Duration.ofSeconds(90),
               () -> spreadEvenly(held(leases, shards), fleet), leases, shards);
           figure("every shard held, spread evenly %s, %.1f s after the start", held(leases, shards), seconds(started));
+          // the template sets no lease assignment: the default pins WORKERS (the worker that writes the pin logs it)
+          assertThat(fleet).as("lease assignment pinned").anySatisfy(worker -> assertThat(worker.logText())
+              .contains("KCL lease assignment: WORKERS")).noneSatisfy(worker -> assertThat(worker.logText())
+              .contains("KCL lease assignment: LEADER"));
           awaitThat("lease owners unchanged for a taker run", Duration.ofSeconds(60),
               new StableOwners(leases, shards, TAKER_RUN), leases, shards);
           killTheBusiestAndTimeTheTakeover(fleet, leases, shards);
@@ -114,7 +119,7 @@ class ContainerFleetIT {
         }
         assertEveryOrderMailedOnce(stack, ses, orders);
       } finally {
-        fleet.forEach(FleetWorker::close); // before the services they talk to go
+        inParallel(fleet, FleetWorker::close); // before the services they talk to go
       }
     } finally {
       figure("test done");
@@ -129,14 +134,11 @@ class ContainerFleetIT {
       fleet.add(FleetWorker.create(task, env, "fleet-worker-" + i));
     }
     long started = System.nanoTime();
-    CompletableFuture.allOf(fleet.stream().map(w -> CompletableFuture.runAsync(w::start))
-        .toArray(CompletableFuture[]::new)).join();
+    inParallel(fleet, FleetWorker::start);
     for (FleetWorker worker : fleet) {
       worker.awaitWorkerId(Duration.ofSeconds(120));
       assertThat(worker.hostConfig().getMemory()).as("memory limit").isEqualTo(WorkerContainers.memoryLimit(task));
       assertThat(worker.hostConfig().getReadonlyRootfs()).as("read-only root").isTrue();
-      assertThat(worker.logText()).as("lease assignment (the template sets none: the default)")
-          .contains("KCL lease assignment: WORKERS");
     }
     figure("%d containers created and started, each worker's start logged, in %.1f s", CONTAINERS, seconds(started));
     awaitThat("every shard held", Duration.ofSeconds(120),
@@ -190,6 +192,12 @@ class ContainerFleetIT {
         + "from a worker that lost its lease mid-effect (the killed one's included): %d", ordered.size(),
         mails.values().stream().mapToLong(Long::longValue).sum(), ses.accepted(),
         ClaimTakeovers.of(stack, "email#user/", "/order/"));
+  }
+
+  /** Runs {@code action} on every container at once (creating or removing one copies or deletes its root on vfs). */
+  private static void inParallel(List<FleetWorker> fleet, Consumer<FleetWorker> action) {
+    CompletableFuture.allOf(fleet.stream().map(w -> CompletableFuture.runAsync(() -> action.accept(w)))
+        .toArray(CompletableFuture[]::new)).join();
   }
 
   /** Every shard held, by the containers only, each holding its even share (counts differ by at most one). */
