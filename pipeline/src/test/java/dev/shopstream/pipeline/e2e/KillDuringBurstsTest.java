@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * The confirmation email under twenty SIGKILLs of the worker, each in the middle of a burst of
+ * The confirmation email under twelve SIGKILLs of the worker, each in the middle of a burst of
  * orders, each time replaced by a new process with a new worker id (as ECS replaces a dead task; a
  * worker's default id is its host name plus a random suffix). Order ids repeat across users (each
  * user has an {@code o-0}..), as order ids only are unique under their user.
@@ -37,13 +37,13 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @org.junit.jupiter.api.Tag("process")
 class KillDuringBurstsTest {
-  private static final int KILLS = 20;
+  private static final int KILLS = 12;
   private static final int BURST = 30;
   private static final int ORDERS_PER_USER = 25;
   private static final Duration MAX_STALL = Duration.ofSeconds(20);
 
   @Test
-  void twentyKillsMidBurstNoConfirmationMissingOrDoubledAndNoLongStall() throws Exception {
+  void twelveKillsMidBurstNoConfirmationMissingOrDoubledAndNoLongStall() throws Exception {
     Path logs = Path.of("target", "kill-bursts");
     Instant testStart = Instant.now();
     try (LocalShopStack stack = LocalWorkers.stack()) {
