@@ -45,7 +45,7 @@ final class SnapshotCommand implements Callable<Integer> {
   String prefix;
 
   @Option(names = "--export-time", description = "A new export as of this ISO-8601 instant (default: now); for an S3 "
-      + "folder without manifest-summary.json, the time the export is as of.")
+      + "folder without manifest-summary.json, or an export whose description names none, the time it is as of.")
   Instant exportTime;
 
   @Option(names = "--dry-run", description = "Read the export, derive and count the states, publish and save nothing.")
@@ -57,6 +57,10 @@ final class SnapshotCommand implements Callable<Integer> {
 
   @Option(names = "--concurrency", defaultValue = "32", description = "States published at once (default ${DEFAULT-VALUE}).")
   int concurrency;
+
+  @Option(names = "--checkpoint-lines", defaultValue = "" + Snapshot.DEFAULT_CHUNK_LINES, description = "Lines read, "
+      + "published and then checkpointed together: what a crash repeats at most, per data file (default ${DEFAULT-VALUE}).")
+  int checkpointLines;
 
   @Option(names = "--assumed-rows-per-second", defaultValue = "300", description = "Rate the retention check "
       + "assumes: a snapshot that would end after the stream dropped the changes since the export time is refused "
@@ -74,8 +78,9 @@ final class SnapshotCommand implements Callable<Integer> {
       System.err.println("shop-stream snapshot: pass --bucket (where a new export goes) or --export (an existing one)");
       return Main.CONFIGURATION_OR_DEPENDENCY;
     }
-    if (concurrency < 1 || concurrency > 256 || assumedRowsPerSecond <= 0) {
-      System.err.println("shop-stream snapshot: --concurrency must be 1..256 and --assumed-rows-per-second above 0");
+    if (concurrency < 1 || concurrency > 256 || assumedRowsPerSecond <= 0 || checkpointLines < 1) {
+      System.err.println("shop-stream snapshot: --concurrency must be 1..256, --assumed-rows-per-second above 0 and "
+          + "--checkpoint-lines at least 1");
       return Main.CONFIGURATION_OR_DEPENDENCY;
     }
     try (CompositionRoot root = main.root(new SimpleMeterRegistry())) {
@@ -93,7 +98,7 @@ final class SnapshotCommand implements Callable<Integer> {
             location.dataFiles().size(), location.itemCount() == null ? "" : ", " + location.itemCount() + " item(s)",
             dryRun ? " (dry run: nothing is published)" : ", states to the analytics topic");
         Snapshot.Summary summary = snapshot.run(location, root.snapshotCheckpoint(location),
-            new Snapshot.Options(dryRun, maxDuration, concurrency));
+            new Snapshot.Options(dryRun, maxDuration, concurrency, checkpointLines));
         out.printf("%s: %,d row(s), %,d state(s) %s, %,d rejected, %,d unrecognized, %,d line(s) done before, in %.1f s%n",
             summary.complete() ? "done" : "stopped early", summary.rows(), summary.states(),
             dryRun ? "derived" : "published", summary.rejected(), summary.unrecognized(), summary.skippedAsDone(),
@@ -120,7 +125,7 @@ final class SnapshotCommand implements Callable<Integer> {
       return exports.byS3Uri(export, exportTime, checkpoint);
     }
     if (export.startsWith("arn:")) {
-      return exports.byArn(export, maxDuration, checkpoint, out);
+      return exports.byArn(export, exportTime, maxDuration, checkpoint, out);
     }
     throw new SnapshotInputException("--export " + export + " is neither an export ARN (arn:aws:dynamodb:...) nor an S3 "
         + "export folder (s3://...)");

@@ -33,15 +33,22 @@ import software.amazon.awssdk.services.s3.S3Client;
  * and the chunk's end saved once all of them were accepted. A dry run derives and counts, sends and saves nothing.
  */
 public final class Snapshot {
-  /** Lines per chunk: what a crash repeats at most, per file. */
-  static final int CHUNK = 1000;
+  /** Lines per chunk by default: what a crash repeats at most, per file. */
+  public static final int DEFAULT_CHUNK_LINES = 1000;
   private static final int PUBLISH_ATTEMPTS = 3;
 
   /** What the run did. {@code complete}: every line of every file done. */
   public record Summary(long rows, long states, long rejected, long unrecognized, long skippedAsDone, boolean complete,
       List<String> rejections, Duration took) {}
 
-  public record Options(boolean dryRun, Duration maxDuration, int concurrency) {}
+  /** @param chunkLines lines per checkpointed chunk: what a crash repeats at most, per file */
+  public record Options(boolean dryRun, Duration maxDuration, int concurrency, int chunkLines) {
+    public Options {
+      if (chunkLines < 1) {
+        throw new IllegalArgumentException("chunkLines must be at least 1");
+      }
+    }
+  }
 
   private final ImageDiffer differ;
   private final S3Client s3;
@@ -103,7 +110,7 @@ public final class Snapshot {
           continue;
         }
         long linesDone = done.linesDone().getOrDefault(file, 0L);
-        FileResult result = readFile(export, file, linesDone, pool, counts, start, deadline, options.dryRun(),
+        FileResult result = readFile(export, file, linesDone, pool, counts, start, deadline, options,
             lines -> {
               done.linesDone().put(file, lines);
               if (!options.dryRun()) {
@@ -134,11 +141,13 @@ public final class Snapshot {
 
   /** Reads one data file from line {@code skip + 1}; each chunk's end goes to {@code chunkDone} once published. */
   private FileResult readFile(ExportLocation export, String file, long skip, ExecutorService pool, Counts counts,
-      Instant start, Instant deadline, boolean dryRun, java.util.function.LongConsumer chunkDone) {
+      Instant start, Instant deadline, Options options, java.util.function.LongConsumer chunkDone) {
+    boolean dryRun = options.dryRun();
+    int chunkLines = options.chunkLines();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(
         new GZIPInputStream(s3.getObject(r -> r.bucket(export.bucket()).key(file))), StandardCharsets.UTF_8))) {
       long lineNo = 0;
-      List<EntityState> chunk = new ArrayList<>(CHUNK);
+      List<EntityState> chunk = new ArrayList<>(Math.min(chunkLines, 10_000));
       Instant lastProgress = clock.instant();
       for (String line = lines.readLine(); ; line = lines.readLine()) {
         if (line != null) {
@@ -149,8 +158,8 @@ public final class Snapshot {
           counts.rows++;
           state(export, file, lineNo, line, counts).ifPresent(chunk::add);
         }
-        // a chunk ends every CHUNK lines (rejected and unrecognized ones too) and at the file's end
-        if (line == null || (lineNo > skip && lineNo % CHUNK == 0)) {
+        // a chunk ends every chunkLines lines (rejected and unrecognized ones too) and at the file's end
+        if (line == null || (lineNo > skip && lineNo % chunkLines == 0)) {
           if (!dryRun && !publish(chunk, pool)) {
             return new FileResult(false);
           }

@@ -77,17 +77,24 @@ public final class TableExports {
     out.println("requested export " + started.exportArn() + " of table " + table + " as of " + asOf + " to s3://" + bucket
         + "/" + ownPrefix + "/");
     ExportDescription done = await(started.exportArn(), maxWait, out);
+    out.println("  to resume this snapshot after a crash: shop-stream snapshot --export " + started.exportArn()
+        + (done.exportTime() == null ? " --export-time " + asOf : ""));
     return locate(done, done.exportTime() != null ? done.exportTime() : asOf, checkpointName);
   }
 
-  /** An existing export by its ARN, waited for if it is still running. */
-  public ExportLocation byArn(String exportArn, Duration maxWait, String checkpointName, PrintStream out) {
+  /**
+   * An existing export by its ARN, waited for if it is still running; {@code exportTime} stands in where its
+   * description names none (moto's), and is ignored otherwise.
+   */
+  public ExportLocation byArn(String exportArn, Instant exportTime, Duration maxWait, String checkpointName,
+      PrintStream out) {
     ExportDescription done = await(exportArn, maxWait, out);
-    if (done.exportTime() == null) {
-      throw new SnapshotInputException("export " + exportArn + " names no export time: pass its S3 folder with --export "
-          + "s3://<bucket>/<prefix>/AWSDynamoDB/<exportId>/ and --export-time");
+    Instant time = done.exportTime() != null ? done.exportTime() : exportTime;
+    if (time == null) {
+      throw new SnapshotInputException("export " + exportArn + " names no export time: pass --export-time (the time "
+          + "the snapshot that requested it printed)");
     }
-    return locate(done, done.exportTime(), checkpointName);
+    return locate(done, time, checkpointName);
   }
 
   /**
