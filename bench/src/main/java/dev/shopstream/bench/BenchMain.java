@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * with measured in the same run (these machines are noisy). Writes a markdown report and the
  * records/s-against-window chart under {@code bench/target/}.
  *
- * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h,i,j] [--records N] [--heap-minutes M] [--rounds R]}
+ * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k] [--records N] [--heap-minutes M] [--rounds R]}
  */
 public final class BenchMain {
   static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
@@ -30,7 +30,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"));
+    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"));
     int records = 2000;
     int heapMinutes = 5;
     int rounds = 3;
@@ -41,7 +41,7 @@ public final class BenchMain {
         case "--heap-minutes" -> heapMinutes = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         default -> {
-          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g,h,i,j] [--records N] "
+          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k] [--records N] "
               + "[--heap-minutes M] [--rounds R]");
           System.exit(2);
         }
@@ -53,8 +53,12 @@ public final class BenchMain {
     if (parts.contains("a")) {
       engineAlone(report);
     }
+    double drain = 0;
     if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g", "h", "i", "j").contains(p))) {
-      StackBench.run(report, parts, records, heapMinutes, rounds);
+      drain = StackBench.run(report, parts, records, heapMinutes, rounds);
+    }
+    if (parts.contains("k")) {
+      SyncBench.run(report, drain);
     }
     if (parts.contains("f")) {
       diffAndRoute(report);

@@ -65,7 +65,9 @@ final class StackBench {
     this.stack = stack;
   }
 
-  static void run(Report report, Set<String> parts, int records, int heapMinutes, int rounds) throws Exception {
+  /** @return the no-op drain in records/s when part b ran, else 0 */
+  static double run(Report report, Set<String> parts, int records, int heapMinutes, int rounds) throws Exception {
+    double drain = 0;
     try (LocalShopStack stack = LocalShopStack.start(Path.of("bench", "target", "local-services"))) {
       ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
       ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);
@@ -74,7 +76,7 @@ final class StackBench {
       double writes = bench.write(records, 0);
       report.line(String.format(Locale.ROOT, "write ceiling: %.0f items/s", writes));
       if (parts.contains("b") || parts.contains("c") || parts.contains("d")) {
-        bench.throughput(parts, records);
+        drain = bench.throughput(parts, records);
       }
       if (parts.contains("e")) {
         bench.live(records);
@@ -92,9 +94,10 @@ final class StackBench {
         SesRateBench.run(report, stack, records);
       }
     }
+    return drain;
   }
 
-  private void throughput(Set<String> parts, int records) throws Exception {
+  private double throughput(Set<String> parts, int records) throws Exception {
     report.section("(b)-(d) one shard, " + records + " records from TRIM_HORIZON, records/s from the first handled "
         + "record to the last");
     report.line(String.format(Locale.ROOT, "%-58s %8s %10s %12s", "scenario", "window", "records/s", "x baseline"));
@@ -112,6 +115,7 @@ final class StackBench {
       measure("(d) analytics, 50 ms before SNS", "analytics", DEFAULT_WINDOW, true, records, drain);
       measure("(d) email, 50 ms before SES, vs the claim ceiling", "email", DEFAULT_WINDOW, true, records, claims);
     }
+    return drain;
   }
 
   /** @return records/s; printed with its ratio to {@code baseline} (0: none) */

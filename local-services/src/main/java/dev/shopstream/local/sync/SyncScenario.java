@@ -51,7 +51,7 @@ public final class SyncScenario {
    * {@code end}: after the further changes too. Differences are empty when the sink matched.
    */
   public record Result(int seeded, int writesDuringSnapshot, long linesDoneAtKill, boolean killedMidway,
-      int resumeExit, String resumeOutput, long resumedRows, double resumedRowsPerSecond, Duration handoverLag,
+      String resumeArguments, int resumeExit, String resumeOutput, long resumedRows, double resumedRowsPerSecond, Duration handoverLag,
       List<String> handoverDifferences, Duration changesLag, List<String> endDifferences, int tableItems,
       long sinkRows, long tombstones, long statesReceived, long statesApplied, Duration took) {}
 
@@ -100,13 +100,14 @@ public final class SyncScenario {
       writer.start();
       Kill kill;
       Run resumed;
+      String resumeArguments;
       try {
         WorkerProcess snapshot = WorkerProcess.command(env, settings.logs().resolve("sync-snapshot-1.log"), List.of(
             "snapshot", "--bucket", BUCKET, "--prefix", PREFIX, "--checkpoint-lines", Integer.toString(settings.checkpointLines()),
             "--concurrency", "16", "--log-file", settings.logs().resolve("sync-snapshot-1.app.log").toString()));
         kill = killAfterFirstCheckpoint(s3, snapshot);
         phase(start, "snapshot SIGKILLed at " + kill.lines + " line(s) checkpointed");
-        String resumeArguments = resumeArguments(snapshot.log());
+        resumeArguments = resumeArguments(snapshot.log());
         List<String> arguments = new ArrayList<>(List.of(resumeArguments.split(" ")));
         arguments.addAll(List.of("--checkpoint-lines", Integer.toString(settings.checkpointLines()), "--concurrency", "16",
             "--log-file", settings.logs().resolve("sync-snapshot-2.app.log").toString()));
@@ -129,7 +130,7 @@ public final class SyncScenario {
       phase(start, settings.changes() + " changes checked (" + end.size() + " difference(s))");
       List<Map<String, AttributeValue>> scan = scan();
       Map<String, ReferenceSink.Row> rows = sink.rows();
-      return new Result(settings.items(), written.get(), kill.lines, kill.midway, resumed.exit,
+      return new Result(settings.items(), written.get(), kill.lines, kill.midway, resumeArguments, resumed.exit,
           resumed.output, resumed.rows, resumed.rowsPerSecond, handoverLag, handover, changesLag, end, scan.size(),
           rows.size(), rows.values().stream().filter(ReferenceSink.Row::deleted).count(), sink.received(), sink.applied(),
           Duration.between(start, Instant.now()));
@@ -258,6 +259,17 @@ public final class SyncScenario {
       throw new IllegalStateException("the snapshot printed no resume command; its log:\n" + tail(log));
     }
     return m.group(1).strip();
+  }
+
+  /**
+   * {@code shop-stream snapshot <resumeArguments> --dry-run} as its own process: reads and derives every row of the
+   * export, publishes nothing. @return rows per second as the command printed them (0 when it printed none)
+   */
+  public double dryRunRowsPerSecond(String resumeArguments) throws InterruptedException {
+    List<String> arguments = new ArrayList<>(List.of(resumeArguments.split(" ")));
+    arguments.add(0, "snapshot");
+    arguments.addAll(List.of("--dry-run", "--log-file", settings.logs().resolve("sync-dry-run.app.log").toString()));
+    return runToEnd(WorkerProcess.command(env, settings.logs().resolve("sync-dry-run.log"), arguments)).rowsPerSecond;
   }
 
   private Run runToEnd(WorkerProcess snapshot) throws InterruptedException {
