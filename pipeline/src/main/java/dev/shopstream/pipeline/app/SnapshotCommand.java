@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.snapshot.ExportLocation;
+import dev.shopstream.pipeline.snapshot.GapRepairWindows;
 import dev.shopstream.pipeline.snapshot.Snapshot;
 import dev.shopstream.pipeline.snapshot.SnapshotInputException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
         "  shop-stream snapshot --bucket my-exports                     (a new export as of now)",
         "  shop-stream snapshot --export arn:aws:dynamodb:...:table/shop/export/01764230000000-a1b2c3d4",
         "  shop-stream snapshot --export s3://my-exports/shop-1764230000/AWSDynamoDB/01764230000000-a1b2c3d4/",
-        "  shop-stream snapshot --export ... --dry-run                 (derive and count, publish nothing)"})
+        "  shop-stream snapshot --export ... --dry-run                 (derive and count, publish nothing)",
+        "  shop-stream snapshot --bucket my-exports --incremental-from 2026-11-20T08:00:00Z   (gap repair)"})
 final class SnapshotCommand implements Callable<Integer> {
   /** DynamoDB Streams keeps changes this long. */
   static final Duration STREAM_RETENTION = Duration.ofHours(24);
@@ -47,6 +50,14 @@ final class SnapshotCommand implements Callable<Integer> {
   @Option(names = "--export-time", description = "A new export as of this ISO-8601 instant (default: now); for an S3 "
       + "folder without manifest-summary.json, or an export whose description names none, the time it is as of.")
   Instant exportTime;
+
+  @Option(names = "--incremental-from", description = "Gap repair: instead of the whole table, the items changed "
+      + "from this ISO-8601 instant (a shard's checkpoint time) to --incremental-to, from incremental exports "
+      + "(windows of 15 min to 24 h, as many as needed) into --bucket. See docs/operations.md, Gap repair.")
+  Instant incrementalFrom;
+
+  @Option(names = "--incremental-to", description = "End of the gap repair's window (default: now).")
+  Instant incrementalTo;
 
   @Option(names = "--dry-run", description = "Read the export, derive and count the states, publish and save nothing.")
   boolean dryRun;
@@ -87,6 +98,9 @@ final class SnapshotCommand implements Callable<Integer> {
       Snapshot snapshot = root.snapshot(dryRun, out); // the analytics settings are checked before anything is asked for
       Path logs = logFile != null ? logFile : Path.of(System.getProperty("java.io.tmpdir"), "shop-stream-snapshot.log");
       try (ReplayLogs ignored = ReplayLogs.toFile(logs)) {
+        if (incrementalFrom != null) {
+          return repair(root, snapshot, out);
+        }
         ExportLocation location = locate(root, out);
         Optional<String> tooOld = Snapshot.retentionProblem(location.exportTime(), location.itemCount(), Instant.now(),
             STREAM_RETENTION, assumedRowsPerSecond);
@@ -94,25 +108,57 @@ final class SnapshotCommand implements Callable<Integer> {
           System.err.println("shop-stream snapshot: refused: " + tooOld.get());
           return Main.CONFIGURATION_OR_DEPENDENCY;
         }
-        out.printf("export %s as of %s: %d data file(s)%s%s%n", location.exportId(), location.exportTime(),
-            location.dataFiles().size(), location.itemCount() == null ? "" : ", " + location.itemCount() + " item(s)",
-            dryRun ? " (dry run: nothing is published)" : ", states to the analytics topic");
-        Snapshot.Summary summary = snapshot.run(location, root.snapshotCheckpoint(location),
-            new Snapshot.Options(dryRun, maxDuration, concurrency, checkpointLines));
-        out.printf("%s: %,d row(s), %,d state(s) %s, %,d rejected, %,d unrecognized, %,d line(s) done before, in %.1f s%n",
-            summary.complete() ? "done" : "stopped early", summary.rows(), summary.states(),
-            dryRun ? "derived" : "published", summary.rejected(), summary.unrecognized(), summary.skippedAsDone(),
-            summary.took().toMillis() / 1000.0);
-        summary.rejections().forEach(reason -> out.println("  rejected: " + reason));
-        if (!dryRun) {
-          out.println("checkpoint: " + root.snapshotCheckpoint(location).location());
-        }
-        return summary.complete() ? 0 : 1;
+        return publish(root, snapshot, location, out);
       } catch (SnapshotInputException e) {
         System.err.println("shop-stream snapshot: " + e.getMessage());
         return Main.CONFIGURATION_OR_DEPENDENCY;
       }
     }
+  }
+
+  /** Gap repair: one incremental export per window the plan gives, each published as a snapshot is. */
+  private int repair(CompositionRoot root, Snapshot snapshot, PrintStream out) {
+    if (export != null || bucket == null) {
+      throw new SnapshotInputException("--incremental-from requests new incremental exports: pass --bucket, not --export "
+          + "(an existing incremental export's S3 folder is read with --export alone)");
+    }
+    var exports = root.tableExports();
+    String table = root.config().table();
+    Instant now = Instant.now();
+    GapRepairWindows.Plan plan = GapRepairWindows.plan(incrementalFrom, incrementalTo != null ? incrementalTo : now,
+        exports.earliestRestorable(table), now);
+    if (plan instanceof GapRepairWindows.Refusal refusal) {
+      throw new SnapshotInputException("refused: " + refusal.reason());
+    }
+    List<GapRepairWindows.Window> windows = ((GapRepairWindows.Repair) plan).windows();
+    out.printf("gap repair of table %s: %d incremental export(s) %s%n", table, windows.size(), windows);
+    for (GapRepairWindows.Window window : windows) {
+      ExportLocation location = exports.requestIncremental(table, bucket, prefix, window.from(), window.to(), maxDuration,
+          root.snapshotCheckpointName(), out);
+      int exit = publish(root, snapshot, location, out);
+      if (exit != 0) {
+        return exit;
+      }
+    }
+    return 0;
+  }
+
+  private int publish(CompositionRoot root, Snapshot snapshot, ExportLocation location, PrintStream out) {
+    out.printf("%s %s as of %s: %d data file(s)%s%s%n", location.incremental() ? "incremental export (changes from "
+        + location.incrementalFrom() + ")" : "export", location.exportId(), location.exportTime(),
+        location.dataFiles().size(), location.itemCount() == null ? "" : ", " + location.itemCount() + " item(s)",
+        dryRun ? " (dry run: nothing is published)" : ", states to the analytics topic");
+    Snapshot.Summary summary = snapshot.run(location, root.snapshotCheckpoint(location),
+        new Snapshot.Options(dryRun, maxDuration, concurrency, checkpointLines));
+    out.printf("%s: %,d row(s), %,d state(s) %s, %,d rejected, %,d unrecognized, %,d line(s) done before, in %.1f s%n",
+        summary.complete() ? "done" : "stopped early", summary.rows(), summary.states(),
+        dryRun ? "derived" : "published", summary.rejected(), summary.unrecognized(), summary.skippedAsDone(),
+        summary.took().toMillis() / 1000.0);
+    summary.rejections().forEach(reason -> out.println("  rejected: " + reason));
+    if (!dryRun) {
+      out.println("checkpoint: " + root.snapshotCheckpoint(location).location());
+    }
+    return summary.complete() ? 0 : 1;
   }
 
   private ExportLocation locate(CompositionRoot root, PrintStream out) {

@@ -58,9 +58,20 @@ public final class ImageDiffer {
    * (stamped with the export's time and source), a malformed one is rejected, another shape is unrecognized.
    */
   public DiffOutcome snapshotRow(Map<String, AttributeValue> item, String table, String exportId, Instant exportTime) {
+    return exportedState(item, item, table, exportId, exportTime);
+  }
+
+  /**
+   * The state of one item as an export holds it: a full export's row ({@code item} = its keys and attributes), or
+   * an incremental export's changed item ({@code item} = its {@code NewImage}, null when it was deleted: a
+   * tombstone). Stamped as a snapshot row of {@code exportTime} (for an incremental export, its end: the items are
+   * as of then).
+   */
+  public DiffOutcome exportedState(Map<String, AttributeValue> keys, Map<String, AttributeValue> item, String table,
+      String exportId, Instant exportTime) {
     EntityKey key;
     try {
-      key = keyOf(new StreamChange(EventSource.ofExport(table, exportId), ChangeKind.INSERT, null, null, item, null, null,
+      key = keyOf(new StreamChange(EventSource.ofExport(table, exportId), ChangeKind.INSERT, keys, null, item, null, null,
           exportTime));
     } catch (MalformedItemException e) {
       return new DiffOutcome.Rejected(e.getMessage());
@@ -71,7 +82,8 @@ public final class ImageDiffer {
     for (EntityRule rule : rules) {
       if (rule.matches(key)) {
         try {
-          return new DiffOutcome.Derived(rule.entity(), List.of(), rule.state(key, new ItemImage("item", item), stamp));
+          return new DiffOutcome.Derived(rule.entity(), List.of(),
+              rule.state(key, item == null ? null : new ItemImage("item", item), stamp));
         } catch (MalformedItemException e) {
           return new DiffOutcome.Rejected(rule.entity() + " " + key + ": " + e.getMessage());
         } catch (RuntimeException e) {

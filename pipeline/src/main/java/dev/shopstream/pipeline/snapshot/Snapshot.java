@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Emits the state of every item of a finished export to one handler (analytics), file by file and line by
- * line, with progress and a checkpoint: lines are read in chunks, a chunk's states published concurrently,
+ * line (a full export: every item; an incremental one: every item changed in its window, deleted ones as
+ * tombstones), with progress and a checkpoint: lines are read in chunks, a chunk's states published concurrently,
  * and the chunk's end saved once all of them were accepted. A dry run derives and counts, sends and saves nothing.
  */
 public final class Snapshot {
@@ -185,18 +186,29 @@ public final class Snapshot {
   }
 
   private Optional<EntityState> state(ExportLocation export, String file, long lineNo, String line, Counts counts) {
+    Map<String, AttributeValue> keys;
     Map<String, AttributeValue> item;
     try {
       JsonNode node = json.readTree(line);
-      item = AttributeValueJson.readItem(node.get("Item"));
-      if (item == null) {
-        throw new IllegalArgumentException("the line has no \"Item\"");
+      if (export.incremental()) {
+        // one changed item: its keys, its image at the window's end (none: deleted), its image before
+        keys = AttributeValueJson.readItem(node.get("Keys"));
+        if (keys == null) {
+          throw new IllegalArgumentException("the line has no \"Keys\"");
+        }
+        item = node.hasNonNull("NewImage") ? AttributeValueJson.readItem(node.get("NewImage")) : null;
+      } else {
+        item = AttributeValueJson.readItem(node.get("Item"));
+        if (item == null) {
+          throw new IllegalArgumentException("the line has no \"Item\"");
+        }
+        keys = item;
       }
     } catch (IOException | IllegalArgumentException e) {
       counts.reject(file + " line " + lineNo + ": not an export line: " + e.getMessage());
       return Optional.empty();
     }
-    DiffOutcome outcome = differ.snapshotRow(item, table, export.exportId(), export.exportTime());
+    DiffOutcome outcome = differ.exportedState(keys, item, table, export.exportId(), export.exportTime());
     if (outcome instanceof DiffOutcome.Derived derived && derived.state() != null) {
       return Optional.of(derived.state());
     }

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ExportDescription;
 import software.amazon.awssdk.services.dynamodb.model.ExportFormat;
 import software.amazon.awssdk.services.dynamodb.model.ExportStatus;
+import software.amazon.awssdk.services.dynamodb.model.ExportType;
+import software.amazon.awssdk.services.dynamodb.model.ExportViewType;
 import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryUnavailableException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -40,6 +42,7 @@ public final class TableExports {
   private static final Pattern S3_URI = Pattern.compile("s3://([^/]+)/(.*)");
   private static final String FOLDER = "AWSDynamoDB/";
   private static final Duration POLL = Duration.ofSeconds(2);
+  private static final String INCREMENTAL = "INCREMENTAL_EXPORT";
 
   private final DynamoDbClient dynamo;
   private final S3Client s3;
@@ -82,6 +85,44 @@ public final class TableExports {
     return locate(done, done.exportTime() != null ? done.exportTime() : asOf, checkpointName);
   }
 
+  /** The table's earliest point-in-time recovery time; null when point-in-time recovery is off. */
+  public Instant earliestRestorable(String table) {
+    var description = dynamo.describeContinuousBackups(r -> r.tableName(table)).continuousBackupsDescription()
+        .pointInTimeRecoveryDescription();
+    if (description == null || !"ENABLED".equals(description.pointInTimeRecoveryStatusAsString())) {
+      return null;
+    }
+    return description.earliestRestorableDateTime() != null ? description.earliestRestorableDateTime() : Instant.EPOCH;
+  }
+
+  /**
+   * Requests an incremental export of {@code table}: every item changed in {@code [from, to)} (one line each with its
+   * keys, new and old image), into {@code bucket} under a prefix of its own; waits for it and locates it. The window
+   * must be one {@link GapRepairWindows} allows.
+   */
+  public ExportLocation requestIncremental(String table, String bucket, String prefix, Instant from, Instant to,
+      Duration maxWait, String checkpointName, PrintStream out) {
+    String tableArn = dynamo.describeTable(r -> r.tableName(table)).table().tableArn();
+    String ownPrefix = (prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/") + table + "-incremental-"
+        + from.getEpochSecond() + "-" + to.getEpochSecond();
+    ExportDescription started;
+    try {
+      started = dynamo.exportTableToPointInTime(r -> r.tableArn(tableArn).s3Bucket(bucket).s3Prefix(ownPrefix)
+          .exportFormat(ExportFormat.DYNAMODB_JSON).exportType(ExportType.INCREMENTAL_EXPORT)
+          .incrementalExportSpecification(i -> i.exportFromTime(from).exportToTime(to)
+              .exportViewType(ExportViewType.NEW_AND_OLD_IMAGES))).exportDescription();
+    } catch (PointInTimeRecoveryUnavailableException e) {
+      throw new SnapshotInputException("point-in-time recovery is not enabled on table " + table
+          + ": an incremental export needs it for the whole window");
+    }
+    out.println("requested incremental export " + started.exportArn() + " of table " + table + ", changes from " + from
+        + " to " + to + ", to s3://" + bucket + "/" + ownPrefix + "/");
+    ExportDescription done = await(started.exportArn(), maxWait, out);
+    out.println("  to resume this repair after a crash: shop-stream snapshot --export s3://" + bucket + "/" + ownPrefix
+        + "/AWSDynamoDB/<exportId>/ (the folder under that prefix)");
+    return locate(done, to, checkpointName);
+  }
+
   /**
    * An existing export by its ARN, waited for if it is still running; {@code exportTime} stands in where its
    * description names none (moto's), and is ignored otherwise.
@@ -116,10 +157,15 @@ public final class TableExports {
     }
     JsonNode summary = readJson(bucket, root + "manifest-summary.json");
     Instant time = exportTime;
+    Instant incrementalFrom = null;
     Long itemCount = null;
     List<String> files;
     if (summary != null) {
-      if (time == null && summary.hasNonNull("exportTime")) {
+      if (INCREMENTAL.equals(summary.path("exportType").asText())) {
+        // the items as of the window's end: that is their version, whatever --export-time says
+        incrementalFrom = Instant.parse(summary.path("exportFromTime").asText());
+        time = Instant.parse(summary.path("exportToTime").asText());
+      } else if (time == null && summary.hasNonNull("exportTime")) {
         time = Instant.parse(summary.get("exportTime").asText());
       }
       itemCount = summary.hasNonNull("itemCount") ? summary.get("itemCount").asLong() : null;
@@ -133,7 +179,7 @@ public final class TableExports {
       throw new SnapshotInputException("export " + uri + " has no manifest-summary.json to read its export time from: "
           + "pass --export-time (the ExportTime the export was taken as of)");
     }
-    return new ExportLocation(bucket, exportId, time, itemCount, files, root + checkpointName);
+    return new ExportLocation(bucket, exportId, time, itemCount, files, root + checkpointName, incrementalFrom);
   }
 
   private ExportDescription await(String exportArn, Duration maxWait, PrintStream out) {
@@ -168,6 +214,13 @@ public final class TableExports {
 
   /** A finished export's files: from its manifest where DynamoDB wrote one, else from the listing of its prefix. */
   private ExportLocation locate(ExportDescription done, Instant exportTime, String checkpointName) {
+    Instant incrementalFrom = null;
+    if (done.exportType() == ExportType.INCREMENTAL_EXPORT && done.incrementalExportSpecification() != null) {
+      incrementalFrom = done.incrementalExportSpecification().exportFromTime();
+      if (done.incrementalExportSpecification().exportToTime() != null) {
+        exportTime = done.incrementalExportSpecification().exportToTime();
+      }
+    }
     String bucket = done.s3Bucket();
     String exportId = done.exportArn().substring(done.exportArn().lastIndexOf('/') + 1);
     String prefix = done.s3Prefix() == null || done.s3Prefix().isEmpty() ? "" : done.s3Prefix() + "/";
@@ -178,7 +231,7 @@ public final class TableExports {
       String manifestFiles = summary != null && summary.hasNonNull("manifestFilesS3Key")
           ? summary.get("manifestFilesS3Key").asText() : root + "manifest-files.json";
       return new ExportLocation(bucket, exportId, exportTime, done.itemCount(), manifestFiles(bucket, manifestFiles),
-          root + checkpointName);
+          root + checkpointName, incrementalFrom);
     }
     // no manifest (moto): every data file under <prefix>AWSDynamoDB/, which must hold this export only
     List<String> files = listDataFiles(bucket, prefix + FOLDER);
@@ -189,7 +242,8 @@ public final class TableExports {
           + FOLDER + " holds several exports " + folders + ": pass the right folder with --export s3://" + bucket + "/<folder>");
     }
     String root = folders.isEmpty() ? prefix + FOLDER + exportId + "/" : folders.first();
-    return new ExportLocation(bucket, exportId, exportTime, done.itemCount(), files, root + checkpointName);
+    return new ExportLocation(bucket, exportId, exportTime, done.itemCount(), files, root + checkpointName,
+        incrementalFrom);
   }
 
   private List<String> manifestFiles(String bucket, String key) {

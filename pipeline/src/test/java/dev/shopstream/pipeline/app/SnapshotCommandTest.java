@@ -189,6 +189,69 @@ class SnapshotCommandTest {
     assertThat(stack.analyticsStateTap.drain()).hasSize(statesBefore + 1500);
   }
 
+  /**
+   * Gap repair's reader on AWS's incremental layout (moto has no incremental export): a manifest with
+   * {@code exportType INCREMENTAL_EXPORT} and its window, lines {@code {"Metadata", "Keys", "NewImage", "OldImage"}}.
+   */
+  @Test
+  void anIncrementalExportInAwsLayoutGivesTheChangedItemsStatesAndTombstonesAsOfItsWindowsEnd() throws IOException {
+    String root = "repair/AWSDynamoDB/01764300000000-b2c3d4e5/";
+    Instant from = Instant.now().minus(Duration.ofHours(30)).truncatedTo(ChronoUnit.SECONDS);
+    Instant to = Instant.now().minus(Duration.ofHours(6)).truncatedTo(ChronoUnit.SECONDS);
+    String micros = "{\"WriteTimestampMicros\":{\"N\":\"" + from.plusSeconds(60).toEpochMilli() * 1000 + "\"}}";
+    String lampKey = "{\"PK\":{\"S\":\"PRODUCT#lamp-r\"},\"SK\":{\"S\":\"META\"}}";
+    String orderKey = "{\"PK\":{\"S\":\"USER#ada-r\"},\"SK\":{\"S\":\"ORDER#2026-12-01#o-9\"}}";
+    putGzip(root + "data/cccc.json.gz", List.of(
+        "{\"Metadata\":" + micros + ",\"Keys\":" + lampKey + ",\"OldImage\":" + item(ShopItems.product("lamp-r", "Lamp",
+            BigDecimal.TEN, 0)) + ",\"NewImage\":" + item(ShopItems.product("lamp-r", "Lamp", BigDecimal.TEN, 4)) + "}",
+        "{\"Metadata\":" + micros + ",\"Keys\":{\"PK\":{\"S\":\"USER#ada-r\"},\"SK\":{\"S\":\"PROFILE\"}},\"NewImage\":"
+            + item(ShopItems.profile("ada-r", "ada@example.com", "Ada")) + "}",
+        "{\"Metadata\":" + micros + ",\"Keys\":" + orderKey + ",\"OldImage\":" + item(ShopItems.order("ada-r", "2026-12-01",
+            "o-9", "PLACED", "EUR", "ada@example.com", List.of(new ShopItems.Line("p", "P", 1, BigDecimal.ONE)))) + "}",
+        "{\"Metadata\":" + micros + ",\"NewImage\":" + item(ShopItems.product("nokey", "No key", BigDecimal.ONE, 1)) + "}"));
+    put(root + "manifest-files.json", "{\"itemCount\":4,\"dataFileS3Key\":\"" + root + "data/cccc.json.gz\"}\n");
+    put(root + "manifest-summary.json", "{\"version\":\"2023-08-01\",\"exportArn\":\"arn:aws:dynamodb:us-east-1:123456789012:"
+        + "table/shop/export/01764300000000-b2c3d4e5\",\"exportType\":\"INCREMENTAL_EXPORT\",\"exportFromTime\":\"" + from
+        + "\",\"exportToTime\":\"" + to + "\",\"outputView\":\"NEW_AND_OLD_IMAGES\",\"itemCount\":4,\"outputFormat\":"
+        + "\"DYNAMODB_JSON\",\"manifestFilesS3Key\":\"" + root + "manifest-files.json\"}");
+    int statesBefore = stack.analyticsStateTap.drain().size();
+
+    Run run = run("snapshot", "--export", "s3://" + BUCKET + "/" + root);
+
+    assertThat(run.exit()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("incremental export (changes from " + from + ") 01764300000000-b2c3d4e5 as of " + to)
+        .contains("done: 4 row(s), 3 state(s) published, 1 rejected")
+        .contains("rejected: " + root + "data/cccc.json.gz line 4: not an export line: the line has no \"Keys\"");
+    List<JsonNode> states = states(statesBefore + 3).subList(statesBefore, statesBefore + 3);
+    Map<String, JsonNode> bySubject = new HashMap<>();
+    states.forEach(state -> bySubject.put(state.get("subject").asText(), state));
+    assertThat(bySubject).containsOnlyKeys("PRODUCT#lamp-r/META", "USER#ada-r/PROFILE", "USER#ada-r/ORDER#2026-12-01#o-9");
+    assertThat(states).allSatisfy(state -> assertThat(state.at("/data/version").asText())
+        .as("every state as of the window's end").isEqualTo(StateVersion.ofSnapshot(to).toString()));
+    assertThat(bySubject.get("PRODUCT#lamp-r/META").at("/data/state/stock").asLong()).isEqualTo(4);
+    assertThat(bySubject.get("USER#ada-r/ORDER#2026-12-01#o-9").at("/data/deleted").asBoolean()).as("no NewImage: deleted").isTrue();
+    assertThat(bySubject.get("USER#ada-r/ORDER#2026-12-01#o-9").at("/data/state").isNull()).isTrue();
+    assertThat(states.toString()).doesNotContain("ada@example.com");
+  }
+
+  @Test
+  void gapRepairOnATableWithoutPointInTimeRecoveryIsRefusedWithOneLine() {
+    stack.dynamo.createTable(r -> r.tableName("no-pitr-repair").keySchema(k -> k.attributeName("PK").keyType("HASH"))
+        .attributeDefinitions(a -> a.attributeName("PK").attributeType("S")).billingMode("PAY_PER_REQUEST"));
+    Map<String, String> saved = env;
+    env = new HashMap<>(env);
+    env.put("SHOP_TABLE", "no-pitr-repair");
+    try {
+      Run refused = run("snapshot", "--bucket", BUCKET, "--incremental-from", Instant.now().minus(Duration.ofHours(30)).toString());
+      assertThat(refused.exit()).isEqualTo(2);
+      assertThat(refused.err().strip()).startsWith("shop-stream snapshot: refused: point-in-time recovery is off on the table")
+          .contains("take a new snapshot");
+      assertThat(refused.err().strip().lines()).hasSize(1);
+    } finally {
+      env = saved;
+    }
+  }
+
   @Test
   void whatCannotBeUsedIsRefusedWithOneLine() throws IOException {
     String root = "nomanifest/AWSDynamoDB/0001-old/";
@@ -222,6 +285,12 @@ class SnapshotCommandTest {
     } finally {
       env = saved;
     }
+  }
+
+  private static String item(Map<String, AttributeValue> item) {
+    Map<String, AttributeValue> clean = new HashMap<>(item);
+    clean.values().removeIf(v -> v.type() == AttributeValue.Type.NUL);
+    return dev.shopstream.pipeline.stream.AttributeValueJson.writeItem(clean).toString();
   }
 
   private static String line(Map<String, AttributeValue> item) {
