@@ -38,7 +38,9 @@ public final class TrimmedDataMonitor implements ExecutionInterceptor {
   void trimmed(String shardId, String sequenceNumber, String iteratorType) {
     trimmed.increment();
     LOG.error("DATA LOSS: shard {} position {} {} is older than the stream's 24 h retention; the records between it "
-        + "and the trim horizon are gone and were never handled. Policy {}: {}", shardId, iteratorType, sequenceNumber,
+        + "and the trim horizon are gone and were never handled. Policy {}: {}. The analytics sink can be repaired "
+        + "from incremental exports: shop-stream snapshot --incremental-from <time of the last change handled> "
+        + "(docs/operations.md, Gap repair)", shardId, iteratorType, sequenceNumber,
         policy, "HOLD".equals(policy) ? "the shard stops here until an operator acts"
             : "going on from the oldest record still in the stream");
   }

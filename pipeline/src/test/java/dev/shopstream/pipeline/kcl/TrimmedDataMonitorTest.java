@@ -70,7 +70,7 @@ class TrimmedDataMonitorTest {
     assertThat(logs.list).singleElement().satisfies(event -> {
       assertThat(event.getLevel().toString()).isEqualTo("ERROR");
       assertThat(event.getFormattedMessage()).contains("DATA LOSS", "shardId-7", "AFTER_SEQUENCE_NUMBER 4711",
-          "SKIP_TO_TRIM_HORIZON", "going on from the oldest record");
+          "SKIP_TO_TRIM_HORIZON", "going on from the oldest record", "shop-stream snapshot --incremental-from");
     });
   }
 }
