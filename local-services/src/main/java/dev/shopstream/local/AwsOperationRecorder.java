@@ -22,7 +22,7 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * and by the local set-up tooling are left out, found by the innermost project class on the stack.
  * Each JVM appends {@code Service:Operation<TAB>resource} lines to {@code target/aws-operations/<pid>.txt}, the
  * resource as the request names it (table and index, stream ARN, topic ARN, queue URL, sender address,
- * bucket/key; empty when the request names none, as GetRecords with only a shard iterator).
+ * bucket/key, {@code export:<export ARN>}; empty when the request names none, as GetRecords with only a shard iterator).
  */
 public final class AwsOperationRecorder implements ExecutionInterceptor {
   public static final Path DIRECTORY = Path.of("target", "aws-operations");
@@ -45,6 +45,15 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
     Optional<String> table = request.getValueForField("TableName", String.class);
     if (table.isPresent()) {
       return "table/" + table.get() + request.getValueForField("IndexName", String.class).map(i -> "/index/" + i).orElse("");
+    }
+    Optional<String> tableArn = request.getValueForField("TableArn", String.class);
+    if (tableArn.isPresent()) { // ExportTableToPointInTime: the table by its ARN
+      String path = tableArn.get().substring(tableArn.get().lastIndexOf(":table/") + ":table/".length());
+      return "table/" + (path.contains("/") ? path.substring(0, path.indexOf('/')) : path);
+    }
+    Optional<String> exportArn = request.getValueForField("ExportArn", String.class);
+    if (exportArn.isPresent()) {
+      return "export:" + exportArn.get();
     }
     for (String field : List.of("StreamArn", "TopicArn", "QueueUrl", "FromEmailAddress", "EmailIdentity")) {
       Optional<String> value = request.getValueForField(field, String.class);

@@ -37,7 +37,7 @@ class IamPolicyIT {
       "CloudWatch", "cloudwatch", "S3", "s3");
   /** SDK operations authorised as another IAM action. */
   private static final Map<String, String> AUTHORISED_AS = Map.of("sns:PublishBatch", "sns:Publish",
-      "s3:HeadBucket", "s3:ListBucket", "sqs:DeleteMessageBatch", "sqs:DeleteMessage");
+      "s3:HeadBucket", "s3:ListBucket", "s3:ListObjectsV2", "s3:ListBucket", "sqs:DeleteMessageBatch", "sqs:DeleteMessage");
   /** Code paths the local stand-ins never take, each with the code that takes them on AWS ("action resource"). */
   private static final Map<String, String> NOT_TAKEN_LOCALLY = Map.of(
       "dynamodb:DeleteItem " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-replay-*", "APP"),
@@ -48,7 +48,11 @@ class IamPolicyIT {
       "DynamoIdempotencyStore.read: when a refused claim comes back without the item (moto always returns it)",
       "dynamodb:UpdateTable " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-replay-*", "APP"),
       "a replay under SHOP_KCL_ASSIGNMENT=LEADER: KCL 3 adds its lease index to the replay's lease table (the suite's "
-          + "replays run the default, WORKERS, which creates no index)");
+          + "replays run the default, WORKERS, which creates no index)",
+      "s3:AbortMultipartUpload arn:aws:s3:::EXPORTS/*",
+      "ExportTableToPointInTime: DynamoDB writes the export's files with the caller's rights (moto writes them itself)",
+      "s3:PutObjectAcl arn:aws:s3:::EXPORTS/*",
+      "ExportTableToPointInTime: DynamoDB writes the export's files with the caller's rights (moto writes them itself)");
   /**
    * Calls the policies are right to refuse: PreflightTest points the start-up checks at resources that do
    * not exist (named no-such-...) to see each reported.
@@ -251,6 +255,7 @@ class IamPolicyIT {
       case "EmailConfigurationSet" -> APP + "-email";
       case "IdempotencyTable.Arn" -> String.format(ARN, "dynamodb", "table/" + APP + "-idempotency");
       case "DeadLetterBucket.Arn" -> "arn:aws:s3:::BUCKET";
+      case "ExportBucket.Arn", "ExportBucket" -> "arn:aws:s3:::EXPORTS";
       case "MetricsLogGroup" -> "/ecs/" + APP + "/metrics";
       default -> throw new AssertionError("IamPolicyIT does not know how to resolve ${" + name + "} in " + TEMPLATE);
     };
@@ -292,6 +297,11 @@ class IamPolicyIT {
         if (resource.isEmpty() && action.equals("dynamodb:GetRecords")) {
           return String.format(ARN, "dynamodb", "table/shop/stream/(by shard iterator)"); // the worker reads one stream
         }
+        if (resource.startsWith("export:")) { // an export ARN (moto's: .../table/<table ARN>/import/<id>)
+          String path = resource.substring(resource.lastIndexOf(":table/") + ":table/".length());
+          return String.format(ARN, "dynamodb", "table/" + table(path.substring(0, path.indexOf('/'))) + "/export/"
+              + path.substring(path.lastIndexOf('/') + 1));
+        }
         if (resource.startsWith("arn:")) { // a stream ARN
           return String.format(ARN, "dynamodb", resource.substring(resource.indexOf(":table/") + 1));
         }
@@ -314,7 +324,9 @@ class IamPolicyIT {
       }
       case "s3" -> {
         String key = resource.substring(resource.indexOf('/') + 1);
-        return key.isEmpty() ? "arn:aws:s3:::BUCKET" : "arn:aws:s3:::BUCKET/" + key;
+        // the suite's export buckets (snapshot) stand for ExportBucket, every other one for DeadLetterBucket
+        String bucket = resource.substring(0, resource.indexOf('/')).contains("export") ? "EXPORTS" : "BUCKET";
+        return key.isEmpty() ? "arn:aws:s3:::" + bucket : "arn:aws:s3:::" + bucket + "/" + key;
       }
       default -> {
         return resource;
@@ -324,8 +336,8 @@ class IamPolicyIT {
 
   /** A table of the suite named as in the template: the shop table, or one of the application's tables. */
   private static String table(String name) {
-    if (name.equals("shop")) {
-      return name;
+    if (name.equals("shop") || name.startsWith("no-pitr")) { // SnapshotCommandTest's shop tables without PITR
+      return "shop";
     }
     if (name.contains("-replay-")) { // replay's own lease tables, its CoordinatorState and WorkerMetricStats too
       return APP + name.substring(name.indexOf("-replay-"));
