@@ -3,6 +3,7 @@ package dev.shopstream.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.logging.LoggingHandler;
+import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.ShopTableSetup;
@@ -11,7 +12,10 @@ import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
+import dev.shopstream.pipeline.snapshot.ExportLocation;
+import dev.shopstream.pipeline.snapshot.Snapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,15 +25,18 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The README's first command: moto, the SES emulator and fauxqs on 127.0.0.1, the shop
  * table with its stream, the worker (KCL 3 + Streams adapter) with all handlers, a realistic
- * workload, and what came out, read back from the emulators (the dead-letter queue included).
+ * workload, what came out, read back from the emulators (the dead-letter queue included), and the snapshot an
+ * analytics warehouse starts from.
  */
 public final class DemoMain {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String EXPORT_BUCKET = "shop-demo-exports";
 
   private DemoMain() {}
 
@@ -49,13 +56,13 @@ public final class DemoMain {
   private boolean run() {
     Clock clock = Clock.systemUTC();
     Path logs = Path.of(System.getProperty("demo.logs", "target/demo-logs"));
-    say("1/6", "starting moto (DynamoDB + Streams), the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
+    say("1/7", "starting moto (DynamoDB + Streams), the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
     try (LocalShopStack stack = LocalShopStack.start(logs)) {
       ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
       ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);
       say("", "DynamoDB " + stack.moto.endpoint() + ", SES " + stack.ses.endpoint() + ", SNS/SQS "
           + stack.fauxqs.endpoint());
-      say("2/6", "created table 'shop' (stream NEW_AND_OLD_IMAGES, TTL on expiresAt), the idempotency table, topics "
+      say("2/7", "created table 'shop' (stream NEW_AND_OLD_IMAGES, TTL on expiresAt), the idempotency table, topics "
           + "shop-waitlist.fifo and shop-analytics.fifo with a queue subscribed to each, and the dead-letter queue");
 
       Map<String, String> env = stack.workerEnvironment("shop-demo");
@@ -79,7 +86,7 @@ public final class DemoMain {
                 + letter.errorMessage());
           });
           ShopStreamWorker worker = root.worker()) {
-        say("3/6", "starting the worker with handlers " + config.handlers()
+        say("3/7", "starting the worker with handlers " + config.handlers()
             + " (KCL 3 via the DynamoDB Streams adapter)");
         worker.start();
         if (!waitFor(worker::isProcessing, Duration.ofSeconds(120))) {
@@ -88,7 +95,7 @@ public final class DemoMain {
         }
         say("", "worker holds the shard lease after " + Duration.between(startedAt, Instant.now()).toSeconds() + " s");
 
-        say("4/6", "running the workload; each event is printed as the logging handler receives it");
+        say("4/7", "running the workload; each event is printed as the logging handler receives it");
         new ShopWorkload(stack.dynamo, LocalShopStack.TABLE, clock, text -> System.out.println("    - " + text)).run();
         boolean complete = waitFor(() -> events.get() >= ShopWorkload.EXPECTED_EVENTS
             && rejected.get() >= ShopWorkload.EXPECTED_REJECTIONS, Duration.ofSeconds(60));
@@ -96,7 +103,7 @@ public final class DemoMain {
         List<Message> notifications = stack.waitlistTap.awaitAtLeast(ShopWorkload.EXPECTED_NOTIFICATIONS, Duration.ofSeconds(10));
         waitFor(() -> false, Duration.ofMillis(500)); // let the last checkpoint land
 
-        say("5/6", "what came out, read back from the emulators");
+        say("5/7", "what came out, read back from the emulators");
         printEmails(stack.ses.sentEmails());
         printNotifications(notifications);
         printAnalytics(analytics);
@@ -111,11 +118,39 @@ public final class DemoMain {
               + rejected.get() + " and " + notifications.size());
           return false;
         }
-        say("6/6", "stopping the worker gracefully (checkpoint, release lease), then the local services");
+        if (!snapshot(stack, root)) {
+          return false;
+        }
+        say("7/7", "stopping the worker gracefully (checkpoint, release lease), then the local services");
       }
     }
     say("", "done: everything stopped cleanly");
     return true;
+  }
+
+  /**
+   * The initial load an analytics warehouse starts from: a point-in-time export of the table after the workload,
+   * every item's state published to the analytics topic (shop-stream snapshot --bucket, here in process).
+   */
+  private static boolean snapshot(LocalShopStack stack, CompositionRoot root) {
+    say("6/7", "shop-stream snapshot: a point-in-time export of table 'shop', each item's state (*-state) to the "
+        + "analytics topic only");
+    stack.dynamo.updateContinuousBackups(r -> r.tableName(LocalShopStack.TABLE)
+        .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+    try (S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), stack.moto.endpoint())) {
+      s3.createBucket(r -> r.bucket(EXPORT_BUCKET));
+    }
+    PrintStream out = System.out;
+    Snapshot snapshot = root.snapshot(false, out);
+    ExportLocation export = root.tableExports().request(LocalShopStack.TABLE, EXPORT_BUCKET, "demo", null,
+        Duration.ofMinutes(2), root.snapshotCheckpointName(), out);
+    Snapshot.Summary summary = snapshot.run(export, root.snapshotCheckpoint(export),
+        new Snapshot.Options(false, Duration.ofMinutes(2), 8, Snapshot.DEFAULT_CHUNK_LINES));
+    say("", "states published: " + summary.states() + " (of " + summary.rows() + " exported items; " + summary.rejected()
+        + " rejected, " + summary.unrecognized() + " of no known entity) as of " + export.exportTime() + ", in "
+        + summary.took().toMillis() + " ms");
+    summary.rejections().forEach(reason -> say("", "  rejected: " + reason));
+    return summary.complete() && summary.states() > 0;
   }
 
   private static void printEmails(List<SentEmail> emails) {
