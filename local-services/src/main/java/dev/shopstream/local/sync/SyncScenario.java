@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -290,22 +291,38 @@ public final class SyncScenario {
     return new Run(exit, log, rows, seconds > 0 ? rows / seconds : 0);
   }
 
-  /** Waits until the sink equals a scan of the table; @return the differences left at the bound (none: equal) */
+  /**
+   * Waits until the sink equals a scan of the table; @return the differences left at the bound (none: equal). Scans
+   * only once the sink has had nothing new for a second: a scan of a large table is slow on moto, and competes with
+   * the worker's reads of the stream.
+   */
   private List<String> awaitEqual(ReferenceSink sink) throws InterruptedException {
     Instant deadline = Instant.now().plus(settings.bound());
     while (true) {
+      while (sink.quietMillis() < 1000 && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
+      }
       List<String> differences = expected.differences(scan(), sink.rows(), 10);
       if (differences.isEmpty() || Instant.now().isAfter(deadline)) {
         return differences;
       }
-      Thread.sleep(500);
+      Thread.sleep(1000);
     }
   }
 
+  /** The whole table; a page that times out on a loaded moto is asked for again. */
   private List<Map<String, AttributeValue>> scan() {
-    List<Map<String, AttributeValue>> items = new ArrayList<>();
-    stack.dynamo.scanPaginator(r -> r.tableName(LocalShopStack.TABLE).consistentRead(true)).items().forEach(items::add);
-    return items;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        List<Map<String, AttributeValue>> items = new ArrayList<>();
+        stack.dynamo.scanPaginator(r -> r.tableName(LocalShopStack.TABLE).consistentRead(true)).items().forEach(items::add);
+        return items;
+      } catch (SdkClientException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   private static void phase(Instant start, String what) {
