@@ -101,11 +101,6 @@ public final class WorkerProcess implements AutoCloseable {
     return Duration.ofNanos(System.nanoTime() - start);
   }
 
-  /** Waits up to {@code bound} for the process to exit; @return its exit code, or null if it still runs. */
-  public Integer awaitExit(Duration bound) throws InterruptedException {
-    return process.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
-  }
-
   public boolean isAlive() {
     return process.isAlive();
   }

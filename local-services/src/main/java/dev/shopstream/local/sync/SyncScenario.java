@@ -103,9 +103,9 @@ public final class SyncScenario {
       Run resumed;
       String resumeArguments;
       try {
-        WorkerProcess snapshot = WorkerProcess.command(env, settings.logs().resolve("sync-snapshot-1.log"), List.of(
+        WorkerProcess snapshot = WorkerProcess.command(env, settings.logs().resolve("sync-snapshot-1.log"),
             "snapshot", "--bucket", BUCKET, "--prefix", PREFIX, "--checkpoint-lines", Integer.toString(settings.checkpointLines()),
-            "--concurrency", "16", "--log-file", settings.logs().resolve("sync-snapshot-1.app.log").toString()));
+            "--concurrency", "16", "--log-file", settings.logs().resolve("sync-snapshot-1.app.log").toString());
         kill = killAfterFirstCheckpoint(s3, snapshot);
         phase(start, "snapshot SIGKILLed at " + kill.lines + " line(s) checkpointed");
         resumeArguments = resumeArguments(snapshot.log());
@@ -113,7 +113,8 @@ public final class SyncScenario {
         arguments.addAll(List.of("--checkpoint-lines", Integer.toString(settings.checkpointLines()), "--concurrency", "16",
             "--log-file", settings.logs().resolve("sync-snapshot-2.app.log").toString()));
         arguments.add(0, "snapshot");
-        resumed = runToEnd(WorkerProcess.command(env, settings.logs().resolve("sync-snapshot-2.log"), arguments));
+        resumed = runToEnd(WorkerProcess.command(env, settings.logs().resolve("sync-snapshot-2.log"),
+            arguments.toArray(String[]::new)));
       } finally {
         writing.set(false);
         writer.join();
@@ -270,16 +271,17 @@ public final class SyncScenario {
     List<String> arguments = new ArrayList<>(List.of(resumeArguments.split(" ")));
     arguments.add(0, "snapshot");
     arguments.addAll(List.of("--dry-run", "--log-file", settings.logs().resolve("sync-dry-run.app.log").toString()));
-    return runToEnd(WorkerProcess.command(env, settings.logs().resolve("sync-dry-run.log"), arguments)).rowsPerSecond;
+    return runToEnd(WorkerProcess.command(env, settings.logs().resolve("sync-dry-run.log"),
+        arguments.toArray(String[]::new))).rowsPerSecond;
   }
 
   private Run runToEnd(WorkerProcess snapshot) throws InterruptedException {
-    Integer exit = snapshot.awaitExit(settings.bound());
-    if (exit == null) {
+    if (!snapshot.awaitExit(settings.bound())) {
       snapshot.kill();
       throw new IllegalStateException("the resumed snapshot did not end within " + settings.bound() + "; its log:\n"
           + tail(snapshot.log()));
     }
+    int exit = snapshot.exitValue();
     String log = snapshot.log();
     Matcher m = DONE.matcher(log);
     long rows = 0;
