@@ -3,6 +3,7 @@ package dev.shopstream.handlers;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
 import dev.shopstream.handlers.idempotency.OnceOnly;
+import dev.shopstream.handlers.tracing.Tracing;
 import java.time.Duration;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -54,5 +55,10 @@ public interface HandlerResources {
    */
   default int liveWorkers() {
     return 1;
+  }
+
+  /** Spans of the handlers' own and the trace context to pass on; {@link Tracing#OFF} unless tracing is on. */
+  default Tracing tracing() {
+    return Tracing.OFF;
   }
 }

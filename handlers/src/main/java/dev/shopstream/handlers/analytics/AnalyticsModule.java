@@ -48,7 +48,7 @@ public final class AnalyticsModule implements HandlerModule {
       public EventHandler create(HandlerResources resources) {
         return new AnalyticsSyncHandler(new CloudEventMapper(resources.json(), new PiiHasher(piiKey)),
             new ContractValidator(), new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(resources.sns(), topic),
-                CONCURRENT_BATCHES, LINGER, CALL_TIMEOUT));
+                CONCURRENT_BATCHES, LINGER, CALL_TIMEOUT), resources.tracing(), topic.substring(topic.lastIndexOf(':') + 1));
       }
 
       @Override

@@ -17,6 +17,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -53,7 +54,8 @@ public final class AwsClients implements AutoCloseable {
     this.s3 = s3;
   }
 
-  static AwsClients create(WorkerConfig config, TrimmedDataMonitor trimmed) {
+  /** @param traced spans of the calls made under a record (the claims, SES, SNS); null: none */
+  static AwsClients create(WorkerConfig config, TrimmedDataMonitor trimmed, ExecutionInterceptor traced) {
     Region region = Region.of(config.region());
     AwsCredentialsProvider credentials = credentials(config.dummyCredentials());
     ClientOverrideConfiguration timeouts = ClientOverrideConfiguration.builder()
@@ -66,10 +68,13 @@ public final class AwsClients implements AutoCloseable {
     Duration effectCall = config.idempotency().effectWindow().callTimeout();
     ClientOverrideConfiguration effects = timeouts.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry())
         .apiCallTimeout(effectCall).apiCallAttemptTimeout(effectCall).build();
+    if (traced != null) {
+      effects = effects.toBuilder().addExecutionInterceptor(traced).build();
+    }
     int connections = connectionsFor(config);
     var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
-        .overrideConfiguration(timeouts);
+        .overrideConfiguration(traced == null ? timeouts : timeouts.toBuilder().addExecutionInterceptor(traced).build());
     var asyncBuilder = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials)
         .overrideConfiguration(timeouts);
     config.endpoint().ifPresent(endpoint -> {

@@ -39,6 +39,9 @@ import dev.shopstream.pipeline.snapshot.ExportLocation;
 import dev.shopstream.pipeline.snapshot.Snapshot;
 import dev.shopstream.pipeline.snapshot.SnapshotCheckpoint;
 import dev.shopstream.pipeline.snapshot.TableExports;
+import dev.shopstream.handlers.tracing.Tracing;
+import dev.shopstream.pipeline.processing.RecordTracing;
+import dev.shopstream.pipeline.tracing.OtelTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -74,6 +77,8 @@ public final class CompositionRoot implements AutoCloseable {
   private final DeadLetterQueue deadLetterOverride;
   private final AwsClients clients;
   private final boolean ownsClients;
+  /** Tracing, when SHOP_TRACING_ENDPOINT is set; null: off. Closed with the clients. */
+  private final OtelTracing tracing;
   private final ObjectMapper json = new ObjectMapper();
   private final DeadLetterCodec codec = new DeadLetterCodec(json);
   private PipelineMetrics metrics;
@@ -87,8 +92,9 @@ public final class CompositionRoot implements AutoCloseable {
 
   private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
       Consumer<DeadLetter> deadLetterObserver, DeadLetterQueue deadLetterOverride, AwsClients clients,
-      boolean ownsClients, List<AutoCloseable> handlerResources) {
+      boolean ownsClients, OtelTracing tracing, List<AutoCloseable> handlerResources) {
     this.config = config;
+    this.tracing = tracing;
     this.catalogue = catalogue;
     this.clock = clock;
     this.registry = registry;
@@ -108,8 +114,12 @@ public final class CompositionRoot implements AutoCloseable {
   /** @param catalogue the handlers {@code SHOP_HANDLERS} may name (the demo and tests add their own) */
   public static CompositionRoot create(WorkerConfig config, HandlerCatalogue catalogue, Clock clock,
       MeterRegistry registry) {
-    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()));
-    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true,
+    OtelTracing tracing = config.observability().tracingEndpoint()
+        .map(endpoint -> new OtelTracing(endpoint, config.observability().tracingAttribute(), config.workerId()))
+        .orElse(null);
+    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()),
+        tracing == null ? null : tracing.awsCalls());
+    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true, tracing,
         new CopyOnWriteArrayList<>());
   }
 
@@ -125,7 +135,7 @@ public final class CompositionRoot implements AutoCloseable {
   /** This root, also telling {@code observer} of each letter parked (the demo prints them). */
   public CompositionRoot observingDeadLetters(Consumer<DeadLetter> observer) {
     return new CompositionRoot(config, catalogue, clock, registry, observer, deadLetterOverride, clients, ownsClients,
-        handlerResources);
+        tracing, handlerResources);
   }
 
   public WorkerConfig config() {
@@ -173,7 +183,8 @@ public final class CompositionRoot implements AutoCloseable {
     EventRouter router = new EventRouter(handlers());
     RetrySettings retry = config.retry();
     return new RecordProcessor(ImageDiffer.standard(clock), router, deadLetterQueue(), metrics(),
-        new RetryPolicy(retry.quietAttempts(), retry.initial(), retry.max(), retry.holdBudget()), Pause.SYSTEM, clock);
+        new RetryPolicy(retry.quietAttempts(), retry.initial(), retry.max(), retry.holdBudget()), Pause.SYSTEM, clock,
+        tracing == null ? RecordTracing.OFF : tracing);
   }
 
   /** The enabled handlers, built after checking their settings. */
@@ -227,7 +238,7 @@ public final class CompositionRoot implements AutoCloseable {
   }
 
   private CompositionRoot withDeadLetters(DeadLetterQueue queue) {
-    return new CompositionRoot(config, catalogue, clock, registry, deadLetterObserver, queue, clients, false,
+    return new CompositionRoot(config, catalogue, clock, registry, deadLetterObserver, queue, clients, false, tracing,
         handlerResources);
   }
 
@@ -257,7 +268,7 @@ public final class CompositionRoot implements AutoCloseable {
     SimpleMeterRegistry counts = new SimpleMeterRegistry();
     CountingDeadLetters counted = new CountingDeadLetters();
     CompositionRoot replayRoot = new CompositionRoot(replayConfig, replayHandlers, clock, counts, letter -> { },
-        options.parkDeadLetters() ? deadLetterQueue() : counted, clients, false, handlerResources);
+        options.parkDeadLetters() ? deadLetterQueue() : counted, clients, false, tracing, handlerResources);
     return new Replay(clock, out, clients.dynamo(), clients.streams()).run(options, config,
         clients.streamArn(config.table()), replayConfig.handlers(), shards -> {
           ShopStreamWorker worker = replayRoot.worker(shards);
@@ -329,6 +340,9 @@ public final class CompositionRoot implements AutoCloseable {
     handlerResources.clear();
     if (ownsClients) {
       clients.close();
+      if (tracing != null) {
+        tracing.close();
+      }
     }
   }
 
@@ -420,6 +434,11 @@ public final class CompositionRoot implements AutoCloseable {
     @Override
     public ObjectMapper json() {
       return json;
+    }
+
+    @Override
+    public Tracing tracing() {
+      return tracing == null ? Tracing.OFF : tracing;
     }
 
     @Override

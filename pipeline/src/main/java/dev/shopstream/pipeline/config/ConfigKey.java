@@ -96,7 +96,12 @@ public enum ConfigKey {
   KCL_METRICS_LEVEL("SHOP_KCL_METRICS_LEVEL", "DETAILED", Rule.oneOf(KclMetricsLevel.class),
       "KCL's own metrics, recorded into the worker's registry (kcl_* on /metrics; nothing goes to CloudWatch): NONE, SUMMARY (per operation: successes, times, leases taken, lost and held, workers seen, records processed) or DETAILED (also per shard: GetRecords latency, lease calls)."),
   FLEET_VIEW_MILLIS("SHOP_FLEET_VIEW_MILLIS", "15000", Rule.range(1000, 600_000),
-      "How often the worker reads the lease table for the fleet view (every shard's owner, checkpoint age and lag in the shop_fleet_* metrics) and writes its own shards' lag and checkpoint time into their leases: per worker one Scan of the lease table and one conditional UpdateItem per lease held; the stream's shards are listed at most once a minute; a shard nobody holds costs two stream reads for each new checkpoint. Also the refresh of status --watch.");
+      "How often the worker reads the lease table for the fleet view (every shard's owner, checkpoint age and lag in the shop_fleet_* metrics) and writes its own shards' lag and checkpoint time into their leases: per worker one Scan of the lease table and one conditional UpdateItem per lease held; the stream's shards are listed at most once a minute; a shard nobody holds costs two stream reads for each new checkpoint. Also the refresh of status --watch."),
+  TRACING_ENDPOINT("SHOP_TRACING_ENDPOINT", "", Rule.optionalUrl(),
+      "OpenTelemetry tracing: the OTLP/HTTP (protobuf) URL spans are sent to, a collector's base URL such as http://127.0.0.1:4318 (/v1/traces is added) or its full traces URL. A process span per stream record, spans of the claims, SES and SNS calls, the trace context passed on to SNS and the analytics envelope (docs/observability.md, Tracing). Empty: tracing off, no span made."),
+  TRACING_ATTRIBUTE("SHOP_TRACING_ATTRIBUTE", "traceparent", Rule.pattern("[A-Za-z0-9_.-]{1,255}",
+      "1-255 letters, digits, '_', '.', '-' (a DynamoDB attribute name)"),
+      "Item attribute (a string) where the writer puts its W3C trace context (a traceparent value such as 00-<trace id>-<span id>-01): a record whose new image carries it is processed in the writer's trace. Only with SHOP_TRACING_ENDPOINT.");
 
   private final Setting setting;
 

@@ -137,7 +137,8 @@ public record WorkerConfig(
         read.choice(ConfigKey.TRIMMED_DATA_POLICY.setting(), TrimmedDataPolicy.class),
         read.text(ConfigKey.HTTP_HOST.setting()), (int) number(read, ConfigKey.HTTP_PORT),
         new ObservabilitySettings(Duration.ofMillis(number(read, ConfigKey.FLEET_VIEW_MILLIS)),
-            read.choice(ConfigKey.KCL_METRICS_LEVEL.setting(), KclMetricsLevel.class)),
+            read.choice(ConfigKey.KCL_METRICS_LEVEL.setting(), KclMetricsLevel.class),
+            read.url(ConfigKey.TRACING_ENDPOINT.setting()), read.text(ConfigKey.TRACING_ATTRIBUTE.setting())),
         handlerValues(env, handlerKeys));
     List<String> problems = new ArrayList<>(read.problems());
     problems.addAll(UnknownKeys.problems(env, knownKeys(handlerKeys)));

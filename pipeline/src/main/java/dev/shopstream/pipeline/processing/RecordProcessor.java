@@ -56,10 +56,18 @@ public final class RecordProcessor {
   private final HandlerRetries retries;
   private final Pause pause;
   private final Clock clock;
+  private final RecordTracing tracing;
   private final Set<String> shapesSeen = Collections.newSetFromMap(new LinkedHashMap<>());
 
   public RecordProcessor(ImageDiffer differ, EventRouter router, DeadLetterQueue deadLetters, PipelineMetrics metrics,
       RetryPolicy policy, Pause pause, Clock clock) {
+    this(differ, router, deadLetters, metrics, policy, pause, clock, RecordTracing.OFF);
+  }
+
+  /** @param tracing a span per record ({@link RecordTracing#OFF}: none) */
+  public RecordProcessor(ImageDiffer differ, EventRouter router, DeadLetterQueue deadLetters, PipelineMetrics metrics,
+      RetryPolicy policy, Pause pause, Clock clock, RecordTracing tracing) {
+    this.tracing = tracing;
     this.differ = differ;
     this.router = router;
     this.deadLetters = deadLetters;
@@ -73,9 +81,13 @@ public final class RecordProcessor {
   public Outcome process(ChangeRecord record, Cancellation cancellation) {
     MDC.put("shard", record.source().shardId());
     MDC.put("sequenceNumber", record.sequenceNumber());
+    RecordTracing.RecordSpan span = tracing.start(record);
+    Outcome outcome = null;
     try {
-      return handle(record, cancellation);
+      outcome = handle(record, cancellation);
+      return outcome;
     } finally {
+      span.end(outcome == null ? "failed" : outcome.name());
       MDC.remove("shard");
       MDC.remove("sequenceNumber");
     }
