@@ -74,7 +74,7 @@ final class StartupBench {
   }
 
   /** What is timed: the worker's own log lines, then the first event delivered. */
-  private static final List<String> MARKS = List.of(" starting on table ", "KCL worker state STARTED", " taken, starting after ");
+  private static final List<String> MARKS = List.of(" starting on table ", "KCL worker state STARTED", " taken (lease epoch ");
   private static final String HEADER = String.format(Locale.ROOT, "%-22s %-16s %7s %7s %7s %7s   %s", "variant", "lease table",
       "worker", "KCL", "shard", "event", "event, every round");
 
