@@ -80,7 +80,9 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
 
   private static boolean isSetupOrTest(String type) {
     String outer = type.contains("$") ? type.substring(0, type.indexOf('$')) : type;
+    // dev.shopstream.pipeline.image holds only the container tests and their helpers (test code)
     return outer.startsWith("dev.shopstream.local.") || outer.startsWith("dev.shopstream.demo.")
+        || outer.startsWith("dev.shopstream.pipeline.image.")
         || outer.endsWith("Test") || outer.endsWith("IT") || outer.contains(".testing.");
   }
 
