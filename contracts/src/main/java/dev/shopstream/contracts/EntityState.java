@@ -11,8 +11,13 @@ public sealed interface EntityState extends DomainEvent
   /** Orders this state against every other state of the same item, from the stream or a snapshot. */
   StateVersion version();
 
+  /** The item's public state after the change; null when the item no longer exists. */
+  Object state();
+
   /** True when the item no longer exists (removed, or expired by its time-to-live). */
-  boolean deleted();
+  default boolean deleted() {
+    return state() == null;
+  }
 
   @Override
   default String summary() {

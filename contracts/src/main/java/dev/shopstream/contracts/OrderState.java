@@ -31,11 +31,6 @@ public record OrderState(EventMetadata metadata, String userId, String orderId, 
   }
 
   @Override
-  public boolean deleted() {
-    return state == null;
-  }
-
-  @Override
   public EventType type() {
     return EventType.ORDER_STATE;
   }

@@ -21,11 +21,6 @@ public record ProductState(EventMetadata metadata, String productId, StateVersio
   }
 
   @Override
-  public boolean deleted() {
-    return state == null;
-  }
-
-  @Override
   public EventType type() {
     return EventType.PRODUCT_STATE;
   }

@@ -21,11 +21,6 @@ public record SessionState(EventMetadata metadata, String sessionId, StateVersio
   }
 
   @Override
-  public boolean deleted() {
-    return state == null;
-  }
-
-  @Override
   public EventType type() {
     return EventType.SESSION_STATE;
   }

@@ -28,11 +28,6 @@ public record UserProfileState(EventMetadata metadata, String userId, StateVersi
   }
 
   @Override
-  public boolean deleted() {
-    return state == null;
-  }
-
-  @Override
   public EventType type() {
     return EventType.USER_PROFILE_STATE;
   }

@@ -28,11 +28,6 @@ public record WaitlistEntryState(EventMetadata metadata, String productId, Strin
   }
 
   @Override
-  public boolean deleted() {
-    return state == null;
-  }
-
-  @Override
   public EventType type() {
     return EventType.WAITLIST_ENTRY_STATE;
   }
