@@ -52,13 +52,6 @@ final class SendEventsReader implements AutoCloseable {
       QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
       QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
 
-  /** How the reader waits between failed cycles (tests pass one that does not sleep). */
-  interface Sleeper {
-    Sleeper REAL = pause -> Thread.sleep(pause.toMillis());
-
-    void sleep(Duration pause) throws InterruptedException;
-  }
-
   /**
    * @param caughtUpAsOf the latest instant every event that reached the queue before it is known recorded;
    *     null: not yet

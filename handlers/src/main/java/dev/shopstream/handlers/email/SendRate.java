@@ -24,28 +24,21 @@ import org.slf4j.LoggerFactory;
 public final class SendRate {
   private static final Logger LOG = LoggerFactory.getLogger(SendRate.class);
 
-  /** Waits the given nanoseconds (injected so tests need not). */
-  public interface Pause {
-    Pause REAL = nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
-
-    void nanos(long nanos) throws InterruptedException;
-  }
-
   private volatile RateLimiter limiter;
   private volatile int share;
   private final Duration wait;
-  private final Pause pause;
+  private final Sleeper sleeper;
   private volatile double accountRate;
   private volatile int workers = 1;
 
   /** @param maxSendRate the account's sends per second (SES's SendQuota.MaxSendRate, or a setting) */
   public SendRate(double maxSendRate, Duration wait) {
-    this(maxSendRate, wait, Pause.REAL);
+    this(maxSendRate, wait, Sleeper.REAL);
   }
 
-  SendRate(double maxSendRate, Duration wait, Pause pause) {
+  SendRate(double maxSendRate, Duration wait, Sleeper sleeper) {
     this.wait = wait;
-    this.pause = pause;
+    this.sleeper = sleeper;
     this.accountRate = maxSendRate;
     this.share = perWorker(maxSendRate, 1);
     this.limiter = limiter(share, wait);
@@ -83,7 +76,7 @@ public final class SendRate {
         return;
       }
       try {
-        pause.nanos(remaining);
+        sleeper.sleep(Duration.ofNanos(remaining));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw EffectFailure.retryable("interrupted while waiting for an SES send slot (nothing was sent)", e);

@@ -56,11 +56,11 @@ public final class SesSendEvents implements Reconciliation, AutoCloseable {
    */
   public static SesSendEvents start(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table,
       Duration settleTime, Duration retention, Clock clock, Duration pollWait) {
-    return start(sqs, queueUrl, dynamo, table, settleTime, retention, clock, pollWait, SendEventsReader.Sleeper.REAL);
+    return start(sqs, queueUrl, dynamo, table, settleTime, retention, clock, pollWait, Sleeper.REAL);
   }
 
   static SesSendEvents start(SqsClient sqs, String queueUrl, DynamoDbClient dynamo, String table,
-      Duration settleTime, Duration retention, Clock clock, Duration pollWait, SendEventsReader.Sleeper sleeper) {
+      Duration settleTime, Duration retention, Clock clock, Duration pollWait, Sleeper sleeper) {
     AcceptedSends accepted = new AcceptedSends(dynamo, table, retention, clock);
     SendEventsReader reader = new SendEventsReader(sqs, queueUrl, accepted, pollWait, clock, sleeper).start();
     return new SesSendEvents(accepted, reader, settleTime, clock);

@@ -150,7 +150,7 @@ class ConfirmationEmailHandlerTest {
   void theSendSlotIsReservedBeforeTheClaimAndAwaitedAfterItRightBeforeTheSend() {
     List<Integer> claimsHeldWhileWaiting = new ArrayList<>();
     List<Integer> sentWhileWaiting = new ArrayList<>();
-    SendRate rate = new SendRate(3, java.time.Duration.ofMillis(600), nanos -> {
+    SendRate rate = new SendRate(3, java.time.Duration.ofMillis(600), pause -> {
       claimsHeldWhileWaiting.add(claims.inProgress().size());
       sentWhileWaiting.add(sent.size());
     });

@@ -235,7 +235,7 @@ class EmailEffectOutcomesIntegrationTest {
 
     HandlerResult result;
     try (SesSendEvents events = SesSendEvents.start(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30),
-        Duration.ofDays(7), Clock.systemUTC(), Duration.ofSeconds(1), SendEventsReader.Sleeper.REAL)) {
+        Duration.ofDays(7), Clock.systemUTC(), Duration.ofSeconds(1), Sleeper.REAL)) {
       ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), holdsItNow,
           events, Clock.systemUTC(), WINDOW));
       result = retryUntilHandled(() -> restarted.handle(order), Duration.ofSeconds(15));
@@ -257,7 +257,7 @@ class EmailEffectOutcomesIntegrationTest {
     real.claim("email", ConfirmationEmailHandler.claimKey(order.userId(), order.orderId()), order.eventId(), "dead#1",
         "dead-worker/1", LEASE);
     try (SesSendEvents events = SesSendEvents.start(sqs, eventsQueue, dynamo, TABLE, Duration.ofSeconds(30),
-        Duration.ofDays(7), clock, Duration.ofSeconds(1), SendEventsReader.Sleeper.REAL)) {
+        Duration.ofDays(7), clock, Duration.ofSeconds(1), Sleeper.REAL)) {
       // 30 s configured, plus 2 polls + 4 s of reader staleness and 1 s for the lookup itself.
       assertThat(events.settleTime()).isEqualTo(Duration.ofSeconds(37));
       ConfirmationEmailHandler restarted = handler(new OnceOnly(real, OnceOnly.newOwnerToken("second"), source -> NEWER,

@@ -92,7 +92,7 @@ class SesSendEventsIntegrationTest {
 
   private static SesSendEvents reader(String queueUrl, Duration pollWait) {
     return SesSendEvents.start(sqs, queueUrl, dynamo, TABLE, Duration.ofSeconds(30), Duration.ofDays(7),
-        Clock.systemUTC(), pollWait, SendEventsReader.Sleeper.REAL);
+        Clock.systemUTC(), pollWait, Sleeper.REAL);
   }
 
   private static String tagOf(String key) {
@@ -243,7 +243,7 @@ class SesSendEventsIntegrationTest {
     log.addAppender(lines);
     List<Duration> pauses = Collections.synchronizedList(new ArrayList<>());
     AtomicInteger failures = new AtomicInteger();
-    SendEventsReader.Sleeper fast = pause -> {
+    Sleeper fast = pause -> {
       pauses.add(pause);
       failures.incrementAndGet();
       Thread.sleep(20);
