@@ -19,7 +19,7 @@ class RecordsConvertedOnceTest {
       .records(record("101", "USER#a"), record("102", "USER#b"), record("103", "USER#a")).build();
 
   @Test
-  void givesKclWhatTheAdapterGivesIt() {
+  void givesKclWhatTheAdapterGivesItButTheJsonBytes() {
     List<KinesisClientRecord> adapters = new DynamoDBStreamsGetRecordsResponseAdapter(response).records();
     List<KinesisClientRecord> ours = new RecordsConvertedOnce(response).records();
 
@@ -35,7 +35,7 @@ class RecordsConvertedOnceTest {
       assertThat(actual.aggregated()).isEqualTo(expected.aggregated());
       assertThat(actual.encryptionType()).isEqualTo(expected.encryptionType());
       assertThat(actual.explicitHashKey()).isEqualTo(expected.explicitHashKey());
-      assertThat(actual.data()).isEqualTo(expected.data());
+      assertThat(actual.data().remaining()).as("the size KCL counts").isEqualTo(expected.data().remaining());
     }
   }
 
@@ -49,6 +49,15 @@ class RecordsConvertedOnceTest {
     assertThat(second).hasSize(3);
     assertThat(second.get(1)).isSameAs(first.get(0));
     assertThat(converted.nextShardIterator()).isEqualTo("next");
+  }
+
+  @Test
+  void eachRecordsDataIsAViewOfItsOwn() {
+    List<KinesisClientRecord> records = new RecordsConvertedOnce(response).records();
+    records.get(0).data().get(new byte[4]); // KCL's look for a KPL header moves the position
+
+    assertThat(records.get(1).data().position()).isZero();
+    assertThat(records.get(0).data().get(0)).isZero();
   }
 
   private static Record record(String sequenceNumber, String user) {
