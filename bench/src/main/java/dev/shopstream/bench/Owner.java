@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Whose code a stack frame is, by its class's package: the columns of the profile's split. */
 enum Owner {
-  SDK("AWS SDK (HTTP, unmarshalling)", "software.amazon.awssdk.", "org.apache.http."),
+  SDK("AWS SDK (HTTP, unmarshalling)", "software.amazon.awssdk.", "org.apache.http.", "org.apache.hc."),
   ADAPTER("Streams adapter", "com.amazonaws.services.dynamodbv2.streamsadapter."),
   KCL("KCL", "software.amazon.kinesis."),
   JACKSON("Jackson", "com.fasterxml.jackson.", "tools.jackson."),

@@ -1,6 +1,7 @@
 package dev.shopstream.bench;
 
 import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.topology.StreamTopologyProxy;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +11,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,8 +23,12 @@ import java.util.function.Function;
 /**
  * (l) {@code --parts profile}: the worker's CPU per record, and where it goes. The no-op drain of (b)
  * (and the analytics path beside it), each run the worker alone in its own JVM ({@link DrainWorker})
- * under JFR, with the image's JVM flags; the recording is read here. Each figure is measured for this
- * build and for a baseline commit's build in the same run, alternately, on the same stream.
+ * under JFR, with the image's JVM flags; the recording is read here. The stream is read through
+ * {@link StreamTopologyProxy} (one shard, served from its in-memory copy, in this JVM): moto's slow
+ * GetRecords (about a second per 1,000 records, far longer on a loaded machine) would otherwise bound
+ * the drain, and the worker's fixed CPU per second would be spread over fewer records. Each figure is
+ * measured for this build and for a baseline commit's build in the same run, alternately, on the same
+ * records.
  */
 final class ProfileBench {
   /** The image's JVM flags. */
@@ -30,6 +37,7 @@ final class ProfileBench {
   private static final List<String> MEASURING_FLAGS = List.of("-XX:-UseDynamicNumberOfCompilerThreads");
   private static final Path DIR = Path.of("bench", "target", "profile");
   private static final int TOP_FRAMES = 15;
+  private static final List<String> KINDS = List.of(ThreadCpu.JAVA, ThreadCpu.JIT, ThreadCpu.GC, ThreadCpu.JFR);
 
   private final Report report;
   private final LocalShopStack stack;
@@ -38,10 +46,10 @@ final class ProfileBench {
   /** One build of the worker: this one, or a baseline commit's. */
   record Build(String name, String classPath) {}
 
-  /** One drain: CPU per record from the process, the rest from its recording. */
-  record Run(Build build, String handlers, long records, double seconds, long cpuNanos, Map<String, Long> cpuByKind,
-      double idleCpuMillisPerSecond, JfrProfile profile, String load) {
-    double cpuMicrosPerRecord() {
+  /** One pass of a drain: CPU per record from the process, the rest from its recording. */
+  record Pass(Build build, String handlers, String pass, long records, double seconds, long cpuNanos,
+      Map<String, Long> cpuByKind, JfrProfile profile, String load) {
+    double micros() {
       return cpuNanos / 1e3 / Math.max(1, records);
     }
 
@@ -55,6 +63,12 @@ final class ProfileBench {
     }
   }
 
+  /** The worker's CPU once every record is handled: ms per second in all, and by thread. */
+  record Idle(Build build, String handlers, double millisPerSecond, Map<String, Double> byThread) {}
+
+  private final List<Pass> passes = new ArrayList<>();
+  private final List<Idle> idles = new ArrayList<>();
+
   private ProfileBench(Report report, LocalShopStack stack) {
     this.report = report;
     this.stack = stack;
@@ -62,7 +76,7 @@ final class ProfileBench {
 
   /**
    * @param baseline a commit to measure against ("none": this build alone)
-   * @param records the records of the stream already written; the first half warms up
+   * @param records the records of the stream already written
    */
   static void run(Report report, LocalShopStack stack, int records, String baseline, int rounds) throws Exception {
     new ProfileBench(report, stack).compare(records, baseline, rounds);
@@ -75,34 +89,45 @@ final class ProfileBench {
       builds.add(new Build("baseline " + commit.substring(0, 7), BaselineBuild.classPath(commit)));
     }
     builds.add(new Build("this build", System.getProperty("java.class.path")));
-    int warmup = records / 2;
     report.section("(l) profile: worker CPU per record, the worker alone in its own JVM (flags " + String.join(" ",
-        JVM_FLAGS) + ", Prometheus registry, JSON logs), JFR (execution samples every "
-        + DrainWorker.SAMPLE_PERIOD.toMillis() + " ms), reading " + records + " records from TRIM_HORIZON; measured "
-        + "from record " + warmup + " to the last; builds alternating, " + rounds + " round(s)");
-    List<Run> all = new ArrayList<>();
-    for (String handlers : List.of(NoopHandler.NAME, "analytics")) {
-      for (int round = 0; round < rounds; round++) {
-        for (Build build : builds) {
-          all.add(drain(build, handlers, records, warmup));
+        JVM_FLAGS) + ", Prometheus registry, JSON logs), the stream served from memory by the topology proxy, JFR "
+        + "(execution samples every " + DrainWorker.SAMPLE_PERIOD.toMillis() + " ms); each JVM reads the " + records
+        + " records from TRIM_HORIZON twice: cold (a first application, measured from record " + records / 2
+        + "), then hot (a second application, every record); builds alternating, " + rounds + " round(s)");
+    try (StreamTopologyProxy proxy = StreamTopologyProxy.start(stack.moto.endpoint(), LocalShopStack.TABLE, 1)) {
+      long copied = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+      while (proxy.recordsRead() < records && System.nanoTime() < copied) {
+        Thread.sleep(50);
+      }
+      for (String handlers : List.of(NoopHandler.NAME, "analytics")) {
+        for (int round = 0; round < rounds; round++) {
+          for (Build build : builds) {
+            drain(build, handlers, records, proxy);
+          }
         }
       }
     }
-    figures(all, builds);
+    figures(builds);
     for (String handlers : List.of(NoopHandler.NAME, "analytics")) {
-      List<Run> runsOf = all.stream().filter(r -> r.handlers.equals(handlers)).toList();
-      split(handlers, runsOf);
+      split(handlers, hot(handlers));
     }
-    topFrames(all.stream().filter(r -> r.handlers.equals(NoopHandler.NAME)).toList());
-    threadStarts(all.stream().filter(r -> r.handlers.equals(NoopHandler.NAME)).toList());
+    topFrames(hot(NoopHandler.NAME));
+    threadStarts(hot(NoopHandler.NAME));
+    idle();
     report.line("recordings: " + DIR + " (open with JDK Mission Control, or `jfr print`)");
   }
 
-  private Run drain(Build build, String handlers, int records, int warmup) throws Exception {
+  private List<Pass> hot(String handlers) {
+    return passes.stream().filter(p -> p.handlers.equals(handlers) && p.pass.equals(DrainWorker.HOT)).toList();
+  }
+
+  private void drain(Build build, String handlers, int records, StreamTopologyProxy stream) throws Exception {
     runs++;
     String application = "bench-profile-" + runs + "-" + System.currentTimeMillis();
     Map<String, String> env = StackBench.environment(stack, application, handlers, StackBench.DEFAULT_WINDOW);
+    StackBench.environment(stack, application + "-cold", handlers, StackBench.DEFAULT_WINDOW); // its claims table
     env.remove("SHOP_LOG_FORMAT"); // the product's JSON lines
+    env.put("SHOP_DYNAMODB_ENDPOINT", stream.endpoint().toString());
     Files.createDirectories(DIR);
     String name = runs + "-" + handlers + "-" + build.name.replace(' ', '-');
     Path recording = DIR.resolve(name + ".jfr").toAbsolutePath();
@@ -115,14 +140,14 @@ final class ProfileBench {
     command.addAll(MEASURING_FLAGS);
     command.add("-Dlogback.configurationFile=" + workerLogging(build.classPath));
     command.addAll(List.of("-cp", build.classPath, DrainWorker.class.getName(), Integer.toString(records),
-        Integer.toString(warmup), recording.toString(), result.toString()));
+        recording.toString(), result.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     String loadBefore = loadAverage();
     Process process = builder.start();
-    if (!process.waitFor(6, TimeUnit.MINUTES)) {
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
       process.destroyForcibly();
-      throw new IllegalStateException("the drain of " + name + " did not end within 6 min; its log: " + log);
+      throw new IllegalStateException("the drain of " + name + " did not end within 10 min; its log: " + log);
     }
     if (process.exitValue() != 0 || !Files.exists(result)) {
       throw new IllegalStateException("the drain of " + name + " failed (exit " + process.exitValue() + "); its log: " + log);
@@ -131,111 +156,126 @@ final class ProfileBench {
     try (Reader in = Files.newBufferedReader(result)) {
       figures.load(in);
     }
-    Instant from = Instant.parse(figures.getProperty("from"));
-    Instant to = Instant.parse(figures.getProperty("to"));
-    JfrProfile profile = JfrProfile.read(recording, from, to);
-    Map<String, Long> byKind = new java.util.LinkedHashMap<>();
-    for (String kind : List.of(ThreadCpu.JAVA, ThreadCpu.JIT, ThreadCpu.GC, ThreadCpu.JFR)) {
-      byKind.put(kind, Long.parseLong(figures.getProperty("cpuNanos." + kind, "0")));
+    String load = loadBefore + " -> " + loadAverage();
+    for (String pass : List.of(DrainWorker.COLD, DrainWorker.HOT)) {
+      Instant from = Instant.parse(figures.getProperty(pass + ".from"));
+      Instant to = Instant.parse(figures.getProperty(pass + ".to"));
+      Map<String, Long> byKind = new LinkedHashMap<>();
+      KINDS.forEach(kind -> byKind.put(kind, Long.parseLong(figures.getProperty(pass + ".cpuNanos." + kind, "0"))));
+      Pass measured = new Pass(build, handlers, pass, Long.parseLong(figures.getProperty(pass + ".records")),
+          (to.toEpochMilli() - from.toEpochMilli()) / 1e3, Long.parseLong(figures.getProperty(pass + ".cpuNanos")), byKind,
+          JfrProfile.read(recording, from, to), load);
+      passes.add(measured);
+      System.err.printf(Locale.ROOT, "  %s, %s, %s: %.0f us/record, %.0f in Java threads%n", build.name, handlers, pass,
+          measured.micros(), measured.micros(ThreadCpu.JAVA));
     }
-    Run run = new Run(build, handlers, Long.parseLong(figures.getProperty("records")),
-        (to.toEpochMilli() - from.toEpochMilli()) / 1e3, Long.parseLong(figures.getProperty("cpuNanos")), byKind,
-        Long.parseLong(figures.getProperty("idleCpuNanos")) / 1e6 / (Long.parseLong(figures.getProperty("idleNanos")) / 1e9),
-        profile, loadBefore + " -> " + loadAverage());
-    System.err.printf(Locale.ROOT, "  %s, %s: %.0f us/record, %.0f in Java threads%n", build.name, handlers,
-        run.cpuMicrosPerRecord(), run.micros(ThreadCpu.JAVA));
-    return run;
+    double idleSeconds = Long.parseLong(figures.getProperty("idle.nanos")) / 1e9;
+    Map<String, Double> byThread = new HashMap<>();
+    figures.stringPropertyNames().stream().filter(key -> key.startsWith("idle.thread.")).forEach(key ->
+        byThread.put(key.substring("idle.thread.".length()), Long.parseLong(figures.getProperty(key)) / 1e6 / idleSeconds));
+    idles.add(new Idle(build, handlers, Long.parseLong(figures.getProperty("idle.cpuNanos")) / 1e6 / idleSeconds, byThread));
   }
 
-  private void figures(List<Run> all, List<Build> builds) {
-    report.line("us/record: the worker process's CPU per record measured, of which the Java threads' (Java), the JIT "
-        + "compilers', the GC's (and VM thread's) and JFR's; x base: against the first build's mean in this run; idle: "
-        + "the worker's CPU per second once every record is handled (empty polls, leases), ms per s");
-    report.line(String.format(Locale.ROOT, "%-18s %-10s %7s %9s %9s %7s %7s %6s %6s %5s %8s %8s %9s %9s %7s  %s", "build",
-        "handlers", "records", "records/s", "us/record", "x base", "Java", "x base", "JIT", "GC", "JFR", "thr/1k",
-        "KB/rec", "JIT ms", "idle", "load (1 min)"));
-    for (Run run : all) {
-      List<Run> baseRuns = all.stream().filter(r -> r.handlers.equals(run.handlers) && r.build.equals(builds.get(0))).toList();
-      double base = baseRuns.stream().mapToDouble(Run::cpuMicrosPerRecord).average().orElse(run.cpuMicrosPerRecord());
-      double baseJava = baseRuns.stream().mapToDouble(r -> r.micros(ThreadCpu.JAVA)).average()
-          .orElse(run.micros(ThreadCpu.JAVA));
-      report.line(String.format(Locale.ROOT, "%-18s %-10s %7d %9.0f %9.0f %7.2f %7.0f %6.2f %6.0f %5.0f %8.0f %8.1f %9.1f %9d %7.1f  %s",
-          run.build.name, run.handlers, run.records, run.records / run.seconds, run.cpuMicrosPerRecord(),
-          run.cpuMicrosPerRecord() / base, run.micros(ThreadCpu.JAVA), run.micros(ThreadCpu.JAVA) / baseJava,
-          run.micros(ThreadCpu.JIT), run.micros(ThreadCpu.GC), run.micros(ThreadCpu.JFR),
-          run.perThousand(run.profile.threadStarts), run.profile.allocatedBytes / 1024.0 / Math.max(1, run.records),
-          run.profile.compileMillis, run.idleCpuMillisPerSecond, run.load));
+  private void figures(List<Build> builds) {
+    report.line("us/record: the worker process's CPU per record, of which the Java threads' (Java), the JIT compilers', "
+        + "the GC's (and VM thread's) and JFR's; x base: against the first build's mean for the same handlers and pass");
+    report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7s %9s %9s %7s %7s %7s %6s %5s %5s %7s %7s  %s", "build",
+        "handlers", "pass", "records", "records/s", "us/record", "x base", "Java", "x base", "JIT", "GC", "JFR", "thr/1k",
+        "KB/rec", "load (1 min)"));
+    for (Pass pass : passes) {
+      List<Pass> base = passes.stream().filter(p -> p.handlers.equals(pass.handlers) && p.pass.equals(pass.pass)
+          && p.build.equals(builds.get(0))).toList();
+      double baseAll = base.stream().mapToDouble(Pass::micros).average().orElse(pass.micros());
+      double baseJava = base.stream().mapToDouble(p -> p.micros(ThreadCpu.JAVA)).average().orElse(pass.micros(ThreadCpu.JAVA));
+      report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7d %9.0f %9.0f %7.2f %7.0f %7.2f %6.0f %5.0f %5.0f %7.1f %7.1f  %s",
+          pass.build.name, pass.handlers, pass.pass, pass.records, pass.records / pass.seconds, pass.micros(),
+          pass.micros() / baseAll, pass.micros(ThreadCpu.JAVA), pass.micros(ThreadCpu.JAVA) / baseJava,
+          pass.micros(ThreadCpu.JIT), pass.micros(ThreadCpu.GC), pass.micros(ThreadCpu.JFR),
+          pass.perThousand(pass.profile.threadStarts), pass.profile.allocatedBytes / 1024.0 / Math.max(1, pass.records),
+          pass.load));
     }
   }
 
-  /** The samples' split by owner, two ways, and the marked frames' shares, one column per run. */
-  private void split(String handlers, List<Run> runsOf) {
+  /** The samples' split by owner, two ways, and the marked frames' shares, one column per pass. */
+  private void split(String handlers, List<Pass> hot) {
     report.line("");
-    report.line("execution samples of the " + handlers + " runs, % by owner: top-most frame / first frame outside "
-        + "the JDK (java.*, jdk.*, sun.*: charged to their caller); in brackets, us per record (the second share x the "
-        + "Java threads' CPU per record)");
+    report.line("hot pass, " + handlers + ": execution samples, % by owner of the top-most frame / of the first frame "
+        + "outside the JDK (java.*, jdk.*, sun.*: charged to their caller); in brackets, us per record (the second "
+        + "share x the Java threads' CPU per record)");
     StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-32s", "owner"));
-    runsOf.forEach(run -> header.append(String.format(Locale.ROOT, " %26s", run.build.name)));
+    hot.forEach(pass -> header.append(String.format(Locale.ROOT, " %26s", pass.build.name)));
     report.line(header.toString());
     for (Owner owner : Owner.values()) {
       StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-32s", owner.label));
-      for (Run run : runsOf) {
-        double top = share(run.profile.byTopFrame.getOrDefault(owner, 0L), run.profile.samples);
-        double caller = share(run.profile.byFirstNonJdkFrame.getOrDefault(owner, 0L), run.profile.samples);
+      for (Pass pass : hot) {
+        double top = share(pass.profile.byTopFrame.getOrDefault(owner, 0L), pass.profile.samples);
+        double caller = share(pass.profile.byFirstNonJdkFrame.getOrDefault(owner, 0L), pass.profile.samples);
         line.append(String.format(Locale.ROOT, " %5.1f / %5.1f %%  [%4.0f us]", top, caller,
-            caller / 100 * run.micros(ThreadCpu.JAVA)));
+            caller / 100 * pass.micros(ThreadCpu.JAVA)));
       }
       report.line(line.toString());
     }
-    samplesRow("samples", runsOf, run -> String.format(Locale.ROOT, "%d", run.profile.samples));
-    samplesRow("allocated, KB per record", runsOf, run -> String.format(Locale.ROOT, "%.1f",
-        run.profile.allocatedBytes / 1024.0 / Math.max(1, run.records)));
+    row("samples", hot, pass -> String.format(Locale.ROOT, "%d", pass.profile.samples));
+    row("allocated, KB per record", hot, pass -> String.format(Locale.ROOT, "%.1f",
+        pass.profile.allocatedBytes / 1024.0 / Math.max(1, pass.records)));
     for (Owner owner : Owner.values()) {
-      samplesRow("  of which " + owner.label, runsOf, run -> String.format(Locale.ROOT, "%.1f",
-          run.profile.allocatedBy.getOrDefault(owner, 0L) / 1024.0 / Math.max(1, run.records)));
+      row("  of which " + owner.label, hot, pass -> String.format(Locale.ROOT, "%.1f",
+          pass.profile.allocatedBy.getOrDefault(owner, 0L) / 1024.0 / Math.max(1, pass.records)));
     }
     report.line("frames anywhere on the stack, % of samples:");
     for (JfrProfile.Marker marker : JfrProfile.MARKERS) {
-      samplesRow("  " + marker.label(), runsOf, run -> String.format(Locale.ROOT, "%.1f %%",
-          share(run.profile.markers.getOrDefault(marker, 0L), run.profile.samples)));
+      row("  " + marker.label(), hot, pass -> String.format(Locale.ROOT, "%.1f %%",
+          share(pass.profile.markers.getOrDefault(marker, 0L), pass.profile.samples)));
     }
     report.line("samples by thread, %:");
-    runsOf.stream().flatMap(run -> run.profile.byThread.keySet().stream()).distinct()
-        .sorted(Comparator.comparingLong((String t) -> -runsOf.stream().mapToLong(r -> r.profile.byThread.getOrDefault(t, 0L)).sum()))
-        .limit(8).forEach(thread -> samplesRow("  " + thread, runsOf, run -> String.format(Locale.ROOT, "%.1f %%",
-            share(run.profile.byThread.getOrDefault(thread, 0L), run.profile.samples))));
+    hot.stream().flatMap(pass -> pass.profile.byThread.keySet().stream()).distinct()
+        .sorted(Comparator.comparingLong((String t) -> -hot.stream().mapToLong(p -> p.profile.byThread.getOrDefault(t, 0L)).sum()))
+        .limit(8).forEach(thread -> row("  " + thread, hot, pass -> String.format(Locale.ROOT, "%.1f %%",
+            share(pass.profile.byThread.getOrDefault(thread, 0L), pass.profile.samples))));
   }
 
-  private void samplesRow(String label, List<Run> runsOf, Function<Run, String> cell) {
+  private void row(String label, List<Pass> hot, Function<Pass, String> cell) {
     StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-32s", label));
     if (label.length() > 32) {
       report.line(label);
       line = new StringBuilder(String.format(Locale.ROOT, "%-32s", ""));
     }
-    for (Run run : runsOf) {
-      line.append(String.format(Locale.ROOT, " %26s", cell.apply(run)));
+    for (Pass pass : hot) {
+      line.append(String.format(Locale.ROOT, " %26s", cell.apply(pass)));
     }
     report.line(line.toString());
   }
 
-  private void topFrames(List<Run> noop) {
-    for (Run run : noop) {
+  private void topFrames(List<Pass> hot) {
+    for (Pass pass : hot) {
       report.line("");
-      report.line(String.format(Locale.ROOT, "top-most frames, no-op drain, %s (%d samples, %.0f us/record):",
-          run.build.name, run.profile.samples, run.cpuMicrosPerRecord()));
-      run.profile.topFrames.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP_FRAMES)
-          .forEach(frame -> report.line(String.format(Locale.ROOT, "  %5.1f %%  %-22s %s",
-              share(frame.getValue(), run.profile.samples), Owner.of(frame.getKey()).label, frame.getKey())));
+      report.line(String.format(Locale.ROOT, "top-most frames, no-op drain, hot pass, %s (%d samples, %.0f us/record, "
+          + "%.0f in Java threads):", pass.build.name, pass.profile.samples, pass.micros(), pass.micros(ThreadCpu.JAVA)));
+      pass.profile.topFrames.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(TOP_FRAMES).forEach(frame -> report.line(String.format(Locale.ROOT, "  %5.1f %%  %-30s %s",
+              share(frame.getValue(), pass.profile.samples), Owner.of(frame.getKey()).label, frame.getKey())));
     }
   }
 
-  private void threadStarts(List<Run> noop) {
-    for (Run run : noop) {
+  private void threadStarts(List<Pass> hot) {
+    for (Pass pass : hot) {
       report.line("");
-      report.line(String.format(Locale.ROOT, "threads started, no-op drain, %s: %d (%.1f per 1,000 records), by name <- starter:",
-          run.build.name, run.profile.threadStarts, run.perThousand(run.profile.threadStarts)));
-      run.profile.threadStartsBy.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+      report.line(String.format(Locale.ROOT, "threads started, no-op drain, hot pass, %s: %d (%.1f per 1,000 records), "
+          + "by name <- starter:", pass.build.name, pass.profile.threadStarts, pass.perThousand(pass.profile.threadStarts)));
+      pass.profile.threadStartsBy.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
           .forEach(start -> report.line(String.format(Locale.ROOT, "  %5d  %s", start.getValue(), start.getKey())));
+    }
+  }
+
+  private void idle() {
+    report.line("");
+    report.line("idle: the worker's CPU per second once every record is handled, by thread (ms per s; numbers in names "
+        + "blanked; threads that ended in the " + DrainWorker.IDLE.toSeconds() + " s are missing):");
+    for (Idle idle : idles) {
+      report.line(String.format(Locale.ROOT, "  %s, %s: %.0f ms/s in all; %s", idle.build.name, idle.handlers,
+          idle.millisPerSecond, String.join(", ", idle.byThread.entrySet().stream()
+              .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(8)
+              .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue())).toList())));
     }
   }
 

@@ -70,6 +70,17 @@ final class ThreadCpu {
     return byKind;
   }
 
+  /**
+   * CPU nanoseconds from {@code start} to this snapshot by thread name, numbers blanked (a pool's threads
+   * together); threads that ended in between are missing.
+   */
+  Map<String, Long> byThreadGroup(ThreadCpu start) {
+    Map<String, Long> byGroup = new HashMap<>();
+    ticksByThread.forEach((thread, ticks) -> byGroup.merge(thread.substring(thread.indexOf(' ') + 1)
+        .replaceAll("[0-9]+", "N"), (ticks - start.ticksByThread.getOrDefault(thread, 0L)) * NANOS_PER_TICK, Long::sum));
+    return byGroup;
+  }
+
   /** The JVM's own threads by their native names (15 characters at most); null for a Java thread. */
   private static String kind(String name) {
     if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
