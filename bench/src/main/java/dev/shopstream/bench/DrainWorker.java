@@ -21,10 +21,10 @@ import jdk.jfr.Recording;
 /**
  * The worker alone in its own JVM, for the profile part: the product's composition (Prometheus
  * registry, the worker's logging) with the no-op handler added, reading the table's stream from
- * TRIM_HORIZON twice under JFR. The first pass (its own application) starts cold: it is measured from
- * half-way, the JIT still compiling. The second pass, a new application reading the same records in
- * the same JVM, is the steady state: measured from its first record handled to its last. Then the
- * worker's CPU over {@link #IDLE} with nothing left to read. The recording starts with the JVM, so JFR's
+ * TRIM_HORIZON several times under JFR, each pass a new application (and worker) in the same JVM. The
+ * first pass starts cold: it is measured from half-way, the JIT still compiling. The later passes are
+ * the JVM warming to its steady state: each measured from the end of its first GetRecords to its last
+ * record, the figures summed. Then the last worker's CPU over {@link #IDLE} with nothing left to read. The recording starts with the JVM, so JFR's
  * own start-up is not measured. Writes each window, the process CPU spent in it (split into JIT
  * compilation, GC, JFR and the Java threads by {@link ThreadCpu}) and the records handled in it to a
  * properties file, the recording beside it, then halts (nothing to hand over).
@@ -32,8 +32,8 @@ import jdk.jfr.Recording;
  * <p>Uses only the worker's public entry points, which the commit measured as the baseline has too:
  * the harness runs this class against that commit's build as well.
  *
- * <p>Usage: {@code DrainWorker RECORDS RECORDING.jfr RESULT.properties}, the worker's settings in the
- * environment.
+ * <p>Usage: {@code DrainWorker RECORDS PASSES RECORDING.jfr RESULT.properties}, the worker's settings in
+ * the environment.
  */
 public final class DrainWorker {
   /** JFR's execution sampling interval; the JDK's "profile" settings use 10 ms. */
@@ -41,6 +41,8 @@ public final class DrainWorker {
   /** How long the worker's CPU is measured once every record is handled, the stream read on (empty polls). */
   static final Duration IDLE = Duration.ofSeconds(5);
   static final String COLD = "cold";
+  /** A hot pass is measured from the end of its first GetRecords: the new worker's start is left out. */
+  private static final int FIRST_BATCH = 1000;
   static final String HOT = "hot";
   private static final Duration MAX_WAIT = Duration.ofMinutes(4);
   /** How often the handled count is read (a registry search: not free, so not too often). */
@@ -52,8 +54,9 @@ public final class DrainWorker {
 
   public static void main(String[] args) throws Exception {
     int records = Integer.parseInt(args[0]);
-    Path recordingFile = Path.of(args[1]);
-    Path resultFile = Path.of(args[2]);
+    int passes = Integer.parseInt(args[1]);
+    Path recordingFile = Path.of(args[2]);
+    Path resultFile = Path.of(args[3]);
     DrainWorker drain = new DrainWorker();
     try (Recording recording = new Recording(Configuration.getConfiguration("profile"))) {
       recording.enable("jdk.ExecutionSample").withPeriod(SAMPLE_PERIOD);
@@ -61,11 +64,15 @@ public final class DrainWorker {
       recording.start();
       Map<String, String> env = new HashMap<>(System.getenv());
       String application = env.get("SHOP_APPLICATION_NAME");
-      env.put("SHOP_APPLICATION_NAME", application + "-cold");
-      ShopStreamWorker cold = drain.pass(COLD, env, records / 2, records, false);
-      cold.stop();
-      env.put("SHOP_APPLICATION_NAME", application);
-      drain.pass(HOT, env, 1, records, true);
+      for (int pass = 1; pass <= passes; pass++) {
+        env.put("SHOP_APPLICATION_NAME", application + "-" + pass);
+        boolean last = pass == passes;
+        ShopStreamWorker worker = pass == 1 ? drain.pass(COLD, env, records / 2, records, false)
+            : drain.pass(HOT, env, Math.min(FIRST_BATCH, records / 2), records, last);
+        if (!last) {
+          worker.stop();
+        }
+      }
       recording.stop();
       recording.dump(recordingFile);
       try (var out = Files.newBufferedWriter(resultFile)) {
@@ -97,12 +104,10 @@ public final class DrainWorker {
     long cpuTo = processCpuNanos();
     long handledTo = handled(registry);
     ThreadCpu threadsTo = ThreadCpu.snapshot();
-    result.setProperty(name + ".from", start.toString());
-    result.setProperty(name + ".to", end.toString());
-    result.setProperty(name + ".cpuNanos", Long.toString(cpuTo - cpuFrom));
-    result.setProperty(name + ".records", Long.toString(handledTo - handledFrom));
-    threadsTo.since(threadsFrom, cpuTo - cpuFrom).forEach((kind, nanos) ->
-        result.setProperty(name + ".cpuNanos." + kind, Long.toString(nanos)));
+    add(name + ".windows", start + "/" + end);
+    add(name + ".cpuNanos", cpuTo - cpuFrom);
+    add(name + ".records", handledTo - handledFrom);
+    threadsTo.since(threadsFrom, cpuTo - cpuFrom).forEach((kind, nanos) -> add(name + ".cpuNanos." + kind, nanos));
     if (idle) {
       ThreadCpu idleFrom = ThreadCpu.snapshot();
       long idleCpuFrom = processCpuNanos();
@@ -116,6 +121,18 @@ public final class DrainWorker {
       });
     }
     return worker;
+  }
+
+  /** Sums a figure over the passes of the same name. */
+  private void add(String key, long value) {
+    String before = result.getProperty(key);
+    result.setProperty(key, Long.toString(value + (before == null ? 0 : Long.parseLong(before))));
+  }
+
+  /** Lists a window after those of the earlier passes of the same name. */
+  private void add(String key, String window) {
+    String before = result.getProperty(key);
+    result.setProperty(key, before == null ? window : before + "," + window);
   }
 
   private static void awaitHandled(MeterRegistry registry, long count, Instant deadline) throws InterruptedException {

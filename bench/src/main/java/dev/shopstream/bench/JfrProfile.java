@@ -15,7 +15,7 @@ import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * What a JFR recording of the worker says about one time window, read with {@code jdk.jfr.consumer}:
+ * What a JFR recording of the worker says about some stretches of time, read with {@code jdk.jfr.consumer}:
  * execution samples by owner (of the top-most frame, and of the first frame outside the JDK), the
  * top-most frames, how many samples have a given frame anywhere on the stack, the threads started (and
  * by whom), and the bytes allocated (JFR's weighted allocation samples).
@@ -64,14 +64,27 @@ final class JfrProfile {
     MARKERS.forEach(marker -> markers.put(marker, 0L));
   }
 
-  /** The events of {@code file} that started within [from, to]. */
-  static JfrProfile read(Path file, Instant from, Instant to) throws IOException {
+  /** A stretch of the recording: events that started within [from, to]. */
+  record Window(Instant from, Instant to) {
+    boolean holds(Instant at) {
+      return !at.isBefore(from) && !at.isAfter(to);
+    }
+
+    /** "FROM/TO" (ISO instants). */
+    static Window parse(String text) {
+      String[] ends = text.split("/");
+      return new Window(Instant.parse(ends[0]), Instant.parse(ends[1]));
+    }
+  }
+
+  /** The events of {@code file} that started within one of {@code windows}. */
+  static JfrProfile read(Path file, List<Window> windows) throws IOException {
     JfrProfile profile = new JfrProfile();
     try (RecordingFile recording = new RecordingFile(file)) {
       while (recording.hasMoreEvents()) {
         RecordedEvent event = recording.readEvent();
         Instant at = event.getStartTime();
-        if (at.isBefore(from) || at.isAfter(to)) {
+        if (windows.stream().noneMatch(window -> window.holds(at))) {
           continue;
         }
         switch (event.getEventType().getName()) {

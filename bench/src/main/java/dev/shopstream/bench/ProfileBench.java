@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -37,6 +36,8 @@ final class ProfileBench {
   private static final List<String> MEASURING_FLAGS = List.of("-XX:-UseDynamicNumberOfCompilerThreads");
   private static final Path DIR = Path.of("bench", "target", "profile");
   private static final int TOP_FRAMES = 15;
+  /** Passes over the stream per JVM: the first cold, the others (summed) warming to the steady state. */
+  static final int PASSES = 4;
   private static final List<String> KINDS = List.of(ThreadCpu.JAVA, ThreadCpu.JIT, ThreadCpu.GC, ThreadCpu.JFR);
 
   private final Report report;
@@ -92,8 +93,9 @@ final class ProfileBench {
     report.section("(l) profile: worker CPU per record, the worker alone in its own JVM (flags " + String.join(" ",
         JVM_FLAGS) + ", Prometheus registry, JSON logs), the stream served from memory by the topology proxy, JFR "
         + "(execution samples every " + DrainWorker.SAMPLE_PERIOD.toMillis() + " ms); each JVM reads the " + records
-        + " records from TRIM_HORIZON twice: cold (a first application, measured from record " + records / 2
-        + "), then hot (a second application, every record); builds alternating, " + rounds + " round(s)");
+        + " records from TRIM_HORIZON " + PASSES + " times, each a new application: cold (the first, measured from record "
+        + records / 2 + "), then hot (the others, each from the end of its first GetRecords, summed); builds "
+        + "alternating, " + rounds + " round(s)");
     try (StreamTopologyProxy proxy = StreamTopologyProxy.start(stack.moto.endpoint(), LocalShopStack.TABLE, 1)) {
       long copied = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (proxy.recordsRead() < records && System.nanoTime() < copied) {
@@ -125,7 +127,6 @@ final class ProfileBench {
     runs++;
     String application = "bench-profile-" + runs + "-" + System.currentTimeMillis();
     Map<String, String> env = StackBench.environment(stack, application, handlers, StackBench.DEFAULT_WINDOW);
-    StackBench.environment(stack, application + "-cold", handlers, StackBench.DEFAULT_WINDOW); // its claims table
     env.remove("SHOP_LOG_FORMAT"); // the product's JSON lines
     env.put("SHOP_DYNAMODB_ENDPOINT", stream.endpoint().toString());
     Files.createDirectories(DIR);
@@ -140,7 +141,7 @@ final class ProfileBench {
     command.addAll(MEASURING_FLAGS);
     command.add("-Dlogback.configurationFile=" + workerLogging(build.classPath));
     command.addAll(List.of("-cp", build.classPath, DrainWorker.class.getName(), Integer.toString(records),
-        recording.toString(), result.toString()));
+        Integer.toString(PASSES), recording.toString(), result.toString()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     String loadBefore = loadAverage();
@@ -158,13 +159,13 @@ final class ProfileBench {
     }
     String load = loadBefore + " -> " + loadAverage();
     for (String pass : List.of(DrainWorker.COLD, DrainWorker.HOT)) {
-      Instant from = Instant.parse(figures.getProperty(pass + ".from"));
-      Instant to = Instant.parse(figures.getProperty(pass + ".to"));
+      List<JfrProfile.Window> windows = Arrays.stream(figures.getProperty(pass + ".windows").split(","))
+          .map(JfrProfile.Window::parse).toList();
+      double seconds = windows.stream().mapToLong(w -> w.to().toEpochMilli() - w.from().toEpochMilli()).sum() / 1e3;
       Map<String, Long> byKind = new LinkedHashMap<>();
       KINDS.forEach(kind -> byKind.put(kind, Long.parseLong(figures.getProperty(pass + ".cpuNanos." + kind, "0"))));
       Pass measured = new Pass(build, handlers, pass, Long.parseLong(figures.getProperty(pass + ".records")),
-          (to.toEpochMilli() - from.toEpochMilli()) / 1e3, Long.parseLong(figures.getProperty(pass + ".cpuNanos")), byKind,
-          JfrProfile.read(recording, from, to), load);
+          seconds, Long.parseLong(figures.getProperty(pass + ".cpuNanos")), byKind, JfrProfile.read(recording, windows), load);
       passes.add(measured);
       System.err.printf(Locale.ROOT, "  %s, %s, %s: %.0f us/record, %.0f in Java threads%n", build.name, handlers, pass,
           measured.micros(), measured.micros(ThreadCpu.JAVA));
