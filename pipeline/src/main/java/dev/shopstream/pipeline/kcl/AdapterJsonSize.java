@@ -16,103 +16,135 @@ import software.amazon.awssdk.services.dynamodb.model.StreamRecord;
  * <p>The form counted is adapter 2.0.1's: the record's properties that are not null, the stream part's
  * maps always (the SDK gives empty ones when absent), times as epoch milliseconds, enums by name, an
  * attribute value as an object of each of its parts that is set, binary as padded base64, strings with
- * Jackson's default escapes (control characters, quote, backslash). {@code AdapterJsonSizeTest} checks
- * it against the adapter's own output.
+ * Jackson's default escapes (control characters, quote, backslash). An object's size is its braces,
+ * each member's {@code "name":value} and the commas between them. {@code AdapterJsonSizeTest} checks it
+ * against the adapter's own output.
  */
 final class AdapterJsonSize {
+  private static final int BRACES = 2;
+
   private AdapterJsonSize() {}
 
   static int of(Record record) {
-    Fields fields = new Fields();
-    fields.text("awsRegion", record.awsRegion());
+    int size = BRACES;
+    int members = 0;
+    if (record.awsRegion() != null) {
+      size += member(members++, "awsRegion", quoted(record.awsRegion()));
+    }
     if (record.dynamodb() != null) {
-      fields.value("dynamodb", streamRecord(record.dynamodb()));
+      size += member(members++, "dynamodb", streamRecord(record.dynamodb()));
     }
-    fields.text("eventID", record.eventID());
+    if (record.eventID() != null) {
+      size += member(members++, "eventID", quoted(record.eventID()));
+    }
     if (record.eventName() != null) {
-      fields.text("eventName", record.eventName().name());
+      size += member(members++, "eventName", quoted(record.eventName().name()));
     }
-    fields.text("eventSource", record.eventSource());
-    fields.text("eventVersion", record.eventVersion());
+    if (record.eventSource() != null) {
+      size += member(members++, "eventSource", quoted(record.eventSource()));
+    }
+    if (record.eventVersion() != null) {
+      size += member(members++, "eventVersion", quoted(record.eventVersion()));
+    }
     if (record.userIdentity() != null) {
-      fields.value("userIdentity", identity(record.userIdentity()));
+      size += member(members, "userIdentity", identity(record.userIdentity()));
     }
-    return fields.size();
+    return size;
   }
 
   private static int streamRecord(StreamRecord stream) {
-    Fields fields = new Fields();
+    int size = BRACES;
+    int members = 0;
     if (stream.sizeBytes() != null) {
-      fields.value("SizeBytes", Long.toString(stream.sizeBytes()).length());
+      size += member(members++, "SizeBytes", digits(stream.sizeBytes()));
     }
-    fields.text("SequenceNumber", stream.sequenceNumber());
+    if (stream.sequenceNumber() != null) {
+      size += member(members++, "SequenceNumber", quoted(stream.sequenceNumber()));
+    }
     if (stream.streamViewType() != null) {
-      fields.text("StreamViewType", stream.streamViewType().name());
+      size += member(members++, "StreamViewType", quoted(stream.streamViewType().name()));
     }
-    fields.value("Keys", item(stream.keys()));
-    fields.value("NewImage", item(stream.newImage()));
-    fields.value("OldImage", item(stream.oldImage()));
+    size += member(members++, "Keys", item(stream.keys()));
+    size += member(members++, "NewImage", item(stream.newImage()));
+    size += member(members++, "OldImage", item(stream.oldImage()));
     if (stream.approximateCreationDateTime() != null) {
-      fields.value("ApproximateCreationDateTime",
-          Long.toString(stream.approximateCreationDateTime().toEpochMilli()).length());
+      size += member(members, "ApproximateCreationDateTime", digits(stream.approximateCreationDateTime().toEpochMilli()));
     }
-    return fields.size();
+    return size;
   }
 
   private static int identity(Identity identity) {
-    Fields fields = new Fields();
-    fields.text("principalId", identity.principalId());
-    fields.text("type", identity.type());
-    return fields.size();
+    int size = BRACES;
+    int members = 0;
+    if (identity.principalId() != null) {
+      size += member(members++, "principalId", quoted(identity.principalId()));
+    }
+    if (identity.type() != null) {
+      size += member(members, "type", quoted(identity.type()));
+    }
+    return size;
   }
 
   private static int item(Map<String, AttributeValue> item) {
-    Fields fields = new Fields();
-    item.forEach((name, value) -> fields.value(name, attribute(value)));
-    return fields.size();
+    int size = BRACES;
+    int members = 0;
+    for (Map.Entry<String, AttributeValue> attribute : item.entrySet()) {
+      size += member(members++, attribute.getKey(), attribute(attribute.getValue()));
+    }
+    return size;
   }
 
   private static int attribute(AttributeValue value) {
-    Fields fields = new Fields();
-    fields.text("S", value.s());
-    fields.text("N", value.n());
+    int size = BRACES;
+    int members = 0;
+    if (value.s() != null) {
+      size += member(members++, "S", quoted(value.s()));
+    }
+    if (value.n() != null) {
+      size += member(members++, "N", quoted(value.n()));
+    }
     if (value.b() != null) {
-      fields.value("B", binary(value.b()));
+      size += member(members++, "B", binary(value.b()));
     }
     if (value.bool() != null) {
-      fields.value("BOOL", value.bool() ? 4 : 5);
+      size += member(members++, "BOOL", value.bool() ? 4 : 5);
     }
     if (value.nul() != null) {
-      fields.value("NULL", value.nul() ? 4 : 5);
+      size += member(members++, "NULL", value.nul() ? 4 : 5);
     }
     if (value.hasSs()) {
-      fields.value("SS", texts(value.ss()));
+      size += member(members++, "SS", texts(value.ss()));
     }
     if (value.hasNs()) {
-      fields.value("NS", texts(value.ns()));
+      size += member(members++, "NS", texts(value.ns()));
     }
     if (value.hasBs()) {
-      int size = 2 + Math.max(0, value.bs().size() - 1);
+      int array = BRACES + Math.max(0, value.bs().size() - 1);
       for (SdkBytes bytes : value.bs()) {
-        size += binary(bytes);
+        array += binary(bytes);
       }
-      fields.value("BS", size);
+      size += member(members++, "BS", array);
     }
     if (value.hasM()) {
-      fields.value("M", item(value.m()));
+      size += member(members++, "M", item(value.m()));
     }
     if (value.hasL()) {
-      int size = 2 + Math.max(0, value.l().size() - 1);
+      int array = BRACES + Math.max(0, value.l().size() - 1);
       for (AttributeValue element : value.l()) {
-        size += attribute(element);
+        array += attribute(element);
       }
-      fields.value("L", size);
+      size += member(members, "L", array);
     }
-    return fields.size();
+    return size;
+  }
+
+  /** The {@code index}-th member of an object: a comma before all but the first, its quoted name, a colon. */
+  private static int member(int index, String name, int valueSize) {
+    return (index > 0 ? 1 : 0) + quoted(name) + 1 + valueSize;
   }
 
   private static int texts(List<String> texts) {
-    int size = 2 + Math.max(0, texts.size() - 1);
+    int size = BRACES + Math.max(0, texts.size() - 1);
     for (String text : texts) {
       size += quoted(text);
     }
@@ -121,7 +153,11 @@ final class AdapterJsonSize {
 
   /** Padded base64 in quotes. */
   private static int binary(SdkBytes bytes) {
-    return 2 + 4 * ((bytes.asByteBuffer().remaining() + 2) / 3);
+    return 2 + 4 * ((bytes.asByteArrayUnsafe().length + 2) / 3);
+  }
+
+  private static int digits(long number) {
+    return Long.toString(number).length();
   }
 
   /** A string in quotes, escaped as Jackson escapes by default, in UTF-8 bytes. */
@@ -130,12 +166,9 @@ final class AdapterJsonSize {
     int length = text.length();
     for (int i = 0; i < length; i++) {
       char c = text.charAt(i);
-      if (c < 0x20) {
-        size += c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2 : 6;
-      } else if (c == '"' || c == '\\') {
-        size += 2;
-      } else if (c < 0x80) {
-        size += 1;
+      if (c < 0x80) {
+        size += c >= 0x20 && c != '"' && c != '\\' ? 1
+            : c == '"' || c == '\\' || c == '\b' || c == '\t' || c == '\n' || c == '\f' || c == '\r' ? 2 : 6;
       } else if (c < 0x800) {
         size += 2;
       } else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
@@ -148,25 +181,5 @@ final class AdapterJsonSize {
       }
     }
     return size;
-  }
-
-  /** The members of one JSON object: {@code {"name":value,...}}. */
-  private static final class Fields {
-    private int size = 2;
-    private int count;
-
-    void value(String name, int valueSize) {
-      size += (count++ > 0 ? 1 : 0) + quoted(name) + 1 + valueSize;
-    }
-
-    void text(String name, String text) {
-      if (text != null) {
-        value(name, quoted(text));
-      }
-    }
-
-    int size() {
-      return size;
-    }
   }
 }
