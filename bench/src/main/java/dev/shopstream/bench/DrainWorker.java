@@ -21,10 +21,10 @@ import jdk.jfr.Recording;
 /**
  * The worker alone in its own JVM, for the profile part: the product's composition (Prometheus
  * registry, the worker's logging) with the no-op handler added, reading the table's stream from
- * TRIM_HORIZON several times under JFR, each pass a new application (and worker) in the same JVM. The
- * first pass starts cold: it is measured from half-way, the JIT still compiling. The later passes are
- * the JVM warming to its steady state: each measured from the end of its first GetRecords to its last
- * record, the figures summed. Then the last worker's CPU over {@link #IDLE} with nothing left to read. The recording starts with the JVM, so JFR's
+ * TRIM_HORIZON several times under JFR, each pass a new application (and worker) in the same JVM, each
+ * measured from the end of its first GetRecords to its last record. The first pass starts cold, the JIT
+ * compiling all along, as a new task does; the later passes (their figures summed) are the JVM warming
+ * to its steady state. Then the last worker's CPU over {@link #IDLE} with nothing left to read. The recording starts with the JVM, so JFR's
  * own start-up is not measured. Writes each window, the process CPU spent in it (split into JIT
  * compilation, GC, JFR and the Java threads by {@link ThreadCpu}) and the records handled in it to a
  * properties file, the recording beside it, then halts (nothing to hand over).
@@ -41,7 +41,7 @@ public final class DrainWorker {
   /** How long the worker's CPU is measured once every record is handled, the stream read on (empty polls). */
   static final Duration IDLE = Duration.ofSeconds(5);
   static final String COLD = "cold";
-  /** A hot pass is measured from the end of its first GetRecords: the new worker's start is left out. */
+  /** A pass is measured from the end of its first GetRecords: the new worker's start is left out. */
   private static final int FIRST_BATCH = 1000;
   static final String HOT = "hot";
   private static final Duration MAX_WAIT = Duration.ofMinutes(4);
@@ -67,8 +67,7 @@ public final class DrainWorker {
       for (int pass = 1; pass <= passes; pass++) {
         env.put("SHOP_APPLICATION_NAME", application + "-" + pass);
         boolean last = pass == passes;
-        ShopStreamWorker worker = pass == 1 ? drain.pass(COLD, env, records / 2, records, false)
-            : drain.pass(HOT, env, Math.min(FIRST_BATCH, records / 2), records, last);
+        ShopStreamWorker worker = drain.pass(pass == 1 ? COLD : HOT, env, Math.min(FIRST_BATCH, records / 2), records, last);
         if (!last) {
           worker.stop();
         }
@@ -98,6 +97,8 @@ public final class DrainWorker {
     ThreadCpu threadsFrom = ThreadCpu.snapshot();
     long cpuFrom = processCpuNanos();
     long handledFrom = handled(registry);
+    long batchesFrom = PublishBatchCount.CALLS.get();
+    long entriesFrom = PublishBatchCount.ENTRIES.get();
     Instant start = Instant.now();
     awaitHandled(registry, to, deadline);
     Instant end = Instant.now();
@@ -107,6 +108,8 @@ public final class DrainWorker {
     add(name + ".windows", start + "/" + end);
     add(name + ".cpuNanos", cpuTo - cpuFrom);
     add(name + ".records", handledTo - handledFrom);
+    add(name + ".publishBatches", PublishBatchCount.CALLS.get() - batchesFrom);
+    add(name + ".publishBatchEntries", PublishBatchCount.ENTRIES.get() - entriesFrom);
     threadsTo.since(threadsFrom, cpuTo - cpuFrom).forEach((kind, nanos) -> add(name + ".cpuNanos." + kind, nanos));
     if (idle) {
       ThreadCpu idleFrom = ThreadCpu.snapshot();

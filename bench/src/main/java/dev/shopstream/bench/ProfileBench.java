@@ -49,7 +49,7 @@ final class ProfileBench {
 
   /** One pass of a drain: CPU per record from the process, the rest from its recording. */
   record Pass(Build build, String handlers, String pass, long records, double seconds, long cpuNanos,
-      Map<String, Long> cpuByKind, JfrProfile profile, String load) {
+      Map<String, Long> cpuByKind, long publishBatches, long publishBatchEntries, JfrProfile profile, String load) {
     double micros() {
       return cpuNanos / 1e3 / Math.max(1, records);
     }
@@ -93,9 +93,8 @@ final class ProfileBench {
     report.section("(l) profile: worker CPU per record, the worker alone in its own JVM (flags " + String.join(" ",
         JVM_FLAGS) + ", Prometheus registry, JSON logs), the stream served from memory by the topology proxy, JFR "
         + "(execution samples every " + DrainWorker.SAMPLE_PERIOD.toMillis() + " ms); each JVM reads the " + records
-        + " records from TRIM_HORIZON " + PASSES + " times, each a new application: cold (the first, measured from record "
-        + records / 2 + "), then hot (the others, each from the end of its first GetRecords, summed); builds "
-        + "alternating, " + rounds + " round(s)");
+        + " records from TRIM_HORIZON " + PASSES + " times, each a new application measured from the end of its first "
+        + "GetRecords: cold (the first), then hot (the others, summed); builds alternating, " + rounds + " round(s)");
     try (StreamTopologyProxy proxy = StreamTopologyProxy.start(stack.moto.endpoint(), LocalShopStack.TABLE, 1)) {
       long copied = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (proxy.recordsRead() < records && System.nanoTime() < copied) {
@@ -165,7 +164,9 @@ final class ProfileBench {
       Map<String, Long> byKind = new LinkedHashMap<>();
       KINDS.forEach(kind -> byKind.put(kind, Long.parseLong(figures.getProperty(pass + ".cpuNanos." + kind, "0"))));
       Pass measured = new Pass(build, handlers, pass, Long.parseLong(figures.getProperty(pass + ".records")),
-          seconds, Long.parseLong(figures.getProperty(pass + ".cpuNanos")), byKind, JfrProfile.read(recording, windows), load);
+          seconds, Long.parseLong(figures.getProperty(pass + ".cpuNanos")), byKind,
+          Long.parseLong(figures.getProperty(pass + ".publishBatches", "0")),
+          Long.parseLong(figures.getProperty(pass + ".publishBatchEntries", "0")), JfrProfile.read(recording, windows), load);
       passes.add(measured);
       System.err.printf(Locale.ROOT, "  %s, %s, %s: %.0f us/record, %.0f in Java threads%n", build.name, handlers, pass,
           measured.micros(), measured.micros(ThreadCpu.JAVA));
@@ -179,20 +180,22 @@ final class ProfileBench {
 
   private void figures(List<Build> builds) {
     report.line("us/record: the worker process's CPU per record, of which the Java threads' (Java), the JIT compilers', "
-        + "the GC's (and VM thread's) and JFR's; x base: against the first build's mean for the same handlers and pass");
-    report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7s %9s %9s %7s %7s %7s %6s %5s %5s %7s %7s  %s", "build",
+        + "the GC's (and VM thread's) and JFR's; x base: against the first build's mean for the same handlers and pass; "
+        + "SNS/batch: entries per PublishBatch call");
+    report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7s %9s %9s %7s %7s %7s %6s %5s %5s %7s %7s %9s  %s", "build",
         "handlers", "pass", "records", "records/s", "us/record", "x base", "Java", "x base", "JIT", "GC", "JFR", "thr/1k",
-        "KB/rec", "load (1 min)"));
+        "KB/rec", "SNS/batch", "load (1 min)"));
     for (Pass pass : passes) {
       List<Pass> base = passes.stream().filter(p -> p.handlers.equals(pass.handlers) && p.pass.equals(pass.pass)
           && p.build.equals(builds.get(0))).toList();
       double baseAll = base.stream().mapToDouble(Pass::micros).average().orElse(pass.micros());
       double baseJava = base.stream().mapToDouble(p -> p.micros(ThreadCpu.JAVA)).average().orElse(pass.micros(ThreadCpu.JAVA));
-      report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7d %9.0f %9.0f %7.2f %7.0f %7.2f %6.0f %5.0f %5.0f %7.1f %7.1f  %s",
+      report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7d %9.0f %9.0f %7.2f %7.0f %7.2f %6.0f %5.0f %5.0f %7.1f %7.1f %9s  %s",
           pass.build.name, pass.handlers, pass.pass, pass.records, pass.records / pass.seconds, pass.micros(),
           pass.micros() / baseAll, pass.micros(ThreadCpu.JAVA), pass.micros(ThreadCpu.JAVA) / baseJava,
           pass.micros(ThreadCpu.JIT), pass.micros(ThreadCpu.GC), pass.micros(ThreadCpu.JFR),
           pass.perThousand(pass.profile.threadStarts), pass.profile.allocatedBytes / 1024.0 / Math.max(1, pass.records),
+          pass.publishBatches == 0 ? "-" : String.format(Locale.ROOT, "%.1f", pass.publishBatchEntries / (double) pass.publishBatches),
           pass.load));
     }
   }
