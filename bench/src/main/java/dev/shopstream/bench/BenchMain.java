@@ -28,7 +28,7 @@ public final class BenchMain {
   static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
   static final Duration REMOTE_CALL = Duration.ofMillis(50);
   /** What (l) measures against by default: the worker before issue 23 cut its CPU per record. */
-  static final String PROFILE_BASELINE = "9296c482b17fc39b6eb6ad742be0e350553e8228";
+  static final String PROFILE_BASELINE = "674f66e36d735cef6546ed0a6a5944256f5eca24";
   private static final String USAGE = "usage: bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k,l|profile] [--records N] "
       + "[--heap-minutes M] [--rounds R] [--baseline REF|none]";
 
