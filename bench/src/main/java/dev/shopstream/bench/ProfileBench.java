@@ -94,7 +94,8 @@ final class ProfileBench {
         JVM_FLAGS) + ", Prometheus registry, JSON logs), the stream served from memory by the topology proxy, JFR "
         + "(execution samples every " + DrainWorker.SAMPLE_PERIOD.toMillis() + " ms); each JVM reads the " + records
         + " records from TRIM_HORIZON " + PASSES + " times, each a new application measured from the end of its first "
-        + "GetRecords: cold (the first), then hot (the others, summed); builds alternating, " + rounds + " round(s)");
+        + "GetRecords: cold (the first), then hot (the others, summed); builds alternating, the first one first in odd rounds, "
+        + "last in even ones, " + rounds + " round(s)");
     try (StreamTopologyProxy proxy = StreamTopologyProxy.start(stack.moto.endpoint(), LocalShopStack.TABLE, 1)) {
       long copied = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (proxy.recordsRead() < records && System.nanoTime() < copied) {
@@ -102,7 +103,12 @@ final class ProfileBench {
       }
       for (String handlers : List.of(NoopHandler.NAME, "analytics")) {
         for (int round = 0; round < rounds; round++) {
-          for (Build build : builds) {
+          // the order turns each round: the local services (fauxqs, moto) grow busier as a run goes on
+          List<Build> order = new ArrayList<>(builds);
+          if (round % 2 == 1) {
+            java.util.Collections.reverse(order);
+          }
+          for (Build build : order) {
             drain(build, handlers, records, proxy);
           }
         }
