@@ -21,28 +21,34 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * with measured in the same run (these machines are noisy). Writes a markdown report and the
  * records/s-against-window chart under {@code bench/target/}.
  *
- * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k] [--records N] [--heap-minutes M] [--rounds R]}
+ * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k,l] [--records N] [--heap-minutes M] [--rounds R]
+ * [--baseline REF]}; part l is also called {@code profile}.
  */
 public final class BenchMain {
   static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
   static final Duration REMOTE_CALL = Duration.ofMillis(50);
+  /** What (l) measures against by default: the worker before issue 23 cut its CPU per record. */
+  static final String PROFILE_BASELINE = "674f66e36d735cef6546ed0a6a5944256f5eca24";
+  private static final String USAGE = "usage: bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k,l|profile] [--records N] "
+      + "[--heap-minutes M] [--rounds R] [--baseline REF|none]";
 
   private BenchMain() {}
 
   public static void main(String[] args) throws Exception {
-    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k"));
+    Set<String> parts = new LinkedHashSet<>(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"));
     int records = 2000;
     int heapMinutes = 5;
-    int rounds = 3;
+    Integer rounds = null;
+    String baseline = PROFILE_BASELINE;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--parts" -> parts = new LinkedHashSet<>(List.of(args[++i].split(",")));
+        case "--parts" -> parts = new LinkedHashSet<>(List.of(args[++i].replace("profile", "l").split(",")));
         case "--records" -> records = Integer.parseInt(args[++i]);
         case "--heap-minutes" -> heapMinutes = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+        case "--baseline" -> baseline = args[++i];
         default -> {
-          System.err.println("unknown argument " + args[i] + "; usage: bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k] [--records N] "
-              + "[--heap-minutes M] [--rounds R]");
+          System.err.println("unknown argument " + args[i] + "; " + USAGE);
           System.exit(2);
         }
       }
@@ -54,8 +60,10 @@ public final class BenchMain {
       engineAlone(report);
     }
     double drain = 0;
-    if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g", "h", "i", "j").contains(p))) {
-      drain = StackBench.run(report, parts, records, heapMinutes, rounds);
+    if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g", "h", "i", "j", "l").contains(p))) {
+      // (i) repeats each start 3 times by default; (l) alternates the two builds once
+      drain = StackBench.run(report, parts, records, heapMinutes, rounds == null ? 3 : rounds, rounds == null ? 1 : rounds,
+          baseline);
     }
     if (parts.contains("k")) {
       SyncBench.run(report, drain);

@@ -31,7 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,7 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * KCL's start-up is left out.
  */
 final class StackBench {
-  private static final String NOOP = "noop";
+  private static final String NOOP = NoopHandler.NAME;
   private static final Duration MAX_SCENARIO = Duration.ofSeconds(90);
   static final int DEFAULT_WINDOW = Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
   private static final int STEADY_RATE = 200;
@@ -66,7 +65,8 @@ final class StackBench {
   }
 
   /** @return the no-op drain in records/s when part b ran, else 0 */
-  static double run(Report report, Set<String> parts, int records, int heapMinutes, int rounds) throws Exception {
+  static double run(Report report, Set<String> parts, int records, int heapMinutes, int rounds, int profileRounds,
+      String baseline) throws Exception {
     double drain = 0;
     try (LocalShopStack stack = LocalShopStack.start(Path.of("bench", "target", "local-services"))) {
       ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
@@ -92,6 +92,9 @@ final class StackBench {
       }
       if (parts.contains("j")) {
         SesRateBench.run(report, stack, records);
+      }
+      if (parts.contains("l")) {
+        ProfileBench.run(report, stack, records, baseline, profileRounds);
       }
     }
     return drain;
@@ -343,24 +346,6 @@ final class StackBench {
 
   private static long percentile(List<Long> sorted, double p) {
     return sorted.isEmpty() ? -1 : sorted.get((int) Math.min(sorted.size() - 1, Math.floor(p * sorted.size())));
-  }
-
-  /** Does nothing: the consumer's own cost. */
-  private static final class NoopHandler implements EventHandler {
-    @Override
-    public String name() {
-      return NOOP;
-    }
-
-    @Override
-    public Set<EventType> eventTypes() {
-      return EnumSet.allOf(EventType.class);
-    }
-
-    @Override
-    public HandlerResult handle(DomainEvent event) {
-      return HandlerResult.done("nothing");
-    }
   }
 
   /** Tells when each handler call finished. */

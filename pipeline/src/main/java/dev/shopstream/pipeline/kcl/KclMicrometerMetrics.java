@@ -42,13 +42,19 @@ public final class KclMicrometerMetrics implements MetricsFactory {
   private final MetricsLevel level;
   private final Clock clock;
   private final Map<Meter.Id, Instant> shardMeters = new ConcurrentHashMap<>();
+  private final Map<MeterKey, Meter> meters = new ConcurrentHashMap<>();
   private volatile Instant nextSweep;
+
+  /** What a datum's meter is known by before its name is worked out. */
+  private record MeterKey(String kclName, StandardUnit unit, Tags tags) {}
 
   public KclMicrometerMetrics(MeterRegistry registry, KclMetricsLevel level, Clock clock) {
     this.registry = registry;
     this.level = MetricsLevel.fromName(level.name());
     this.clock = clock;
     this.nextSweep = clock.instant().plus(Duration.ofMinutes(1));
+    // a meter removed (a quiet shard's, swept here or by another worker on the same registry) is registered anew
+    registry.config().onMeterRemoved(removed -> meters.values().removeIf(meter -> meter == removed));
   }
 
   /** The level as KCL's metrics configuration wants it. */
@@ -106,19 +112,13 @@ public final class KclMicrometerMetrics implements MetricsFactory {
   }
 
   private void record(String kclName, double value, StandardUnit unit, Tags tags, boolean perShard) {
-    String name = "kcl." + meterName(kclName);
     try {
-      Meter meter;
+      Meter meter = meter(new MeterKey(kclName, unit, tags));
       Duration time = duration(value, unit);
       if (time != null) {
-        Timer timer = Timer.builder(name).description("KCL metric " + kclName).tags(tags).register(registry);
-        timer.record(time);
-        meter = timer;
+        ((Timer) meter).record(time);
       } else {
-        DistributionSummary summary = DistributionSummary.builder(name).description("KCL metric " + kclName)
-            .baseUnit(unit == StandardUnit.BYTES ? "bytes" : null).tags(tags).register(registry);
-        summary.record(value);
-        meter = summary;
+        ((DistributionSummary) meter).record(value);
       }
       if (perShard) {
         shardMeters.put(meter.getId(), clock.instant());
@@ -127,6 +127,25 @@ public final class KclMicrometerMetrics implements MetricsFactory {
       // the same name under another unit elsewhere in KCL: one of them is kept
       LOG.debug("KCL metric {} ({}) not recorded: {}", kclName, unit, e.getMessage());
     }
+  }
+
+  /**
+   * The meter of a datum, registered on first use and kept while the registry has it: KCL adds some data
+   * per record (the bytes of each record processed), and a meter name and id built each time cost far
+   * more than the count.
+   */
+  private Meter meter(MeterKey key) {
+    Meter meter = meters.get(key);
+    return meter != null ? meter : meters.computeIfAbsent(key, this::register);
+  }
+
+  private Meter register(MeterKey key) {
+    String name = "kcl." + meterName(key.kclName());
+    if (duration(0, key.unit()) != null) {
+      return Timer.builder(name).description("KCL metric " + key.kclName()).tags(key.tags()).register(registry);
+    }
+    return DistributionSummary.builder(name).description("KCL metric " + key.kclName())
+        .baseUnit(key.unit() == StandardUnit.BYTES ? "bytes" : null).tags(key.tags()).register(registry);
   }
 
   private void sweepIfDue() {

@@ -104,7 +104,8 @@ public final class KclSchedulerBuilder {
         // empty polls reach the processor: that is how a shard is seen to have caught up (lag, replay)
         configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
         configs.retrievalConfig().retrievalSpecificConfig(polling),
-        streams,
-        region);
+        // KCL reads (and syncs shards, takes iterators) through this one, as through the client the
+        // factory made from `streams` before: with the adapter's default trimmed-data behaviour.
+        new StreamReadClient(streams, region));
   }
 }

@@ -5,35 +5,56 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
-/** The pipeline's counters, on an injected Micrometer registry. */
+/**
+ * The pipeline's counters, on an injected Micrometer registry. Each meter is registered on its first
+ * use and kept: the record path counts several times per record, and building a meter's id and
+ * looking it up in the registry each time cost more than the count.
+ */
 public final class PipelineMetrics {
   private final MeterRegistry registry;
+  private final Map<String, Counter> records = new ConcurrentHashMap<>();
+  private final Map<EventType, Counter> events = new ConcurrentHashMap<>();
+  private final Map<HandlerResultKey, Counter> handlerResults = new ConcurrentHashMap<>();
+  private final Map<String, Timer> handlerLatencies = new ConcurrentHashMap<>();
+  private final Map<String, Timer> writeToEffect = new ConcurrentHashMap<>();
+  private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+  private final Map<String, Counter> systemicFailures = new ConcurrentHashMap<>();
+  private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
+  /** Registered at the first checkpoint, as before this class kept its meters. */
+  private volatile Counter checkpoints;
+
+  private record HandlerResultKey(String handler, String result) {}
 
   public PipelineMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   public void record(String outcome) {
-    Counter.builder("shop.stream.records").description("Stream records handled, by outcome")
-        .tag("outcome", outcome).register(registry).increment();
+    meter(records, outcome, o -> Counter.builder("shop.stream.records").description("Stream records handled, by outcome")
+        .tag("outcome", o).register(registry)).increment();
   }
 
   public void event(EventType type) {
-    Counter.builder("shop.events").description("Domain events derived, by type")
-        .tag("type", type.wireName()).register(registry).increment();
+    meter(events, type, t -> Counter.builder("shop.events").description("Domain events derived, by type")
+        .tag("type", t.wireName()).register(registry)).increment();
   }
 
   public void handlerResult(String handler, String result) {
-    Counter.builder("shop.handler.results").description("Handler calls, by handler and result")
-        .tag("handler", handler).tag("result", result).register(registry).increment();
+    meter(handlerResults, new HandlerResultKey(handler, result), key -> Counter.builder("shop.handler.results")
+        .description("Handler calls, by handler and result").tag("handler", key.handler()).tag("result", key.result())
+        .register(registry)).increment();
   }
 
   /** Times a handler call, retries included, in {@code shop.handler.latency}. */
   public <T> T timeHandler(String handler, java.util.function.Supplier<T> call) {
-    return Timer.builder("shop.handler.latency").description("Handler call duration, retries included")
-        .tag("handler", handler).publishPercentileHistogram().register(registry).record(call);
+    return meter(handlerLatencies, handler, h -> Timer.builder("shop.handler.latency")
+        .description("Handler call duration, retries included").tag("handler", h).publishPercentileHistogram()
+        .register(registry)).record(call);
   }
 
   /**
@@ -50,9 +71,9 @@ public final class PipelineMetrics {
   }
 
   private Timer writeToEffectTimer(String handler) {
-    return Timer.builder("shop.write.to.effect")
+    return meter(writeToEffect, handler, h -> Timer.builder("shop.write.to.effect")
         .description("From the record's write (ApproximateCreationDateTime) to the handler's effect done, retries and waits included")
-        .tag("handler", handler).serviceLevelObjectives(WRITE_TO_EFFECT_BUCKETS).register(registry);
+        .tag("handler", h).serviceLevelObjectives(WRITE_TO_EFFECT_BUCKETS).register(registry));
   }
 
   /**
@@ -71,8 +92,8 @@ public final class PipelineMetrics {
   }
 
   public void retry(String handler) {
-    Counter.builder("shop.handler.retries").description("Handler call attempts retried").tag("handler", handler)
-        .register(registry).increment();
+    meter(retries, handler, h -> Counter.builder("shop.handler.retries").description("Handler call attempts retried")
+        .tag("handler", h).register(registry)).increment();
   }
 
   /**
@@ -90,9 +111,9 @@ public final class PipelineMetrics {
   }
 
   private Counter systemicFailures(String handler) {
-    return Counter.builder("shop.handler.systemic.failures")
+    return meter(systemicFailures, handler, h -> Counter.builder("shop.handler.systemic.failures")
         .description("Handler calls failing for a reason of setup, not of the event (held, not dead-lettered)")
-        .tag("handler", handler).register(registry);
+        .tag("handler", h).register(registry));
   }
 
   public void deadLetter(String kind) {
@@ -100,15 +121,26 @@ public final class PipelineMetrics {
   }
 
   private Counter deadLetters(String kind) {
-    return Counter.builder("shop.dlq.writes").description("Records parked in the dead-letter queue, by kind")
-        .tag("kind", kind).register(registry);
+    return meter(deadLetters, kind, k -> Counter.builder("shop.dlq.writes")
+        .description("Records parked in the dead-letter queue, by kind").tag("kind", k).register(registry));
   }
 
   public void checkpoint() {
-    Counter.builder("shop.checkpoints").description("Checkpoints written").register(registry).increment();
+    Counter counter = checkpoints;
+    if (counter == null) {
+      counter = Counter.builder("shop.checkpoints").description("Checkpoints written").register(registry);
+      checkpoints = counter;
+    }
+    counter.increment();
   }
 
   public MeterRegistry registry() {
     return registry;
+  }
+
+  /** The meter for {@code key}, registered on first use (a plain read after that). */
+  private static <K, M> M meter(Map<K, M> meters, K key, Function<K, M> register) {
+    M meter = meters.get(key);
+    return meter != null ? meter : meters.computeIfAbsent(key, register);
   }
 }

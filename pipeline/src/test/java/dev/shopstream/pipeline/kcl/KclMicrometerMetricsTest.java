@@ -87,6 +87,35 @@ class KclMicrometerMetricsTest {
     assertThat(registry.find("kcl.records_processed").tag("shard", "shardId-new").summary()).isNotNull();
   }
 
+  @Test
+  void aShardBackAfterItsMetersWentIsCountedInNewOnes() {
+    KclMicrometerMetrics metrics = new KclMicrometerMetrics(registry, KclMetricsLevel.DETAILED, clock);
+    record(metrics, "shardId-back");
+    clock.advance(Duration.ofMinutes(11));
+    record(metrics, "shardId-other"); // sweeps shardId-back's meters
+    assertThat(registry.find("kcl.records_processed").tag("shard", "shardId-back").summary()).isNull();
+
+    record(metrics, "shardId-back");
+    record(metrics, "shardId-back");
+
+    assertThat(registry.get("kcl.records_processed").tag("shard", "shardId-back").summary().count()).isEqualTo(2);
+  }
+
+  @Test
+  void manyDataOfOneScopeAreCountedEachInTheSameMeter() {
+    KclMicrometerMetrics metrics = new KclMicrometerMetrics(registry, KclMetricsLevel.DETAILED, clock);
+    MetricsScope scope = MetricsUtil.createMetricsWithOperation(metrics, "ProcessTask");
+    MetricsUtil.addShardId(scope, "shardId-1");
+    for (int record = 0; record < 1000; record++) {
+      scope.addData("DataBytesProcessed", 100, StandardUnit.BYTES, MetricsLevel.SUMMARY);
+    }
+    scope.end();
+
+    var bytes = registry.get("kcl.data_bytes_processed").tags("operation", "ProcessTask", "shard", "shardId-1").summary();
+    assertThat(bytes.count()).isEqualTo(1000);
+    assertThat(bytes.totalAmount()).isEqualTo(100_000.0);
+  }
+
   private static void record(KclMicrometerMetrics metrics, String shard) {
     MetricsScope scope = MetricsUtil.createMetricsWithOperation(metrics, "ProcessTask");
     MetricsUtil.addShardId(scope, shard);
