@@ -41,9 +41,12 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SnsClient> sns;
   private final Lazy<SqsClient> sqs;
   private final Lazy<S3Client> s3;
+  private final TrimmedDataMonitor trimmed;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs, Lazy<S3Client> s3) {
+      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs, Lazy<S3Client> s3,
+      TrimmedDataMonitor trimmed) {
+    this.trimmed = trimmed;
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
     this.streams = streams;
@@ -91,7 +94,12 @@ public final class AwsClients implements AutoCloseable {
     // path-style addressing where S3 is an endpoint override (a local stand-in has no bucket host names)
     Lazy<S3Client> s3 = lazy(() -> S3Client.builder().forcePathStyle(config.s3().isPresent()), config.s3(), region,
         credentials, timeouts, connections);
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, s3);
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, s3, trimmed);
+  }
+
+  /** What sees the streams client's trimmed-data failures (the REPAIR policy listens to it). */
+  TrimmedDataMonitor trimmedData() {
+    return trimmed;
   }
 
   /** Every record thread may have a call open on each client at once; never below the SDK's default of 50. */

@@ -10,11 +10,13 @@ import dev.shopstream.handlers.idempotency.LeaseView;
 import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.idempotency.Reconciliation;
 import dev.shopstream.handlers.idempotency.ShardLease;
+import dev.shopstream.pipeline.config.TrimmedDataSettings;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.RetrySettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
+import dev.shopstream.pipeline.fleet.LeaseHandling;
 import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
@@ -36,6 +38,8 @@ import dev.shopstream.pipeline.processing.RetryPolicy;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.snapshot.ExportLocation;
+import dev.shopstream.pipeline.snapshot.GapRepairJobs;
+import dev.shopstream.pipeline.snapshot.GapRepairs;
 import dev.shopstream.pipeline.snapshot.Snapshot;
 import dev.shopstream.pipeline.snapshot.SnapshotCheckpoint;
 import dev.shopstream.pipeline.snapshot.TableExports;
@@ -44,10 +48,12 @@ import dev.shopstream.pipeline.processing.RecordTracing;
 import dev.shopstream.pipeline.tracing.OtelTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +96,9 @@ public final class CompositionRoot implements AutoCloseable {
   /** What handlers started beside the clients (SES send-events readers); shared with the roots made from this one. */
   private final List<AutoCloseable> handlerResources;
 
+  /** How long the gap repair waits for one incremental export before it gives up and tries again. */
+  private static final Duration GAP_EXPORT_WAIT = Duration.ofHours(2);
+
   private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
       Consumer<DeadLetter> deadLetterObserver, DeadLetterQueue deadLetterOverride, AwsClients clients,
       boolean ownsClients, OtelTracing tracing, List<AutoCloseable> handlerResources) {
@@ -117,7 +126,7 @@ public final class CompositionRoot implements AutoCloseable {
     OtelTracing tracing = config.observability().tracingEndpoint()
         .map(endpoint -> new OtelTracing(endpoint, config.observability().tracingAttribute(), config.workerId()))
         .orElse(null);
-    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedDataPolicy().name()),
+    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedData().policy().name()),
         tracing == null ? null : tracing.awsCalls());
     return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true, tracing,
         new CopyOnWriteArrayList<>());
@@ -170,8 +179,38 @@ public final class CompositionRoot implements AutoCloseable {
         config.retry().errorStartsBeforeParking(), clock);
     metrics().registerAlarmed(config.handlers(),
         Arrays.stream(DeadLetter.Kind.values()).map(Enum::name).toList());
+    GapRepairs repairs = watchFleet && config.trimmedData().repairs() ? gapRepairs() : null;
     return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases,
-        repeatedErrors, watchFleet);
+        repeatedErrors, watchFleet, repairs);
+  }
+
+  /**
+   * The REPAIR policy: told of every shard found past the stream's retention, it repairs the analytics sink
+   * from incremental exports into SHOP_GAP_REPAIR_BUCKET, under {@code <prefix>/<application>/}.
+   */
+  private GapRepairs gapRepairs() {
+    TrimmedDataSettings trimmed = config.trimmedData();
+    String folder = trimmed.repairPrefix() + "/" + config.applicationName();
+    TableExports exports = tableExports();
+    PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+    GapRepairs.Exports incremental = new GapRepairs.Exports() {
+      @Override
+      public Instant earliestRestorable() {
+        return exports.earliestRestorable(config.table());
+      }
+
+      @Override
+      public ExportLocation incremental(Instant from, Instant to) {
+        return exports.requestIncremental(config.table(), trimmed.repairBucket(), folder + "/exports", from, to,
+            GAP_EXPORT_WAIT, snapshotCheckpointName(), quiet);
+      }
+    };
+    LeaseHandling leaseHandling = new LeaseHandling(clients.dynamo(), config.applicationName());
+    GapRepairs repairs = new GapRepairs(new GapRepairJobs(clients.s3(), trimmed.repairBucket(), folder), incremental,
+        snapshot(false, quiet), this::snapshotCheckpoint, leaseHandling::handledThrough, leaseHandling::owners,
+        config.workerId(), clock, registry);
+    clients.trimmedData().listenWith(repairs::gapFound);
+    return repairs;
   }
 
   /**

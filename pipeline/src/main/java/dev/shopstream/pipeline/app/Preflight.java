@@ -7,6 +7,7 @@ import dev.shopstream.pipeline.config.ConfigKey;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.kcl.WorkerIdInUse;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -48,6 +49,9 @@ final class Preflight {
               + "queue's size limit could not be parked whole",
           ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": cannot use bucket '" + bucket + "'"));
     }
+    if (config.trimmedData().repairs()) {
+      problems.addAll(gapRepair(config, clients));
+    }
     for (HandlerModule.Factory handler : handlers) {
       problems.addAll(handler.preflight(resources));
     }
@@ -72,6 +76,28 @@ final class Preflight {
     } catch (SdkException e) {
       return List.of(what + ": " + AwsFailures.describe(e));
     }
+  }
+
+  /** The REPAIR policy's needs, checked before a gap makes them matter: its bucket, point-in-time recovery. */
+  private static List<String> gapRepair(WorkerConfig config, AwsClients clients) {
+    String bucket = config.trimmedData().repairBucket();
+    List<String> problems = new ArrayList<>(checkExists(() -> clients.s3().headBucket(r -> r.bucket(bucket)),
+        NoSuchBucketException.class, ConfigKey.GAP_REPAIR_BUCKET.envName() + ": bucket '" + bucket + "' does not exist: "
+            + "a gap past the stream's retention could not be repaired", ConfigKey.GAP_REPAIR_BUCKET.envName()
+            + ": cannot use bucket '" + bucket + "'"));
+    String what = ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR: cannot read the point-in-time recovery of table '"
+        + config.table() + "'";
+    try {
+      var recovery = clients.dynamo().describeContinuousBackups(r -> r.tableName(config.table()))
+          .continuousBackupsDescription().pointInTimeRecoveryDescription();
+      if (recovery == null || !"ENABLED".equals(recovery.pointInTimeRecoveryStatusAsString())) {
+        problems.add(ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR needs point-in-time recovery on table '"
+            + config.table() + "' (incremental exports read it): enable it, or choose SKIP_TO_TRIM_HORIZON");
+      }
+    } catch (SdkException e) {
+      problems.add(what + ": " + AwsFailures.describe(e));
+    }
+    return problems;
   }
 
   /** One line if {@code call} fails: {@code ifMissing} when it says the resource does not exist, else why it failed. */

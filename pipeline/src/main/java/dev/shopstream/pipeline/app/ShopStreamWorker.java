@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.fleet.FleetMetrics;
+import dev.shopstream.pipeline.snapshot.GapRepairs;
 import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.fleet.FleetWatch;
 import dev.shopstream.pipeline.fleet.OwnShard;
@@ -51,10 +52,13 @@ public final class ShopStreamWorker implements AutoCloseable {
   private final WorkerLifecycle lifecycle;
   private final ShardProgress progress;
   private final FleetWatch fleet;
+  private final GapRepairs repairs;
 
   private ShopStreamWorker(WorkerConfig config, Scheduler scheduler, Cancellation stopping,
-      ExecutorService recordPool, WorkerLifecycle lifecycle, ShardProgress progress, FleetWatch fleet) {
+      ExecutorService recordPool, WorkerLifecycle lifecycle, ShardProgress progress, FleetWatch fleet,
+      GapRepairs repairs) {
     this.fleet = fleet;
+    this.repairs = repairs;
     this.recordPool = recordPool;
     this.lifecycle = lifecycle;
     this.progress = progress;
@@ -73,10 +77,11 @@ public final class ShopStreamWorker implements AutoCloseable {
    * Built by {@link CompositionRoot}.
    *
    * @param watchFleet whether this worker reads the fleet view and reports its shards into their leases
+   * @param repairs the REPAIR policy's background repairs; null under the other policies
    */
   static ShopStreamWorker create(WorkerConfig config, AwsClients clients, RecordProcessor records,
       PipelineMetrics metrics, MeterRegistry registry, Clock clock, Predicate<String> selectedShards,
-      ShardLeases leases, RepeatedErrors repeatedErrors, boolean watchFleet) {
+      ShardLeases leases, RepeatedErrors repeatedErrors, boolean watchFleet, GapRepairs repairs) {
     Cancellation stopping = new Cancellation();
     ExecutorService recordPool = recordPool(config.recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
@@ -89,7 +94,7 @@ public final class ShopStreamWorker implements AutoCloseable {
         clients.streams(), clients.cloudWatch(), lifecycle, registry);
     kclLeases.attach(scheduler);
     FleetWatch fleet = watchFleet ? fleetWatch(config, clients, registry, clock, progress) : null;
-    return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress, fleet);
+    return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress, fleet, repairs);
   }
 
   /** The fleet view: this worker's shards (exact, from their processors) and everyone else's, from the lease table. */
@@ -98,7 +103,8 @@ public final class ShopStreamWorker implements AutoCloseable {
     Duration interval = config.observability().fleetViewInterval();
     FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), config.applicationName(),
         clients.streamArn(config.table()), config.workerId(), config.kcl().failover(), interval, clock);
-    Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream().filter(shard -> !shard.released())
+    // a shard not read yet has no lag to tell (its lease keeps its last holder's report, which the gap repair reads)
+    Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream().filter(shard -> !shard.released() && shard.read())
         .map(shard -> new OwnShard(shard.shardId(), shard.lag(), shard.lastCheckpointAt())).toList();
     return new FleetWatch(reader, clients.dynamo(), config.workerId(), new FleetMetrics(registry, reader, clock), own,
         interval, clock);
@@ -123,6 +129,9 @@ public final class ShopStreamWorker implements AutoCloseable {
     schedulerThread.start();
     if (fleet != null) {
       fleet.start();
+    }
+    if (repairs != null) {
+      repairs.start(); // also resumes the repairs a stopped worker left
     }
   }
 
@@ -162,6 +171,9 @@ public final class ShopStreamWorker implements AutoCloseable {
     stopping.cancel("worker stopping");
     if (fleet != null) {
       fleet.close();
+    }
+    if (repairs != null) {
+      repairs.close(); // a repair cut short stays written down, for this or another worker to finish
     }
     Duration bound = config.shutdownTimeout();
     LOG.info("worker {} stopping (bound {} s)", config.workerId(), bound.toSeconds());

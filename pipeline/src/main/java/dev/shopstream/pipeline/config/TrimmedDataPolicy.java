@@ -8,5 +8,11 @@ public enum TrimmedDataPolicy {
    */
   SKIP_TO_TRIM_HORIZON,
   /** Stop the shard (KCL retries forever) until an operator decides; the loss grows meanwhile. */
-  HOLD
+  HOLD,
+  /**
+   * As SKIP_TO_TRIM_HORIZON, and the analytics sink is repaired: the items changed since the shard was last
+   * handled are published as state events from incremental exports (SHOP_GAP_REPAIR_BUCKET), in the
+   * background. Emails and waitlist notices of the lost changes stay lost (their moment has passed).
+   */
+  REPAIR
 }

@@ -47,7 +47,7 @@ public record WorkerConfig(
     String deadLetterOverflowBucket,
     URI s3Endpoint,
     IdempotencySettings idempotency,
-    TrimmedDataPolicy trimmedDataPolicy,
+    TrimmedDataSettings trimmedData,
     String httpHost,
     int httpPort,
     ObservabilitySettings observability,
@@ -73,7 +73,7 @@ public record WorkerConfig(
     Objects.requireNonNull(retry, "retry");
     Objects.requireNonNull(deadLetterQueueUrl, "deadLetterQueueUrl");
     Objects.requireNonNull(idempotency, "idempotency");
-    Objects.requireNonNull(trimmedDataPolicy, "trimmedDataPolicy");
+    Objects.requireNonNull(trimmedData, "trimmedData");
     Objects.requireNonNull(kcl, "kcl");
     Objects.requireNonNull(observability, "observability");
     handlerSettings = Map.copyOf(handlerSettings);
@@ -134,7 +134,7 @@ public record WorkerConfig(
         Duration.ofSeconds(number(read, ConfigKey.READY_MAX_HOLD_SECONDS)), workerId,
         kcl(read), dlqUrl, read.text(ConfigKey.DLQ_OVERFLOW_BUCKET.setting()),
         read.url(ConfigKey.S3_ENDPOINT.setting()).orElse(null), idempotency,
-        read.choice(ConfigKey.TRIMMED_DATA_POLICY.setting(), TrimmedDataPolicy.class),
+        trimmedData(read, handlers),
         read.text(ConfigKey.HTTP_HOST.setting()), (int) number(read, ConfigKey.HTTP_PORT),
         new ObservabilitySettings(Duration.ofMillis(number(read, ConfigKey.FLEET_VIEW_MILLIS)),
             read.choice(ConfigKey.KCL_METRICS_LEVEL.setting(), KclMetricsLevel.class),
@@ -146,6 +146,20 @@ public record WorkerConfig(
       throw new ConfigException(problems);
     }
     return config;
+  }
+
+  private static TrimmedDataSettings trimmedData(SettingValues read, List<String> handlers) {
+    TrimmedDataPolicy policy = read.choice(ConfigKey.TRIMMED_DATA_POLICY.setting(), TrimmedDataPolicy.class);
+    String bucket = read.text(ConfigKey.GAP_REPAIR_BUCKET.setting());
+    String prefix = read.text(ConfigKey.GAP_REPAIR_PREFIX.setting());
+    if (policy == TrimmedDataPolicy.REPAIR) {
+      read.check(!bucket.isEmpty(), ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR needs "
+          + ConfigKey.GAP_REPAIR_BUCKET.envName() + ": the S3 bucket its incremental exports go to");
+      read.check(handlers.contains(TrimmedDataSettings.REPAIRED_HANDLER), ConfigKey.TRIMMED_DATA_POLICY.envName()
+          + "=REPAIR repairs the analytics sink: add '" + TrimmedDataSettings.REPAIRED_HANDLER + "' to "
+          + ConfigKey.HANDLERS.envName() + " or choose SKIP_TO_TRIM_HORIZON");
+    }
+    return new TrimmedDataSettings(policy == null ? TrimmedDataPolicy.SKIP_TO_TRIM_HORIZON : policy, bucket, prefix);
   }
 
   private static KclSettings kcl(SettingValues read) {
@@ -198,14 +212,14 @@ public record WorkerConfig(
     return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint, dummyCredentials,
         initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval, shutdownTimeout,
         readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint, idempotency,
-        trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
+        trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 
   public WorkerConfig withInitialPosition(StartPosition position) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
-        idempotency, trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
+        idempotency, trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 
   /** The same configuration running {@code names} (known to the catalogue that builds them). */
@@ -213,14 +227,14 @@ public record WorkerConfig(
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, names, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
-        idempotency, trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
+        idempotency, trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
         dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
         shutdownTimeout, readyMaxHold, id, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
-        idempotency, trimmedDataPolicy, httpHost, httpPort, observability, handlerSettings);
+        idempotency, trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 
   /** The three tables KCL 3 keeps for an application: leases, coordinator state, worker metrics. */

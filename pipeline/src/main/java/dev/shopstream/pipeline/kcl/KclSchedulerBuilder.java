@@ -45,9 +45,10 @@ public final class KclSchedulerBuilder {
       DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch,
       WorkerStateChangeListener lifecycle, MeterRegistry registry) {
     Region region = Region.of(config.region());
-    AmazonDynamoDBStreamsAdapterClient adapter = new AmazonDynamoDBStreamsAdapterClient(streams, region);
-    // Trimmed records are reported loudly by TrimmedDataMonitor; then the configured policy applies.
-    adapter.setSkipRecordsBehavior(config.trimmedDataPolicy() == TrimmedDataPolicy.HOLD
+    // The one adapter client KCL uses for everything (shard sync, iterators, reads); trimmed records are
+    // reported loudly by TrimmedDataMonitor, then the configured policy applies on this client.
+    StreamReadClient adapter = new StreamReadClient(streams, region);
+    adapter.setSkipRecordsBehavior(config.trimmedData().policy() == TrimmedDataPolicy.HOLD
         ? AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.KCL_RETRY
         : AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.SKIP_RECORDS_TO_TRIM_HORIZON);
 
@@ -104,8 +105,6 @@ public final class KclSchedulerBuilder {
         // empty polls reach the processor: that is how a shard is seen to have caught up (lag, replay)
         configs.processorConfig().callProcessRecordsEvenForEmptyRecordList(true),
         configs.retrievalConfig().retrievalSpecificConfig(polling),
-        // KCL reads (and syncs shards, takes iterators) through this one, as through the client the
-        // factory made from `streams` before: with the adapter's default trimmed-data behaviour.
-        new StreamReadClient(streams, region));
+        adapter);
   }
 }

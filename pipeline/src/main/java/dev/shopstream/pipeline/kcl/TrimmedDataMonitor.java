@@ -14,17 +14,30 @@ import software.amazon.awssdk.services.dynamodb.model.TrimmedDataAccessException
  * Makes data loss loud: when DynamoDB Streams refuses an iterator at a checkpoint because the
  * records there are past the 24 h retention, this logs an ERROR naming the shard and the position
  * from which records were lost, and counts it in {@code shop.stream.trimmed}. (The adapter on its own
- * would jump to the trim horizon with one WARN.) What happens next is the configured policy.
+ * would jump to the trim horizon with one WARN.) What happens next is the configured policy; under
+ * REPAIR the {@link Listener} is told, before the shard goes on from the trim horizon.
  */
 public final class TrimmedDataMonitor implements ExecutionInterceptor {
   private static final Logger LOG = LoggerFactory.getLogger(TrimmedDataMonitor.class);
   private final Counter trimmed;
   private final String policy;
+  private volatile Listener listener = shardId -> { };
+
+  /** Told of each shard found past the retention, on the thread that asked for its iterator. */
+  @FunctionalInterface
+  public interface Listener {
+    void trimmed(String shardId);
+  }
 
   public TrimmedDataMonitor(MeterRegistry registry, String policy) {
     this.trimmed = Counter.builder("shop.stream.trimmed")
         .description("Times a shard position was found past the stream's retention (records lost)").register(registry);
     this.policy = policy;
+  }
+
+  /** Who is told of each trimmed shard from now on (the gap repair; nobody by default). */
+  public void listenWith(Listener listener) {
+    this.listener = listener;
   }
 
   @Override
@@ -41,7 +54,12 @@ public final class TrimmedDataMonitor implements ExecutionInterceptor {
         + "and the trim horizon are gone and were never handled. Policy {}: {}. The analytics sink can be repaired "
         + "from incremental exports: shop-stream snapshot --incremental-from <time of the last change handled> "
         + "(docs/operations.md, Gap repair)", shardId, iteratorType, sequenceNumber,
-        policy, "HOLD".equals(policy) ? "the shard stops here until an operator acts"
-            : "going on from the oldest record still in the stream");
+        policy, switch (policy) {
+          case "HOLD" -> "the shard stops here until an operator acts";
+          case "REPAIR" -> "going on from the oldest record still in the stream; the analytics sink is repaired from "
+              + "incremental exports in the background (gap repair)";
+          default -> "going on from the oldest record still in the stream";
+        });
+    listener.trimmed(shardId);
   }
 }

@@ -188,9 +188,12 @@ public final class ShardProgress {
    * @param emptySince since when every poll came back empty (null when the last one brought records)
    * @param lastCheckpointAt when the shard was last checkpointed here (or taken, before its first checkpoint)
    * @param released this processor no longer holds the shard (it ended, its lease was lost or it was shut down)
+   * @param read at least one batch came from the stream (before that, the lag says nothing: a shard whose
+   *     iterator cannot be had, HOLD on trimmed data, shows 0)
    */
   public record Snapshot(String shardId, long records, Duration lag, boolean caughtUp, boolean ended, boolean pending,
-      Instant firstWrittenAt, Instant newestWrittenAt, Instant emptySince, Instant lastCheckpointAt, boolean released) {}
+      Instant firstWrittenAt, Instant newestWrittenAt, Instant emptySince, Instant lastCheckpointAt, boolean released,
+      boolean read) {}
 
   public List<Snapshot> snapshot() {
     return shards.entrySet().stream().sorted(Map.Entry.comparingByKey())
@@ -198,7 +201,7 @@ public final class ShardProgress {
           State state = e.getValue();
           return new Snapshot(e.getKey(), state.records.get(), Duration.ofMillis(Math.round(lagSeconds(state) * 1000)),
               caughtUp(state), state.ended, state.pending.get() != null, state.firstRecordWrittenAt,
-              state.lastRecordWrittenAt, state.emptySince, state.lastCheckpointAt, state.released);
+              state.lastRecordWrittenAt, state.emptySince, state.lastCheckpointAt, state.released, state.polls.get() > 0);
         })
         .toList();
   }

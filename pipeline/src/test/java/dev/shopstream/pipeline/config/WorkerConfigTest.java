@@ -10,6 +10,7 @@ import dev.shopstream.handlers.waitlist.WaitlistModule;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -110,9 +111,26 @@ class WorkerConfigTest {
   void theDeadLetterQueueIsRequiredAndTheTrimPolicyDefaultsToSkippingLoudly() {
     assertThatThrownBy(() -> load(Map.of("SHOP_HANDLERS", "logging"))).hasMessageContaining("SHOP_DLQ_URL must be set");
     WorkerConfig config = load(DLQ);
-    assertThat(config.trimmedDataPolicy()).isEqualTo(TrimmedDataPolicy.SKIP_TO_TRIM_HORIZON);
+    assertThat(config.trimmedData().policy()).isEqualTo(TrimmedDataPolicy.SKIP_TO_TRIM_HORIZON);
     assertThat(config.retry().holdBudget()).isEqualTo(Duration.ofHours(1));
     assertThat(config.idempotency().retention()).isGreaterThan(Duration.ofHours(24));
+  }
+
+  @Test
+  void theRepairPolicyNeedsItsBucketAndTheAnalyticsHandler() {
+    Map<String, String> repair = new HashMap<>(DLQ);
+    repair.put("SHOP_TRIMMED_DATA_POLICY", "REPAIR");
+    repair.put("SHOP_HANDLERS", "logging");
+    assertThatThrownBy(() -> load(repair)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+        .containsExactly("SHOP_TRIMMED_DATA_POLICY=REPAIR needs SHOP_GAP_REPAIR_BUCKET: the S3 bucket its incremental "
+            + "exports go to", "SHOP_TRIMMED_DATA_POLICY=REPAIR repairs the analytics sink: add 'analytics' to "
+            + "SHOP_HANDLERS or choose SKIP_TO_TRIM_HORIZON"));
+    repair.put("SHOP_HANDLERS", "analytics");
+    repair.put("SHOP_GAP_REPAIR_BUCKET", "shop-exports");
+    TrimmedDataSettings trimmed = load(repair).trimmedData();
+    assertThat(trimmed.repairs()).isTrue();
+    assertThat(trimmed.repairBucket()).isEqualTo("shop-exports");
+    assertThat(trimmed.repairPrefix()).isEqualTo("shop-stream-repairs");
   }
 
   @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.contracts.StateVersion;
+import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.ShopItems;
@@ -37,6 +39,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -59,6 +62,7 @@ class ScaleOutTest {
   private static final int WAITERS = 3;
   private static final Duration FAILOVER_BOUND = Duration.ofSeconds(20);
   private static final Path LOGS = Path.of("target", "scale-out");
+  private static final String REPAIR_BUCKET = "shop-gap-exports";
 
   private final Map<String, WorkerProcess> live = new LinkedHashMap<>();
   private final Map<String, Integer> ports = new HashMap<>();
@@ -256,7 +260,8 @@ class ScaleOutTest {
           notices.size(), proxy.served(StreamFault.THROTTLED), proxy.served(StreamFault.EXPIRED_ITERATOR),
           proxy.served(StreamFault.EMPTY_POLL));
 
-      // 8. a restart whose checkpoint lies in trimmed data: the loss is reported, later records flow
+      // 8. a restart whose checkpoint lies in trimmed data: the loss is reported; HOLD stops the shard there,
+      // REPAIR goes on from the trim horizon and repairs the analytics sink from an export (moto's: the whole table)
       String last = live.keySet().iterator().next();
       assertThat(live.remove(last).terminate(Duration.ofSeconds(30))).isNotNull();
       String product = "p-0";
@@ -265,14 +270,46 @@ class ScaleOutTest {
       long lost = workload.stockTo(product, 1_000_001);
       proxy.trimAll(shard);
       long kept = workload.stockTo(product, 1_000_002);
+      stack.dynamo.updateContinuousBackups(r -> r.tableName(LocalShopStack.TABLE)
+          .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+      try (S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), stack.moto.endpoint())) {
+        s3.createBucket(r -> r.bucket(REPAIR_BUCKET));
+      }
+      Map<String, String> hold = new HashMap<>(env);
+      hold.put("SHOP_TRIMMED_DATA_POLICY", "HOLD");
+      WorkerProcess holding = startProcess(hold);
+      awaitThat("HOLD reports the loss for " + shard, Duration.ofSeconds(60),
+          () -> holding.log().contains("DATA LOSS: shard " + shard) && holding.log().contains("the shard stops here"));
+      Thread.sleep(5_000); // what HOLD would have delivered by now, had it gone on
+      assertThat(stack.analyticsTap.drain()).as("HOLD: nothing after the trimmed checkpoint is read")
+          .noneMatch(m -> isStock(m, product, kept));
+      assertThat(live.remove("scale-worker-" + started).terminate(Duration.ofSeconds(30))).isNotNull();
+
+      Map<String, String> repair = new HashMap<>(env);
+      repair.put("SHOP_TRIMMED_DATA_POLICY", "REPAIR");
+      repair.put("SHOP_GAP_REPAIR_BUCKET", REPAIR_BUCKET);
+      int statesBefore = stack.analyticsStateTap.drain().size();
       long t5 = System.nanoTime();
-      WorkerProcess restarted = startProcess(env);
+      WorkerProcess restarted = startProcess(repair);
       awaitThat("the stock change written after the trim arrives", Duration.ofSeconds(60), () ->
           stack.analyticsTap.drain().stream().anyMatch(m -> isStock(m, product, kept)));
       figure("restart on existing leases (checkpoint in trimmed data): first record after %.1f s", seconds(t5));
       awaitThat("DATA LOSS reported for " + shard, Duration.ofSeconds(10), () -> restarted.log().contains("DATA LOSS: shard " + shard));
-      assertThat(stack.analyticsTap.drain()).as("the trimmed change never arrives")
+      assertThat(stack.analyticsTap.drain()).as("the trimmed change's domain event never arrives")
           .noneMatch(m -> isStock(m, product, lost));
+      awaitThat("the gap repaired", Duration.ofSeconds(90), () -> restarted.log().contains("gap repair of shard(s) [" + shard + "] done"));
+      figure("gap repair done %.1f s after the restart (%s)", seconds(t5), restarted.log().lines()
+          .filter(line -> line.contains("gap repair of shard(s)")).reduce((a, b) -> b).orElse(""));
+      List<JsonNode> repaired = new ArrayList<>();
+      for (Message message : stack.analyticsStateTap.drain()) {
+        JsonNode state = JSON.readTree(message.body());
+        if (state.path("subject").asText().equals("PRODUCT#" + product + "/META")
+            && StateVersion.parse(state.at("/data/version").asText()).origin() == StateVersion.Origin.SNAPSHOT) {
+          repaired.add(state);
+        }
+      }
+      assertThat(repaired).as("the product's state from the repair's export, as of its end").isNotEmpty()
+          .allSatisfy(state -> assertThat(state.at("/data/state/stock").asLong()).isEqualTo(kept));
     } finally {
       live.values().forEach(WorkerProcess::close);
       figures.forEach(f -> System.out.println("scale-out: " + f));

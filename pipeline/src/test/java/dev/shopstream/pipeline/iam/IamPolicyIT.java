@@ -52,7 +52,11 @@ class IamPolicyIT {
       "s3:AbortMultipartUpload arn:aws:s3:::EXPORTS/*",
       "ExportTableToPointInTime: DynamoDB writes the export's files with the caller's rights (moto writes them itself)",
       "s3:PutObjectAcl arn:aws:s3:::EXPORTS/*",
-      "ExportTableToPointInTime: DynamoDB writes the export's files with the caller's rights (moto writes them itself)");
+      "ExportTableToPointInTime: DynamoDB writes the export's files with the caller's rights (moto writes them itself)",
+      "s3:AbortMultipartUpload arn:aws:s3:::EXPORTS/shop-stream-repairs/*",
+      "the gap repair's ExportTableToPointInTime: DynamoDB writes the export's files with the caller's rights",
+      "s3:PutObjectAcl arn:aws:s3:::EXPORTS/shop-stream-repairs/*",
+      "the gap repair's ExportTableToPointInTime: DynamoDB writes the export's files with the caller's rights");
   /**
    * Calls the policies are right to refuse: PreflightTest points the start-up checks at resources that do
    * not exist (named no-such-...) to see each reported.
@@ -62,6 +66,8 @@ class IamPolicyIT {
   private static final String ARN = "arn:aws:%s:REGION:ACCOUNT:%s";
 
   private static List<Statement> worker;
+  private static List<Statement> gapRepair;
+  private static JsonNode gapRepairPolicy;
   private static List<Statement> operator;
   private static List<Statement> agent;
   private static String agentLogGroup;
@@ -78,6 +84,8 @@ class IamPolicyIT {
   static void readTheTemplate() throws IOException {
     JsonNode resources = new YAMLMapper().readTree(TEMPLATE.toFile()).get("Resources");
     worker = statements("WorkerPolicy", resources);
+    gapRepair = statements("GapRepairPolicy", resources);
+    gapRepairPolicy = resources.get("GapRepairPolicy");
     operator = statements("OperatorPolicy", resources);
     agent = statements("MetricsAgentPolicy", resources);
     assertThat(resources.at("/MetricsAgentPolicy/Properties/Roles/0/Ref").asText()).isEqualTo("TaskRole");
@@ -113,6 +121,7 @@ class IamPolicyIT {
     assertThat(called).as("calls recorded by the test suite (run the whole suite: bin/test)").hasSizeGreaterThan(10);
     called.addAll(agentCalls());
     List<Statement> all = new ArrayList<>(worker);
+    all.addAll(gapRepair);
     all.addAll(operator);
     all.addAll(agent);
 
@@ -187,6 +196,24 @@ class IamPolicyIT {
             .allMatch(r -> r.endsWith("table/" + APP + "-replay-*"));
       }
     }
+  }
+
+  @Test
+  void theTaskRoleExportsAndKeepsObjectsOnlyUnderTheRepairPolicyAndInItsFolder() {
+    assertThat(gapRepairPolicy.path("Condition").asText()).as("only with SHOP_TRIMMED_DATA_POLICY=REPAIR").isEqualTo("RepairsGaps");
+    assertThat(gapRepairPolicy.at("/Properties/Roles/0/Ref").asText()).isEqualTo("TaskRole");
+    for (Statement statement : gapRepair) {
+      for (String resource : statement.resources()) {
+        if (resource.startsWith("arn:aws:s3:::")) {
+          assertThat(resource).as(statement.sid()).isIn("arn:aws:s3:::EXPORTS", "arn:aws:s3:::EXPORTS/shop-stream-repairs/*");
+        } else {
+          assertThat(resource).as(statement.sid()).startsWith(String.format(ARN, "dynamodb", "table/shop"));
+        }
+      }
+    }
+    assertThat(gapRepair).as("objects of the exports bucket outside its folder")
+        .noneMatch(s -> s.allows("s3:GetObject", "arn:aws:s3:::EXPORTS/shop-stream-exports/x")
+            || s.allows("s3:DeleteObject", "arn:aws:s3:::EXPORTS/other/x"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
 import dev.shopstream.local.FreePorts;
+import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.SesWithSendEvents;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.output.OutputFrame;
 import org.testcontainers.utility.DockerImageName;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
@@ -85,7 +87,17 @@ final class WorkerContainers {
    */
   static Map<String, String> environment(TaskDefinition task, LocalShopStack stack, URI dynamoDb,
       SesWithSendEvents ses, String sendEventsQueue) {
+    // the template's REPAIR policy checks at start that its bucket exists and point-in-time recovery is on
+    String exports = "image-it-gap-exports";
+    try (S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), stack.moto.endpoint())) {
+      if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(exports))) {
+        s3.createBucket(r -> r.bucket(exports));
+      }
+    }
+    stack.dynamo.updateContinuousBackups(r -> r.tableName(LocalShopStack.TABLE)
+        .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
     Map<String, String> resources = Map.of(
+        "ExportBucket", exports,
         "TableName", LocalShopStack.TABLE,
         "WaitlistTopic", stack.waitlistTopic,
         "AnalyticsTopic", stack.analyticsTopic,
