@@ -36,6 +36,7 @@ public final class AwsClients implements AutoCloseable {
   private final DynamoDbClient dynamo;
   private final DynamoDbAsyncClient dynamoAsync;
   private final DynamoDbStreamsClient streams;
+  private final DynamoDbStreamsClient kclStreams;
   private final CloudWatchAsyncClient cloudWatch;
   private final Lazy<SesV2Client> ses;
   private final Lazy<SnsClient> sns;
@@ -44,12 +45,13 @@ public final class AwsClients implements AutoCloseable {
   private final TrimmedDataMonitor trimmed;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs, Lazy<S3Client> s3,
+      DynamoDbStreamsClient kclStreams, CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs, Lazy<S3Client> s3,
       TrimmedDataMonitor trimmed) {
     this.trimmed = trimmed;
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
     this.streams = streams;
+    this.kclStreams = kclStreams;
     this.cloudWatch = cloudWatch;
     this.ses = ses;
     this.sns = sns;
@@ -84,7 +86,11 @@ public final class AwsClients implements AutoCloseable {
       dynamoBuilder.endpointOverride(endpoint);
       asyncBuilder.endpointOverride(endpoint);
     });
+    // KCL's reads get their own client, the only one whose trimmed-data failures mean a shard's records were lost
+    // (the fleet view and redrive read other positions through the plain one)
     DynamoDbStreamsClient streams = KclSchedulerBuilder.streamsClient(config,
+        DynamoDbStreamsClient.builder().credentialsProvider(credentials), null, timeouts);
+    DynamoDbStreamsClient kclStreams = KclSchedulerBuilder.streamsClient(config,
         DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts);
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
@@ -94,7 +100,7 @@ public final class AwsClients implements AutoCloseable {
     // path-style addressing where S3 is an endpoint override (a local stand-in has no bucket host names)
     Lazy<S3Client> s3 = lazy(() -> S3Client.builder().forcePathStyle(config.s3().isPresent()), config.s3(), region,
         credentials, timeouts, connections);
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, cloudWatch, ses, sns, sqs, s3, trimmed);
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, kclStreams, cloudWatch, ses, sns, sqs, s3, trimmed);
   }
 
   /** What sees the streams client's trimmed-data failures (the REPAIR policy listens to it). */
@@ -134,8 +140,14 @@ public final class AwsClients implements AutoCloseable {
     return dynamoAsync;
   }
 
+  /** The stream, read directly (fleet view, redrive, replay's checks). */
   public DynamoDbStreamsClient streams() {
     return streams;
+  }
+
+  /** The stream as KCL reads it: its trimmed-data failures go to {@link #trimmedData()}. */
+  DynamoDbStreamsClient kclStreams() {
+    return kclStreams;
   }
 
   public CloudWatchAsyncClient cloudWatch() {
@@ -172,6 +184,7 @@ public final class AwsClients implements AutoCloseable {
     dynamo.close();
     dynamoAsync.close();
     streams.close();
+    kclStreams.close();
     cloudWatch.close();
     ses.ifCreated(SesV2Client::close);
     sns.ifCreated(SnsClient::close);

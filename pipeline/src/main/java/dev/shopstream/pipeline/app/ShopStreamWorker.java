@@ -91,7 +91,7 @@ public final class ShopStreamWorker implements AutoCloseable {
         selectedShards, FatalErrors.HALT, repeatedErrors, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
-        clients.streams(), clients.cloudWatch(), lifecycle, registry);
+        clients.kclStreams(), clients.cloudWatch(), lifecycle, registry);
     kclLeases.attach(scheduler);
     FleetWatch fleet = watchFleet ? fleetWatch(config, clients, registry, clock, progress) : null;
     return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress, fleet, repairs);

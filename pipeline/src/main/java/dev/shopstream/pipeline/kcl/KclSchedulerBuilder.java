@@ -30,11 +30,15 @@ public final class KclSchedulerBuilder {
   private KclSchedulerBuilder() {}
 
   /**
-   * The streams client: trimmed-data reporting always, the endpoint override when one is configured.
+   * A streams client: trimmed-data reporting when {@code trimmed} is given (KCL's), the endpoint override when one
+   * is configured.
    */
   public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder,
       TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts) {
-    ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder().addExecutionInterceptor(trimmed);
+    ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder();
+    if (trimmed != null) {
+      overrides.addExecutionInterceptor(trimmed);
+    }
     builder.region(Region.of(config.region()));
     config.endpoint().ifPresent(builder::endpointOverride);
     return builder.overrideConfiguration(overrides.build()).build();
