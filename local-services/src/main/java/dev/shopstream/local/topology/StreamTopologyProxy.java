@@ -18,6 +18,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
@@ -31,6 +32,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -67,6 +70,7 @@ public final class StreamTopologyProxy implements AutoCloseable {
   private final AtomicInteger throttleNext = new AtomicInteger();
   private final AtomicInteger emptyNext = new AtomicInteger();
   private volatile boolean held;
+  private volatile Instant restorableSince;
   private final Map<StreamFault, AtomicInteger> served = new EnumMap<>(StreamFault.class);
   private final Map<String, AtomicInteger> recordsServed = new ConcurrentHashMap<>();
 
@@ -209,6 +213,16 @@ public final class StreamTopologyProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * DescribeContinuousBackups answers that point-in-time recovery has been on since {@code since}, as for a table
+   * that has had it for long. moto dates it from when it was switched on, minutes before, so without this no
+   * window of a gap repair (15 minutes at least, starting before the gap) could lie inside it; like
+   * {@link #trimAll}, this stands in for time that a test cannot let pass.
+   */
+  public void pointInTimeRecoverySince(Instant since) {
+    restorableSince = since;
+  }
+
   /** Records read from moto's real shard so far (what the virtual shards can serve). */
   public int recordsRead() {
     return log.size();
@@ -237,7 +251,12 @@ public final class StreamTopologyProxy implements AutoCloseable {
           return;
         }
       }
-      forward(exchange, body);
+      Instant since = restorableSince;
+      if (since != null && "DynamoDB_20120810.DescribeContinuousBackups".equals(target)) {
+        forward(exchange, body, answer -> earliestRestorable(answer, since));
+        return;
+      }
+      forward(exchange, body, answer -> answer);
     } catch (RuntimeException | IOException e) {
       LOG.warn("topology proxy failed a request: {}", e.toString());
       try {
@@ -381,7 +400,21 @@ public final class StreamTopologyProxy implements AutoCloseable {
     return b == null || a.compareTo(b) > 0 ? a : b;
   }
 
-  private void forward(HttpExchange exchange, byte[] body) throws IOException {
+  private static byte[] earliestRestorable(byte[] answer, Instant since) {
+    try {
+      JsonNode root = JSON.readTree(answer);
+      JsonNode recovery = root.path("ContinuousBackupsDescription").path("PointInTimeRecoveryDescription");
+      if (recovery instanceof ObjectNode description && description.has("EarliestRestorableDateTime")) {
+        description.put("EarliestRestorableDateTime", since.toEpochMilli() / 1000.0);
+        return JSON.writeValueAsBytes(root);
+      }
+      return answer;
+    } catch (IOException e) {
+      return answer;
+    }
+  }
+
+  private void forward(HttpExchange exchange, byte[] body, UnaryOperator<byte[]> rewrite) throws IOException {
     HttpResponse<byte[]> response;
     try {
       response = HttpRelay.send(http, moto, exchange, body, Duration.ofSeconds(60));
@@ -389,15 +422,23 @@ public final class StreamTopologyProxy implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted", e);
     }
+    byte[] answer = rewrite.apply(response.body());
+    boolean rewritten = answer != response.body();
     response.headers().map().forEach((name, values) -> {
-      if (!HOP_HEADERS.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+      String lower = name.toLowerCase(Locale.ROOT);
+      if (!HOP_HEADERS.contains(lower) && !name.startsWith(":") && !(rewritten && lower.equals("x-amz-crc32"))) {
         exchange.getResponseHeaders().put(name, values);
       }
     });
-    exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
-    if (response.body().length > 0) {
+    if (rewritten) {
+      CRC32 crc = new CRC32();
+      crc.update(answer);
+      exchange.getResponseHeaders().set("x-amz-crc32", Long.toString(crc.getValue()));
+    }
+    exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+    if (answer.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
-        out.write(response.body());
+        out.write(answer);
       }
     }
   }

@@ -7,6 +7,9 @@ import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.MotoLocal;
 import dev.shopstream.local.ShopTableSetup;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -99,6 +102,25 @@ class StreamTopologyProxyTest {
     assertThat(all).as("every record exactly once over the shards").hasSize(120).doesNotHaveDuplicates();
     assertThat(new HashSet<>(shardOfKey.values())).as("30 keys spread over the 4 shards").hasSize(4);
     assertThat(dynamo.getItem(r -> r.tableName(table).key(key(7, 7))).item()).as("DynamoDB calls pass through").isNotEmpty();
+  }
+
+  @Test
+  void pointInTimeRecoveryCanBeAnsweredAsOnForLong() {
+    proxy(1);
+    direct.updateContinuousBackups(r -> r.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+    Instant enabled = earliestRestorable();
+    assertThat(enabled).as("moto: since it was switched on").isAfter(Instant.now().minusSeconds(60));
+
+    Instant dayAgo = Instant.now().minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.SECONDS);
+    proxy.pointInTimeRecoverySince(dayAgo);
+    assertThat(earliestRestorable()).as("answered through the proxy (its CRC32 recomputed)").isEqualTo(dayAgo);
+    assertThat(direct.describeContinuousBackups(r -> r.tableName(table)).continuousBackupsDescription()
+        .pointInTimeRecoveryDescription().earliestRestorableDateTime()).as("moto itself unchanged").isAfter(dayAgo);
+  }
+
+  private Instant earliestRestorable() {
+    return dynamo.describeContinuousBackups(r -> r.tableName(table)).continuousBackupsDescription()
+        .pointInTimeRecoveryDescription().earliestRestorableDateTime();
   }
 
   @Test

@@ -272,6 +272,7 @@ class ScaleOutTest {
       long kept = workload.stockTo(product, 1_000_002);
       stack.dynamo.updateContinuousBackups(r -> r.tableName(LocalShopStack.TABLE)
           .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+      proxy.pointInTimeRecoverySince(Instant.now().minus(Duration.ofDays(1))); // on for long, as in the template
       try (S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), stack.moto.endpoint())) {
         s3.createBucket(r -> r.bucket(REPAIR_BUCKET));
       }
