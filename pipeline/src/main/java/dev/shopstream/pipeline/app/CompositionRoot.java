@@ -126,7 +126,7 @@ public final class CompositionRoot implements AutoCloseable {
     OtelTracing tracing = config.observability().tracingEndpoint()
         .map(endpoint -> new OtelTracing(endpoint, config.observability().tracingAttribute(), config.workerId()))
         .orElse(null);
-    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedData().policy().name()),
+    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedData().policy().name(), clock),
         tracing == null ? null : tracing.awsCalls());
     return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true, tracing,
         new CopyOnWriteArrayList<>());
