@@ -64,13 +64,30 @@ public final class SendRate {
   /** The moment one send may start, reserved from the share. */
   public final class Slot {
     private final long startsAtNanos;
+    private final long periodNanos;
 
-    private Slot(long startsAtNanos) {
+    private Slot(long startsAtNanos, long periodNanos) {
       this.startsAtNanos = startsAtNanos;
+      this.periodNanos = periodNanos;
     }
 
-    /** Waits until the slot's time (at once when it has passed). */
+    /**
+     * Waits until the slot's time (at once when it has passed). A thread that comes to its slot more than one
+     * period late (a paused or starved thread, a claim write slower than the wait) takes a fresh slot instead:
+     * sent at once, it would land beside the sends paced after it, and several late ones together would be a
+     * burst above the rate. So every send starts within one period of a slot of its own.
+     *
+     * @throws dev.shopstream.handlers.EffectFailure retryable, when no fresh slot is free within the wait
+     */
     public void await() {
+      if (System.nanoTime() - startsAtNanos > periodNanos) {
+        reserve().sleepUntilStart();
+        return;
+      }
+      sleepUntilStart();
+    }
+
+    private void sleepUntilStart() {
       long remaining = startsAtNanos - System.nanoTime();
       if (remaining <= 0) {
         return;
@@ -92,7 +109,7 @@ public final class SendRate {
           + "share is " + limitPerSecond() + "/s of the account's " + accountRate + "/s among " + workers
           + " workers)", null);
     }
-    return new Slot(System.nanoTime() + nanos);
+    return new Slot(System.nanoTime() + nanos, 1_000_000_000L / share);
   }
 
   /** Re-sizes the share: the account's rate (unchanged when null) among {@code liveWorkers}. */

@@ -8,6 +8,8 @@ import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.SesLocal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -37,6 +39,30 @@ class SendRateTest {
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).as("26 permits at 45/s, one every 22 ms")
         .isBetween(Duration.ofMillis(500), Duration.ofMillis(1600));
+  }
+
+  @Test
+  void sendsThatComeLateToTheirSlotsTakeFreshOnesInsteadOfGoingOutTogether() throws InterruptedException {
+    SendRate rate = new SendRate(11, Duration.ofSeconds(5)); // 9/s: a slot every 111 ms
+    List<SendRate.Slot> slots = List.of(rate.reserve(), rate.reserve(), rate.reserve(), rate.reserve());
+    Thread.sleep(700); // the threads holding them were starved: every slot is past by more than a period
+    List<Long> sentAt = new ArrayList<>();
+    for (SendRate.Slot slot : slots) {
+      slot.await();
+      sentAt.add(System.nanoTime());
+    }
+    // one permit per 111 ms cycle of the limiter: sent at once, the four would have gone out within a millisecond
+    for (int i = 1; i < sentAt.size(); i++) {
+      assertThat(Duration.ofNanos(sentAt.get(i) - sentAt.get(i - 1))).as("send %d after send %d", i, i - 1)
+          .isGreaterThan(Duration.ofMillis(30));
+    }
+    assertThat(Duration.ofNanos(sentAt.get(3) - sentAt.get(0))).as("four sends over three cycles at least")
+        .isGreaterThan(Duration.ofMillis(250));
+    SendRate.Slot onTime = rate.reserve();
+    long before = System.nanoTime();
+    onTime.await();
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).as("a slot kept in time is waited for, not replaced")
+        .isLessThan(Duration.ofMillis(200));
   }
 
   @Test
