@@ -1,7 +1,7 @@
 package dev.shopstream.pipeline.app;
 
-import dev.shopstream.pipeline.ops.Replay;
-import dev.shopstream.pipeline.ops.ReplayTables;
+import dev.shopstream.pipeline.replay.Replay;
+import dev.shopstream.pipeline.replay.ReplayTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

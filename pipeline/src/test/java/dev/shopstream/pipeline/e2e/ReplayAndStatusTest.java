@@ -12,7 +12,7 @@ import dev.shopstream.pipeline.app.ShopStreamWorker;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
-import dev.shopstream.pipeline.ops.Replay;
+import dev.shopstream.pipeline.replay.Replay;
 import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.fleet.FleetView;
 import dev.shopstream.pipeline.testing.LocalWorkers;
