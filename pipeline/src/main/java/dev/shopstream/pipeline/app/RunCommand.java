@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.ops.JvmMetrics;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
 import dev.shopstream.pipeline.processing.FatalErrors;

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
