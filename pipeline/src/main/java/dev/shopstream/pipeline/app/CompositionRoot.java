@@ -253,7 +253,7 @@ public final class CompositionRoot implements AutoCloseable {
   }
 
   /** Checks every dependency the run command needs (the handlers' settings first). */
-  Preflight.Report preflight() {
+  public Preflight.Report preflight() {
     return Preflight.run(config, clients, catalogue.configure(config), new Resources());
   }
 

@@ -58,7 +58,8 @@ class ArchitectureTest {
 
   @Test
   void onlyTheCompositionRootAndCliSeeTheAppPackage() {
-    noClasses().that().resideInAPackage("dev.shopstream.pipeline..").and().resideOutsideOfPackage("dev.shopstream.pipeline.app..")
+    noClasses().that().resideInAPackage("dev.shopstream.pipeline..")
+        .and().resideOutsideOfPackages("dev.shopstream.pipeline.app..", "dev.shopstream.pipeline.cli..")
         .should().dependOnClassesThat().resideInAPackage("dev.shopstream.pipeline.app..")
         .check(classes);
   }

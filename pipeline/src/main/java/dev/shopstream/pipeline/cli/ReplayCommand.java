@@ -1,5 +1,6 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.replay.Replay;
 import dev.shopstream.pipeline.replay.ReplayTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

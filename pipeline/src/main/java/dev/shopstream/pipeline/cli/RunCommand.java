@@ -1,5 +1,6 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.ops.JvmMetrics;
