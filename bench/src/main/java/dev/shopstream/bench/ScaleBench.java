@@ -4,7 +4,7 @@ import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.local.topology.StreamTopologyProxy;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -1,7 +1,7 @@
 package dev.shopstream.bench;
 
 import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Locale;
 import java.util.Map;

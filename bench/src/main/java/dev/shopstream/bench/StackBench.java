@@ -12,7 +12,7 @@ import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.local.ShopItems;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.config.ConfigKey;
 import dev.shopstream.pipeline.config.WorkerConfig;

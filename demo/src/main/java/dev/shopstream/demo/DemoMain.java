@@ -9,7 +9,7 @@ import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.snapshot.ExportLocation;

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * configuration), as ECS runs it: for SIGTERM and kill -9 tests and the start-up benchmark.
  */
 public final class WorkerProcess implements AutoCloseable {
-  private static final String MAIN = "dev.shopstream.pipeline.app.Main";
+  private static final String MAIN = "dev.shopstream.pipeline.cli.Main";
   private final Process process;
   private final Path log;
 

@@ -17,7 +17,10 @@ import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.fleet.LeaseHandling;
+import dev.shopstream.pipeline.fleet.FleetMetrics;
 import dev.shopstream.pipeline.fleet.FleetReader;
+import dev.shopstream.pipeline.fleet.FleetWatch;
+import dev.shopstream.pipeline.fleet.OwnShard;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
@@ -26,9 +29,10 @@ import dev.shopstream.pipeline.dlq.OverflowStore;
 import dev.shopstream.pipeline.dlq.S3OverflowStore;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import dev.shopstream.pipeline.dlq.StreamRecordFetcher;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
-import dev.shopstream.pipeline.ops.CountingDeadLetters;
-import dev.shopstream.pipeline.ops.Replay;
+import dev.shopstream.pipeline.replay.CountingDeadLetters;
+import dev.shopstream.pipeline.replay.Replay;
 import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.Pause;
@@ -55,12 +59,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
@@ -180,8 +186,23 @@ public final class CompositionRoot implements AutoCloseable {
     metrics().registerAlarmed(config.handlers(),
         Arrays.stream(DeadLetter.Kind.values()).map(Enum::name).toList());
     GapRepairs repairs = watchFleet && config.trimmedData().repairs() ? gapRepairs() : null;
-    return ShopStreamWorker.create(config, clients, recordProcessor(), metrics(), registry, clock, selectedShards, leases,
-        repeatedErrors, watchFleet, repairs);
+    RecordProcessor records = recordProcessor(); // the handlers' settings checked before any AWS call of KCL's
+    ShopStreamWorker.KclClients kcl = new ShopStreamWorker.KclClients(clients.streamArn(config.table()),
+        clients.dynamoAsync(), clients.kclStreams(), clients.cloudWatch());
+    return ShopStreamWorker.create(config, kcl, records, metrics(), registry, clock, selectedShards, leases,
+        repeatedErrors, watchFleet ? this::fleetWatch : null, repairs);
+  }
+
+  /** The fleet view: this worker's shards (exact, from their processors) and everyone else's, from the lease table. */
+  private FleetWatch fleetWatch(ShardProgress progress) {
+    Duration interval = config.observability().fleetViewInterval();
+    FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), config.applicationName(),
+        clients.streamArn(config.table()), config.workerId(), config.kcl().failover(), interval, clock);
+    // a shard not read yet has no lag to tell (its lease keeps its last holder's report, which the gap repair reads)
+    Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream().filter(shard -> !shard.released() && shard.read())
+        .map(shard -> new OwnShard(shard.shardId(), shard.lag(), shard.lastCheckpointAt())).toList();
+    return new FleetWatch(reader, clients.dynamo(), config.workerId(), new FleetMetrics(registry, reader, clock), own,
+        interval, clock);
   }
 
   /**
@@ -232,7 +253,7 @@ public final class CompositionRoot implements AutoCloseable {
   }
 
   /** Checks every dependency the run command needs (the handlers' settings first). */
-  Preflight.Report preflight() {
+  public Preflight.Report preflight() {
     return Preflight.run(config, clients, catalogue.configure(config), new Resources());
   }
 

@@ -22,9 +22,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * sends to, and that no other running worker uses this worker id ({@link WorkerIdInUse}). Without it a missing queue or topic would surface as every record failing while the worker
  * looks healthy.
  */
-final class Preflight {
+public final class Preflight {
   /** @param problems one line each, naming the setting or resource to fix; empty: ready to start */
-  record Report(List<String> problems) {}
+  public record Report(List<String> problems) {}
 
   private Preflight() {}
 

@@ -56,17 +56,36 @@ class ArchitectureTest {
     slices().matching("dev.shopstream.pipeline.(*)..").should().beFreeOfCycles().check(classes);
   }
 
+  /** The wiring ({@code app}: the composition root and what it builds from) is seen by the command line alone. */
   @Test
-  void onlyTheCompositionRootAndCliSeeTheAppPackage() {
-    noClasses().that().resideInAPackage("dev.shopstream.pipeline..").and().resideOutsideOfPackage("dev.shopstream.pipeline.app..")
+  void onlyTheCliSeesTheWiring() {
+    noClasses().that().resideInAPackage("dev.shopstream.pipeline..")
+        .and().resideOutsideOfPackages("dev.shopstream.pipeline.app..", "dev.shopstream.pipeline.cli..")
         .should().dependOnClassesThat().resideInAPackage("dev.shopstream.pipeline.app..")
+        .check(classes);
+  }
+
+  /** The KCL edge (the running worker and its workarounds) is given what it needs; it never reaches back. */
+  @Test
+  void theKclEdgeNeverSeesTheWiringOrTheCli() {
+    noClasses().that().resideInAPackage("dev.shopstream.pipeline.kcl..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.app..", "dev.shopstream.pipeline.cli..")
+        .check(classes);
+  }
+
+  /** The command line is the top: nothing depends on it (the image and WorkerProcess name Main as a string). */
+  @Test
+  void nothingButTheCliSeesTheCli() {
+    noClasses().that().resideOutsideOfPackage("dev.shopstream.pipeline.cli..")
+        .should().dependOnClassesThat().resideInAPackage("dev.shopstream.pipeline.cli..")
         .check(classes);
   }
 
   @Test
   void configurationIsALeafOfThePipeline() {
     noClasses().that().resideInAPackage("dev.shopstream.pipeline.config..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.app..", "dev.shopstream.pipeline.kcl..",
+        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.cli..", "dev.shopstream.pipeline.app..",
+            "dev.shopstream.pipeline.replay..", "dev.shopstream.pipeline.kcl..",
             "dev.shopstream.pipeline.processing..", "dev.shopstream.pipeline.ops..", "dev.shopstream.pipeline.dlq..",
             "dev.shopstream.pipeline.diff..", "dev.shopstream.pipeline.routing..", "dev.shopstream.pipeline.stream..")
         .check(classes);

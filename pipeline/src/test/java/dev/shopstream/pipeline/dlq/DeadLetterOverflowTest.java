@@ -10,7 +10,7 @@ import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.PipelineMetrics;

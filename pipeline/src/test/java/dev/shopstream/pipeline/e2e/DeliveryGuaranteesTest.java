@@ -12,7 +12,7 @@ import dev.shopstream.local.SesLocal;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import java.time.Duration;

@@ -59,7 +59,7 @@ class ImageIT {
     assertThat(config.getUser()).isEqualTo("10001:10001");
     assertThat(List.of(config.getEntrypoint())).as("exec form: the JVM is PID 1 and gets SIGTERM").first().isEqualTo("java");
     assertThat(config.getEntrypoint()).contains("-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError")
-        .endsWith("dev.shopstream.pipeline.app.Main");
+        .endsWith("dev.shopstream.pipeline.cli.Main");
     assertThat(config.getCmd()).containsExactly(task.command().toArray(String[]::new));
     assertThat(config.getEnv()).contains("SHOP_HTTP_PORT=8080", "SHOP_LOG_FORMAT=json")
         .anySatisfy(env -> assertThat(env).startsWith("PATH="));

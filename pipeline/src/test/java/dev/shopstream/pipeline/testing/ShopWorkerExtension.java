@@ -2,7 +2,7 @@ package dev.shopstream.pipeline.testing;
 
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.pipeline.app.ShopStreamWorker;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;

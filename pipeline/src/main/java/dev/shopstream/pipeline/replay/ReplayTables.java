@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.ops;
+package dev.shopstream.pipeline.replay;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.util.ArrayList;

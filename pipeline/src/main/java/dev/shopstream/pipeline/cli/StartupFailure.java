@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
 import dev.shopstream.handlers.AwsFailures;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.ops;
+package dev.shopstream.pipeline.kcl;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;

@@ -1,8 +1,10 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.pipeline.app.CompositionRoot;
+import dev.shopstream.pipeline.app.Preflight;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

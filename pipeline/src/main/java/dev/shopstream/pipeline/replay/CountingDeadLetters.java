@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.ops;
+package dev.shopstream.pipeline.replay;
 
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;

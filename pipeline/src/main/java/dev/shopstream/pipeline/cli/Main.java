@@ -1,5 +1,7 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
+import dev.shopstream.pipeline.app.CompositionRoot;
+import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,6 +1,7 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.fleet.FleetView;

@@ -1,7 +1,8 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
-import dev.shopstream.pipeline.ops.Replay;
-import dev.shopstream.pipeline.ops.ReplayTables;
+import dev.shopstream.pipeline.app.CompositionRoot;
+import dev.shopstream.pipeline.replay.Replay;
+import dev.shopstream.pipeline.replay.ReplayTables;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;

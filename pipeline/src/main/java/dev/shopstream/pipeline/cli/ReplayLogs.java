@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

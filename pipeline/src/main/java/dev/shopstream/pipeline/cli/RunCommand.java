@@ -1,6 +1,8 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.ops.JvmMetrics;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
 import dev.shopstream.pipeline.processing.FatalErrors;

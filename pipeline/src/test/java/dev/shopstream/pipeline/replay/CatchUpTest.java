@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.ops;
+package dev.shopstream.pipeline.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.kcl;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.snapshot.ExportLocation;
 import dev.shopstream.pipeline.snapshot.GapRepairWindows;
 import dev.shopstream.pipeline.snapshot.Snapshot;

@@ -1,16 +1,7 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.kcl;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.fleet.FleetMetrics;
-import dev.shopstream.pipeline.snapshot.GapRepairs;
-import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.fleet.FleetWatch;
-import dev.shopstream.pipeline.fleet.OwnShard;
-import dev.shopstream.pipeline.kcl.EagerLeaseSync;
-import dev.shopstream.pipeline.kcl.KclLeases;
-import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
-import dev.shopstream.pipeline.kcl.LeaseRelease;
-import dev.shopstream.pipeline.kcl.ShardProcessorFactory;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.FatalErrors;
 import dev.shopstream.pipeline.processing.ShardLeases;
@@ -18,10 +9,10 @@ import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.ShardProgress;
+import dev.shopstream.pipeline.snapshot.GapRepairs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -29,15 +20,18 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
 import software.amazon.kinesis.coordinator.Scheduler;
 
 /**
  * The running worker: the KCL scheduler over the shard processors, one record pool, start, readiness
- * and a bounded graceful stop. {@link CompositionRoot} builds it.
+ * and a bounded graceful stop. The composition root ({@code app}) builds it; it never sees the root.
  */
 public final class ShopStreamWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShopStreamWorker.class);
@@ -74,14 +68,25 @@ public final class ShopStreamWorker implements AutoCloseable {
   }
 
   /**
-   * Built by {@link CompositionRoot}.
+   * What KCL needs of AWS: the table's stream, the client of its lease tables, the streams client it
+   * reads through and the CloudWatch client it requires (its metrics go to Micrometer, so it makes no calls).
    *
-   * @param watchFleet whether this worker reads the fleet view and reports its shards into their leases
+   * @param streams the streams client KCL reads through (the one whose trimmed-data failures are monitored)
+   * @param streamArn the table's stream, as {@link StreamLocator#latestStreamArn} gives it
+   */
+  public record KclClients(String streamArn, DynamoDbAsyncClient leaseTables, DynamoDbStreamsClient streams,
+      CloudWatchAsyncClient cloudWatch) {}
+
+  /**
+   * Built by the composition root.
+   *
+   * @param fleet the fleet view over this worker's shards (read from their processors' progress), which
+   *     also reports them into their leases; null: this worker does not watch the fleet
    * @param repairs the REPAIR policy's background repairs; null under the other policies
    */
-  static ShopStreamWorker create(WorkerConfig config, AwsClients clients, RecordProcessor records,
+  public static ShopStreamWorker create(WorkerConfig config, KclClients clients, RecordProcessor records,
       PipelineMetrics metrics, MeterRegistry registry, Clock clock, Predicate<String> selectedShards,
-      ShardLeases leases, RepeatedErrors repeatedErrors, boolean watchFleet, GapRepairs repairs) {
+      ShardLeases leases, RepeatedErrors repeatedErrors, Function<ShardProgress, FleetWatch> fleet, GapRepairs repairs) {
     Cancellation stopping = new Cancellation();
     ExecutorService recordPool = recordPool(config.recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
@@ -90,24 +95,11 @@ public final class ShopStreamWorker implements AutoCloseable {
         config.maxInFlight(), config.maxInFlightBytes(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
         selectedShards, FatalErrors.HALT, repeatedErrors, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
-    Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(config.table()), clients.dynamoAsync(),
-        clients.kclStreams(), clients.cloudWatch(), lifecycle, registry);
+    Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(), clients.leaseTables(),
+        clients.streams(), clients.cloudWatch(), lifecycle, registry);
     kclLeases.attach(scheduler);
-    FleetWatch fleet = watchFleet ? fleetWatch(config, clients, registry, clock, progress) : null;
-    return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress, fleet, repairs);
-  }
-
-  /** The fleet view: this worker's shards (exact, from their processors) and everyone else's, from the lease table. */
-  private static FleetWatch fleetWatch(WorkerConfig config, AwsClients clients, MeterRegistry registry, Clock clock,
-      ShardProgress progress) {
-    Duration interval = config.observability().fleetViewInterval();
-    FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), config.applicationName(),
-        clients.streamArn(config.table()), config.workerId(), config.kcl().failover(), interval, clock);
-    // a shard not read yet has no lag to tell (its lease keeps its last holder's report, which the gap repair reads)
-    Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream().filter(shard -> !shard.released() && shard.read())
-        .map(shard -> new OwnShard(shard.shardId(), shard.lag(), shard.lastCheckpointAt())).toList();
-    return new FleetWatch(reader, clients.dynamo(), config.workerId(), new FleetMetrics(registry, reader, clock), own,
-        interval, clock);
+    FleetWatch watch = fleet == null ? null : fleet.apply(progress);
+    return new ShopStreamWorker(config, scheduler, stopping, recordPool, lifecycle, progress, watch, repairs);
   }
 
   /** The one bounded pool every shard's records run on; idle threads end after a minute. */
@@ -234,7 +226,7 @@ public final class ShopStreamWorker implements AutoCloseable {
     return config;
   }
 
-  /** Stops the worker; the AWS clients belong to the {@link CompositionRoot} and close with it. */
+  /** Stops the worker; the AWS clients belong to the composition root and close with it. */
   @Override
   public void close() {
     stop();

@@ -1,5 +1,6 @@
-package dev.shopstream.pipeline.app;
+package dev.shopstream.pipeline.cli;
 
+import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.dlq.RecordLocation;
