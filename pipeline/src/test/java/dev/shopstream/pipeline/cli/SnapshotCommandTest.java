@@ -8,6 +8,7 @@ import dev.shopstream.contracts.StateVersion;
 import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
+import dev.shopstream.pipeline.testing.ExportFixtures;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,12 +24,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -288,26 +287,18 @@ class SnapshotCommandTest {
   }
 
   private static String item(Map<String, AttributeValue> item) {
-    Map<String, AttributeValue> clean = new HashMap<>(item);
-    clean.values().removeIf(v -> v.type() == AttributeValue.Type.NUL);
-    return dev.shopstream.pipeline.stream.AttributeValueJson.writeItem(clean).toString();
+    return ExportFixtures.item(item);
   }
 
   private static String line(Map<String, AttributeValue> item) {
-    Map<String, AttributeValue> clean = new HashMap<>(item);
-    clean.values().removeIf(v -> v.type() == AttributeValue.Type.NUL);
-    return "{\"Item\": " + dev.shopstream.pipeline.stream.AttributeValueJson.writeItem(clean) + "}";
+    return "{\"Item\": " + ExportFixtures.item(item) + "}";
   }
 
-  private static void putGzip(String key, List<String> lines) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
-      gzip.write(String.join("\n", lines).concat("\n").getBytes(StandardCharsets.UTF_8));
-    }
-    s3.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromBytes(bytes.toByteArray()));
+  private static void putGzip(String key, List<String> lines) {
+    ExportFixtures.putGzip(s3, BUCKET, key, lines);
   }
 
   private static void put(String key, String text) {
-    s3.putObject(r -> r.bucket(BUCKET).key(key), RequestBody.fromString(text));
+    ExportFixtures.put(s3, BUCKET, key, text);
   }
 }
