@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -35,7 +36,8 @@ final class BaselineBuild {
       deleteTree(dir);
       Files.createDirectories(dir);
       Path archive = HOME.resolve(commit.substring(0, 12) + ".tar");
-      run(Path.of("."), List.of("git", "archive", "--format=tar", "-o", archive.toString(), commit), log(dir, "archive"));
+      run(Path.of("."), List.of("git", "archive", "--format=tar", "-o", archive.toString(), commit),
+          log(dir, "archive"));
       run(dir, List.of("tar", "-xf", archive.toAbsolutePath().toString()), log(dir, "tar"));
       Files.delete(archive);
       System.err.println("building the baseline " + commit.substring(0, 12) + " in " + dir + " (once)...");
@@ -65,7 +67,7 @@ final class BaselineBuild {
       return;
     }
     try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.delete(path);
       }
     }

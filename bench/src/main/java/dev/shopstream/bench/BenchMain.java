@@ -62,8 +62,8 @@ public final class BenchMain {
     double drain = 0;
     if (parts.stream().anyMatch(p -> Set.of("b", "c", "d", "e", "g", "h", "i", "j", "l").contains(p))) {
       // (i) repeats each start 3 times by default; (l) alternates the two builds once
-      drain = StackBench.run(report, parts, records, heapMinutes, rounds == null ? 3 : rounds, rounds == null ? 1 : rounds,
-          baseline);
+      drain = StackBench.run(report, parts, records, heapMinutes, rounds == null ? 3 : rounds,
+          rounds == null ? 1 : rounds, baseline);
     }
     if (parts.contains("k")) {
       SyncBench.run(report, drain);
@@ -86,13 +86,14 @@ public final class BenchMain {
     for (int window : WINDOWS) {
       EngineBench.Point point = EngineBench.run(window, REMOTE_CALL, 10_000);
       points.add(point);
-      report.line(String.format(Locale.ROOT, "%8d %10d %14.1f %12.1f", window, point.records(), point.recordsPerSecond(),
-          point.recordsPerSecond() / points.get(0).recordsPerSecond()));
+      report.line(String.format(Locale.ROOT, "%8d %10d %14.1f %12.1f", window, point.records(),
+          point.recordsPerSecond(), point.recordsPerSecond() / points.get(0).recordsPerSecond()));
     }
     report.chart(WindowChart.write(points, Path.of("bench", "target", "engine-window.svg")));
     int defaultWindow = Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
     EngineBench.Point hot = EngineBench.run(defaultWindow, REMOTE_CALL, 1);
-    report.line(String.format(Locale.ROOT, "one hot key (every record the same partition key), window %d: %.1f records/s "
+    report.line(String.format(Locale.ROOT,
+        "one hot key (every record the same partition key), window %d: %.1f records/s "
         + "(ordering keeps one key serial)", defaultWindow, hot.recordsPerSecond()));
   }
 
@@ -103,8 +104,8 @@ public final class BenchMain {
         .measurementTime(TimeValue.seconds(1)).shouldDoGC(true).build();
     for (RunResult result : new Runner(options).run()) {
       var primary = result.getPrimaryResult();
-      String what = result.getParams().getBenchmark().endsWith("diffAndRouteOneOrder") ? "diff + route of one order insert"
-          : "analytics envelope + JSON Schema check of one order-placed";
+      String what = result.getParams().getBenchmark().endsWith("diffAndRouteOneOrder")
+          ? "diff + route of one order insert" : "analytics envelope + JSON Schema check of one order-placed";
       report.line(String.format(Locale.ROOT, "%-58s %8.1f +- %.1f us (%.0f per second per core)", what,
           primary.getScore() / 1000, primary.getScoreError() / 1000, 1e9 / primary.getScore()));
     }

@@ -27,7 +27,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.infra.Blackhole;
 
-/** (f) CPU per record of diff + route, and of the analytics handler's encoding (JMH): the worker's own work, without I/O. */
+/**
+ * (f) CPU per record of diff + route, and of the analytics handler's encoding (JMH): the worker's own work, without
+ * I/O.
+ */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

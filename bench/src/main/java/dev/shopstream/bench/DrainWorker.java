@@ -1,5 +1,6 @@
 package dev.shopstream.bench;
 
+import com.sun.management.OperatingSystemMXBean;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
@@ -24,8 +25,8 @@ import jdk.jfr.Recording;
  * TRIM_HORIZON several times under JFR, each pass a new application (and worker) in the same JVM, each
  * measured from the end of its first GetRecords to its last record. The first pass starts cold, the JIT
  * compiling all along, as a new task does; the later passes (their figures summed) are the JVM warming
- * to its steady state. Then the last worker's CPU over {@link #IDLE} with nothing left to read. The recording starts with the JVM, so JFR's
- * own start-up is not measured. Writes each window, the process CPU spent in it (split into JIT
+ * to its steady state. Then the last worker's CPU over {@link #IDLE} with nothing left to read. The recording starts
+ * with the JVM, so JFR's own start-up is not measured. Writes each window, the process CPU spent in it (split into JIT
  * compilation, GC, JFR and the Java threads by {@link ThreadCpu}) and the records handled in it to a
  * properties file, the recording beside it, then halts (nothing to hand over).
  *
@@ -67,7 +68,8 @@ public final class DrainWorker {
       for (int pass = 1; pass <= passes; pass++) {
         env.put("SHOP_APPLICATION_NAME", application + "-" + pass);
         boolean last = pass == passes;
-        ShopStreamWorker worker = drain.pass(pass == 1 ? COLD : HOT, env, Math.min(FIRST_BATCH, records / 2), records, last);
+        ShopStreamWorker worker = drain.pass(pass == 1 ? COLD : HOT, env, Math.min(FIRST_BATCH, records / 2),
+            records, last);
         if (!last) {
           worker.stop();
         }
@@ -153,6 +155,6 @@ public final class DrainWorker {
   }
 
   private static long processCpuNanos() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
   }
 }

@@ -47,7 +47,8 @@ final class EngineBench {
     ExecutorService pool = Executors.newFixedThreadPool(window * 4);
     try {
       KeyOrderedWindow<ChangeRecord> engine = new KeyOrderedWindow<>(window, ChangeRecord::orderingKey,
-          record -> processor.process(record, cancellation) == RecordProcessor.Outcome.HANDLED, pool, failure -> { }, Clock.systemUTC());
+          record -> processor.process(record, cancellation) == RecordProcessor.Outcome.HANDLED, pool, failure -> { },
+          Clock.systemUTC());
       long start = System.nanoTime();
       for (ChangeRecord record : records) {
         while (!engine.offer(record, Duration.ofSeconds(1))) {

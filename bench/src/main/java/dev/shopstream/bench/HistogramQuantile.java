@@ -2,6 +2,7 @@ package dev.shopstream.bench;
 
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,7 +25,7 @@ final class HistogramQuantile {
     }
     // counts at or below each bound (Prometheus's le); a registry may give each bucket's own count instead
     boolean cumulative = buckets[buckets.length - 1].count() >= total
-        || java.util.Arrays.stream(buckets).mapToDouble(CountAtBucket::count).sum() < total;
+        || Arrays.stream(buckets).mapToDouble(CountAtBucket::count).sum() < total;
     double rank = quantile * total;
     double lowerBound = 0;
     double lowerCount = 0;

@@ -1,5 +1,6 @@
 package dev.shopstream.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,17 +12,18 @@ final class Machine {
 
   static String describe() {
     return "measured " + Instant.now() + " on " + cpu() + ", " + Runtime.getRuntime().availableProcessors()
-        + " cores, " + (Runtime.getRuntime().maxMemory() >> 20) + " MB max heap; Java " + System.getProperty("java.version")
-        + " (" + System.getProperty("java.vm.name") + "), " + System.getProperty("os.name") + " "
-        + System.getProperty("os.version") + "\nversions: " + versions();
+        + " cores, " + (Runtime.getRuntime().maxMemory() >> 20) + " MB max heap; Java "
+        + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + "), "
+        + System.getProperty("os.name") + " " + System.getProperty("os.version") + "\nversions: " + versions();
   }
 
   /** The versions that matter for the figures, read from the classpath and the local stack's pins. */
   static String versions() {
     StringBuilder out = new StringBuilder();
-    for (String jar : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+    for (String jar : System.getProperty("java.class.path").split(File.pathSeparator)) {
       String name = Path.of(jar).getFileName().toString();
-      for (String artifact : new String[] {"amazon-kinesis-client-", "dynamodb-streams-kinesis-adapter-", "dynamodb-2"}) {
+      for (String artifact : new String[] {"amazon-kinesis-client-", "dynamodb-streams-kinesis-adapter-",
+          "dynamodb-2"}) {
         if (name.startsWith(artifact) && name.endsWith(".jar")) {
           out.append(artifact.equals("dynamodb-2") ? "aws-sdk-" + name.substring("dynamodb-".length()) : name)
               .append(", ");

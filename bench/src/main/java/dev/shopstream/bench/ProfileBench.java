@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -94,8 +95,8 @@ final class ProfileBench {
         JVM_FLAGS) + ", Prometheus registry, JSON logs), the stream served from memory by the topology proxy, JFR "
         + "(execution samples every " + DrainWorker.SAMPLE_PERIOD.toMillis() + " ms); each JVM reads the " + records
         + " records from TRIM_HORIZON " + PASSES + " times, each a new application measured from the end of its first "
-        + "GetRecords: cold (the first), then hot (the others, summed); builds alternating, the first one first in odd rounds, "
-        + "last in even ones, " + rounds + " round(s)");
+        + "GetRecords: cold (the first), then hot (the others, summed); builds alternating, the first one first in "
+        + "odd rounds, last in even ones, " + rounds + " round(s)");
     try (StreamTopologyProxy proxy = StreamTopologyProxy.start(stack.moto.endpoint(), LocalShopStack.TABLE, 1)) {
       long copied = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
       while (proxy.recordsRead() < records && System.nanoTime() < copied) {
@@ -106,7 +107,7 @@ final class ProfileBench {
           // the order turns each round: the local services (fauxqs, moto) grow busier as a run goes on
           List<Build> order = new ArrayList<>(builds);
           if (round % 2 == 1) {
-            java.util.Collections.reverse(order);
+            Collections.reverse(order);
           }
           for (Build build : order) {
             drain(build, handlers, records, proxy);
@@ -156,7 +157,8 @@ final class ProfileBench {
       throw new IllegalStateException("the drain of " + name + " did not end within 10 min; its log: " + log);
     }
     if (process.exitValue() != 0 || !Files.exists(result)) {
-      throw new IllegalStateException("the drain of " + name + " failed (exit " + process.exitValue() + "); its log: " + log);
+      throw new IllegalStateException("the drain of " + name + " failed (exit " + process.exitValue()
+          + "); its log: " + log);
     }
     Properties figures = new Properties();
     try (Reader in = Files.newBufferedReader(result)) {
@@ -172,7 +174,8 @@ final class ProfileBench {
       Pass measured = new Pass(build, handlers, pass, Long.parseLong(figures.getProperty(pass + ".records")),
           seconds, Long.parseLong(figures.getProperty(pass + ".cpuNanos")), byKind,
           Long.parseLong(figures.getProperty(pass + ".publishBatches", "0")),
-          Long.parseLong(figures.getProperty(pass + ".publishBatchEntries", "0")), JfrProfile.read(recording, windows), load);
+          Long.parseLong(figures.getProperty(pass + ".publishBatchEntries", "0")), JfrProfile.read(recording, windows),
+          load);
       passes.add(measured);
       System.err.printf(Locale.ROOT, "  %s, %s, %s: %.0f us/record, %.0f in Java threads%n", build.name, handlers, pass,
           measured.micros(), measured.micros(ThreadCpu.JAVA));
@@ -180,28 +183,33 @@ final class ProfileBench {
     double idleSeconds = Long.parseLong(figures.getProperty("idle.nanos")) / 1e9;
     Map<String, Double> byThread = new HashMap<>();
     figures.stringPropertyNames().stream().filter(key -> key.startsWith("idle.thread.")).forEach(key ->
-        byThread.put(key.substring("idle.thread.".length()), Long.parseLong(figures.getProperty(key)) / 1e6 / idleSeconds));
-    idles.add(new Idle(build, handlers, Long.parseLong(figures.getProperty("idle.cpuNanos")) / 1e6 / idleSeconds, byThread));
+        byThread.put(key.substring("idle.thread.".length()),
+            Long.parseLong(figures.getProperty(key)) / 1e6 / idleSeconds));
+    idles.add(new Idle(build, handlers, Long.parseLong(figures.getProperty("idle.cpuNanos")) / 1e6 / idleSeconds,
+        byThread));
   }
 
   private void figures(List<Build> builds) {
-    report.line("us/record: the worker process's CPU per record, of which the Java threads' (Java), the JIT compilers', "
-        + "the GC's (and VM thread's) and JFR's; x base: against the first build's mean for the same handlers and pass; "
-        + "SNS/batch: entries per PublishBatch call");
-    report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7s %9s %9s %7s %7s %7s %6s %5s %5s %7s %7s %9s  %s", "build",
-        "handlers", "pass", "records", "records/s", "us/record", "x base", "Java", "x base", "JIT", "GC", "JFR", "thr/1k",
-        "KB/rec", "SNS/batch", "load (1 min)"));
+    report.line("us/record: the worker process's CPU per record, of which the Java threads' (Java), the JIT "
+        + "compilers', the GC's (and VM thread's) and JFR's; x base: against the first build's mean for the same "
+        + "handlers and pass; SNS/batch: entries per PublishBatch call");
+    report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7s %9s %9s %7s %7s %7s %6s %5s %5s %7s %7s %9s  %s",
+        "build", "handlers", "pass", "records", "records/s", "us/record", "x base", "Java", "x base", "JIT", "GC",
+        "JFR", "thr/1k", "KB/rec", "SNS/batch", "load (1 min)"));
     for (Pass pass : passes) {
       List<Pass> base = passes.stream().filter(p -> p.handlers.equals(pass.handlers) && p.pass.equals(pass.pass)
           && p.build.equals(builds.get(0))).toList();
       double baseAll = base.stream().mapToDouble(Pass::micros).average().orElse(pass.micros());
-      double baseJava = base.stream().mapToDouble(p -> p.micros(ThreadCpu.JAVA)).average().orElse(pass.micros(ThreadCpu.JAVA));
-      report.line(String.format(Locale.ROOT, "%-18s %-10s %-5s %7d %9.0f %9.0f %7.2f %7.0f %7.2f %6.0f %5.0f %5.0f %7.1f %7.1f %9s  %s",
+      double baseJava = base.stream().mapToDouble(p -> p.micros(ThreadCpu.JAVA)).average()
+          .orElse(pass.micros(ThreadCpu.JAVA));
+      report.line(String.format(Locale.ROOT,
+          "%-18s %-10s %-5s %7d %9.0f %9.0f %7.2f %7.0f %7.2f %6.0f %5.0f %5.0f %7.1f %7.1f %9s  %s",
           pass.build.name, pass.handlers, pass.pass, pass.records, pass.records / pass.seconds, pass.micros(),
           pass.micros() / baseAll, pass.micros(ThreadCpu.JAVA), pass.micros(ThreadCpu.JAVA) / baseJava,
           pass.micros(ThreadCpu.JIT), pass.micros(ThreadCpu.GC), pass.micros(ThreadCpu.JFR),
           pass.perThousand(pass.profile.threadStarts), pass.profile.allocatedBytes / 1024.0 / Math.max(1, pass.records),
-          pass.publishBatches == 0 ? "-" : String.format(Locale.ROOT, "%.1f", pass.publishBatchEntries / (double) pass.publishBatches),
+          pass.publishBatches == 0 ? "-" : String.format(Locale.ROOT, "%.1f",
+              pass.publishBatchEntries / (double) pass.publishBatches),
           pass.load));
     }
   }
@@ -239,7 +247,8 @@ final class ProfileBench {
     }
     report.line("samples by thread, %:");
     hot.stream().flatMap(pass -> pass.profile.byThread.keySet().stream()).distinct()
-        .sorted(Comparator.comparingLong((String t) -> -hot.stream().mapToLong(p -> p.profile.byThread.getOrDefault(t, 0L)).sum()))
+        .sorted(Comparator.comparingLong((String t) ->
+            -hot.stream().mapToLong(p -> p.profile.byThread.getOrDefault(t, 0L)).sum()))
         .limit(8).forEach(thread -> row("  " + thread, hot, pass -> String.format(Locale.ROOT, "%.1f %%",
             share(pass.profile.byThread.getOrDefault(thread, 0L), pass.profile.samples))));
   }
@@ -260,7 +269,8 @@ final class ProfileBench {
     for (Pass pass : hot) {
       report.line("");
       report.line(String.format(Locale.ROOT, "top-most frames, no-op drain, hot pass, %s (%d samples, %.0f us/record, "
-          + "%.0f in Java threads):", pass.build.name, pass.profile.samples, pass.micros(), pass.micros(ThreadCpu.JAVA)));
+          + "%.0f in Java threads):", pass.build.name, pass.profile.samples, pass.micros(),
+          pass.micros(ThreadCpu.JAVA)));
       pass.profile.topFrames.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
           .limit(TOP_FRAMES).forEach(frame -> report.line(String.format(Locale.ROOT, "  %5.1f %%  %-30s %s",
               share(frame.getValue(), pass.profile.samples), Owner.of(frame.getKey()).label, frame.getKey())));
@@ -271,9 +281,11 @@ final class ProfileBench {
     for (Pass pass : hot) {
       report.line("");
       report.line(String.format(Locale.ROOT, "threads started, no-op drain, hot pass, %s: %d (%.1f per 1,000 records), "
-          + "by name <- starter:", pass.build.name, pass.profile.threadStarts, pass.perThousand(pass.profile.threadStarts)));
-      pass.profile.threadStartsBy.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
-          .forEach(start -> report.line(String.format(Locale.ROOT, "  %5d  %s", start.getValue(), start.getKey())));
+          + "by name <- starter:", pass.build.name, pass.profile.threadStarts,
+          pass.perThousand(pass.profile.threadStarts)));
+      pass.profile.threadStartsBy.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(8).forEach(start -> report.line(String.format(Locale.ROOT, "  %5d  %s", start.getValue(),
+          start.getKey())));
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
@@ -53,8 +54,8 @@ final class ScaleBench {
     report.section("(h) " + records + " orders of distinct users from TRIM_HORIZON, handlers " + handlers
         + ", N shards through the topology proxy, W workers (each its own KCL scheduler), records held back until the "
         + "leases are shared out");
-    report.line(String.format(Locale.ROOT, "%6s %7s %10s %14s %22s %s", "shards", "workers", "records/s", "worker us/rec",
-        "leases (per worker)", "other processes per record"));
+    report.line(String.format(Locale.ROOT, "%6s %7s %10s %14s %22s %s", "shards", "workers", "records/s",
+        "worker us/rec", "leases (per worker)", "other processes per record"));
     for (int shards : SHARDS) {
       for (int workers : WORKERS) {
         measure(shards, workers, handlers);
@@ -83,7 +84,8 @@ final class ScaleBench {
           Thread.sleep(50);
         }
         Thread.sleep(3000);
-        // the proxy serves from its copy of moto's shard: the whole stream in it first, so moto's read rate is not measured
+        // the proxy serves from its copy of moto's shard: the whole stream in it first, so moto's read rate is not
+        // measured
         while (proxy.recordsRead() < records && System.nanoTime() < ready + TimeUnit.SECONDS.toNanos(60)) {
           Thread.sleep(50);
         }
@@ -139,7 +141,7 @@ final class ScaleBench {
           held.merge(owner.s(), 1, Integer::sum);
         }
       }
-    } catch (software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException e) {
+    } catch (ResourceNotFoundException e) {
       // not created yet
     }
     return held;
@@ -150,8 +152,8 @@ final class ScaleBench {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     Map<Long, Long> cpu = new HashMap<>();
     for (var info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null && (info.getThreadName().startsWith("topology-") || info.getThreadName().startsWith("stream-tail")
-          || info.getThreadName().startsWith("HttpClient"))) {
+      if (info != null && (info.getThreadName().startsWith("topology-")
+          || info.getThreadName().startsWith("stream-tail") || info.getThreadName().startsWith("HttpClient"))) {
         cpu.put(info.getThreadId(), Math.max(0, threads.getThreadCpuTime(info.getThreadId())));
       }
     }

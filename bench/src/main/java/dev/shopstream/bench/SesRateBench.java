@@ -34,7 +34,8 @@ final class SesRateBench {
       throws Exception {
     int firstUser = 5_000_000 + (scenarios++) * 1_000_000;
     try (SesThrottle ses = SesThrottle.start(stack.ses.endpoint(), SES_RATE)) {
-      Map<String, String> env = StackBench.environment(stack, "bench-ses-" + scenarios + "-" + System.currentTimeMillis(),
+      Map<String, String> env = StackBench.environment(stack,
+          "bench-ses-" + scenarios + "-" + System.currentTimeMillis(),
           "email,analytics", StackBench.DEFAULT_WINDOW);
       env.put("SHOP_INITIAL_POSITION", "LATEST");
       env.put("SHOP_SES_ENDPOINT", ses.endpoint().toString());

@@ -1,6 +1,5 @@
 package dev.shopstream.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.EventHandler;
@@ -8,16 +7,12 @@ import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.local.LatencyProxy;
 import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.pipeline.app.AwsClients;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.local.ShopTableSetup;
 import dev.shopstream.pipeline.config.ConfigKey;
-import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.dlq.DeadLetterCodec;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -104,13 +100,15 @@ final class StackBench {
     report.section("(b)-(d) one shard, " + records + " records from TRIM_HORIZON, records/s from the first handled "
         + "record to the last");
     report.line(String.format(Locale.ROOT, "%-58s %8s %10s %12s", "scenario", "window", "records/s", "x baseline"));
-    double drain = measure("(b) no-op drain (KCL + adapter + engine, no effects)", NOOP, DEFAULT_WINDOW, false, records, 0);
+    double drain = measure("(b) no-op drain (KCL + adapter + engine, no effects)", NOOP, DEFAULT_WINDOW,
+        false, records, 0);
     double claims = claimCeiling();
-    report.line(String.format(Locale.ROOT, "%-58s %8s %10.1f %12s", "    emulator ceiling: email claim + complete (2 writes)",
-        "64 thr", claims, "-"));
+    report.line(String.format(Locale.ROOT, "%-58s %8s %10.1f %12s",
+        "    emulator ceiling: email claim + complete (2 writes)", "64 thr", claims, "-"));
     if (parts.contains("c")) {
       measure("(c) analytics (PublishBatch to SNS FIFO)", "analytics", DEFAULT_WINDOW, false, records, drain);
-      measure("(c) email (claim, SES v2, complete) vs the claim ceiling", "email", DEFAULT_WINDOW, false, records, claims);
+      measure("(c) email (claim, SES v2, complete) vs the claim ceiling", "email", DEFAULT_WINDOW, false,
+          records, claims);
       measure("(c) email + waitlist + analytics", "email,waitlist,analytics", DEFAULT_WINDOW, false, records, claims);
     }
     if (parts.contains("d")) {
@@ -169,7 +167,8 @@ final class StackBench {
    */
   private void live(int records) throws Exception {
     report.section("(e) live: write -> effect latency (effect = handler call returned), worker started at LATEST");
-    report.line(String.format(Locale.ROOT, "%-52s %-10s %9s %9s %8s", "load", "consumer", "p50 ms", "p99 ms", "effects"));
+    report.line(String.format(Locale.ROOT, "%-52s %-10s %9s %9s %8s", "load", "consumer", "p50 ms",
+        "p99 ms", "effects"));
     int steady = STEADY_RATE * STEADY_SECONDS;
     for (boolean burst : new boolean[] {true, false}) {
       String load = burst ? records + " orders at the write ceiling (one burst)"
@@ -217,7 +216,8 @@ final class StackBench {
                 p99 / (double) Math.max(1, noopP99))));
         report.line(String.format(Locale.ROOT, "%-52s %-10s %9.0f %9.0f %8d   histogram / measured: p50 %.2f, p99 %.2f",
             "  the worker's shop_write_to_effect histogram", handlers, histogramP50, histogramP99,
-            histogram == null ? 0 : histogram.count(), histogramP50 / Math.max(1, p50), histogramP99 / Math.max(1, p99)));
+            histogram == null ? 0 : histogram.count(), histogramP50 / Math.max(1, p50),
+            histogramP99 / Math.max(1, p99)));
       }
     }
   }
@@ -297,7 +297,7 @@ final class StackBench {
   }
 
   static ShopStreamWorker start(Map<String, String> env, MeterRegistry registry,
-      java.util.function.Consumer<DomainEvent> effectDone) {
+      Consumer<DomainEvent> effectDone) {
     HandlerCatalogue catalogue = HandlerCatalogue.standard()
         .with(NOOP, NoopHandler::new)
         .map(handler -> new TimedHandler(handler, effectDone));
@@ -349,7 +349,7 @@ final class StackBench {
   }
 
   /** Tells when each handler call finished. */
-  private record TimedHandler(EventHandler inner, java.util.function.Consumer<DomainEvent> done) implements EventHandler {
+  private record TimedHandler(EventHandler inner, Consumer<DomainEvent> done) implements EventHandler {
     @Override
     public String name() {
       return inner.name();

@@ -74,14 +74,15 @@ final class StartupBench {
   }
 
   /** What is timed: the worker's own log lines, then the first event delivered. */
-  private static final List<String> MARKS = List.of(" starting on table ", "KCL worker state STARTED", " taken (lease epoch ");
-  private static final String HEADER = String.format(Locale.ROOT, "%-22s %-16s %7s %7s %7s %7s   %s", "variant", "lease table",
-      "worker", "KCL", "shard", "event", "event, every round");
+  private static final List<String> MARKS = List.of(" starting on table ", "KCL worker state STARTED",
+      " taken (lease epoch ");
+  private static final String HEADER = String.format(Locale.ROOT, "%-22s %-16s %7s %7s %7s %7s   %s",
+      "variant", "lease table", "worker", "KCL", "shard", "event", "event, every round");
 
   private void compare(int rounds) throws Exception {
     report.section("(i) start-up: seconds from launching the worker's JVM (the image's flags) to its log lines "
-        + "'worker starting' (configuration, pre-flight, clients), 'KCL worker state STARTED', 'shard taken', and to the "
-        + "first event delivered; an order written every 100 ms, product defaults (lease 5 s); medians of " + rounds
+        + "'worker starting' (configuration, pre-flight, clients), 'KCL worker state STARTED', 'shard taken', and to "
+        + "the first event delivered; an order written every 100 ms, product defaults (lease 5 s); medians of " + rounds
         + " rounds, the variants alternating");
     report.line(HEADER);
     Map<Variant, Map<Start, List<double[]>>> times = new EnumMap<>(Variant.class);
@@ -140,15 +141,16 @@ final class StartupBench {
       for (int i = 0; i < MARKS.size(); i++) {
         String mark = MARKS.get(i);
         seconds[i] = lines.stream().filter(l -> l.contains(mark)).findFirst()
-            .map(l -> Duration.between(launched, LocalTime.parse(l.substring(0, 12))).toMillis() / 1e3).orElse(Double.NaN);
+            .map(l -> Duration.between(launched, LocalTime.parse(l.substring(0, 12))).toMillis() / 1e3)
+            .orElse(Double.NaN);
       }
       return seconds;
     }
   }
 
   private static String row(Variant variant, String table, List<double[]> runs) {
-    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s %-16s", variant.name().toLowerCase(Locale.ROOT),
-        table));
+    StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-22s %-16s",
+        variant.name().toLowerCase(Locale.ROOT), table));
     for (int i = 0; i <= MARKS.size(); i++) {
       int column = i;
       List<Double> sorted = runs.stream().map(r -> r[column]).sorted().toList();
@@ -183,8 +185,9 @@ final class StartupBench {
         while (running.get()) {
           int n = written.incrementAndGet();
           String user = "startup-" + n;
-          stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.order(user, "2026-12-01", "o-" + n, "PLACED", "EUR",
-              user + "@example.com", List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
+          stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.order(user, "2026-12-01", "o-" + n,
+              "PLACED", "EUR", user + "@example.com",
+              List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
           try {
             Thread.sleep(100);
           } catch (InterruptedException e) {

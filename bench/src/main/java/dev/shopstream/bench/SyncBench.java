@@ -29,7 +29,8 @@ final class SyncBench {
           Duration.ofMinutes(10), Path.of("bench", "target", "sync-check")), "sync-bench");
       SyncScenario.Result result = scenario.run();
       double dryRun = scenario.dryRunRowsPerSecond(result.resumeArguments());
-      boolean equal = result.handoverDifferences().isEmpty() && result.endDifferences().isEmpty() && result.killedMidway();
+      boolean equal = result.handoverDifferences().isEmpty() && result.endDifferences().isEmpty()
+          && result.killedMidway();
       report.line(String.format(Locale.ROOT, "sync check %s: table %d items, sink %d rows (%d tombstones), %d states "
           + "received (%d applied)%s", equal ? "PASSED" : "FAILED", result.tableItems(), result.sinkRows(),
           result.tombstones(), result.statesReceived(), result.statesApplied(),
@@ -41,10 +42,11 @@ final class SyncBench {
           ratio(dryRun, drain)));
       report.line(String.format(Locale.ROOT, "%-58s %10.0f %12s", "(b) no-op drain of the stream, this run",
           drain, drain > 0 ? "(baseline)" : "not run"));
-      report.line(String.format(Locale.ROOT, "handover lag (snapshot end -> sink equal to the table): %.1f s; %d writes "
-          + "during the snapshot; %d changes in the sink %.1f s after written; %d s in all", result.handoverLag().toMillis()
-          / 1000.0, result.writesDuringSnapshot(), CHANGES, result.changesLag().toMillis() / 1000.0,
-          result.took().toSeconds()));
+      report.line(String.format(Locale.ROOT,
+          "handover lag (snapshot end -> sink equal to the table): %.1f s; %d writes "
+          + "during the snapshot; %d changes in the sink %.1f s after written; %d s in all",
+          result.handoverLag().toMillis() / 1000.0, result.writesDuringSnapshot(), CHANGES,
+          result.changesLag().toMillis() / 1000.0, result.took().toSeconds()));
     }
   }
 

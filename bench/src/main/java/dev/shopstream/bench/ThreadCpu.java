@@ -77,7 +77,8 @@ final class ThreadCpu {
   Map<String, Long> byThreadGroup(ThreadCpu start) {
     Map<String, Long> byGroup = new HashMap<>();
     ticksByThread.forEach((thread, ticks) -> byGroup.merge(thread.substring(thread.indexOf(' ') + 1)
-        .replaceAll("[0-9]+", "N"), (ticks - start.ticksByThread.getOrDefault(thread, 0L)) * NANOS_PER_TICK, Long::sum));
+        .replaceAll("[0-9]+", "N"), (ticks - start.ticksByThread.getOrDefault(thread, 0L)) * NANOS_PER_TICK,
+        Long::sum));
     return byGroup;
   }
 

@@ -1,5 +1,6 @@
 package dev.shopstream.bench;
 
+import dev.shopstream.pipeline.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ final class WindowChart {
   private static final int RIGHT = 20;
   private static final double TARGET = 1000;
   private static final int DEFAULT_WINDOW =
-      Integer.parseInt(dev.shopstream.pipeline.config.ConfigKey.MAX_IN_FLIGHT.defaultValue());
+      Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
 
   private WindowChart() {}
 
@@ -33,10 +34,10 @@ final class WindowChart {
     for (int i = 0; i <= 5; i++) {
       double value = top * i / 5;
       double y = y(value, top);
-      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n", LEFT, y,
-          WIDTH - RIGHT, y));
-      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>%n", LEFT - 6, y + 4,
-          value));
+      svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#ddd\"/>%n",
+          LEFT, y, WIDTH - RIGHT, y));
+      svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%.0f</text>%n",
+          LEFT - 6, y + 4, value));
     }
     if (TARGET <= top) {
       double y = y(TARGET, top);
@@ -62,7 +63,8 @@ final class WindowChart {
     svg.append("<path d=\"").append(line).append("\" fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"2\"/>\n");
     svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">SHOP_MAX_IN_FLIGHT (records "
         + "of one shard in flight)</text>%n", (LEFT + WIDTH - RIGHT) / 2, HEIGHT - 12));
-    svg.append(String.format(Locale.ROOT, "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">"
+    svg.append(String.format(Locale.ROOT,
+        "<text x=\"16\" y=\"%d\" transform=\"rotate(-90 16 %d)\" text-anchor=\"middle\">"
         + "records/s</text>%n", (TOP + HEIGHT - BOTTOM) / 2, (TOP + HEIGHT - BOTTOM) / 2));
     svg.append("</svg>\n");
     Files.createDirectories(file.getParent());

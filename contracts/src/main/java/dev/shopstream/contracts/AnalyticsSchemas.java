@@ -63,7 +63,8 @@ public final class AnalyticsSchemas {
     try (InputStream in = AnalyticsSchemas.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalArgumentException(
-            "No analytics schema for " + type.wireName() + " v" + version + ": classpath resource " + path + " is missing");
+            "No analytics schema for " + type.wireName() + " v" + version + ": classpath resource " + path
+                + " is missing");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {

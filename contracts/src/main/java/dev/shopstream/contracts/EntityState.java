@@ -21,6 +21,7 @@ public sealed interface EntityState extends DomainEvent
 
   @Override
   default String summary() {
-    return type().wireName() + " of " + metadata().entityKey() + (deleted() ? " deleted" : "") + " at version " + version();
+    return type().wireName() + " of " + metadata().entityKey() + (deleted() ? " deleted" : "")
+        + " at version " + version();
   }
 }

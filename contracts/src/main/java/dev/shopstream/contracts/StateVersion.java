@@ -41,10 +41,12 @@ public record StateVersion(long epochSecond, Origin origin, String sequenceNumbe
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(sequenceNumber, "sequenceNumber");
     if (epochSecond < 0 || epochSecond > MAX_SECONDS) {
-      throw new IllegalArgumentException("a state version's time must be between 1970 and year 33658, was " + epochSecond);
+      throw new IllegalArgumentException("a state version's time must be between 1970 and year 33658, was "
+          + epochSecond);
     }
     if (!DIGITS.matcher(sequenceNumber).matches()) {
-      throw new IllegalArgumentException("a stream sequence number must be 1 to 40 digits, was '" + sequenceNumber + "'");
+      throw new IllegalArgumentException("a stream sequence number must be 1 to 40 digits, was '"
+          + sequenceNumber + "'");
     }
     sequenceNumber = pad(sequenceNumber.replaceFirst("^0+(?=.)", ""));
   }

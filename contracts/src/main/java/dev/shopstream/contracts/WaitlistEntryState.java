@@ -7,8 +7,8 @@ import java.util.Objects;
  *
  * @param state null when the entry was deleted
  */
-public record WaitlistEntryState(EventMetadata metadata, String productId, String userId, StateVersion version, Entry state)
-    implements EntityState {
+public record WaitlistEntryState(EventMetadata metadata, String productId, String userId,
+    StateVersion version, Entry state) implements EntityState {
 
   /**
    * @param channel "email" or "sms" (never the address or number)

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +20,7 @@ class EventCatalogueTest {
 
   @Test
   void everyPermittedEventClassHasExactlyOneEventType() {
-    Set<Class<?>> permitted = new java.util.HashSet<>();
+    Set<Class<?>> permitted = new HashSet<>();
     for (Class<?> sub : DomainEvent.class.getPermittedSubclasses()) {
       permitted.addAll(sub.isInterface() ? List.of(sub.getPermittedSubclasses()) : List.of(sub));
     }
@@ -39,10 +41,12 @@ class EventCatalogueTest {
   void snapshotIdsAreStablePerExportAndItemAndDifferOtherwise() {
     EntityKey key = new EntityKey("USER#ada", "PROFILE");
     String id = EventIds.ofSnapshot("shop", "01764-abc", key, EventType.USER_PROFILE_STATE);
-    assertThat(EventIds.ofSnapshot("shop", "01764-abc", new EntityKey("USER#ada", "PROFILE"), EventType.USER_PROFILE_STATE))
+    assertThat(EventIds.ofSnapshot("shop", "01764-abc", new EntityKey("USER#ada", "PROFILE"),
+        EventType.USER_PROFILE_STATE))
         .isEqualTo(id);
     assertThat(EventIds.ofSnapshot("shop", "01764-abd", key, EventType.USER_PROFILE_STATE)).isNotEqualTo(id);
-    assertThat(EventIds.ofSnapshot("shop", "01764-abc", new EntityKey("USER#grace", "PROFILE"), EventType.USER_PROFILE_STATE))
+    assertThat(EventIds.ofSnapshot("shop", "01764-abc", new EntityKey("USER#grace", "PROFILE"),
+        EventType.USER_PROFILE_STATE))
         .isNotEqualTo(id);
   }
 
@@ -79,8 +83,9 @@ class EventCatalogueTest {
   @Test
   void collectionsInEventsAreImmutableCopies() {
     EventMetadata meta = new EventMetadata("id", new EntityKey("USER#1", "ORDER#2026-11-24#o1"), Instant.EPOCH, SOURCE);
-    var lines = new java.util.ArrayList<>(List.of(new OrderLine("sku-1", "Mug", 2, new BigDecimal("4.50"))));
-    OrderPlaced placed = new OrderPlaced(meta, "1", "o1", "2026-11-24", "PLACED", new BigDecimal("9.00"), "EUR", lines, null);
+    var lines = new ArrayList<>(List.of(new OrderLine("sku-1", "Mug", 2, new BigDecimal("4.50"))));
+    OrderPlaced placed = new OrderPlaced(meta, "1", "o1", "2026-11-24", "PLACED", new BigDecimal("9.00"),
+        "EUR", lines, null);
     lines.clear();
     assertThat(placed.items()).hasSize(1);
     assertThat(placed.items().get(0).lineTotal()).isEqualByComparingTo("9.00");

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +35,8 @@ class StateVersionTest {
     StateVersion earlierSecond = StateVersion.ofStream(second.minusSeconds(1), "99999999999999999999999");
     StateVersion nextSecond = StateVersion.ofSnapshot(second.plusSeconds(1));
 
-    List<StateVersion> sorted = new ArrayList<>(List.of(nextSecond, laterInSecond, row, earlierSecond, sameSecondChange));
+    List<StateVersion> sorted = new ArrayList<>(List.of(nextSecond, laterInSecond, row, earlierSecond,
+        sameSecondChange));
     Collections.sort(sorted);
     assertThat(sorted).containsExactly(earlierSecond, row, sameSecondChange, laterInSecond, nextSecond);
     // comparing the wire forms as strings gives the same order, which is what consumers do
@@ -46,8 +48,10 @@ class StateVersionTest {
   void refusesWhatIsNotAVersion() {
     assertThatThrownBy(() -> StateVersion.parse("1.1.1")).hasMessageContaining("not a state version");
     assertThatThrownBy(() -> StateVersion.ofStream(Instant.EPOCH, "12a")).hasMessageContaining("1 to 40 digits");
-    assertThatThrownBy(() -> StateVersion.ofStream(Instant.EPOCH, "1".repeat(41))).hasMessageContaining("1 to 40 digits");
-    assertThatThrownBy(() -> StateVersion.ofSnapshot(Instant.EPOCH.minusSeconds(1))).hasMessageContaining("between 1970");
+    assertThatThrownBy(() -> StateVersion.ofStream(Instant.EPOCH, "1".repeat(41)))
+        .hasMessageContaining("1 to 40 digits");
+    assertThatThrownBy(() -> StateVersion.ofSnapshot(Instant.EPOCH.minusSeconds(1)))
+        .hasMessageContaining("between 1970");
   }
 
   /**
@@ -126,7 +130,7 @@ class StateVersionTest {
       }
       Integer truth = writes.isEmpty() ? null : writes.get(writes.size() - 1).value();
       Integer materialised = sink.containsKey("item") ? sink.get("item").value() : null;
-      if (!java.util.Objects.equals(truth, materialised)) {
+      if (!Objects.equals(truth, materialised)) {
         failures++;
       }
     }

@@ -15,6 +15,7 @@ import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.snapshot.ExportLocation;
 import dev.shopstream.pipeline.snapshot.Snapshot;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +26,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
 
@@ -56,7 +58,8 @@ public final class DemoMain {
   private boolean run() {
     Clock clock = Clock.systemUTC();
     Path logs = Path.of(System.getProperty("demo.logs", "target/demo-logs"));
-    say("1/7", "starting moto (DynamoDB + Streams), the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 (logs: " + logs + ")");
+    say("1/7", "starting moto (DynamoDB + Streams), the SES emulator and fauxqs (SNS/SQS), all on 127.0.0.1 "
+        + "(logs: " + logs + ")");
     try (LocalShopStack stack = LocalShopStack.start(logs)) {
       ShopTableSetup.createIfMissing(stack.dynamo, LocalShopStack.TABLE);
       ShopTableSetup.createIdempotencyTableIfMissing(stack.dynamo, LocalShopStack.IDEMPOTENCY_TABLE);
@@ -80,7 +83,8 @@ public final class DemoMain {
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
       Instant startedAt = Instant.now();
       WorkerConfig config = CompositionRoot.configuration(env, handlers);
-      try (CompositionRoot root = CompositionRoot.create(config, handlers, clock, metrics).observingDeadLetters(letter -> {
+      try (CompositionRoot root = CompositionRoot.create(config, handlers, clock, metrics)
+          .observingDeadLetters(letter -> {
             rejected.incrementAndGet();
             System.out.println("      DLQ    seq " + letter.source().sequenceNumber() + " " + letter.kind() + ": "
                 + letter.errorMessage());
@@ -100,7 +104,8 @@ public final class DemoMain {
         boolean complete = waitFor(() -> events.get() >= ShopWorkload.EXPECTED_EVENTS
             && rejected.get() >= ShopWorkload.EXPECTED_REJECTIONS, Duration.ofSeconds(60));
         List<Message> analytics = stack.analyticsTap.awaitAtLeast(ShopWorkload.EXPECTED_EVENTS, Duration.ofSeconds(10));
-        List<Message> notifications = stack.waitlistTap.awaitAtLeast(ShopWorkload.EXPECTED_NOTIFICATIONS, Duration.ofSeconds(10));
+        List<Message> notifications = stack.waitlistTap.awaitAtLeast(ShopWorkload.EXPECTED_NOTIFICATIONS,
+            Duration.ofSeconds(10));
         waitFor(() -> false, Duration.ofMillis(500)); // let the last checkpoint land
 
         say("5/7", "what came out, read back from the emulators");
@@ -109,8 +114,8 @@ public final class DemoMain {
         printAnalytics(analytics);
         printCounters(metrics, stack.dynamo.scan(r -> r.tableName("shop-demo")).items());
         List<DeadLetterRedrive.Entry> parked = root.deadLetterRedrive().list(10);
-        System.out.println("    dead-letter queue: " + parked.size() + " entry(ies), each with the whole stream record; "
-            + "'shop-stream dlq redrive' re-runs them after a fix");
+        System.out.println("    dead-letter queue: " + parked.size()
+            + " entry(ies), each with the whole stream record; 'shop-stream dlq redrive' re-runs them after a fix");
         if (!complete || analytics.size() != ShopWorkload.EXPECTED_EVENTS
             || notifications.size() != ShopWorkload.EXPECTED_NOTIFICATIONS) {
           say("", "expected " + ShopWorkload.EXPECTED_EVENTS + " events, " + ShopWorkload.EXPECTED_REJECTIONS
@@ -146,17 +151,17 @@ public final class DemoMain {
         Duration.ofMinutes(2), root.snapshotCheckpointName(), out);
     Snapshot.Summary summary = snapshot.run(export, root.snapshotCheckpoint(export),
         new Snapshot.Options(false, Duration.ofMinutes(2), 8, Snapshot.DEFAULT_CHUNK_LINES));
-    say("", "states published: " + summary.states() + " (of " + summary.rows() + " exported items; " + summary.rejected()
-        + " rejected, " + summary.unrecognized() + " of no known entity) as of " + export.exportTime() + ", in "
-        + summary.took().toMillis() + " ms");
+    say("", "states published: " + summary.states() + " (of " + summary.rows() + " exported items; "
+        + summary.rejected() + " rejected, " + summary.unrecognized() + " of no known entity) as of "
+        + export.exportTime() + ", in " + summary.took().toMillis() + " ms");
     summary.rejections().forEach(reason -> say("", "  rejected: " + reason));
     return summary.complete() && summary.states() > 0;
   }
 
   private static void printEmails(List<SentEmail> emails) {
     System.out.println("    confirmation emails (SES emulator store): " + emails.size());
-    emails.forEach(email -> System.out.println("      to " + String.join(",", email.to()) + "  \"" + email.subject() + "\""
-        + "  " + firstLine(email.text(), "Total:")));
+    emails.forEach(email -> System.out.println("      to " + String.join(",", email.to()) + "  \""
+        + email.subject() + "\"  " + firstLine(email.text(), "Total:")));
   }
 
   private static void printNotifications(List<Message> notifications) {
@@ -172,15 +177,16 @@ public final class DemoMain {
     System.out.println("    analytics events (FIFO queue subscribed to shop-analytics.fifo): " + analytics.size());
     for (Message message : analytics) {
       JsonNode envelope = read(message.body());
-      System.out.printf("      %-42s %-38s data %s%n", envelope.path("type").asText(), envelope.path("subject").asText(),
-          abbreviate(envelope.path("data").toString()));
+      System.out.printf("      %-42s %-38s data %s%n", envelope.path("type").asText(),
+          envelope.path("subject").asText(), abbreviate(envelope.path("data").toString()));
     }
   }
 
   private static void printCounters(SimpleMeterRegistry metrics,
-      List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> leases) {
+      List<Map<String, AttributeValue>> leases) {
     Map<String, Long> byOutcome = new TreeMap<>();
-    metrics.find("shop.stream.records").counters().forEach(c -> byOutcome.put(c.getId().getTag("outcome"), (long) c.count()));
+    metrics.find("shop.stream.records").counters().forEach(c -> byOutcome.put(c.getId().getTag("outcome"),
+        (long) c.count()));
     Map<String, Long> byHandler = new TreeMap<>();
     metrics.find("shop.handler.results").counters().forEach(c ->
         byHandler.merge(c.getId().getTag("handler") + "/" + c.getId().getTag("result"), (long) c.count(), Long::sum));
@@ -198,7 +204,7 @@ public final class DemoMain {
   private static JsonNode read(String json) {
     try {
       return JSON.readTree(json);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("not JSON: " + json, e);
     }
   }

@@ -5,6 +5,8 @@ import dev.shopstream.local.ShopItems;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -48,7 +50,7 @@ final class ShopWorkload {
     put(ShopItems.product("mug", "Mug", new BigDecimal("9.50"), 40));
 
     narrator.accept("Ada orders both lamps and a mug: the lamp sells out");
-    String today = java.time.LocalDate.now(clock).toString();
+    String today = LocalDate.now(clock).toString();
     put(ShopItems.order("ada", today, "o-1001", "PLACED", "EUR", "ada@example.com", List.of(
         new Line("lamp", "Desk lamp", 2, new BigDecimal("39.90")), new Line("mug", "Mug", 1, new BigDecimal("9.50")))));
     set(ShopItems.productKey("lamp"), "stock", AttributeValue.fromN("0"));
@@ -73,10 +75,10 @@ final class ShopWorkload {
     dynamo.deleteItem(r -> r.tableName(table).key(ShopItems.sessionKey("sess-alan")));
 
     narrator.accept("noise: a cart item (unknown shape, skipped) and a product with stock as text (rejected)");
-    Map<String, AttributeValue> cart = new java.util.HashMap<>(ShopItems.key("USER#ada", "CART#c-1"));
+    Map<String, AttributeValue> cart = new HashMap<>(ShopItems.key("USER#ada", "CART#c-1"));
     cart.put("skus", AttributeValue.fromSs(List.of("lamp")));
     put(cart);
-    Map<String, AttributeValue> broken = new java.util.HashMap<>(ShopItems.product("vase", "Vase", new BigDecimal("25"), 0));
+    Map<String, AttributeValue> broken = new HashMap<>(ShopItems.product("vase", "Vase", new BigDecimal("25"), 0));
     broken.put("stock", AttributeValue.fromS("three"));
     put(broken);
   }

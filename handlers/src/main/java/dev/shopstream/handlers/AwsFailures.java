@@ -1,5 +1,8 @@
 package dev.shopstream.handlers;
 
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -70,8 +73,8 @@ public final class AwsFailures {
       return false;
     }
     for (Throwable cause = error.getCause(); cause != null; cause = cause.getCause()) {
-      if (cause instanceof java.net.ConnectException || cause instanceof java.net.UnknownHostException
-          || cause instanceof java.net.NoRouteToHostException) {
+      if (cause instanceof ConnectException || cause instanceof UnknownHostException
+          || cause instanceof NoRouteToHostException) {
         return false;
       }
       if (cause == cause.getCause()) {
@@ -106,7 +109,8 @@ public final class AwsFailures {
 
   /** The error code, HTTP status and message; for a client-side failure its type and message. */
   public static String describe(SdkException error) {
-    if (error instanceof SdkClientException && String.valueOf(error.getMessage()).startsWith("Unable to load credentials")) {
+    if (error instanceof SdkClientException
+        && String.valueOf(error.getMessage()).startsWith("Unable to load credentials")) {
       return "no AWS credentials found (task role, environment, profile); for local stand-ins set "
           + "SHOP_AWS_DUMMY_CREDENTIALS=true";
     }

@@ -3,6 +3,7 @@ package dev.shopstream.handlers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,8 @@ class AwsFailuresTest {
   @Test
   void validationAndNotFoundErrorsArePermanentAndSayWhatFailed() {
     EffectFailure failure = AwsFailures.classify("SNS Publish", InvalidParameterException.builder().statusCode(400)
-        .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidParameter").errorMessage("Message too long").build())
+        .awsErrorDetails(AwsErrorDetails.builder().errorCode("InvalidParameter").errorMessage("Message too long")
+            .build())
         .build());
     assertThat(failure.retryable()).isFalse();
     assertThat(failure).hasMessage("SNS Publish failed: InvalidParameter (HTTP 400): Message too long");
@@ -71,14 +73,15 @@ class AwsFailuresTest {
 
   @Test
   void anEffectCallWithoutADefiniteAnswerHasAnUnknownOutcomeARefusedOneHasNone() {
-    assertThat(AwsFailures.classifyEffect("SES SendEmail", ApiCallTimeoutException.create(1000)).isOutcomeUnknown()).isTrue();
-    assertThat(AwsFailures.classifyEffect("x", SdkClientException.builder().cause(new java.net.SocketTimeoutException("read"))
+    assertThat(AwsFailures.classifyEffect("SES SendEmail", ApiCallTimeoutException.create(1000)).isOutcomeUnknown())
+        .isTrue();
+    assertThat(AwsFailures.classifyEffect("x", SdkClientException.builder().cause(new SocketTimeoutException("read"))
         .build()).isOutcomeUnknown()).isTrue();
     assertThat(AwsFailures.classifyEffect("x", service(500, "InternalFailure")).isOutcomeUnknown()).isTrue();
     assertThat(AwsFailures.classifyEffect("x", ApiCallTimeoutException.create(1000)).retryable()).isTrue();
 
-    assertThat(AwsFailures.classifyEffect("x", SdkClientException.builder().cause(new ConnectException("refused")).build())
-        .isOutcomeUnknown()).isFalse();
+    assertThat(AwsFailures.classifyEffect("x", SdkClientException.builder().cause(new ConnectException("refused"))
+        .build()).isOutcomeUnknown()).isFalse();
     assertThat(AwsFailures.classifyEffect("x", service(400, "ThrottlingException")).isOutcomeUnknown()).isFalse();
     assertThat(AwsFailures.classifyEffect("x", service(400, "MessageRejected")).isOutcomeUnknown()).isFalse();
   }
@@ -92,7 +95,8 @@ class AwsFailuresTest {
 
   @Test
   void missingCredentialsAreNamedInOneShortLine() {
-    SdkClientException noCredentials = SdkClientException.create("Unable to load credentials from any of the providers in "
+    SdkClientException noCredentials =
+        SdkClientException.create("Unable to load credentials from any of the providers in "
         + "the chain AwsCredentialsProviderChain(credentialsProviders=[SystemPropertyCredentialsProvider(), ...])");
     assertThat(AwsFailures.describe(noCredentials)).isEqualTo("no AWS credentials found (task role, environment, "
         + "profile); for local stand-ins set SHOP_AWS_DUMMY_CREDENTIALS=true");

@@ -22,7 +22,8 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  * and by the local set-up tooling are left out, found by the innermost project class on the stack.
  * Each JVM appends {@code Service:Operation<TAB>resource} lines to {@code target/aws-operations/<pid>.txt}, the
  * resource as the request names it (table and index, stream ARN, topic ARN, queue URL, sender address,
- * bucket/key, {@code export:<export ARN>}; empty when the request names none, as GetRecords with only a shard iterator).
+ * bucket/key, {@code export:<export ARN>}; empty when the request names none, as GetRecords with only a shard
+ * iterator).
  */
 public final class AwsOperationRecorder implements ExecutionInterceptor {
   public static final Path DIRECTORY = Path.of("target", "aws-operations");
@@ -44,7 +45,8 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
   static String resource(SdkRequest request) {
     Optional<String> table = request.getValueForField("TableName", String.class);
     if (table.isPresent()) {
-      return "table/" + table.get() + request.getValueForField("IndexName", String.class).map(i -> "/index/" + i).orElse("");
+      return "table/" + table.get() + request.getValueForField("IndexName", String.class)
+          .map(i -> "/index/" + i).orElse("");
     }
     Optional<String> tableArn = request.getValueForField("TableArn", String.class);
     if (tableArn.isPresent()) { // ExportTableToPointInTime: the table by its ARN
@@ -89,8 +91,8 @@ public final class AwsOperationRecorder implements ExecutionInterceptor {
   private static synchronized void append(String operation) {
     try {
       Files.createDirectories(DIRECTORY);
-      Files.writeString(DIRECTORY.resolve(ProcessHandle.current().pid() + ".txt"), operation + "\n", StandardCharsets.UTF_8,
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(DIRECTORY.resolve(ProcessHandle.current().pid() + ".txt"), operation + "\n",
+          StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

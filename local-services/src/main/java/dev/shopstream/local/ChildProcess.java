@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -29,7 +30,7 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   public static ChildProcess start(String name, List<String> command, Path workDir, Path log,
-      java.util.Map<String, String> environment) {
+      Map<String, String> environment) {
     try {
       Files.createDirectories(log.getParent());
       ProcessBuilder builder = new ProcessBuilder(command)

@@ -30,7 +30,8 @@ final class HttpProbe {
   }
 
   static String post(URI uri) {
-    return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody()).build());
+    return send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.noBody())
+        .build());
   }
 
   private static String send(HttpRequest request) {

@@ -19,8 +19,8 @@ public final class HttpRelay {
   private HttpRelay() {}
 
   /** Sends {@code exchange}'s method, path, query, headers and {@code body} to {@code target}. */
-  public static HttpResponse<byte[]> send(HttpClient http, URI target, HttpExchange exchange, byte[] body, Duration timeout)
-      throws IOException, InterruptedException {
+  public static HttpResponse<byte[]> send(HttpClient http, URI target, HttpExchange exchange, byte[] body,
+      Duration timeout) throws IOException, InterruptedException {
     HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
         .timeout(timeout)
         .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));

@@ -43,7 +43,8 @@ public final class LocalAws {
       int attempts) {
     return builder.endpointOverride(endpoint).region(REGION).credentialsProvider(CREDENTIALS)
         .httpClient(UrlConnectionHttpClient.create())
-        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30)).retryStrategy(r -> r.maxAttempts(attempts)))
+        .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofSeconds(30))
+            .retryStrategy(r -> r.maxAttempts(attempts)))
         .build();
   }
 }

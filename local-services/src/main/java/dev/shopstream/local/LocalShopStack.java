@@ -29,7 +29,9 @@ public final class LocalShopStack implements AutoCloseable {
   public final String analyticsTopic;
   public final String deadLetterQueueUrl;
   public final TopicTap waitlistTap;
-  /** The analytics topic's domain events (message attribute kind = domain), as a consumer of business facts subscribes. */
+  /**
+   * The analytics topic's domain events (message attribute kind = domain), as a consumer of business facts subscribes.
+   */
   public final TopicTap analyticsTap;
   /** The analytics topic's entity states (kind = state): what a warehouse materialises. */
   public final TopicTap analyticsStateTap;
@@ -43,7 +45,8 @@ public final class LocalShopStack implements AutoCloseable {
     sqs = LocalAws.sqs(fauxqs.endpoint());
     waitlistTopic = sns.createTopic(r -> r.name("shop-waitlist.fifo").attributes(Map.of("FifoTopic", "true")))
         .topicArn();
-    analyticsTopic = sns.createTopic(r -> r.name("shop-analytics.fifo").attributes(Map.of("FifoTopic", "true"))).topicArn();
+    analyticsTopic = sns.createTopic(r -> r.name("shop-analytics.fifo").attributes(Map.of("FifoTopic", "true")))
+        .topicArn();
     deadLetterQueueUrl = sqs.createQueue(r -> r.queueName("shop-stream-dlq")).queueUrl();
     try (S3Client s3 = LocalAws.client(S3Client.builder().forcePathStyle(true), moto.endpoint())) {
       s3.createBucket(r -> r.bucket(OVERFLOW_BUCKET));

@@ -70,7 +70,8 @@ public final class NodeServices {
             + " (needs Node.js/npm and the npm registry)");
       }
     } catch (IOException e) {
-      throw new IllegalStateException("could not run npm (is Node.js installed?) to install the local emulators in " + dir, e);
+      throw new IllegalStateException("could not run npm (is Node.js installed?) to install the local emulators "
+          + "in " + dir, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while installing the local emulators", e);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +44,8 @@ public final class PythonServices {
         if (!venv.waitFor(10, TimeUnit.MINUTES) || venv.exitValue() != 0) {
           venv.destroyForcibly();
           throw new IllegalStateException("could not install moto into " + dir.resolve(".venv") + ": " + interpreter
-              + " ensure_venv.py failed; it needs Python 3.10+ with the venv module and the PyPI registry. Its output:\n"
-              + Files.readString(log, StandardCharsets.UTF_8));
+              + " ensure_venv.py failed; it needs Python 3.10+ with the venv module and the PyPI registry. Its "
+              + "output:\n" + Files.readString(log, StandardCharsets.UTF_8));
         }
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         Path python = Path.of(lines.get(lines.size() - 1).trim());
@@ -53,8 +54,8 @@ public final class PythonServices {
         }
         return python;
       } catch (IOException e) {
-        throw new IllegalStateException("could not run " + interpreter + " (is Python 3.10+ installed? set LOCAL_AWS_PYTHON "
-            + "to another interpreter) to install moto in " + dir, e);
+        throw new IllegalStateException("could not run " + interpreter
+            + " (is Python 3.10+ installed? set LOCAL_AWS_PYTHON to another interpreter) to install moto in " + dir, e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while installing moto", e);
@@ -64,7 +65,7 @@ public final class PythonServices {
 
   /** Starts {@code script} (a file in local-aws) with arguments, exiting when this JVM goes. */
   ChildProcess start(String name, String script, List<String> arguments, Path logDir) {
-    List<String> command = new java.util.ArrayList<>(List.of(python().toString(), "-u", script));
+    List<String> command = new ArrayList<>(List.of(python().toString(), "-u", script));
     command.addAll(arguments);
     command.add("--exit-with-stdin");
     return ChildProcess.start(name, command, dir, logDir.resolve(name.replace(':', '-') + ".log"), Map.of());

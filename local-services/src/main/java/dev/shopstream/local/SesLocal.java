@@ -2,8 +2,11 @@ package dev.shopstream.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -45,16 +48,16 @@ public final class SesLocal extends NodeService {
             email.path("body").path("html").asText(null)));
       }
       return emails;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("the SES emulator's store is not JSON", e);
     }
   }
 
   /** Polls the store until at least {@code count} emails are there or {@code timeout} passes; returns what is there. */
-  public List<SentEmail> awaitAtLeast(int count, java.time.Duration timeout) {
-    java.time.Instant deadline = java.time.Instant.now().plus(timeout);
+  public List<SentEmail> awaitAtLeast(int count, Duration timeout) {
+    Instant deadline = Instant.now().plus(timeout);
     List<SentEmail> emails = sentEmails();
-    while (emails.size() < count && java.time.Instant.now().isBefore(deadline)) {
+    while (emails.size() < count && Instant.now().isBefore(deadline)) {
       try {
         Thread.sleep(200);
       } catch (InterruptedException e) {

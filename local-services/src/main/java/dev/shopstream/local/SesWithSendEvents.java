@@ -133,7 +133,8 @@ public final class SesWithSendEvents implements AutoCloseable {
           Thread.currentThread().interrupt();
         }
       }
-      response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+      response.headers().firstValue("Content-Type")
+          .ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
       exchange.sendResponseHeaders(response.statusCode(), response.body().length == 0 ? -1 : response.body().length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(response.body());

@@ -32,8 +32,9 @@ public final class ShopTableSetup {
       dynamo.createTable(r -> r.tableName(table)
           .billingMode(BillingMode.PAY_PER_REQUEST)
           .attributeDefinitions(
-              AttributeDefinition.builder().attributeName(TableModel.PARTITION_KEY).attributeType(ScalarAttributeType.S).build(),
-              AttributeDefinition.builder().attributeName(TableModel.SORT_KEY).attributeType(ScalarAttributeType.S).build())
+              AttributeDefinition.builder().attributeName(TableModel.PARTITION_KEY).attributeType(ScalarAttributeType.S)
+              .build(), AttributeDefinition.builder().attributeName(TableModel.SORT_KEY)
+              .attributeType(ScalarAttributeType.S).build())
           .keySchema(
               KeySchemaElement.builder().attributeName(TableModel.PARTITION_KEY).keyType(KeyType.HASH).build(),
               KeySchemaElement.builder().attributeName(TableModel.SORT_KEY).keyType(KeyType.RANGE).build())

@@ -30,8 +30,12 @@ public final class TopicTap {
     return subscribe(sns, sqs, topicArn, queueName, null);
   }
 
-  /** As above, receiving only the messages {@code filterPolicy} (an SNS filter policy on message attributes) lets through. */
-  public static TopicTap subscribe(SnsClient sns, SqsClient sqs, String topicArn, String queueName, String filterPolicy) {
+  /**
+   * As above, receiving only the messages {@code filterPolicy} (an SNS filter policy on message attributes) lets
+   * through.
+   */
+  public static TopicTap subscribe(SnsClient sns, SqsClient sqs, String topicArn, String queueName,
+      String filterPolicy) {
     boolean fifo = topicArn.endsWith(".fifo");
     String name = fifo ? queueName + ".fifo" : queueName;
     String queueUrl = sqs.createQueue(r -> r.queueName(name).attributes(fifo
@@ -66,7 +70,8 @@ public final class TopicTap {
   }
 
   private int receiveOnce(int waitSeconds) {
-    List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(waitSeconds)
+    List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10)
+        .waitTimeSeconds(waitSeconds)
         .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
     for (Message message : batch) {
       received.add(message);

@@ -77,9 +77,10 @@ public final class WorkerProcess implements AutoCloseable {
    */
   private static String workerLogging() {
     try {
-      String home = Class.forName(MAIN, false, WorkerProcess.class.getClassLoader()).getProtectionDomain().getCodeSource()
-          .getLocation().toString();
-      return "-Dlogback.configurationFile=" + (home.endsWith(".jar") ? "jar:" + home + "!/logback.xml" : home + "logback.xml");
+      String home = Class.forName(MAIN, false, WorkerProcess.class.getClassLoader()).getProtectionDomain()
+          .getCodeSource().getLocation().toString();
+      return "-Dlogback.configurationFile=" + (home.endsWith(".jar") ? "jar:" + home + "!/logback.xml"
+          : home + "logback.xml");
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(MAIN + " is not on this JVM's class path: cannot start a worker process", e);
     }
@@ -91,7 +92,9 @@ public final class WorkerProcess implements AutoCloseable {
     process.waitFor(10, TimeUnit.SECONDS);
   }
 
-  /** SIGTERM, as ECS sends on stop; returns how long the process took to exit, or null if it did not within the bound. */
+  /**
+   * SIGTERM, as ECS sends on stop; returns how long the process took to exit, or null if it did not within the bound.
+   */
   public Duration terminate(Duration bound) throws InterruptedException {
     long start = System.nanoTime();
     process.destroy();

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -123,7 +125,8 @@ class MotoLocalTest {
     long now = Instant.now().getEpochSecond();
     client.putItem(r -> r.tableName("sessions").item(Map.of("id", s("expired"), "expiresAt", n(now - 60))));
     client.putItem(r -> r.tableName("sessions").item(Map.of("id", s("future"), "expiresAt", n(now + 3600))));
-    client.putItem(r -> r.tableName("sessions").item(Map.of("id", s("ancient"), "expiresAt", n(now - 6L * 365 * 24 * 3600))));
+    client.putItem(r -> r.tableName("sessions").item(Map.of("id", s("ancient"), "expiresAt",
+        n(now - 6L * 365 * 24 * 3600))));
     client.putItem(r -> r.tableName("sessions").item(Map.of("id", s("text"), "expiresAt", s(Long.toString(now - 60)))));
 
     Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
@@ -155,7 +158,7 @@ class MotoLocalTest {
         .flatMap(nic -> Collections.list(nic.getInetAddresses()).stream())
         .filter(address -> address instanceof Inet4Address && !address.isLoopbackAddress())
         .findFirst();
-    org.junit.jupiter.api.Assumptions.assumeTrue(external.isPresent(), "machine has no non-loopback IPv4 address");
+    Assumptions.assumeTrue(external.isPresent(), "machine has no non-loopback IPv4 address");
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress(external.get(), moto.port()), 500);
       throw new AssertionError("moto accepted a connection on " + external.get() + ":" + moto.port());
@@ -177,7 +180,8 @@ class MotoLocalTest {
   private static void createTable(String name, boolean stream) {
     client.createTable(r -> {
       r.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S).build())
+          .attributeDefinitions(AttributeDefinition.builder().attributeName("id").attributeType(ScalarAttributeType.S)
+              .build())
           .keySchema(KeySchemaElement.builder().attributeName("id").keyType(KeyType.HASH).build());
       if (stream) {
         r.streamSpecification(s -> s.streamEnabled(true).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES));
@@ -186,7 +190,7 @@ class MotoLocalTest {
   }
 
   private static Map<String, AttributeValue> claim(String key, String owner) {
-    Map<String, AttributeValue> item = new java.util.HashMap<>();
+    Map<String, AttributeValue> item = new HashMap<>();
     item.put("id", s(key));
     item.put("owner", s(owner));
     for (int i = 0; i < 100; i++) {

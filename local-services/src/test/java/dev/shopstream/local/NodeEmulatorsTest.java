@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-@org.junit.jupiter.api.Tag("integration")
+@Tag("integration")
 class NodeEmulatorsTest {
   private static final Path LOGS = Path.of("target", "local-services");
 
@@ -23,7 +24,8 @@ class NodeEmulatorsTest {
       TopicTap tap = TopicTap.subscribe(sns, sqs, topic, "probe");
       for (String dedup : new String[] {"a", "a", "b"}) {
         sns.publish(r -> r.topicArn(topic).message("m-" + dedup).messageGroupId("g").messageDeduplicationId(dedup)
-            .messageAttributes(Map.of("type", MessageAttributeValue.builder().dataType("String").stringValue("t").build())));
+            .messageAttributes(Map.of("type", MessageAttributeValue.builder().dataType("String")
+                .stringValue("t").build())));
       }
       assertThat(tap.awaitAtLeast(2, Duration.ofSeconds(5))).extracting(m -> m.body()).containsExactly("m-a", "m-b");
       assertThat(tap.drain()).hasSize(2);

@@ -44,7 +44,8 @@ class SchemaCompatibilityTest {
   void retypingAPropertyIsBreaking() {
     String current = RELEASED.replace("'id': {'type': 'string'", "'id': {'type': 'integer'");
 
-    assertThat(changes(RELEASED, current)).containsExactly("t v1: property 'id' changed type from [string] to [integer]");
+    assertThat(changes(RELEASED, current)).containsExactly("t v1: property 'id' changed type from [string] to "
+        + "[integer]");
   }
 
   @Test
@@ -68,7 +69,8 @@ class SchemaCompatibilityTest {
   void droppingTheTypeIsBreaking() {
     String current = RELEASED.replace("'id': {'type': 'string', 'minLength': 1}", "'id': {'minLength': 1}");
 
-    assertThat(changes(RELEASED, current)).containsExactly("t v1: property 'id' changed type from [string] to any type");
+    assertThat(changes(RELEASED, current)).containsExactly("t v1: property 'id' changed type from [string] to any "
+        + "type");
   }
 
   @Test
@@ -98,7 +100,8 @@ class SchemaCompatibilityTest {
     String widened = RELEASED.replace("['PLACED', 'SHIPPED']", "['PLACED', 'SHIPPED', 'CANCELLED']");
     String narrowed = RELEASED.replace("['PLACED', 'SHIPPED']", "['PLACED']");
 
-    assertThat(changes(RELEASED, widened)).containsExactly("t v1: property 'status' enum now also allows [\"CANCELLED\"]");
+    assertThat(changes(RELEASED, widened)).containsExactly(
+        "t v1: property 'status' enum now also allows [\"CANCELLED\"]");
     assertThat(changes(RELEASED, narrowed)).isEmpty();
   }
 
@@ -148,7 +151,8 @@ class SchemaCompatibilityTest {
   @Test
   void looseningOrChangingAConstraintIsBreakingButTighteningIsNot() {
     String loosened = RELEASED.replace("'minimum': 1", "'minimum': 0").replace("'^[A-Z]+$'", "'^[A-Za-z]+$'");
-    String tightened = RELEASED.replace("'minimum': 1", "'minimum': 2").replace("'minLength': 1", "'minLength': 1, 'maxLength': 64");
+    String tightened = RELEASED.replace("'minimum': 1", "'minimum': 2").replace("'minLength': 1",
+        "'minLength': 1, 'maxLength': 64");
 
     assertThat(changes(RELEASED, loosened)).containsExactly(
         "t v1: property 'quantity' loosened 'minimum' from 1 to 0",

@@ -15,7 +15,8 @@ public final class AnalyticsModule implements HandlerModule {
   public static final Setting TOPIC_ARN = Setting.of("SHOP_ANALYTICS_TOPIC_ARN", "", Rule.optionalSnsTopicArn(true),
       "SNS FIFO topic (name ends in .fifo) for the analytics contract. Required with the analytics handler.");
   public static final Setting PII_KEY = Setting.secret("SHOP_ANALYTICS_PII_KEY", Rule.optionalMinLength(16),
-      "Secret (16+ characters) keying the HMAC that pseudonymises emails for analytics. Required with the analytics handler; keep it stable.");
+      "Secret (16+ characters) keying the HMAC that pseudonymises emails for analytics. Required with the analytics "
+          + "handler; keep it stable.");
 
   /** PublishBatch calls to the analytics topic in flight at once (10 messages each at most). */
   static final int CONCURRENT_BATCHES = 16;
@@ -47,8 +48,10 @@ public final class AnalyticsModule implements HandlerModule {
       @Override
       public EventHandler create(HandlerResources resources) {
         return new AnalyticsSyncHandler(new CloudEventMapper(resources.json(), new PiiHasher(piiKey)),
-            new ContractValidator(), new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(resources.sns(), topic),
-                CONCURRENT_BATCHES, LINGER, CALL_TIMEOUT), resources.tracing(), topic.substring(topic.lastIndexOf(':') + 1));
+            new ContractValidator(),
+            new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(resources.sns(), topic),
+                CONCURRENT_BATCHES, LINGER, CALL_TIMEOUT), resources.tracing(),
+                topic.substring(topic.lastIndexOf(':') + 1));
       }
 
       @Override

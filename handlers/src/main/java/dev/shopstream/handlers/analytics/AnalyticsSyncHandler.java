@@ -74,7 +74,8 @@ public final class AnalyticsSyncHandler implements EventHandler {
         "publish", "messaging.destination.name", spanName.substring("publish ".length()), "messaging.message.id",
         event.eventId())) {
       String traceparent = span.traceparent();
-      AnalyticsMessage message = mapper.toMessage(event, traceparent == null ? envelope : envelope.put(Tracing.TRACEPARENT, traceparent));
+      AnalyticsMessage message =
+          mapper.toMessage(event, traceparent == null ? envelope : envelope.put(Tracing.TRACEPARENT, traceparent));
       if (traceparent != null) {
         HashMap<String, String> attributes = new HashMap<>(message.attributes());
         attributes.put(Tracing.TRACEPARENT, traceparent);

@@ -64,7 +64,8 @@ public final class CloudEventMapper {
   /** The message carrying an envelope made by {@link #envelope} for {@code event}. */
   public AnalyticsMessage toMessage(DomainEvent event, ObjectNode envelope) {
     return new AnalyticsMessage(MessageGroups.of(event.metadata().entityKey()), event.eventId(), envelope.toString(),
-        Map.of("type", event.type().wireName(), "version", Integer.toString(AnalyticsSchemas.currentVersion(event.type())),
+        Map.of("type", event.type().wireName(), "version",
+            Integer.toString(AnalyticsSchemas.currentVersion(event.type())),
             KIND_ATTRIBUTE, kind(event.type())));
   }
 
@@ -110,8 +111,8 @@ public final class CloudEventMapper {
     switch (event.type()) {
       case ORDER_PLACED -> {
         OrderPlaced e = (OrderPlaced) event;
-        data.put("userId", e.userId()).put("orderId", e.orderId()).put("orderDate", e.orderDate()).put("status", e.status())
-            .put("total", e.total().toPlainString()).put("currency", e.currency());
+        data.put("userId", e.userId()).put("orderId", e.orderId()).put("orderDate", e.orderDate())
+            .put("status", e.status()).put("total", e.total().toPlainString()).put("currency", e.currency());
         lines(data, e.items());
         data.put("customerEmailHash", pii.hash(e.customerEmail()));
       }
@@ -168,7 +169,8 @@ public final class CloudEventMapper {
         ObjectNode state = state(data, e);
         if (state != null) {
           OrderState.Order order = e.state();
-          state.put("status", order.status()).put("total", order.total().toPlainString()).put("currency", order.currency());
+          state.put("status", order.status()).put("total", order.total().toPlainString())
+              .put("currency", order.currency());
           lines(state, order.items());
           state.put("customerEmailHash", pii.hash(order.customerEmail()));
         }

@@ -8,6 +8,7 @@ import io.cloudevents.core.format.EventFormat;
 import io.cloudevents.jackson.JsonFormat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +59,6 @@ final class CloudEventWire {
 
   /** Reads a wire envelope back with the SDK (what a consumer using the SDK does). */
   static CloudEvent read(String envelope) {
-    return FORMAT.deserialize(envelope.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return FORMAT.deserialize(envelope.getBytes(StandardCharsets.UTF_8));
   }
 }

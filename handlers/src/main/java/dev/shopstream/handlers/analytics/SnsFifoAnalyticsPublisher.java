@@ -21,7 +21,8 @@ public final class SnsFifoAnalyticsPublisher implements AnalyticsPublisher, Batc
 
   public SnsFifoAnalyticsPublisher(SnsClient sns, String topicArn) {
     if (!topicArn.endsWith(".fifo")) {
-      throw new IllegalArgumentException("the analytics topic must be an SNS FIFO topic (name ending in .fifo): " + topicArn);
+      throw new IllegalArgumentException("the analytics topic must be an SNS FIFO topic (name ending in .fifo): "
+          + topicArn);
     }
     this.sns = sns;
     this.topicArn = topicArn;
@@ -55,7 +56,8 @@ public final class SnsFifoAnalyticsPublisher implements AnalyticsPublisher, Batc
     }
     RuntimeException[] failures = new RuntimeException[batch.size()];
     for (BatchResultErrorEntry failed : response.failed()) {
-      String message = "SNS PublishBatch entry to the analytics topic failed: " + failed.code() + ": " + failed.message();
+      String message = "SNS PublishBatch entry to the analytics topic failed: " + failed.code() + ": "
+          + failed.message();
       failures[Integer.parseInt(failed.id())] = Boolean.TRUE.equals(failed.senderFault())
           ? EffectFailure.permanent(message, null) : EffectFailure.retryable(message, null);
     }

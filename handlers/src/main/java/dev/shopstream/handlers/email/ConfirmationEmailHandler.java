@@ -33,7 +33,8 @@ public final class ConfirmationEmailHandler implements EventHandler {
   }
 
   /** @param rate this worker's share of SES's send rate, taken before each claim (null: unlimited) */
-  public ConfirmationEmailHandler(EmailSender sender, ConfirmationEmailSettings settings, OnceOnly once, SendRate rate) {
+  public ConfirmationEmailHandler(EmailSender sender, ConfirmationEmailSettings settings, OnceOnly once,
+      SendRate rate) {
     this.sender = sender;
     this.settings = settings;
     this.once = once;
@@ -66,8 +67,8 @@ public final class ConfirmationEmailHandler implements EventHandler {
     SendRate.Slot slot = rate == null ? null : rate.reserve();
     Runnable beforeSend = slot == null ? () -> { } : slot::await;
     OnceOnly.Outcome outcome = once.run(NAME, claimKey(order.userId(), order.orderId()), order, beforeSend, ticket -> {
-      String messageId = sender.send(new OutgoingEmail(settings.from(), order.customerEmail().trim(), rendered.subject(),
-          rendered.html(), rendered.text(), settings.configurationSet(),
+      String messageId = sender.send(new OutgoingEmail(settings.from(), order.customerEmail().trim(),
+          rendered.subject(), rendered.html(), rendered.text(), settings.configurationSet(),
           Map.of(CLAIM_TAG, ticket.claimTag(), TOKEN_TAG, tagValue(ticket.token()))));
       return "confirmation of order " + order.orderId() + " sent (message id " + messageId + ")";
     });

@@ -6,7 +6,8 @@ import java.util.regex.Pattern;
 final class EmailAddresses {
   // local@domain.tld: no spaces, no control characters, one '@', a dotted domain with a 2+ letter TLD
   private static final Pattern ADDRESS =
-      Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
+      Pattern.compile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}"
+          + "@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.)+[A-Za-z]{2,63}$");
 
   private EmailAddresses() {}
 

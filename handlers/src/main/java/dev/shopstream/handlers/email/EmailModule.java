@@ -21,17 +21,25 @@ public final class EmailModule implements HandlerModule {
       "SES configuration set for confirmation emails. Empty: none.");
   public static final Setting LOCALE = Setting.of("SHOP_EMAIL_LOCALE", "en-US", Rule.languageTag(),
       "Locale (IETF tag) for amounts and text in confirmation emails.");
-  public static final Setting SES_EVENTS_QUEUE_URL = Setting.of("SHOP_SES_EVENTS_QUEUE_URL", "", Rule.optionalQueueUrl(),
-      "SQS queue receiving the SES configuration set's send events (via SNS): the email handler's reconciliation source, consulted before a confirmation of unknown outcome is sent again. Empty: none (such a confirmation is sent again once its claim goes stale).");
+  public static final Setting SES_EVENTS_QUEUE_URL = Setting.of("SHOP_SES_EVENTS_QUEUE_URL", "",
+      Rule.optionalQueueUrl(),
+      "SQS queue receiving the SES configuration set's send events (via SNS): the email handler's reconciliation "
+          + "source, consulted before a confirmation of unknown outcome is sent again. Empty: none (such a "
+          + "confirmation is sent again once its claim goes stale).");
   public static final Setting SES_EVENTS_SETTLE_SECONDS = Setting.of("SHOP_SES_EVENTS_SETTLE_SECONDS", "60",
       Rule.range(1, 3600),
-      "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only after this long without its event (longer than the SES call timeout plus SNS/SQS delivery), plus twice SHOP_SES_EVENTS_POLL_SECONDS and 5 s for the queue's reader to have read past it.");
+      "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only "
+          + "after this long without its event (longer than the SES call timeout plus SNS/SQS delivery), plus twice "
+          + "SHOP_SES_EVENTS_POLL_SECONDS and 5 s for the queue's reader to have read past it.");
   public static final Setting SES_EVENTS_POLL_SECONDS = Setting.of("SHOP_SES_EVENTS_POLL_SECONDS", "10",
       Rule.range(1, 20),
-      "How long each long poll of the SES events queue waits for a message: shorter means more SQS requests while idle and an earlier 'not seen' for a send of unknown outcome.");
+      "How long each long poll of the SES events queue waits for a message: shorter means more SQS requests while "
+          + "idle and an earlier 'not seen' for a send of unknown outcome.");
 
   public static final Setting MAX_SEND_RATE = Setting.of("SHOP_SES_MAX_SEND_RATE", "0", Rule.range(0, 100_000),
-      "The account's SES sends per second, shared by the live workers (each paces at 90 % of its share, re-sized every minute from the lease table). 0: read SES's own MaxSendRate (GetAccount) at start and every minute.");
+      "The account's SES sends per second, shared by the live workers (each paces at 90 % of its share, re-sized "
+          + "every minute from the lease table). 0: read SES's own MaxSendRate (GetAccount) at start and every "
+          + "minute.");
   /** Until SES's own rate is read: a new production account's rate. */
   static final double FALLBACK_SEND_RATE = 14;
 

@@ -143,7 +143,8 @@ final class SendEventsReader implements AutoCloseable {
   private void cycle() {
     Instant started = clock.instant();
     List<Message> messages = sqs.receiveMessage(r -> r.queueUrl(queueUrl)
-        .maxNumberOfMessages(MAX_BATCH).waitTimeSeconds((int) pollWait.toSeconds()).visibilityTimeout((int) VISIBILITY.toSeconds())
+        .maxNumberOfMessages(MAX_BATCH).waitTimeSeconds((int) pollWait.toSeconds())
+        .visibilityTimeout((int) VISIBILITY.toSeconds())
         .overrideConfiguration(o -> o.apiCallAttemptTimeout(pollWait.plus(ANSWER_MARGIN))
             .apiCallTimeout(pollWait.plus(ANSWER_MARGIN)))).messages();
     if (!messages.isEmpty()) {

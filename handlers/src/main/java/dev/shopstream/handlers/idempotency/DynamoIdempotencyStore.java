@@ -43,16 +43,18 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
    * @param claimTimeout after this long an in-progress claim is stale (its holder presumed dead)
    * @param retention how long completed claims are kept (longer than the stream's 24 h, so replays are covered)
    */
-  public DynamoIdempotencyStore(DynamoDbClient dynamo, String table, Clock clock, Duration claimTimeout, Duration retention) {
+  public DynamoIdempotencyStore(DynamoDbClient dynamo, String table, Clock clock, Duration claimTimeout,
+      Duration retention) {
     this(dynamo, table, clock, claimTimeout, retention, EffectWindow.DEFAULT);
   }
 
   /** @param window how long after its claim an attempt's effect may still land (at most the claim timeout) */
-  public DynamoIdempotencyStore(DynamoDbClient dynamo, String table, Clock clock, Duration claimTimeout, Duration retention,
-      EffectWindow window) {
+  public DynamoIdempotencyStore(DynamoDbClient dynamo, String table, Clock clock, Duration claimTimeout,
+      Duration retention, EffectWindow window) {
     if (window.length().compareTo(claimTimeout) > 0) {
       throw new IllegalArgumentException("the claim timeout (" + claimTimeout.toSeconds() + " s) must be at least the "
-          + "effect window (" + window.length().toSeconds() + " s): a claim must not go stale while its effect can land");
+          + "effect window (" + window.length().toSeconds()
+          + " s): a claim must not go stale while its effect can land");
     }
     this.dynamo = dynamo;
     this.table = table;
@@ -145,7 +147,8 @@ public final class DynamoIdempotencyStore implements IdempotencyStore {
           .updateExpression("SET attemptAt = :now, effectEndsBy = :endsBy, staleAt = :staleAt, #lease = :lease, "
               + "#epoch = :epoch")
           .conditionExpression("#status = :inProgress AND #token = :token")
-          .expressionAttributeNames(Map.of("#status", "status", "#token", "token", "#lease", "lease", "#epoch", "epoch"))
+          .expressionAttributeNames(Map.of("#status", "status", "#token", "token", "#lease", "lease",
+              "#epoch", "epoch"))
           .expressionAttributeValues(Map.of(
               ":inProgress", AttributeValue.fromS(IN_PROGRESS),
               ":token", AttributeValue.fromS(token),

@@ -282,7 +282,8 @@ public final class OnceOnly {
           + superseded.epoch() + ", ours " + lease.epoch() + "): this worker stops that shard's work", null);
     }
     if (claim instanceof Claim.HeldElsewhere held) {
-      return new Deferred(scope + " " + key + " is being handled by another attempt (until " + held.until() + ")", null);
+      return new Deferred(scope + " " + key + " is being handled by another attempt (until " + held.until() + ")",
+          null);
     }
     if (claim instanceof Claim.HeldByMe mine) {
       Unresolved earlier = unresolved.get(id);

@@ -45,7 +45,9 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
     this.fifo = topicArn.endsWith(".fifo");
   }
 
-  /** Cut by count (10) and by bytes (256 KiB of bodies and attributes per call); an entry too large alone goes alone. */
+  /**
+   * Cut by count (10) and by bytes (256 KiB of bodies and attributes per call); an entry too large alone goes alone.
+   */
   @Override
   public List<List<WaitlistEntry>> batches(String productName, List<WaitlistEntry> entries) {
     List<List<WaitlistEntry>> batches = new ArrayList<>();
@@ -71,7 +73,8 @@ public final class SnsWaitlistNotifier implements WaitlistNotifier {
   long size(String productName, WaitlistEntry entry) {
     long size = utf8(body(productName, entry));
     for (Map.Entry<String, MessageAttributeValue> attribute : attributes(entry, NOTICE_ID_SHAPE).entrySet()) {
-      size += utf8(attribute.getKey()) + utf8(attribute.getValue().dataType()) + utf8(attribute.getValue().stringValue());
+      size += utf8(attribute.getKey()) + utf8(attribute.getValue().dataType())
+          + utf8(attribute.getValue().stringValue());
     }
     return size;
   }

@@ -13,7 +13,8 @@ import java.util.List;
 public final class WaitlistModule implements HandlerModule {
   public static final Setting TOPIC_ARN = Setting.of("SHOP_WAITLIST_TOPIC_ARN", "", Rule.optionalSnsTopicArn(false),
       "SNS topic for back-in-stock notifications, one message per waitlisted user. Required with the waitlist handler. "
-          + "A FIFO topic (.fifo) drops a notice repeated after a crash mid-publish; a standard topic delivers it again.");
+          + "A FIFO topic (.fifo) drops a notice repeated after a crash mid-publish; a standard topic delivers it "
+          + "again.");
 
   @Override
   public String name() {
@@ -22,7 +23,8 @@ public final class WaitlistModule implements HandlerModule {
 
   @Override
   public String purpose() {
-    return "On product-back-in-stock: one SNS notification per waiting user and restock, then marks the entry notified.";
+    return "On product-back-in-stock: one SNS notification per waiting user and restock, then marks the entry "
+        + "notified.";
   }
 
   @Override

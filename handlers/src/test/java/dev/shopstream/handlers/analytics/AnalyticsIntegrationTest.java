@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -21,7 +22,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** Analytics sync to an SNS FIFO topic on fauxqs, read back from a subscribed FIFO queue. */
-@org.junit.jupiter.api.Tag("integration")
+@Tag("integration")
 class AnalyticsIntegrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -34,7 +35,8 @@ class AnalyticsIntegrationTest {
       TopicTap tap = TopicTap.subscribe(sns, sqs, topic, "analytics-team");
       ContractValidator contract = new ContractValidator();
       AnalyticsSyncHandler handler = new AnalyticsSyncHandler(
-          new CloudEventMapper(JSON, new PiiHasher("integration-key-0001")), contract, new SnsFifoAnalyticsPublisher(sns, topic));
+          new CloudEventMapper(JSON, new PiiHasher("integration-key-0001")), contract,
+          new SnsFifoAnalyticsPublisher(sns, topic));
       List<DomainEvent> events = Events.oneOfEach();
 
       events.forEach(handler::handle);

@@ -7,10 +7,12 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.shopstream.handlers.EffectFailure;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,7 +41,8 @@ class BatchingAnalyticsPublisherTest {
       sleep(50);
       List<RuntimeException> results = new ArrayList<>();
       for (AnalyticsMessage message : batch) {
-        results.add(message.body().equals("refuse") ? EffectFailure.permanent("refused " + message.groupId(), null) : null);
+        results.add(message.body().equals("refuse") ? EffectFailure.permanent("refused " + message.groupId(), null)
+            : null);
       }
       return results;
     };
@@ -70,7 +73,7 @@ class BatchingAnalyticsPublisherTest {
   void messagesArrivingWithinTheLingerShareOneCallEvenWhenSendersAreFree() throws Exception {
     publisher = new BatchingAnalyticsPublisher(batch -> {
       batches.add(batch);
-      return java.util.Arrays.asList(new RuntimeException[batch.size()]);
+      return Arrays.asList(new RuntimeException[batch.size()]);
     }, 16, Duration.ofMillis(200), Duration.ofSeconds(10));
     List<Future<?>> results = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
@@ -106,7 +109,7 @@ class BatchingAnalyticsPublisherTest {
     for (Future<?> result : results) {
       try {
         result.get();
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         failures.add(e.getCause().getMessage());
       }
     }

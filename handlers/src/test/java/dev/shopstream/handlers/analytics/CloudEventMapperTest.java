@@ -5,13 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shopstream.contracts.AnalyticsSchemas;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityKey;
 import dev.shopstream.contracts.EventSource;
+import dev.shopstream.contracts.OrderLine;
 import dev.shopstream.contracts.StateVersion;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.testing.Events;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -37,7 +40,7 @@ class CloudEventMapperTest {
       ObjectNode envelope = mapper.envelope(event);
       assertThat(envelope.get("specversion").asText()).isEqualTo("1.0");
       assertThat(envelope.get("id").asText()).isEqualTo(event.eventId());
-      int version = dev.shopstream.contracts.AnalyticsSchemas.currentVersion(event.type());
+      int version = AnalyticsSchemas.currentVersion(event.type());
       assertThat(envelope.get("type").asText()).isEqualTo("dev.shopstream." + event.type().wireName() + ".v" + version);
       assertThat(envelope.get("source").asText()).isEqualTo("/shop-stream/tables/shop");
       assertThat(envelope.get("dataschema").asText())
@@ -57,13 +60,15 @@ class CloudEventMapperTest {
   @Test
   void noContactDetailLeavesInClearText() {
     String all = Events.oneOfEach().stream().map(e -> mapper.envelope(e).toString()).collect(Collectors.joining("\n"));
-    assertThat(all).doesNotContainIgnoringCase("ada@example.com").doesNotContain("Ada Lovelace").doesNotContain("+441632960001");
+    assertThat(all).doesNotContainIgnoringCase("ada@example.com").doesNotContain("Ada Lovelace")
+        .doesNotContain("+441632960001");
     ObjectNode registered = mapper.envelope(Events.oneOfEach().get(4));
     ObjectNode ordered = mapper.envelope(Events.oneOfEach().get(0));
     // the same address (in any case) hashes alike, so analytics can still join on it
     assertThat(registered.at("/data/emailHash").asText()).hasSize(64)
         .isEqualTo(ordered.at("/data/customerEmailHash").asText()).isEqualTo(hasher.hash(" ADA@example.com "));
-    assertThat(mapper.envelope(Events.oneOfEach().get(5)).at("/data/changedFields").toString()).isEqualTo("[\"name\",\"phone\"]");
+    assertThat(mapper.envelope(Events.oneOfEach().get(5)).at("/data/changedFields").toString())
+        .isEqualTo("[\"name\",\"phone\"]");
   }
 
   @Test
@@ -78,12 +83,15 @@ class CloudEventMapperTest {
     assertThat(order.get("data").toString()).contains("\"status\":\"SHIPPED\",\"total\":\"79.80\"")
         .contains("\"customerEmailHash\":\"" + hasher.hash("ada@example.com") + "\"");
     ObjectNode product = mapper.envelope(states.get(2));
-    assertThat(product.at("/data/version").asText()).isEqualTo("001795770000.0.0000000000000000000000000000000000000000");
-    assertThat(product.at("/data/state").toString()).isEqualTo("{\"name\":\"Desk lamp\",\"price\":\"39.90\",\"stock\":-2}");
+    assertThat(product.at("/data/version").asText())
+        .isEqualTo("001795770000.0.0000000000000000000000000000000000000000");
+    assertThat(product.at("/data/state").toString())
+        .isEqualTo("{\"name\":\"Desk lamp\",\"price\":\"39.90\",\"stock\":-2}");
     ObjectNode session = mapper.envelope(states.get(4));
     assertThat(session.at("/data/deleted").asBoolean()).isTrue();
     assertThat(session.at("/data/state").isNull()).isTrue();
-    assertThat(mapper.toMessage(states.get(4)).attributes()).containsEntry("kind", "state").containsEntry("type", "session-state");
+    assertThat(mapper.toMessage(states.get(4)).attributes()).containsEntry("kind", "state")
+        .containsEntry("type", "session-state");
     assertThat(mapper.toMessage(Events.oneOfEach().get(0)).attributes()).containsEntry("kind", "domain");
   }
 
@@ -103,7 +111,8 @@ class CloudEventMapperTest {
 
   @Test
   void hashesDependOnTheKey() {
-    assertThat(new PiiHasher("another-key-0123456").hash("ada@example.com")).isNotEqualTo(hasher.hash("ada@example.com"));
+    assertThat(new PiiHasher("another-key-0123456").hash("ada@example.com"))
+        .isNotEqualTo(hasher.hash("ada@example.com"));
     assertThat(hasher.hash(null)).isNull();
     assertThatThrownBy(() -> new PiiHasher("short")).hasMessageContaining("at least 16");
   }
@@ -127,8 +136,7 @@ class CloudEventMapperTest {
     assertThat(published).hasSize(EventType.values().length);
 
     // an order event with a lower-case currency breaks the contract's ^[A-Z]{3}$ pattern
-    var badCurrency = Events.order("o-9", null, List.of(new dev.shopstream.contracts.OrderLine("mug", "Mug", 1,
-        java.math.BigDecimal.ONE)), "eur");
+    var badCurrency = Events.order("o-9", null, List.of(new OrderLine("mug", "Mug", 1, BigDecimal.ONE)), "eur");
     assertThatThrownBy(() -> handler.handle(badCurrency))
         .hasMessageContaining("would break the analytics contract dev.shopstream.order-placed.v1");
     ObjectNode leaky = mapper.envelope(Events.oneOfEach().get(4)).with("data").put("email", "ada@example.com");

@@ -40,9 +40,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The analytics contract as docs/analytics-contract.md documents it, byte for byte: the envelope built with the CloudEvents
- * SDK, for the events the document's examples describe, is exactly the documented message (compact JSON, as on
- * the wire), and every documented {@code data} example is exactly what goes out for its type. Hashes use the
+ * The analytics contract as docs/analytics-contract.md documents it, byte for byte: the envelope built with the
+ * CloudEvents SDK, for the events the document's examples describe, is exactly the documented message (compact JSON, as
+ * on the wire), and every documented {@code data} example is exactly what goes out for its type. Hashes use the
  * local stack's key ({@code local-only-analytics-key}), as the document says.
  */
 class CloudEventReadmeExamplesTest {
@@ -63,7 +63,8 @@ class CloudEventReadmeExamplesTest {
     OrderPlaced order = new OrderPlaced(new EventMetadata("7c9e0741-ee1a-344f-b7e4-fd4ce0feb349",
         new EntityKey("USER#ada", "ORDER#2026-11-24#o-1001"), Instant.parse("2026-11-24T10:15:00Z"), source),
         "ada", "o-1001", "2026-11-24", "PLACED", new BigDecimal("89.3"), "EUR",
-        List.of(new OrderLine("lamp", "Desk lamp", 2, new BigDecimal("39.9")), new OrderLine("mug", "Mug", 1, new BigDecimal("9.5"))),
+        List.of(new OrderLine("lamp", "Desk lamp", 2, new BigDecimal("39.9")), new OrderLine("mug", "Mug", 1,
+            new BigDecimal("9.5"))),
         "ada@example.com");
 
     String wire = mapper.toMessage(order).body();
@@ -76,25 +77,29 @@ class CloudEventReadmeExamplesTest {
   @Test
   void everyDocumentedDataExampleIsWhatGoesOutForItsType() throws IOException {
     Map<String, String> documented = new HashMap<>();
-    Matcher row = Pattern.compile("(?m)^\\| `dev\\.shopstream\\.([a-z-]+)\\.v[0-9]+` \\| `(\\{.*?\\})`").matcher(Files.readString(CONTRACT));
+    Matcher row = Pattern.compile("(?m)^\\| `dev\\.shopstream\\.([a-z-]+)\\.v[0-9]+` \\| `(\\{.*?\\})`")
+        .matcher(Files.readString(CONTRACT));
     while (row.find()) {
       documented.put(row.group(1), row.group(2));
     }
     Map<String, DomainEvent> events = new HashMap<>(Map.of(
         "user-profile-state", new UserProfileState(meta("USER#ada", "PROFILE"), "ada", streamVersion(),
             new UserProfileState.Profile("ada@example.com", List.of("name", "phone"))),
-        "order-state", new OrderState(meta("USER#ada", "ORDER#2026-11-24#o-1001"), "ada", "o-1001", "2026-11-24", streamVersion(),
+        "order-state", new OrderState(meta("USER#ada", "ORDER#2026-11-24#o-1001"), "ada", "o-1001", "2026-11-24",
+            streamVersion(),
             new OrderState.Order("SHIPPED", new BigDecimal("89.3"), "EUR",
-                List.of(new OrderLine("lamp", "Desk lamp", 2, new BigDecimal("39.9")), new OrderLine("mug", "Mug", 1, new BigDecimal("9.5"))),
+                List.of(new OrderLine("lamp", "Desk lamp", 2, new BigDecimal("39.9")), new OrderLine("mug", "Mug", 1,
+                    new BigDecimal("9.5"))),
                 null)),
         "product-state", new ProductState(snapshotMeta("PRODUCT#lamp", "META", EventType.PRODUCT_STATE), "lamp",
             StateVersion.ofSnapshot(Instant.parse("2026-11-24T10:00:00Z")),
             new ProductState.Product("Desk lamp", new BigDecimal("39.9"), 10L)),
-        "waitlist-entry-state", new WaitlistEntryState(meta("PRODUCT#lamp", "WAITLIST#alan"), "lamp", "alan", streamVersion(),
-            new WaitlistEntryState.Entry("sms", null)),
+        "waitlist-entry-state", new WaitlistEntryState(meta("PRODUCT#lamp", "WAITLIST#alan"), "lamp", "alan",
+            streamVersion(), new WaitlistEntryState.Entry("sms", null)),
         "session-state", new SessionState(meta("SESSION#sess-ada", "SESSION"), "sess-ada", streamVersion(), null)));
     events.putAll(Map.of(
-        "order-status-changed", new OrderStatusChanged(meta("USER#ada", "ORDER#2026-11-24#o-1001"), "ada", "o-1001", "PLACED", "SHIPPED"),
+        "order-status-changed", new OrderStatusChanged(meta("USER#ada", "ORDER#2026-11-24#o-1001"), "ada", "o-1001",
+            "PLACED", "SHIPPED"),
         "product-stock-changed", new ProductStockChanged(meta("PRODUCT#lamp", "META"), "lamp", 2L, -3),
         "product-back-in-stock", new ProductBackInStock(meta("PRODUCT#lamp", "META"), "lamp", "Desk lamp", -3L, 10),
         "user-registered", new UserRegistered(meta("USER#ada", "PROFILE"), "ada", "ada@example.com", "Ada Lovelace"),
@@ -107,7 +112,8 @@ class CloudEventReadmeExamplesTest {
     assertThat(documented.keySet()).as("a documented example per type besides order-placed").isEqualTo(events.keySet());
     events.forEach((type, event) -> {
       String data = mapper.envelope(event).get("data").toString();
-      if (type.equals("user-registered") || type.equals("user-profile-state")) { // the contract shortens the 64-digit hash to its first 8 and last 5
+      // the contract shortens the 64-digit hash to its first 8 and last 5
+      if (type.equals("user-registered") || type.equals("user-profile-state")) {
         data = data.replaceAll("([0-9a-f]{8})[0-9a-f]{51}([0-9a-f]{5})", "$1...$2");
       }
       assertThat(data).as(type).isEqualTo(documented.get(type));
@@ -128,6 +134,7 @@ class CloudEventReadmeExamplesTest {
 
   private static EventMetadata meta(String pk, String sk) {
     EventSource source = new EventSource("shop", "shardId-00000001795486014661-0aa52f49", "000000000000000000010");
-    return new EventMetadata("event-" + pk + "-" + sk, new EntityKey(pk, sk), Instant.parse("2026-11-24T10:15:00Z"), source);
+    return new EventMetadata("event-" + pk + "-" + sk, new EntityKey(pk, sk), Instant.parse("2026-11-24T10:15:00Z"),
+        source);
   }
 }

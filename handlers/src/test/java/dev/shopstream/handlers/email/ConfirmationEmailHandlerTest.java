@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.contracts.OrderLine;
+import dev.shopstream.contracts.OrderPlaced;
+import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.idempotency.ClaimTicket;
 import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.testing.Events;
 import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -34,7 +38,8 @@ class ConfirmationEmailHandlerTest {
   void sendsOneConfirmationWithItemsAndTotalsFormattedInTheOrdersCurrency() {
     HandlerResult result = handler.handle(Events.order("o-1001", "ada@example.com", LINES, "EUR"));
 
-    assertThat(result).isInstanceOfSatisfying(HandlerResult.Done.class, d -> assertThat(d.detail()).contains("o-1001", "msg-1"));
+    assertThat(result).isInstanceOfSatisfying(HandlerResult.Done.class,
+        d -> assertThat(d.detail()).contains("o-1001", "msg-1"));
     assertThat(sent).singleElement().satisfies(email -> {
       assertThat(email.from()).isEqualTo("orders@shop.example");
       assertThat(email.to()).isEqualTo("ada@example.com");
@@ -49,7 +54,8 @@ class ConfirmationEmailHandlerTest {
 
   @Test
   void currenciesKeepTheirOwnMinorUnits() {
-    handler.handle(Events.order("o-2", "ada@example.com", List.of(new OrderLine("tea", "Tea", 3, new BigDecimal("400"))), "JPY"));
+    handler.handle(Events.order("o-2", "ada@example.com",
+        List.of(new OrderLine("tea", "Tea", 3, new BigDecimal("400"))), "JPY"));
     assertThat(sent.get(0).text()).contains("Total: ¥1,200").doesNotContain("1,200.00");
   }
 
@@ -61,8 +67,8 @@ class ConfirmationEmailHandlerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"not-an-email", "ada@", "@example.com", "ada@example", "ada @example.com", "ada..x@example.com",
-      "ada@exa_mple.com"})
+  @ValueSource(strings = {"not-an-email", "ada@", "@example.com", "ada@example", "ada @example.com",
+      "ada..x@example.com", "ada@exa_mple.com"})
   void anInvalidAddressIsNotSentAndSaysWhy(String address) {
     HandlerResult result = handler.handle(Events.order("o-4", address, LINES, "EUR"));
     assertThat(result).isInstanceOfSatisfying(HandlerResult.NotApplicable.class,
@@ -99,7 +105,7 @@ class ConfirmationEmailHandlerTest {
     var order = Events.order("o-7", "ada@example.com", LINES, "EUR");
     claims.holdElsewhere("email", ConfirmationEmailHandler.claimKey(order.userId(), "o-7"));
     assertThatThrownBy(() -> handler.handle(order))
-        .isInstanceOfSatisfying(dev.shopstream.handlers.EffectFailure.class, f -> assertThat(f.retryable()).isTrue());
+        .isInstanceOfSatisfying(EffectFailure.class, f -> assertThat(f.retryable()).isTrue());
     assertThat(sent).isEmpty();
   }
 
@@ -120,13 +126,13 @@ class ConfirmationEmailHandlerTest {
     var order = Events.order("o-8", "ada@example.com", LINES, "EUR");
     handler.handle(order);
     assertThat(sent.get(0).tags()).containsEntry(ConfirmationEmailHandler.CLAIM_TAG,
-        dev.shopstream.handlers.idempotency.ClaimTicket.tag("email", ConfirmationEmailHandler.claimKey(order.userId(), "o-8")))
+        ClaimTicket.tag("email", ConfirmationEmailHandler.claimKey(order.userId(), "o-8")))
         .containsKey(ConfirmationEmailHandler.TOKEN_TAG);
     assertThat(sent.get(0).tags().get(ConfirmationEmailHandler.TOKEN_TAG)).matches("[A-Za-z0-9_-]{1,256}");
   }
 
-  private static dev.shopstream.contracts.OrderPlaced withUser(dev.shopstream.contracts.OrderPlaced order, String userId) {
-    return new dev.shopstream.contracts.OrderPlaced(order.metadata(), userId, order.orderId(), order.orderDate(),
+  private static OrderPlaced withUser(OrderPlaced order, String userId) {
+    return new OrderPlaced(order.metadata(), userId, order.orderId(), order.orderDate(),
         order.status(), order.total(), order.currency(), order.items(), order.customerEmail());
   }
 
@@ -150,7 +156,7 @@ class ConfirmationEmailHandlerTest {
   void theSendSlotIsReservedBeforeTheClaimAndAwaitedAfterItRightBeforeTheSend() {
     List<Integer> claimsHeldWhileWaiting = new ArrayList<>();
     List<Integer> sentWhileWaiting = new ArrayList<>();
-    SendRate rate = new SendRate(3, java.time.Duration.ofMillis(600), pause -> {
+    SendRate rate = new SendRate(3, Duration.ofMillis(600), pause -> {
       claimsHeldWhileWaiting.add(claims.inProgress().size());
       sentWhileWaiting.add(sent.size());
     });

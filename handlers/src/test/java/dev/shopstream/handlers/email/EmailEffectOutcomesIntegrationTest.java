@@ -35,6 +35,7 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -50,7 +51,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * through the SES emulator behind a stand-in that can answer late and publishes SES send events to
  * fauxqs (SNS -> SQS), which the emulator itself cannot.
  */
-@org.junit.jupiter.api.Tag("integration")
+@Tag("integration")
 class EmailEffectOutcomesIntegrationTest {
   private static final Path LOGS = Path.of("target", "local-services");
   private static final String TABLE = "claims";
@@ -180,8 +181,8 @@ class EmailEffectOutcomesIntegrationTest {
         real.release(scope, key, token);
       }
     };
-    ConfirmationEmailHandler handler = handler(new OnceOnly(failingCompletions, OnceOnly.newOwnerToken("w"), LeaseView.NONE,
-        Reconciliation.NONE, clock));
+    ConfirmationEmailHandler handler = handler(new OnceOnly(failingCompletions, OnceOnly.newOwnerToken("w"),
+        LeaseView.NONE, Reconciliation.NONE, clock));
 
     // The record engine's retry schedule, one attempt a second (its pauses are its own).
     HandlerResult result = null;

@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopstream.contracts.OrderLine;
 import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.testing.Events;
+import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.SesLocal;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 
 /** The confirmation email through the real SES v2 client to the SES emulator, read back from its store. */
-@org.junit.jupiter.api.Tag("integration")
+@Tag("integration")
 class SesEmailIntegrationTest {
 
   @Test
@@ -25,7 +28,7 @@ class SesEmailIntegrationTest {
             .credentialsProvider(LocalAws.CREDENTIALS).build()) {
       ConfirmationEmailHandler handler = new ConfirmationEmailHandler(new SesEmailSender(client),
           new ConfirmationEmailSettings("orders@shop.example", null, Locale.UK),
-          new dev.shopstream.handlers.idempotency.OnceOnly(new dev.shopstream.handlers.testing.MemoryIdempotencyStore()));
+          new OnceOnly(new MemoryIdempotencyStore()));
 
       HandlerResult result = handler.handle(Events.order("o-77", "grace@example.com",
           List.of(new OrderLine("mug", "Mug", 3, new BigDecimal("8.00"))), "GBP"));

@@ -8,17 +8,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Claims against moto: conditional writes, conflicts, staleness, takeovers. */
-@org.junit.jupiter.api.Tag("integration")
+@Tag("integration")
 class DynamoIdempotencyStoreTest {
   private static MotoLocal local;
   private static DynamoDbClient dynamo;
@@ -30,7 +32,7 @@ class DynamoIdempotencyStoreTest {
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
 
@@ -40,8 +42,8 @@ class DynamoIdempotencyStoreTest {
     }
   };
   /** Effect window 10 s (1 s start grace + 9 s call timeout), claims stale after 30 s. */
-  private final DynamoIdempotencyStore store = new DynamoIdempotencyStore(dynamo, "claims", clock, Duration.ofSeconds(30),
-      Duration.ofDays(7), new EffectWindow(Duration.ofSeconds(1), Duration.ofSeconds(9)));
+  private final DynamoIdempotencyStore store = new DynamoIdempotencyStore(dynamo, "claims", clock,
+      Duration.ofSeconds(30), Duration.ofDays(7), new EffectWindow(Duration.ofSeconds(1), Duration.ofSeconds(9)));
 
   @BeforeAll
   static void start() {
@@ -83,11 +85,12 @@ class DynamoIdempotencyStoreTest {
     assertThat(store.claim("email", "order/1", "e-2", "t-2", B, null))
         .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
     assertThat(store.claim("email", "order/1", "e-2", "t-3", A, LEASE)).as("its owner's next attempt")
-        .isEqualTo(new Claim.HeldByMe("t-1", Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("2026-11-27T10:00:30Z")));
+        .isEqualTo(new Claim.HeldByMe("t-1", Instant.parse("2026-11-27T10:00:00Z"),
+            Instant.parse("2026-11-27T10:00:30Z")));
     assertThat(item("email#order/1")).containsEntry("status", AttributeValue.fromS("IN_PROGRESS"))
         .containsEntry("eventId", AttributeValue.fromS("e-1")).containsEntry("owner", AttributeValue.fromS(A))
-        .containsEntry("token", AttributeValue.fromS("t-1")).containsEntry("lease", AttributeValue.fromS(LEASE_NAME)).containsEntry("epoch", AttributeValue.fromN("5"))
-        .containsKey("expiresAt");
+        .containsEntry("token", AttributeValue.fromS("t-1")).containsEntry("lease", AttributeValue.fromS(LEASE_NAME))
+        .containsEntry("epoch", AttributeValue.fromN("5")).containsKey("expiresAt");
   }
 
   @Test
@@ -119,7 +122,8 @@ class DynamoIdempotencyStoreTest {
   void aNewerHolderOfTheLeaseTakesAnOlderHoldersClaimOverOnlyOnceItsEffectWindowIsOver() {
     store.claim("email", "order/3b", "e-1", "t-1", A, LEASE);
     assertThat(store.claim("email", "order/3b", "e-1", "t-2", B, new ShardLease("another-app/shardId-1", 9)))
-        .as("another lease: wait until stale").isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
+        .as("another lease: wait until stale")
+        .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
     assertThat(store.claim("email", "order/3b", "e-1", "t-3", B, NEWER)).as("its effect may still land")
         .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:10Z")));
     now.set(now.get().plus(Duration.ofMillis(10_001)));

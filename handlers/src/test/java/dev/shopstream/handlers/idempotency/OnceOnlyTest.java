@@ -198,7 +198,8 @@ class OnceOnlyTest {
 
     OnceOnly next = worker("b", NEWER, notSeen(settle));
     clock.advance(Duration.ofSeconds(59));
-    assertThatThrownBy(() -> next.run("s", "k", event, this::effect)).as("60 s after the first send, 59 after the second")
+    assertThatThrownBy(() -> next.run("s", "k", event, this::effect))
+        .as("60 s after the first send, 59 after the second")
         .hasMessageContaining("waiting for the provider's evidence");
     clock.advance(Duration.ofSeconds(2));
     assertThat(next.run("s", "k", event, this::effect).ranNow()).isTrue();

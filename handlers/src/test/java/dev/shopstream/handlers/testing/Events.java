@@ -37,7 +37,8 @@ public final class Events {
 
   public static EventMetadata meta(String pk, String sk, EventType type) {
     EventSource source = new EventSource("shop", "shardId-1", Long.toString(SEQUENCE.incrementAndGet()));
-    return new EventMetadata(EventIds.of(source, type), new EntityKey(pk, sk), Instant.parse("2026-11-27T09:30:00Z"), source);
+    return new EventMetadata(EventIds.of(source, type), new EntityKey(pk, sk), Instant.parse("2026-11-27T09:30:00Z"),
+        source);
   }
 
   public static OrderPlaced order(String orderId, String email, List<OrderLine> lines, String currency) {
@@ -47,7 +48,8 @@ public final class Events {
   }
 
   public static ProductBackInStock restock(String productId, String name) {
-    return new ProductBackInStock(meta("PRODUCT#" + productId, "META", EventType.PRODUCT_BACK_IN_STOCK), productId, name, 0L, 5);
+    return new ProductBackInStock(meta("PRODUCT#" + productId, "META", EventType.PRODUCT_BACK_IN_STOCK),
+        productId, name, 0L, 5);
   }
 
   /** A state event's metadata from the stream, and its version. */
@@ -91,13 +93,15 @@ public final class Events {
             "PLACED", "SHIPPED"),
         new ProductStockChanged(meta("PRODUCT#lamp", "META", EventType.PRODUCT_STOCK_CHANGED), "lamp", null, 3),
         restock("lamp", "Desk lamp"),
-        new UserRegistered(meta("USER#u-1", "PROFILE", EventType.USER_REGISTERED), "u-1", "ada@example.com", "Ada Lovelace"),
+        new UserRegistered(meta("USER#u-1", "PROFILE", EventType.USER_REGISTERED), "u-1", "ada@example.com",
+            "Ada Lovelace"),
         new UserProfileChanged(meta("USER#u-1", "PROFILE", EventType.USER_PROFILE_CHANGED), "u-1",
             Map.of("phone", new FieldChange("+441632960001", null), "name", new FieldChange("Ada", "Ada Lovelace"))),
         new SessionExpired(meta("SESSION#s-1", "SESSION", EventType.SESSION_EXPIRED), "s-1", "u-1",
             Instant.parse("2026-11-27T08:00:00Z")),
         new SessionEnded(meta("SESSION#s-2", "SESSION", EventType.SESSION_ENDED), "s-2", null),
         new WaitlistJoined(meta("PRODUCT#lamp", "WAITLIST#u-1", EventType.WAITLIST_JOINED), "lamp", "u-1", "sms"),
-        statesOfEach().get(0), statesOfEach().get(1), statesOfEach().get(2), statesOfEach().get(3), statesOfEach().get(4));
+        statesOfEach().get(0), statesOfEach().get(1), statesOfEach().get(2), statesOfEach().get(3),
+        statesOfEach().get(4));
   }
 }

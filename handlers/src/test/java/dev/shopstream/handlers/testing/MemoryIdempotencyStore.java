@@ -37,14 +37,16 @@ public final class MemoryIdempotencyStore implements IdempotencyStore {
   }
 
   @Override
-  public synchronized Claim claim(String scope, String key, String eventId, String token, String owner, ShardLease lease) {
+  public synchronized Claim claim(String scope, String key, String eventId, String token, String owner,
+      ShardLease lease) {
     String id = scope + "#" + key;
     Instant now = clock.instant();
     if (completed.containsKey(id)) {
       return new Claim.Completed(completed.get(id), Instant.EPOCH);
     }
     Held held = inProgress.get(id);
-    boolean sameLease = held != null && lease != null && held.lease() != null && lease.name().equals(held.lease().name());
+    boolean sameLease = held != null && lease != null && held.lease() != null
+        && lease.name().equals(held.lease().name());
     if (sameLease && held.lease().epoch() > lease.epoch()) {
       return new Claim.Superseded(held.lease().epoch());
     }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** PublishBatch calls cut by SNS's limits: 10 entries and 256 KiB per call. */
 class SnsWaitlistBatchesTest {
-  private final SnsWaitlistNotifier notifier = new SnsWaitlistNotifier(null, "arn:aws:sns:us-east-1:1:t", new ObjectMapper());
+  private final SnsWaitlistNotifier notifier = new SnsWaitlistNotifier(null, "arn:aws:sns:us-east-1:1:t",
+      new ObjectMapper());
 
   private static List<WaitlistEntry> entries(int count, int contactLength) {
     List<WaitlistEntry> entries = new ArrayList<>();

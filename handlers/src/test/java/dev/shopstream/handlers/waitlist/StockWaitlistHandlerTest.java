@@ -11,6 +11,7 @@ import dev.shopstream.contracts.EventMetadata;
 import dev.shopstream.contracts.ProductBackInStock;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
+import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.testing.Events;
 import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import java.time.Clock;
@@ -36,7 +37,8 @@ class StockWaitlistHandlerTest {
 
     @Override
     public List<WaitlistEntry> waiting(String productId) {
-      return entries.values().stream().filter(e -> e.productId().equals(productId) && !markedFor.containsKey(e.userId()))
+      return entries.values().stream().filter(e -> e.productId().equals(productId)
+          && !markedFor.containsKey(e.userId()))
           .toList();
     }
 
@@ -78,13 +80,14 @@ class StockWaitlistHandlerTest {
   private final RecordingNotifier notifier = new RecordingNotifier();
   private final MemoryIdempotencyStore claims = new MemoryIdempotencyStore();
   private final StockWaitlistHandler handler =
-      new StockWaitlistHandler(store, notifier, new dev.shopstream.handlers.idempotency.OnceOnly(claims),
+      new StockWaitlistHandler(store, notifier, new OnceOnly(claims),
           Clock.fixed(NOW, ZoneOffset.UTC));
 
   private void waiting(int count) {
     for (int i = 0; i < count; i++) {
       String user = "u-" + i;
-      store.entries.put(user, new WaitlistEntry("lamp", user, i % 2 == 0 ? "email" : "sms", i % 2 == 0 ? user + "@example.com" : "+4416329600" + i));
+      store.entries.put(user, new WaitlistEntry("lamp", user, i % 2 == 0 ? "email" : "sms",
+          i % 2 == 0 ? user + "@example.com" : "+4416329600" + i));
     }
   }
 
@@ -132,7 +135,8 @@ class StockWaitlistHandlerTest {
     var restock = Events.restock("lamp", "Desk lamp");
     claims.holdElsewhere("waitlist", "restock/" + restock.eventId() + "/user/u-1");
 
-    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("/user/u-1 is being handled by another attempt");
+    assertThatThrownBy(() -> handler.handle(restock))
+        .hasMessageContaining("/user/u-1 is being handled by another attempt");
     assertThat(notifier.batches).singleElement().satisfies(b -> assertThat(b).extracting(WaitlistEntry::userId)
         .containsExactly("u-0", "u-2"));
   }
@@ -149,7 +153,7 @@ class StockWaitlistHandlerTest {
         return new Outcome(entries, List.of());
       }
     };
-    new StockWaitlistHandler(store, counting, new dev.shopstream.handlers.idempotency.OnceOnly(claims),
+    new StockWaitlistHandler(store, counting, new OnceOnly(claims),
         Clock.fixed(NOW, ZoneOffset.UTC)).handle(Events.restock("lamp", "Desk lamp"));
 
     assertThat(claimedWhenPublishing).as("claims in progress at each PublishBatch").containsExactly(10, 10, 5);
@@ -165,10 +169,10 @@ class StockWaitlistHandlerTest {
       public Outcome publish(String productName, List<WaitlistEntry> entries,
         Function<WaitlistEntry, String> noticeIdOf) {
         calls.add(entries);
-        throw dev.shopstream.handlers.EffectFailure.outcomeUnknown("PublishBatch timed out", null);
+        throw EffectFailure.outcomeUnknown("PublishBatch timed out", null);
       }
     };
-    var once = new dev.shopstream.handlers.idempotency.OnceOnly(claims);
+    var once = new OnceOnly(claims);
     StockWaitlistHandler timing = new StockWaitlistHandler(store, timingOut, once, Clock.fixed(NOW, ZoneOffset.UTC));
 
     assertThatThrownBy(() -> timing.handle(restock)).hasMessageContaining("timed out");
@@ -196,8 +200,9 @@ class StockWaitlistHandlerTest {
     notifier.refuse.add("u-3");
     var restock = Events.restock("lamp", "Desk lamp");
 
-    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("u-3: throttled").hasMessageContaining("11 sent")
-        .isInstanceOfSatisfying(dev.shopstream.handlers.EffectFailure.class, f -> assertThat(f.retryable()).isTrue());
+    assertThatThrownBy(() -> handler.handle(restock)).hasMessageContaining("u-3: throttled")
+        .hasMessageContaining("11 sent").isInstanceOfSatisfying(EffectFailure.class,
+        f -> assertThat(f.retryable()).isTrue());
     assertThat(claims.inProgress()).as("the refused user's claim is released").isEmpty();
     assertThat(store.markedFor).hasSize(11).doesNotContainKey("u-3");
 

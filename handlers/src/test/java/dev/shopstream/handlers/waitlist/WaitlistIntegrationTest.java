@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -39,7 +40,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The waitlist handler on moto (query, mark) and fauxqs (PublishBatch to SNS, read from SQS). */
-@org.junit.jupiter.api.Tag("integration")
+@Tag("integration")
 class WaitlistIntegrationTest {
   private static final Path LOGS = Path.of("target", "local-services");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -59,7 +60,8 @@ class WaitlistIntegrationTest {
     dynamo.createTable(r -> r.tableName("shop").billingMode("PAY_PER_REQUEST")
         .attributeDefinitions(a -> a.attributeName("PK").attributeType(ScalarAttributeType.S),
             a -> a.attributeName("SK").attributeType(ScalarAttributeType.S))
-        .keySchema(k -> k.attributeName("PK").keyType(KeyType.HASH), k -> k.attributeName("SK").keyType(KeyType.RANGE)));
+        .keySchema(k -> k.attributeName("PK").keyType(KeyType.HASH),
+            k -> k.attributeName("SK").keyType(KeyType.RANGE)));
   }
 
   @AfterAll
@@ -92,12 +94,13 @@ class WaitlistIntegrationTest {
     sns.setSubscriptionAttributes(r -> r.subscriptionArn(smsSubscription).attributeName("FilterPolicy")
         .attributeValue("{\"channel\":[\"sms\"]}"));
     for (int i = 0; i < 25; i++) {
-      entry("lamp", "u-" + i, i % 5 == 0 ? "phone" : "email", i % 5 == 0 ? "+44163296" + i : "u" + i + "@example.com", false);
+      entry("lamp", "u-" + i, i % 5 == 0 ? "phone" : "email", i % 5 == 0 ? "+44163296" + i : "u" + i + "@example.com",
+          false);
     }
     entry("lamp", "already", "email", "already@example.com", true);
     entry("vase", "other", "email", "other@example.com", false);
     StockWaitlistHandler handler = new StockWaitlistHandler(new DynamoWaitlistStore(dynamo, "shop", 4),
-        new SnsWaitlistNotifier(sns, topic, JSON), new dev.shopstream.handlers.idempotency.OnceOnly(new dev.shopstream.handlers.testing.MemoryIdempotencyStore()),
+        new SnsWaitlistNotifier(sns, topic, JSON), new OnceOnly(new MemoryIdempotencyStore()),
         Clock.systemUTC());
     var restock = Events.restock("lamp", "Desk lamp");
 

@@ -49,10 +49,12 @@ public final class ExpectedStates {
       ArrayNode fields = state.putArray("fields");
       new TreeSet<>(item.keySet()).stream().filter(name -> !PROFILE_BOOKKEEPING.contains(name)).forEach(fields::add);
     } else if (pk.startsWith("USER#") && sk.startsWith("ORDER#")) {
-      state.put("status", text(item, "status")).put("total", item.get("total").n()).put("currency", text(item, "currency"));
+      state.put("status", text(item, "status")).put("total", item.get("total").n())
+          .put("currency", text(item, "currency"));
       ArrayNode lines = state.putArray("items");
       for (AttributeValue line : item.get("items").l()) {
-        lines.addObject().put("sku", line.m().get("sku").s()).put("quantity", Integer.parseInt(line.m().get("quantity").n()))
+        lines.addObject().put("sku", line.m().get("sku").s())
+            .put("quantity", Integer.parseInt(line.m().get("quantity").n()))
             .put("unitPrice", line.m().get("unitPrice").n());
       }
       state.put("customerEmailHash", hash(text(item, "email")));
@@ -78,7 +80,8 @@ public final class ExpectedStates {
    * Differences between a scan of the table and the sink, at most {@code limit} of them, each one line: an item
    * missing from the sink or deleted there, a state that differs, a live sink row for an item the table lacks.
    */
-  public List<String> differences(List<Map<String, AttributeValue>> scan, Map<String, ReferenceSink.Row> sink, int limit) {
+  public List<String> differences(List<Map<String, AttributeValue>> scan, Map<String, ReferenceSink.Row> sink,
+      int limit) {
     List<String> differences = new ArrayList<>();
     Set<String> inTable = new TreeSet<>();
     for (Map<String, AttributeValue> item : scan) {
@@ -119,7 +122,8 @@ public final class ExpectedStates {
     if (node instanceof ObjectNode object) {
       for (Map.Entry<String, JsonNode> field : object.properties()) {
         if (field.getValue().isTextual() && field.getValue().asText().matches("-?[0-9]+(\\.[0-9]+)?")) {
-          field.setValue(NODES.textNode(new BigDecimal(field.getValue().asText()).stripTrailingZeros().toPlainString()));
+          field.setValue(NODES.textNode(new BigDecimal(field.getValue().asText()).stripTrailingZeros()
+              .toPlainString()));
         } else if (field.getValue().isIntegralNumber()) {
           field.setValue(NODES.numberNode(field.getValue().asLong())); // 17 read back is an int, written here a long
         } else {
@@ -143,7 +147,8 @@ public final class ExpectedStates {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(piiKey);
-      return HexFormat.of().formatHex(mac.doFinal(value.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(mac.doFinal(value.trim().toLowerCase(Locale.ROOT)
+          .getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 unavailable", e);
     }

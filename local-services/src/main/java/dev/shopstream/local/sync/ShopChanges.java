@@ -40,12 +40,13 @@ public final class ShopChanges {
         }
         yield profile;
       }
-      case 1 -> ShopItems.order(id, "2026-12-0" + (1 + i % 9), "o-" + i, List.of("PLACED", "PAID", "SHIPPED").get(variant % 3),
-          "EUR", variant % 4 == 3 ? null : "buyer." + id + "@example.com",
+      case 1 -> ShopItems.order(id, "2026-12-0" + (1 + i % 9), "o-" + i,
+          List.of("PLACED", "PAID", "SHIPPED").get(variant % 3), "EUR",
+          variant % 4 == 3 ? null : "buyer." + id + "@example.com",
           List.of(new ShopItems.Line("sku-" + (i % 17), "Thing", 1 + variant % 3, new BigDecimal("9.90")),
               new ShopItems.Line("sku-x", "Other", 2, new BigDecimal(variant + ".50"))));
-      case 2 -> ShopItems.product(id, "Product " + id + " v" + variant, new BigDecimal("19.90").add(BigDecimal.valueOf(variant)),
-          (variant * 7L + i) % 40 - 5);
+      case 2 -> ShopItems.product(id, "Product " + id + " v" + variant,
+          new BigDecimal("19.90").add(BigDecimal.valueOf(variant)), (variant * 7L + i) % 40 - 5);
       case 3 -> {
         Map<String, AttributeValue> entry = new HashMap<>(ShopItems.waitlistEntry("w" + (i % 50), id,
             variant % 3 == 2 ? "+4915100000" + (i % 100) : id + "@example.com"));
@@ -88,7 +89,8 @@ public final class ShopChanges {
 
   /** The key a change writes, for keeping a batch's keys distinct. */
   public static String keyOf(WriteRequest change) {
-    Map<String, AttributeValue> key = change.putRequest() != null ? change.putRequest().item() : change.deleteRequest().key();
+    Map<String, AttributeValue> key = change.putRequest() != null ? change.putRequest().item()
+        : change.deleteRequest().key();
     return key.get("PK").s() + "/" + key.get("SK").s();
   }
 }

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.ShopItems;
 import dev.shopstream.local.WorkerProcess;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +35,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  */
 public final class SyncScenario {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern RESUME = Pattern.compile("to resume this snapshot after a crash: shop-stream snapshot (.+)");
+  private static final Pattern RESUME =
+      Pattern.compile("to resume this snapshot after a crash: shop-stream snapshot (.+)");
   private static final Pattern DONE = Pattern.compile("(done|stopped early): ([0-9,]+) row\\(s\\).* in ([0-9.]+) s");
   private static final String BUCKET = "shop-exports";
   private static final String PREFIX = "sync-check";
@@ -52,9 +55,9 @@ public final class SyncScenario {
    * {@code end}: after the further changes too. Differences are empty when the sink matched.
    */
   public record Result(int seeded, int writesDuringSnapshot, long linesDoneAtKill, boolean killedMidway,
-      String resumeArguments, int resumeExit, String resumeOutput, long resumedRows, double resumedRowsPerSecond, Duration handoverLag,
-      List<String> handoverDifferences, Duration changesLag, List<String> endDifferences, int tableItems,
-      long sinkRows, long tombstones, long statesReceived, long statesApplied, Duration took) {}
+      String resumeArguments, int resumeExit, String resumeOutput, long resumedRows, double resumedRowsPerSecond,
+      Duration handoverLag, List<String> handoverDifferences, Duration changesLag, List<String> endDifferences,
+      int tableItems, long sinkRows, long tombstones, long statesReceived, long statesApplied, Duration took) {}
 
   private final LocalShopStack stack;
   private final Settings settings;
@@ -104,14 +107,15 @@ public final class SyncScenario {
       String resumeArguments;
       try {
         WorkerProcess snapshot = WorkerProcess.command(env, settings.logs().resolve("sync-snapshot-1.log"),
-            "snapshot", "--bucket", BUCKET, "--prefix", PREFIX, "--checkpoint-lines", Integer.toString(settings.checkpointLines()),
+            "snapshot", "--bucket", BUCKET, "--prefix", PREFIX, "--checkpoint-lines",
+            Integer.toString(settings.checkpointLines()),
             "--concurrency", "16", "--log-file", settings.logs().resolve("sync-snapshot-1.app.log").toString());
         kill = killAfterFirstCheckpoint(s3, snapshot);
         phase(start, "snapshot SIGKILLed at " + kill.lines + " line(s) checkpointed");
         resumeArguments = resumeArguments(snapshot.log());
         List<String> arguments = new ArrayList<>(List.of(resumeArguments.split(" ")));
-        arguments.addAll(List.of("--checkpoint-lines", Integer.toString(settings.checkpointLines()), "--concurrency", "16",
-            "--log-file", settings.logs().resolve("sync-snapshot-2.app.log").toString()));
+        arguments.addAll(List.of("--checkpoint-lines", Integer.toString(settings.checkpointLines()),
+            "--concurrency", "16", "--log-file", settings.logs().resolve("sync-snapshot-2.app.log").toString()));
         arguments.add(0, "snapshot");
         resumed = runToEnd(WorkerProcess.command(env, settings.logs().resolve("sync-snapshot-2.log"),
             arguments.toArray(String[]::new)));
@@ -134,8 +138,8 @@ public final class SyncScenario {
       Map<String, ReferenceSink.Row> rows = sink.rows();
       return new Result(settings.items(), written.get(), kill.lines, kill.midway, resumeArguments, resumed.exit,
           resumed.output, resumed.rows, resumed.rowsPerSecond, handoverLag, handover, changesLag, end, scan.size(),
-          rows.size(), rows.values().stream().filter(ReferenceSink.Row::deleted).count(), sink.received(), sink.applied(),
-          Duration.between(start, Instant.now()));
+          rows.size(), rows.values().stream().filter(ReferenceSink.Row::deleted).count(), sink.received(),
+          sink.applied(), Duration.between(start, Instant.now()));
     }
   }
 
@@ -153,8 +157,8 @@ public final class SyncScenario {
             + tail(worker.log()));
       }
       int v = variant++;
-      stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(dev.shopstream.local.ShopItems.product("sync-probe",
-          "Probe", java.math.BigDecimal.ONE, v)));
+      stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.product("sync-probe", "Probe",
+          BigDecimal.ONE, v)));
       Thread.sleep(1000);
     }
   }
@@ -233,12 +237,14 @@ public final class SyncScenario {
         }
       }
       if (!snapshot.isAlive()) {
-        throw new IllegalStateException("the snapshot ended before its first checkpoint; its log:\n" + tail(snapshot.log()));
+        throw new IllegalStateException("the snapshot ended before its first checkpoint; its log:\n"
+            + tail(snapshot.log()));
       }
       Thread.sleep(50);
     }
     snapshot.kill();
-    throw new IllegalStateException("no snapshot checkpoint within " + settings.bound() + "; its log:\n" + tail(snapshot.log()));
+    throw new IllegalStateException("no snapshot checkpoint within " + settings.bound() + "; its log:\n"
+        + tail(snapshot.log()));
   }
 
   private JsonNode checkpoint(S3Client s3) {
@@ -317,7 +323,8 @@ public final class SyncScenario {
     for (int attempt = 1; ; attempt++) {
       try {
         List<Map<String, AttributeValue>> items = new ArrayList<>();
-        stack.dynamo.scanPaginator(r -> r.tableName(LocalShopStack.TABLE).consistentRead(true)).items().forEach(items::add);
+        stack.dynamo.scanPaginator(r -> r.tableName(LocalShopStack.TABLE).consistentRead(true)).items()
+            .forEach(items::add);
         return items;
       } catch (SdkClientException e) {
         if (attempt == 3) {

@@ -2,7 +2,9 @@ package dev.shopstream.local.topology;
 
 /** What the proxy can make DynamoDB Streams answer, and what it counts. */
 public enum StreamFault {
-  /** GetRecords on an iterator issued before {@link StreamTopologyProxy#expireIterators()}: ExpiredIteratorException. */
+  /**
+   * GetRecords on an iterator issued before {@link StreamTopologyProxy#expireIterators()}: ExpiredIteratorException.
+   */
   EXPIRED_ITERATOR("ExpiredIteratorException", "Iterator expired. The iterator was created over 15 minutes ago."),
   /** GetRecords refused: LimitExceededException (DynamoDB Streams' throttling error; the SDK retries it). */
   THROTTLED("LimitExceededException", "Too many requests for this shard (injected)."),

@@ -84,11 +84,14 @@ final class StreamRecordLog {
     return lo;
   }
 
-  /** The hash of a partition key value in [0, 2^32): the first four bytes of its MD5, as DynamoDB and Kinesis use MD5. */
+  /**
+   * The hash of a partition key value in [0, 2^32): the first four bytes of its MD5, as DynamoDB and Kinesis use MD5.
+   */
   static long hash(String partitionKeyValue) {
     try {
       byte[] digest = MessageDigest.getInstance("MD5").digest(partitionKeyValue.getBytes(StandardCharsets.UTF_8));
-      return ((digest[0] & 0xFFL) << 24) | ((digest[1] & 0xFFL) << 16) | ((digest[2] & 0xFFL) << 8) | (digest[3] & 0xFFL);
+      return ((digest[0] & 0xFFL) << 24) | ((digest[1] & 0xFFL) << 16) | ((digest[2] & 0xFFL) << 8)
+          | (digest[3] & 0xFFL);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

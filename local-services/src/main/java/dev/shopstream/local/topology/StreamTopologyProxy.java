@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,7 +88,8 @@ public final class StreamTopologyProxy implements AutoCloseable {
       }
       this.log = new StreamRecordLog(described.keySchema().get(0).attributeName());
     }
-    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5))
+        .build();
     StreamsApiCall calls = new StreamsApiCall(http, moto);
     this.description = calls.call("DescribeStream", Map.of("StreamArn", streamArn)).path("StreamDescription");
     JsonNode realShard = description.path("Shards").get(0);
@@ -189,7 +191,9 @@ public final class StreamTopologyProxy implements AutoCloseable {
     throttleNext.set(calls);
   }
 
-  /** The next {@code calls} GetRecords calls answer no records (position unchanged), as a real shard may before data. */
+  /**
+   * The next {@code calls} GetRecords calls answer no records (position unchanged), as a real shard may before data.
+   */
   public void emptyPollsBeforeData(int calls) {
     emptyNext.set(calls);
   }
@@ -235,7 +239,7 @@ public final class StreamTopologyProxy implements AutoCloseable {
 
   /** Records answered per shard id so far (redeliveries counted again). */
   public Map<String, Integer> recordsServedPerShard() {
-    Map<String, Integer> copy = new java.util.TreeMap<>();
+    Map<String, Integer> copy = new TreeMap<>();
     recordsServed.forEach((k, v) -> copy.put(k, v.get()));
     return copy;
   }
@@ -281,7 +285,8 @@ public final class StreamTopologyProxy implements AutoCloseable {
         case "DescribeStream" -> describeStream(request);
         case "GetShardIterator" -> getShardIterator(request);
         case "GetRecords" -> getRecords(request);
-        default -> throw new Refusal(400, "ValidationException", "operation " + operation + " not supported by the topology proxy");
+        default -> throw new Refusal(400, "ValidationException",
+            "operation " + operation + " not supported by the topology proxy");
       };
       send(exchange, 200, JSON.writeValueAsBytes(response));
     } catch (Refusal refusal) {
@@ -334,7 +339,8 @@ public final class StreamTopologyProxy implements AutoCloseable {
   private JsonNode getShardIterator(JsonNode request) {
     String shardId = request.path("ShardId").asText();
     VirtualShard shard = topology.find(shardId)
-        .orElseThrow(() -> new Refusal(400, "ResourceNotFoundException", "Requested resource not found: shard " + shardId));
+        .orElseThrow(() -> new Refusal(400, "ResourceNotFoundException",
+            "Requested resource not found: shard " + shardId));
     String type = request.path("ShardIteratorType").asText();
     BigInteger horizon = shard.horizon();
     BigInteger after = switch (type) {
@@ -362,7 +368,8 @@ public final class StreamTopologyProxy implements AutoCloseable {
       throw refuse(StreamFault.THROTTLED);
     }
     VirtualShard shard = topology.find(iterator.shardId()).orElseThrow(
-        () -> new Refusal(400, "ResourceNotFoundException", "Requested resource not found: shard " + iterator.shardId()));
+        () -> new Refusal(400, "ResourceNotFoundException",
+            "Requested resource not found: shard " + iterator.shardId()));
     if (iterator.after().compareTo(shard.horizon()) < 0) {
       throw refuse(StreamFault.TRIMMED);
     }
@@ -481,7 +488,8 @@ public final class StreamTopologyProxy implements AutoCloseable {
     }
 
     static VirtualIterator decode(String token) {
-      String[] parts = new String(Base64.getUrlDecoder().decode(token.substring(PREFIX.length())), StandardCharsets.UTF_8)
+      String[] parts = new String(Base64.getUrlDecoder().decode(token.substring(PREFIX.length())),
+          StandardCharsets.UTF_8)
           .split("\\|");
       return new VirtualIterator(parts[0], new BigInteger(parts[1]), Long.parseLong(parts[2]));
     }

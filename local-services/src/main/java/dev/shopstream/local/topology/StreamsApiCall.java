@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -16,7 +17,8 @@ import java.time.Duration;
  */
 final class StreamsApiCall {
   static final String PREFIX = "DynamoDBStreams_20120810.";
-  private static final String AUTHORIZATION = "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
+  private static final String AUTHORIZATION =
+      "AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, "
       + "SignedHeaders=host;x-amz-date;x-amz-target, Signature=0";
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -39,7 +41,7 @@ final class StreamsApiCall {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() != 200) {
         throw new IllegalStateException("moto answered " + operation + " with HTTP " + response.statusCode() + ": "
-            + new String(response.body(), java.nio.charset.StandardCharsets.UTF_8));
+            + new String(response.body(), StandardCharsets.UTF_8));
       }
       return JSON.readTree(response.body());
     } catch (IOException e) {

@@ -53,7 +53,8 @@ class ShardTopologyTest {
     assertThat(all.entries()).extracting(e -> e.sequence().intValue()).containsExactly(1, 3, 5, 7, 9);
     assertThat(all.scannedTo()).isEqualTo(BigInteger.TEN);
 
-    StreamRecordLog.Scan bounded = log.scan(BigInteger.valueOf(3), BigInteger.valueOf(6), hashOfOne, hashOfOne + 1, 100);
+    StreamRecordLog.Scan bounded = log.scan(BigInteger.valueOf(3), BigInteger.valueOf(6), hashOfOne,
+        hashOfOne + 1, 100);
     assertThat(bounded.entries()).extracting(e -> e.sequence().intValue()).containsExactly(5);
     assertThat(bounded.scannedTo()).as("stops at the shard's end").isEqualTo(BigInteger.valueOf(6));
 

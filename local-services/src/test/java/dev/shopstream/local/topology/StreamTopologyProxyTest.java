@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.MotoLocal;
 import dev.shopstream.local.ShopTableSetup;
+import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,22 +92,26 @@ class StreamTopologyProxyTest {
     for (Shard shard : shards) {
       List<Record> records = readAvailable(shard.shardId(), ShardIteratorType.TRIM_HORIZON, null);
       List<String> sequences = records.stream().map(r -> r.dynamodb().sequenceNumber()).toList();
-      assertThat(sequences).as("stream order in %s", shard.shardId()).isSortedAccordingTo(StreamTopologyProxyTest::bySequence);
+      assertThat(sequences).as("stream order in %s", shard.shardId())
+          .isSortedAccordingTo(StreamTopologyProxyTest::bySequence);
       for (Record record : records) {
         String pk = record.dynamodb().keys().get("PK").s();
-        assertThat(shardOfKey.putIfAbsent(pk, shard.shardId())).as("key %s in one shard", pk).isIn(null, shard.shardId());
+        assertThat(shardOfKey.putIfAbsent(pk, shard.shardId())).as("key %s in one shard", pk)
+            .isIn(null, shard.shardId());
         all.add(pk + "/" + record.dynamodb().keys().get("SK").s());
       }
     }
     assertThat(all).as("every record exactly once over the shards").hasSize(120).doesNotHaveDuplicates();
     assertThat(new HashSet<>(shardOfKey.values())).as("30 keys spread over the 4 shards").hasSize(4);
-    assertThat(dynamo.getItem(r -> r.tableName(table).key(key(7, 7))).item()).as("DynamoDB calls pass through").isNotEmpty();
+    assertThat(dynamo.getItem(r -> r.tableName(table).key(key(7, 7))).item()).as("DynamoDB calls pass through")
+        .isNotEmpty();
   }
 
   @Test
   void pointInTimeRecoveryCanBeAnsweredAsOnForLong() {
     proxy(1);
-    direct.updateContinuousBackups(r -> r.tableName(table).pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
+    direct.updateContinuousBackups(r -> r.tableName(table).pointInTimeRecoverySpecification(p ->
+        p.pointInTimeRecoveryEnabled(true)));
     Instant enabled = earliestRestorable();
     assertThat(enabled).as("moto: since it was switched on").isAfter(Instant.now().minusSeconds(60));
 
@@ -179,11 +183,13 @@ class StreamTopologyProxyTest {
 
     String stale = iterator(shard, ShardIteratorType.TRIM_HORIZON, null);
     proxy.expireIterators();
-    assertThatThrownBy(() -> streams.getRecords(r -> r.shardIterator(stale))).isInstanceOf(ExpiredIteratorException.class);
+    assertThatThrownBy(() -> streams.getRecords(r -> r.shardIterator(stale)))
+        .isInstanceOf(ExpiredIteratorException.class);
 
     String fresh = iterator(shard, ShardIteratorType.TRIM_HORIZON, null);
     proxy.throttleNextGetRecords(1);
-    assertThatThrownBy(() -> streams.getRecords(r -> r.shardIterator(fresh))).isInstanceOf(LimitExceededException.class);
+    assertThatThrownBy(() -> streams.getRecords(r -> r.shardIterator(fresh)))
+        .isInstanceOf(LimitExceededException.class);
 
     proxy.emptyPollsBeforeData(2);
     assertThat(streams.getRecords(r -> r.shardIterator(fresh)).records()).isEmpty();
@@ -196,10 +202,12 @@ class StreamTopologyProxyTest {
     write(20, 30, 4);
     assertThatThrownBy(() -> iterator(shard, ShardIteratorType.AFTER_SEQUENCE_NUMBER, checkpoint))
         .isInstanceOf(TrimmedDataAccessException.class);
-    assertThatThrownBy(() -> streams.getRecords(r -> r.shardIterator(fresh))).isInstanceOf(TrimmedDataAccessException.class);
+    assertThatThrownBy(() -> streams.getRecords(r -> r.shardIterator(fresh)))
+        .isInstanceOf(TrimmedDataAccessException.class);
     List<Record> afterTrim = readAvailable(shard, ShardIteratorType.TRIM_HORIZON, null);
     assertThat(afterTrim).as("TRIM_HORIZON starts after the trimmed records")
-        .allSatisfy(r -> assertThat(Integer.parseInt(r.dynamodb().keys().get("SK").s().substring(5))).isGreaterThanOrEqualTo(20));
+        .allSatisfy(r -> assertThat(Integer.parseInt(r.dynamodb().keys().get("SK").s().substring(5)))
+            .isGreaterThanOrEqualTo(20));
     assertThat(proxy.served(StreamFault.EXPIRED_ITERATOR)).isEqualTo(1);
     assertThat(proxy.served(StreamFault.THROTTLED)).isEqualTo(1);
     assertThat(proxy.served(StreamFault.EMPTY_POLL)).isEqualTo(2);
@@ -207,7 +215,7 @@ class StreamTopologyProxyTest {
   }
 
   private static int bySequence(String a, String b) {
-    return new java.math.BigInteger(a).compareTo(new java.math.BigInteger(b));
+    return new BigInteger(a).compareTo(new BigInteger(b));
   }
 
   private List<Shard> describeAll(int pageSize) {
@@ -215,8 +223,8 @@ class StreamTopologyProxyTest {
     String start = null;
     do {
       String from = start;
-      var description = streams.describeStream(r -> r.streamArn(proxy.streamArn()).limit(pageSize).exclusiveStartShardId(from))
-          .streamDescription();
+      var description = streams.describeStream(r -> r.streamArn(proxy.streamArn()).limit(pageSize)
+          .exclusiveStartShardId(from)).streamDescription();
       shards.addAll(description.shards());
       start = description.lastEvaluatedShardId();
     } while (start != null);

@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.app;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.net.URI;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -45,8 +46,8 @@ public final class AwsClients implements AutoCloseable {
   private final TrimmedDataMonitor trimmed;
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
-      DynamoDbStreamsClient kclStreams, CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns, Lazy<SqsClient> sqs, Lazy<S3Client> s3,
-      TrimmedDataMonitor trimmed) {
+      DynamoDbStreamsClient kclStreams, CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns,
+      Lazy<SqsClient> sqs, Lazy<S3Client> s3, TrimmedDataMonitor trimmed) {
     this.trimmed = trimmed;
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
@@ -79,7 +80,8 @@ public final class AwsClients implements AutoCloseable {
     int connections = connectionsFor(config);
     var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
-        .overrideConfiguration(traced == null ? timeouts : timeouts.toBuilder().addExecutionInterceptor(traced).build());
+        .overrideConfiguration(traced == null ? timeouts : timeouts.toBuilder().addExecutionInterceptor(traced)
+            .build());
     var asyncBuilder = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials)
         .overrideConfiguration(timeouts);
     config.endpoint().ifPresent(endpoint -> {
@@ -93,14 +95,16 @@ public final class AwsClients implements AutoCloseable {
     DynamoDbStreamsClient kclStreams = KclSchedulerBuilder.streamsClient(config,
         DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts);
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
-    CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials).build();
+    CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials)
+        .build();
     Lazy<SesV2Client> ses = lazy(SesV2Client::builder, config.ses(), region, credentials, effects, connections);
     Lazy<SnsClient> sns = lazy(SnsClient::builder, config.sns(), region, credentials, effects, connections);
     Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, credentials, timeouts, connections);
     // path-style addressing where S3 is an endpoint override (a local stand-in has no bucket host names)
     Lazy<S3Client> s3 = lazy(() -> S3Client.builder().forcePathStyle(config.s3().isPresent()), config.s3(), region,
         credentials, timeouts, connections);
-    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, kclStreams, cloudWatch, ses, sns, sqs, s3, trimmed);
+    return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, kclStreams, cloudWatch, ses, sns,
+        sqs, s3, trimmed);
   }
 
   /** What sees the streams client's trimmed-data failures (the REPAIR policy listens to it). */
@@ -208,7 +212,7 @@ public final class AwsClients implements AutoCloseable {
       return value;
     }
 
-    synchronized void ifCreated(java.util.function.Consumer<T> action) {
+    synchronized void ifCreated(Consumer<T> action) {
       if (value != null) {
         action.accept(value);
       }

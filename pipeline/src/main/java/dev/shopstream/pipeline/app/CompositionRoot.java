@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.EventSource;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResources;
+import dev.shopstream.handlers.analytics.AnalyticsSyncHandler;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
 import dev.shopstream.handlers.idempotency.LeaseView;
@@ -132,7 +133,8 @@ public final class CompositionRoot implements AutoCloseable {
     OtelTracing tracing = config.observability().tracingEndpoint()
         .map(endpoint -> new OtelTracing(endpoint, config.observability().tracingAttribute(), config.workerId()))
         .orElse(null);
-    AwsClients clients = AwsClients.create(config, new TrimmedDataMonitor(registry, config.trimmedData().policy().name(), clock),
+    AwsClients clients = AwsClients.create(config,
+        new TrimmedDataMonitor(registry, config.trimmedData().policy().name(), clock),
         tracing == null ? null : tracing.awsCalls());
     return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true, tracing,
         new CopyOnWriteArrayList<>());
@@ -199,7 +201,8 @@ public final class CompositionRoot implements AutoCloseable {
     FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), config.applicationName(),
         clients.streamArn(config.table()), config.workerId(), config.kcl().failover(), interval, clock);
     // a shard not read yet has no lag to tell (its lease keeps its last holder's report, which the gap repair reads)
-    Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream().filter(shard -> !shard.released() && shard.read())
+    Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream()
+        .filter(shard -> !shard.released() && shard.read())
         .map(shard -> new OwnShard(shard.shardId(), shard.lag(), shard.lastCheckpointAt())).toList();
     return new FleetWatch(reader, clients.dynamo(), config.workerId(), new FleetMetrics(registry, reader, clock), own,
         interval, clock);
@@ -308,8 +311,8 @@ public final class CompositionRoot implements AutoCloseable {
    * judged across reads).
    */
   public FleetReader fleet(String applicationName) {
-    return FleetReader.forStatus(clients.dynamo(), clients.streams(), applicationName, clients.streamArn(config.table()),
-        config.kcl().failover(), config.observability().fleetViewInterval(), clock);
+    return FleetReader.forStatus(clients.dynamo(), clients.streams(), applicationName,
+        clients.streamArn(config.table()), config.kcl().failover(), config.observability().fleetViewInterval(), clock);
   }
 
   /**
@@ -374,7 +377,7 @@ public final class CompositionRoot implements AutoCloseable {
   public Snapshot snapshot(boolean dryRun, PrintStream out) {
     EventHandler analytics = null;
     if (!dryRun) {
-      WorkerConfig analyticsOnly = config.withHandlers(List.of(dev.shopstream.handlers.analytics.AnalyticsSyncHandler.NAME));
+      WorkerConfig analyticsOnly = config.withHandlers(List.of(AnalyticsSyncHandler.NAME));
       analytics = catalogue.build(analyticsOnly, new Resources()).get(0);
     }
     return new Snapshot(ImageDiffer.standard(clock), clients.s3(), analytics, config.table(), clock, out);
@@ -465,8 +468,8 @@ public final class CompositionRoot implements AutoCloseable {
             admission.superseded(source, lease, newerEpoch);
           }
         };
-        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(config.workerId()), fencing, Reconciliation.NONE, clock,
-            config.idempotency().effectWindow());
+        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(config.workerId()), fencing,
+            Reconciliation.NONE, clock, config.idempotency().effectWindow());
       }
       return onceOnly;
     }

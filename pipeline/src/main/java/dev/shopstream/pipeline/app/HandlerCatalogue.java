@@ -12,6 +12,7 @@ import dev.shopstream.handlers.waitlist.WaitlistModule;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ public final class HandlerCatalogue {
   private final UnaryOperator<EventHandler> decorator;
 
   private HandlerCatalogue(Map<String, HandlerModule> modules, UnaryOperator<EventHandler> decorator) {
-    this.modules = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(modules));
+    this.modules = Collections.unmodifiableMap(new LinkedHashMap<>(modules));
     this.decorator = decorator;
   }
 

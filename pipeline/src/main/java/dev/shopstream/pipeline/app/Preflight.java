@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * What {@code run} checks before it starts: the table and its stream, the idempotency table (when a
  * handler claims effects), the dead-letter queue and its overflow bucket, what each enabled handler
- * sends to, and that no other running worker uses this worker id ({@link WorkerIdInUse}). Without it a missing queue or topic would surface as every record failing while the worker
- * looks healthy.
+ * sends to, and that no other running worker uses this worker id ({@link WorkerIdInUse}). Without it a missing queue or
+ * topic would surface as every record failing while the worker looks healthy.
  */
 public final class Preflight {
   /** @param problems one line each, naming the setting or resource to fix; empty: ready to start */
@@ -36,12 +36,15 @@ public final class Preflight {
     if (handlers.stream().anyMatch(HandlerModule.Factory::claimsEffects)) {
       String table = config.idempotency().table();
       problems.addAll(checkExists(() -> clients.dynamo().describeTable(r -> r.tableName(table)),
-          ResourceNotFoundException.class, ConfigKey.IDEMPOTENCY_TABLE.envName() + ": table '" + table + "' does not exist: "
+          ResourceNotFoundException.class,
+          ConfigKey.IDEMPOTENCY_TABLE.envName() + ": table '" + table + "' does not exist: "
               + "create it with a string key 'id' and TTL on 'expiresAt' (docs/architecture.md, Delivery guarantees); "
-              + "without it every email and notice would fail", ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "'"));
+              + "without it every email and notice would fail",
+              ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "'"));
     }
     problems.addAll(check(() -> clients.sqs().getQueueAttributes(r -> r.queueUrl(config.deadLetterQueueUrl())
-        .attributeNames(QueueAttributeName.QUEUE_ARN)), ConfigKey.DLQ_URL.envName() + ": queue " + config.deadLetterQueueUrl()));
+        .attributeNames(QueueAttributeName.QUEUE_ARN)),
+        ConfigKey.DLQ_URL.envName() + ": queue " + config.deadLetterQueueUrl()));
     String bucket = config.deadLetterOverflowBucket();
     if (!bucket.isEmpty()) {
       problems.addAll(checkExists(() -> clients.s3().headBucket(r -> r.bucket(bucket)), NoSuchBucketException.class,
@@ -82,9 +85,9 @@ public final class Preflight {
   private static List<String> gapRepair(WorkerConfig config, AwsClients clients) {
     String bucket = config.trimmedData().repairBucket();
     List<String> problems = new ArrayList<>(checkExists(() -> clients.s3().headBucket(r -> r.bucket(bucket)),
-        NoSuchBucketException.class, ConfigKey.GAP_REPAIR_BUCKET.envName() + ": bucket '" + bucket + "' does not exist: "
-            + "a gap past the stream's retention could not be repaired", ConfigKey.GAP_REPAIR_BUCKET.envName()
-            + ": cannot use bucket '" + bucket + "'"));
+        NoSuchBucketException.class, ConfigKey.GAP_REPAIR_BUCKET.envName() + ": bucket '" + bucket
+            + "' does not exist: a gap past the stream's retention could not be repaired",
+            ConfigKey.GAP_REPAIR_BUCKET.envName() + ": cannot use bucket '" + bucket + "'"));
     String what = ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR: cannot read the point-in-time recovery of table '"
         + config.table() + "'";
     try {

@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code shop-stream dlq list|redrive}: the dead-letter queue. */
-@Command(name = "dlq", mixinStandardHelpOptions = true, subcommands = {DlqCommand.ListEntries.class, DlqCommand.Redrive.class},
+@Command(name = "dlq", mixinStandardHelpOptions = true, subcommands = {DlqCommand.ListEntries.class,
+    DlqCommand.Redrive.class},
     description = "Inspect and redrive the dead-letter queue (SHOP_DLQ_URL).")
 final class DlqCommand implements Runnable {
   @Spec
@@ -57,19 +58,22 @@ final class DlqCommand implements Runnable {
     @ParentCommand
     DlqCommand dlq;
 
-    @Option(names = "--max", defaultValue = "100", description = "At most this many entries (default ${DEFAULT-VALUE}).")
+    @Option(names = "--max", defaultValue = "100", description =
+        "At most this many entries (default ${DEFAULT-VALUE}).")
     int max;
 
     @Override
     public Integer call() {
       try (CompositionRoot root = dlq.main.root(new SimpleMeterRegistry())) {
-        List<DeadLetterRedrive.Outcome> outcomes = root.deadLetterRedrive().redrive(max, root.redriveProcessor()::redrive);
+        List<DeadLetterRedrive.Outcome> outcomes = root.deadLetterRedrive().redrive(max,
+            root.redriveProcessor()::redrive);
         long failed = outcomes.stream().filter(o -> o.failure() != null).count();
         for (DeadLetterRedrive.Outcome outcome : outcomes) {
           System.out.println((outcome.failure() == null ? "redriven  " : "FAILED    ") + describe(outcome.entry())
               + (outcome.failure() == null ? "" : "\n          " + outcome.failure()));
         }
-        System.out.println(outcomes.size() - failed + " redriven and deleted, " + failed + " still failing (left in the queue)");
+        System.out.println(outcomes.size() - failed + " redriven and deleted, " + failed
+            + " still failing (left in the queue)");
         return failed == 0 ? 0 : 1;
       }
     }
@@ -84,7 +88,8 @@ final class DlqCommand implements Runnable {
     }
     return String.format("%s  %-26s shard %s seq %s%s  attempts %d  %s%s", entry.messageId(), letter.kind(),
         letter.source().shardId(), letter.source().sequenceNumber(),
-        letter.handler() == null ? "" : "  handler " + letter.handler() + " event " + letter.eventType() + " " + letter.eventId(),
+        letter.handler() == null ? "" : "  handler " + letter.handler() + " event " + letter.eventType() + " "
+            + letter.eventId(),
         letter.attempts(), letter.errorMessage(), stored);
   }
 }

@@ -17,8 +17,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code shop-stream replay}: the stream again into chosen handlers, under its own lease tables. */
 @Command(name = "replay", mixinStandardHelpOptions = true,
     description = {"Re-reads the stream from TRIM_HORIZON into chosen handlers under its own application name and "
-        + "lease tables (the live worker's checkpoints are untouched), stops once every open shard is read to where the "
-        + "stream was when it started, prints progress per shard and a summary, and removes the lease tables it "
+        + "lease tables (the live worker's checkpoints are untouched), stops once every open shard is read to where "
+        + "the stream was when it started, prints progress per shard and a summary, and removes the lease tables it "
         + "created. Records that cannot be handled are counted, not parked, unless --park-dead-letters.",
         "Examples:",
         "  shop-stream replay                                 (analytics only, the default)",
@@ -46,10 +46,12 @@ final class ReplayCommand implements Callable<Integer> {
   boolean keepTables;
 
   @Option(names = "--application", description = "KCL application name of the replay; must start with "
-      + "<SHOP_APPLICATION_NAME>-replay- and its tables must not exist (default: <SHOP_APPLICATION_NAME>-replay-<epoch seconds>).")
+      + "<SHOP_APPLICATION_NAME>-replay- and its tables must not exist (default: "
+      + "<SHOP_APPLICATION_NAME>-replay-<epoch seconds>).")
   String application;
 
-  @Option(names = "--max-duration", defaultValue = "PT2H", description = "Give up after this long (ISO-8601 duration, default ${DEFAULT-VALUE}).")
+  @Option(names = "--max-duration", defaultValue = "PT2H", description =
+      "Give up after this long (ISO-8601 duration, default ${DEFAULT-VALUE}).")
   Duration maxDuration;
 
   @Option(names = "--park-dead-letters", description = "Park records that cannot be handled in the live dead-letter "
@@ -57,7 +59,8 @@ final class ReplayCommand implements Callable<Integer> {
   boolean parkDeadLetters;
 
   @Option(names = "--quiet-period", defaultValue = "PT30S", description = "An open shard whose polls came back empty "
-      + "this long, with nothing written since the replay started, counts as read to its end (default ${DEFAULT-VALUE}).")
+      + "this long, with nothing written since the replay started, counts as read to its end (default "
+      + "${DEFAULT-VALUE}).")
   Duration quietPeriod;
 
   @Option(names = "--log-file", description = "Where log lines go while the replay runs, so they do not mix with "

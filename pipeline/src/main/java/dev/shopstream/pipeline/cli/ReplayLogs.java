@@ -1,5 +1,7 @@
 package dev.shopstream.pipeline.cli;
 
+import static org.slf4j.Logger.ROOT_LOGGER_NAME;
+
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -29,7 +31,7 @@ final class ReplayLogs implements AutoCloseable {
   /** Sends every log line to {@code path} (appended, one readable line each) until closed. */
   static ReplayLogs toFile(Path path) {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
-    Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger root = context.getLogger(ROOT_LOGGER_NAME);
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{36} %X{shard} %X{sequenceNumber} - %msg%n");

@@ -20,7 +20,8 @@ import picocli.CommandLine.ParentCommand;
 /** {@code shop-stream run}: checks the dependencies, then runs the worker until SIGTERM. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {"Checks the table, its stream, the idempotency table, the dead-letter queue and the enabled "
-        + "handlers' topics and sender, then runs the worker until SIGTERM and stops within SHOP_SHUTDOWN_TIMEOUT_SECONDS.",
+        + "handlers' topics and sender, then runs the worker until SIGTERM and stops within "
+        + "SHOP_SHUTDOWN_TIMEOUT_SECONDS.",
         "Example: SHOP_TABLE=shop AWS_REGION=eu-west-1 SHOP_DLQ_URL=... shop-stream run"})
 final class RunCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
@@ -36,8 +37,8 @@ final class RunCommand implements Callable<Integer> {
     CompositionRoot root = main.root(registry);
     List<String> problems = root.preflight().problems();
     if (!problems.isEmpty()) {
-      System.err.println("shop-stream cannot start: " + problems.size() + " dependenc" + (problems.size() == 1 ? "y" : "ies")
-          + " not usable");
+      System.err.println("shop-stream cannot start: " + problems.size() + " dependenc"
+          + (problems.size() == 1 ? "y" : "ies") + " not usable");
       problems.forEach(problem -> System.err.println("  " + problem));
       root.close();
       return Main.CONFIGURATION_OR_DEPENDENCY;
@@ -55,7 +56,8 @@ final class RunCommand implements Callable<Integer> {
       stopped.countDown();
     }, "sigterm"));
     worker.start();
-    LOG.info("health and metrics on http://{}:{}/ (health/live, health/ready, metrics)", config.httpHost(), http.port());
+    LOG.info("health and metrics on http://{}:{}/ (health/live, health/ready, metrics)",
+        config.httpHost(), http.port());
     while (!stopped.await(1, TimeUnit.SECONDS)) {
       if (!worker.isRunning() && !worker.isStopping()) {
         LOG.error("the KCL scheduler stopped on its own (see the errors above); exiting so that the task is replaced "

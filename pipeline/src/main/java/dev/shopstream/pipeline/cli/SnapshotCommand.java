@@ -21,10 +21,10 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "snapshot", mixinStandardHelpOptions = true,
     description = {"Publishes the state of every item of the table (a *-state event each) to the analytics topic only, "
         + "from a point-in-time export: requests one (ExportTableToPointInTime; point-in-time recovery must be on) and "
-        + "waits for it, or takes an existing one. Reads its manifest (or lists its data files where it has none), prints "
-        + "progress, and keeps a checkpoint next to the export, so a run that stopped or crashed resumes where it was. "
-        + "Exit 0: every row done; 1: stopped early (run it again to resume); 2: bad input or configuration.",
-        "Examples:",
+        + "waits for it, or takes an existing one. Reads its manifest (or lists its data files where it has none), "
+        + "prints progress, and keeps a checkpoint next to the export, so a run that stopped or crashed resumes "
+        + "where it was. Exit 0: every row done; 1: stopped early (run it again to resume); 2: bad input or "
+        + "configuration.", "Examples:",
         "  shop-stream snapshot --bucket my-exports                     (a new export as of now)",
         "  shop-stream snapshot --export arn:aws:dynamodb:...:table/shop/export/01764230000000-a1b2c3d4",
         "  shop-stream snapshot --export s3://my-exports/shop-1764230000/AWSDynamoDB/01764230000000-a1b2c3d4/",
@@ -67,11 +67,13 @@ final class SnapshotCommand implements Callable<Integer> {
       + "waiting for the export included (ISO-8601 duration, default ${DEFAULT-VALUE}).")
   Duration maxDuration;
 
-  @Option(names = "--concurrency", defaultValue = "32", description = "States published at once (default ${DEFAULT-VALUE}).")
+  @Option(names = "--concurrency", defaultValue = "32", description =
+      "States published at once (default ${DEFAULT-VALUE}).")
   int concurrency;
 
   @Option(names = "--checkpoint-lines", defaultValue = "" + Snapshot.DEFAULT_CHUNK_LINES, description = "Lines read, "
-      + "published and then checkpointed together: what a crash repeats at most, per data file (default ${DEFAULT-VALUE}).")
+      + "published and then checkpointed together: what a crash repeats at most, per data file (default "
+      + "${DEFAULT-VALUE}).")
   int checkpointLines;
 
   @Option(names = "--assumed-rows-per-second", defaultValue = "300", description = "Rate the retention check "
@@ -120,8 +122,8 @@ final class SnapshotCommand implements Callable<Integer> {
   /** Gap repair: one incremental export per window the plan gives, each published as a snapshot is. */
   private int repair(CompositionRoot root, Snapshot snapshot, PrintStream out) {
     if (export != null || bucket == null) {
-      throw new SnapshotInputException("--incremental-from requests new incremental exports: pass --bucket, not --export "
-          + "(an existing incremental export's S3 folder is read with --export alone)");
+      throw new SnapshotInputException("--incremental-from requests new incremental exports: pass --bucket, not "
+          + "--export (an existing incremental export's S3 folder is read with --export alone)");
     }
     var exports = root.tableExports();
     String table = root.config().table();
@@ -134,8 +136,8 @@ final class SnapshotCommand implements Callable<Integer> {
     List<GapRepairWindows.Window> windows = ((GapRepairWindows.Repair) plan).windows();
     out.printf("gap repair of table %s: %d incremental export(s) %s%n", table, windows.size(), windows);
     for (GapRepairWindows.Window window : windows) {
-      ExportLocation location = exports.requestIncremental(table, bucket, prefix, window.from(), window.to(), maxDuration,
-          root.snapshotCheckpointName(), out);
+      ExportLocation location = exports.requestIncremental(table, bucket, prefix, window.from(),
+          window.to(), maxDuration, root.snapshotCheckpointName(), out);
       int exit = publish(root, snapshot, location, out);
       if (exit != 0) {
         return exit;
@@ -174,7 +176,8 @@ final class SnapshotCommand implements Callable<Integer> {
     if (export.startsWith("arn:")) {
       return exports.byArn(export, exportTime, maxDuration, checkpoint, out);
     }
-    throw new SnapshotInputException("--export " + export + " is neither an export ARN (arn:aws:dynamodb:...) nor an S3 "
+    throw new SnapshotInputException("--export " + export
+        + " is neither an export ARN (arn:aws:dynamodb:...) nor an S3 "
         + "export folder (s3://...)");
   }
 }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
  * and the dead-letter depth, once, as JSON, or refreshed until Ctrl-C.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
-    description = {"Every shard of the stream (open, closed, without a lease): its owner, whether the owner still renews "
+    description =
+    {"Every shard of the stream (open, closed, without a lease): its owner, whether the owner still renews "
         + "the lease, checkpoint, checkpoint age and lag; the workers and their leases; the dead-letter queue depth. "
         + "Reads the lease table twice, one lease duration (SHOP_KCL_FAILOVER_MILLIS) apart, to tell a live owner "
         + "from one that stopped.",
@@ -62,12 +63,14 @@ final class StatusCommand implements Callable<Integer> {
       Duration leaseDuration = config.kcl().failover();
       reader.read(List.of());
       if (!json) {
-        spec.commandLine().getErr().printf("reading the lease table of %s again in %.1f s, to see which leases are renewed%n",
+        spec.commandLine().getErr()
+            .printf("reading the lease table of %s again in %.1f s, to see which leases are renewed%n",
             name, leaseDuration.toMillis() / 1000.0);
         spec.commandLine().getErr().flush();
       }
       Thread.sleep(leaseDuration.toMillis() + 100);
-      Duration refresh = every != null ? Duration.ofSeconds(Math.max(1, every)) : config.observability().fleetViewInterval();
+      Duration refresh = every != null ? Duration.ofSeconds(Math.max(1, every))
+          : config.observability().fleetViewInterval();
       boolean terminal = System.console() != null;
       while (true) {
         FleetView view = reader.read(List.of());

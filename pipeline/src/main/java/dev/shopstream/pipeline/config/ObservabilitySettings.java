@@ -9,7 +9,8 @@ import java.util.Optional;
  * What the worker measures beyond its own records. Meanings and ranges: {@link ConfigKey#FLEET_VIEW_MILLIS}
  * {@link ConfigKey#KCL_METRICS_LEVEL}, {@link ConfigKey#TRACING_ENDPOINT} and {@link ConfigKey#TRACING_ATTRIBUTE}.
  *
- * @param fleetViewInterval how often the lease table is read for the fleet view (and this worker's shards reported in it)
+ * @param fleetViewInterval how often the lease table is read for the fleet view (and this worker's shards reported in
+ * it)
  * @param kclMetricsLevel how much of KCL's own metrics is recorded
  * @param tracingEndpoint where spans go (OTLP/HTTP); empty: tracing off
  * @param tracingAttribute the item attribute holding the writer's traceparent

@@ -102,33 +102,37 @@ public record WorkerConfig(
     long retryMax = number(read, ConfigKey.RETRY_MAX_MILLIS);
     read.check(retryMax >= retryInitial, ConfigKey.RETRY_MAX_MILLIS.envName() + " (" + retryMax + ") must not be below "
         + ConfigKey.RETRY_INITIAL_MILLIS.envName() + " (" + retryInitial + ")");
-    RetrySettings retry = new RetrySettings((int) number(read, ConfigKey.RETRY_ATTEMPTS), Duration.ofMillis(retryInitial),
-        Duration.ofMillis(retryMax), Duration.ofSeconds(number(read, ConfigKey.RETRY_HOLD_SECONDS)),
+    RetrySettings retry = new RetrySettings((int) number(read, ConfigKey.RETRY_ATTEMPTS),
+        Duration.ofMillis(retryInitial), Duration.ofMillis(retryMax),
+        Duration.ofSeconds(number(read, ConfigKey.RETRY_HOLD_SECONDS)),
         (int) number(read, ConfigKey.ERROR_STARTS_BEFORE_PARKING));
-    String workerId = Optional.of(read.text(ConfigKey.WORKER_ID.setting())).filter(s -> !s.isEmpty()).orElse(defaultWorkerId);
+    String workerId = Optional.of(read.text(ConfigKey.WORKER_ID.setting())).filter(s -> !s.isEmpty())
+        .orElse(defaultWorkerId);
     String dlqUrl = read.required(ConfigKey.DLQ_URL.setting(),
         "to an SQS queue URL: records that cannot be handled are parked there, never dropped");
     EffectWindow effectWindow = new EffectWindow(Duration.ofMillis(number(read, ConfigKey.EFFECT_START_GRACE_MILLIS)),
         Duration.ofMillis(number(read, ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS)));
     Duration claimTimeout = Duration.ofSeconds(number(read, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS));
     read.check(claimTimeout.compareTo(effectWindow.length()) >= 0, ConfigKey.IDEMPOTENCY_CLAIM_TIMEOUT_SECONDS.envName()
-        + " (" + claimTimeout.toSeconds() + " s) must be at least the effect window (" + effectWindow.length().toMillis()
-        + " ms: " + ConfigKey.EFFECT_START_GRACE_MILLIS.envName() + " plus " + ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS.envName()
-        + "): a claim must not go stale while its "
+        + " (" + claimTimeout.toSeconds() + " s) must be at least the effect window ("
+        + effectWindow.length().toMillis() + " ms: " + ConfigKey.EFFECT_START_GRACE_MILLIS.envName() + " plus "
+        + ConfigKey.EFFECT_CALL_TIMEOUT_MILLIS.envName() + "): a claim must not go stale while its "
         + "effect can still land");
     IdempotencySettings idempotency = new IdempotencySettings(read.text(ConfigKey.IDEMPOTENCY_TABLE.setting()),
         claimTimeout, Duration.ofHours(number(read, ConfigKey.IDEMPOTENCY_RETENTION_HOURS)), effectWindow);
     read.text(ConfigKey.LOG_FORMAT.setting()); // read by logback; checked here
     for (String leaseTable : leaseTables(applicationName)) {
-      read.check(!leaseTable.equals(table) && !leaseTable.equals(idempotency.table()), ConfigKey.APPLICATION_NAME.envName()
-          + "='" + applicationName + "' would make KCL use the table '" + leaseTable + "' (already " + (leaseTable.equals(table)
-          ? ConfigKey.TABLE.envName() : ConfigKey.IDEMPOTENCY_TABLE.envName()) + ") as its lease table: choose another name");
+      read.check(!leaseTable.equals(table) && !leaseTable.equals(idempotency.table()),
+          ConfigKey.APPLICATION_NAME.envName() + "='" + applicationName + "' would make KCL use the table '"
+          + leaseTable + "' (already " + (leaseTable.equals(table) ? ConfigKey.TABLE.envName()
+          : ConfigKey.IDEMPOTENCY_TABLE.envName()) + ") as its lease table: choose another name");
     }
     WorkerConfig config = new WorkerConfig(table, applicationName, region, endpoint,
-        read.url(ConfigKey.SES_ENDPOINT.setting()).orElse(null), read.url(ConfigKey.SNS_ENDPOINT.setting()).orElse(null),
-        read.url(ConfigKey.SQS_ENDPOINT.setting()).orElse(null), read.flag(ConfigKey.AWS_DUMMY_CREDENTIALS.setting()),
-        position, Duration.ofMillis(pollIdle), (int) maxRecords, (int) maxInFlight,
-        number(read, ConfigKey.MAX_IN_FLIGHT_BYTES), handlers, retry,
+        read.url(ConfigKey.SES_ENDPOINT.setting()).orElse(null),
+        read.url(ConfigKey.SNS_ENDPOINT.setting()).orElse(null),
+        read.url(ConfigKey.SQS_ENDPOINT.setting()).orElse(null),
+        read.flag(ConfigKey.AWS_DUMMY_CREDENTIALS.setting()), position, Duration.ofMillis(pollIdle), (int) maxRecords,
+        (int) maxInFlight, number(read, ConfigKey.MAX_IN_FLIGHT_BYTES), handlers, retry,
         Duration.ofMillis(number(read, ConfigKey.CHECKPOINT_INTERVAL_MILLIS)),
         Duration.ofSeconds(number(read, ConfigKey.SHUTDOWN_TIMEOUT_SECONDS)),
         Duration.ofSeconds(number(read, ConfigKey.READY_MAX_HOLD_SECONDS)), workerId,
@@ -209,31 +213,34 @@ public record WorkerConfig(
 
   /** The same configuration under another KCL application name (a replay's own lease tables). */
   public WorkerConfig withApplicationName(String name) {
-    return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint, dummyCredentials,
-        initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval, shutdownTimeout,
-        readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint, idempotency,
-        trimmedData, httpHost, httpPort, observability, handlerSettings);
+    return new WorkerConfig(table, name, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
+        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry,
+        checkpointInterval, shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket,
+        s3Endpoint, idempotency, trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 
   public WorkerConfig withInitialPosition(StartPosition position) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
-        dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
+        dummyCredentials, position, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry,
+        checkpointInterval, shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl,
+        deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 
   /** The same configuration running {@code names} (known to the catalogue that builds them). */
   public WorkerConfig withHandlers(List<String> names) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
-        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, names, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
+        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, names, retry,
+        checkpointInterval, shutdownTimeout, readyMaxHold, workerId, kcl, deadLetterQueueUrl,
+        deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 
   public WorkerConfig withWorkerId(String id) {
     return new WorkerConfig(table, applicationName, region, dynamoDbEndpoint, sesEndpoint, snsEndpoint, sqsEndpoint,
-        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry, checkpointInterval,
-        shutdownTimeout, readyMaxHold, id, kcl, deadLetterQueueUrl, deadLetterOverflowBucket, s3Endpoint,
+        dummyCredentials, initialPosition, pollIdle, maxRecordsPerPoll, maxInFlight, maxInFlightBytes, handlers, retry,
+        checkpointInterval, shutdownTimeout, readyMaxHold, id, kcl, deadLetterQueueUrl,
+        deadLetterOverflowBucket, s3Endpoint,
         idempotency, trimmedData, httpHost, httpPort, observability, handlerSettings);
   }
 

@@ -1,6 +1,7 @@
 package dev.shopstream.pipeline.diff;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,7 +30,7 @@ final class AttributeValues {
       }
       case BS -> value.bs().stream().map(b -> b.asByteArray()).toList();
       case L -> {
-        List<Object> list = new java.util.ArrayList<>();
+        List<Object> list = new ArrayList<>();
         value.l().forEach(element -> list.add(toPlain(element)));
         yield list;
       }

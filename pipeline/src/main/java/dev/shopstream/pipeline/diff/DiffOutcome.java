@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.diff;
 
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EntityState;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +28,7 @@ public sealed interface DiffOutcome {
       if (state == null) {
         return events;
       }
-      List<DomainEvent> all = new java.util.ArrayList<>(events);
+      List<DomainEvent> all = new ArrayList<>(events);
       all.add(state);
       return List.copyOf(all);
     }

@@ -71,8 +71,8 @@ public final class ImageDiffer {
       String exportId, Instant exportTime) {
     EntityKey key;
     try {
-      key = keyOf(new StreamChange(EventSource.ofExport(table, exportId), ChangeKind.INSERT, keys, null, item, null, null,
-          exportTime));
+      key = keyOf(new StreamChange(EventSource.ofExport(table, exportId), ChangeKind.INSERT, keys, null,
+          item, null, null, exportTime));
     } catch (MalformedItemException e) {
       return new DiffOutcome.Rejected(e.getMessage());
     }

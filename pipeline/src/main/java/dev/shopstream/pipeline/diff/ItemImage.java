@@ -103,7 +103,8 @@ final class ItemImage {
     try {
       return new BigDecimal(value.n());
     } catch (NumberFormatException e) {
-      throw new MalformedItemException(label + ": attribute '" + name + "' is not a number: '" + abbreviate(value.n()) + "'");
+      throw new MalformedItemException(label + ": attribute '" + name + "' is not a number: '"
+          + abbreviate(value.n()) + "'");
     }
   }
 
@@ -118,11 +119,13 @@ final class ItemImage {
   private BigInteger toWhole(String name, BigDecimal value) throws MalformedItemException {
     BigDecimal stripped = value.stripTrailingZeros();
     if (stripped.scale() > 0) {
-      throw new MalformedItemException(label + ": attribute '" + name + "' must be a whole number, was " + abbreviate(value.toPlainString()));
+      throw new MalformedItemException(label + ": attribute '" + name + "' must be a whole number, was "
+          + abbreviate(value.toPlainString()));
     }
     BigInteger whole = stripped.toBigIntegerExact();
     if (whole.compareTo(LONG_MIN) < 0 || whole.compareTo(LONG_MAX) > 0) {
-      throw new MalformedItemException(label + ": attribute '" + name + "' is out of range: " + abbreviate(value.toPlainString()));
+      throw new MalformedItemException(label + ": attribute '" + name + "' is out of range: "
+          + abbreviate(value.toPlainString()));
     }
     return whole;
   }

@@ -34,7 +34,8 @@ final class OrderRule implements EntityRule {
 
   @Override
   public boolean matches(EntityKey key) {
-    return key.partitionKey().startsWith(TableModel.USER_PREFIX) && key.sortKey().startsWith(TableModel.ORDER_SK_PREFIX);
+    return key.partitionKey().startsWith(TableModel.USER_PREFIX)
+        && key.sortKey().startsWith(TableModel.ORDER_SK_PREFIX);
   }
 
   @Override
@@ -47,7 +48,8 @@ final class OrderRule implements EntityRule {
         String before = context.requiredOldImage().string("status").orElse(null);
         String after = context.requiredNewImage().requiredString("status");
         yield Objects.equals(before, after) ? List.of()
-            : List.of(new OrderStatusChanged(context.metadata(EventType.ORDER_STATUS_CHANGED), userId, key.orderId(), before, after));
+            : List.of(new OrderStatusChanged(context.metadata(EventType.ORDER_STATUS_CHANGED), userId, key.orderId(),
+                before, after));
       }
       case REMOVE -> List.of();
     };
@@ -61,8 +63,8 @@ final class OrderRule implements EntityRule {
     if (item != null) {
       order = order(key, item);
     }
-    return new OrderState(stamp.metadataOf(EventType.ORDER_STATE), userId, key.orderId(), key.orderDate(), stamp.version(),
-        order);
+    return new OrderState(stamp.metadataOf(EventType.ORDER_STATE), userId, key.orderId(), key.orderDate(),
+        stamp.version(), order);
   }
 
   private static OrderPlaced placed(DiffContext context, String userId, OrderKey key, ItemImage item)
@@ -76,19 +78,21 @@ final class OrderRule implements EntityRule {
   private static OrderState.Order order(OrderKey key, ItemImage item) throws MalformedItemException {
     String orderIdAttribute = item.string("orderId").orElse(key.orderId());
     if (!orderIdAttribute.equals(key.orderId())) {
-      throw new MalformedItemException("attribute 'orderId' (" + orderIdAttribute + ") does not match the sort key's order id ("
-          + key.orderId() + ")");
+      throw new MalformedItemException("attribute 'orderId' (" + orderIdAttribute
+          + ") does not match the sort key's order id (" + key.orderId() + ")");
     }
     BigDecimal total = item.requiredNumber("total");
     if (total.signum() < 0) {
-      throw new MalformedItemException("new image: attribute 'total' must not be negative, was " + total.toPlainString());
+      throw new MalformedItemException("new image: attribute 'total' must not be negative, was "
+          + total.toPlainString());
     }
     String currency = item.requiredString("currency");
     if (!CURRENCY.matcher(currency).matches()) {
       throw new MalformedItemException("new image: attribute 'currency' must be an ISO 4217 code like EUR, was '"
           + ItemImage.abbreviate(currency) + "'");
     }
-    return new OrderState.Order(item.requiredString("status"), total, currency, lines(item), item.string("email").orElse(null));
+    return new OrderState.Order(item.requiredString("status"), total, currency, lines(item),
+        item.string("email").orElse(null));
   }
 
   private static List<OrderLine> lines(ItemImage item) throws MalformedItemException {
@@ -113,7 +117,8 @@ final class OrderRule implements EntityRule {
       if (unitPrice.signum() < 0) {
         throw new MalformedItemException("new image " + path + ": attribute 'unitPrice' must not be negative");
       }
-      lines.add(new OrderLine(fields.requiredString("sku"), fields.string("name").orElse(null), (int) quantity, unitPrice));
+      lines.add(new OrderLine(fields.requiredString("sku"), fields.string("name").orElse(null),
+          (int) quantity, unitPrice));
     }
     return lines;
   }
@@ -129,8 +134,8 @@ final class OrderRule implements EntityRule {
       }
       String date = rest.substring(0, hash);
       if (!isIsoDate(date)) {
-        throw new MalformedItemException("sort key '" + ItemImage.abbreviate(sortKey) + "' has no ISO date after ORDER#: '"
-            + ItemImage.abbreviate(date) + "'");
+        throw new MalformedItemException("sort key '" + ItemImage.abbreviate(sortKey)
+            + "' has no ISO date after ORDER#: '" + ItemImage.abbreviate(date) + "'");
       }
       return new OrderKey(date, rest.substring(hash + 1));
     }

@@ -23,7 +23,8 @@ final class WaitlistRule implements EntityRule {
 
   @Override
   public boolean matches(EntityKey key) {
-    return key.partitionKey().startsWith(TableModel.PRODUCT_PREFIX) && key.sortKey().startsWith(TableModel.WAITLIST_SK_PREFIX);
+    return key.partitionKey().startsWith(TableModel.PRODUCT_PREFIX)
+        && key.sortKey().startsWith(TableModel.WAITLIST_SK_PREFIX);
   }
 
   @Override
@@ -43,7 +44,8 @@ final class WaitlistRule implements EntityRule {
     String userId = DiffContext.idAfter(TableModel.WAITLIST_SK_PREFIX, key.sortKey());
     WaitlistEntryState.Entry entry = item == null ? null
         : new WaitlistEntryState.Entry(channel(item), item.string("notifiedAt").orElse(null));
-    return new WaitlistEntryState(stamp.metadataOf(EventType.WAITLIST_ENTRY_STATE), productId, userId, stamp.version(), entry);
+    return new WaitlistEntryState(stamp.metadataOf(EventType.WAITLIST_ENTRY_STATE), productId, userId,
+        stamp.version(), entry);
   }
 
   private static String channel(ItemImage entry) throws MalformedItemException {

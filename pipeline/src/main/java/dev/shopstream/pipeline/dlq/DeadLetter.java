@@ -61,14 +61,15 @@ public record DeadLetter(
     Objects.requireNonNull(firstFailureAt, "firstFailureAt");
     Objects.requireNonNull(lastFailureAt, "lastFailureAt");
     if (kind.wholeRecord() != (handler == null)) {
-      throw new IllegalArgumentException("a " + kind + " dead letter " + (handler == null ? "needs" : "has no") + " handler");
+      throw new IllegalArgumentException("a " + kind + " dead letter " + (handler == null ? "needs" : "has no")
+          + " handler");
     }
   }
 
   /** The same letter around another form of its record (the full record fetched for a stored one). */
   public DeadLetter withRecord(Record full) {
-    return new DeadLetter(kind, source, full, handler, eventId, eventType, errorClass, errorMessage, attempts, firstFailureAt,
-        lastFailureAt);
+    return new DeadLetter(kind, source, full, handler, eventId, eventType, errorClass, errorMessage, attempts,
+        firstFailureAt, lastFailureAt);
   }
 
   public static DeadLetter rejected(EventSource source, Record record, String reason, Instant at) {

@@ -103,8 +103,8 @@ public final class DeadLetterCodec {
     JsonNode node = read(body);
     int version = node.path("formatVersion").asInt(-1);
     if (version != DeadLetter.FORMAT_VERSION && version != 1) {
-      throw new IllegalArgumentException("dead letter format version " + version + " is not " + DeadLetter.FORMAT_VERSION
-          + " (or 1)");
+      throw new IllegalArgumentException("dead letter format version " + version + " is not "
+          + DeadLetter.FORMAT_VERSION + " (or 1)");
     }
     JsonNode recordNode = node.get("record");
     String encoding = node.path("recordEncoding").asText("json");
@@ -120,10 +120,11 @@ public final class DeadLetterCodec {
     };
     JsonNode source = node.get("source");
     DeadLetter letter = new DeadLetter(DeadLetter.Kind.valueOf(node.get("kind").asText()),
-        new EventSource(source.get("table").asText(), source.get("shardId").asText(), source.get("sequenceNumber").asText()),
+        new EventSource(source.get("table").asText(), source.get("shardId").asText(),
+            source.get("sequenceNumber").asText()),
         record, text(node, "handler"), text(node, "eventId"), text(node, "eventType"), text(node, "errorClass"),
-        node.get("errorMessage").asText(), node.get("attempts").asInt(), Instant.parse(node.get("firstFailureAt").asText()),
-        Instant.parse(node.get("lastFailureAt").asText()));
+        node.get("errorMessage").asText(), node.get("attempts").asInt(),
+        Instant.parse(node.get("firstFailureAt").asText()), Instant.parse(node.get("lastFailureAt").asText()));
     return new Decoded(letter, location);
   }
 

@@ -73,7 +73,8 @@ public final class DeadLetterRedrive {
    */
   public long depth() {
     var attributes = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
         .attributes();
     return Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, "0"))
         + Long.parseLong(attributes.getOrDefault(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE, "0"));
@@ -135,7 +136,8 @@ public final class DeadLetterRedrive {
     List<Message> messages = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     while (messages.size() < max) {
-      List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(Math.min(10, max - messages.size()))
+      List<Message> batch =
+          sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(Math.min(10, max - messages.size()))
           .visibilityTimeout(visibilitySeconds).waitTimeSeconds(0)).messages();
       List<Message> fresh = batch.stream().filter(m -> seen.add(m.messageId())).toList();
       if (fresh.isEmpty()) {

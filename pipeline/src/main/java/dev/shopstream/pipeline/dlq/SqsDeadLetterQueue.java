@@ -131,28 +131,30 @@ public final class SqsDeadLetterQueue implements DeadLetterQueue {
     }
     String body;
     if (overflow != null) {
-      String key = letter.source().table() + "/" + letter.source().shardId() + "/" + letter.source().sequenceNumber() + "/"
-          + UUID.randomUUID() + ".json";
+      String key = letter.source().table() + "/" + letter.source().shardId() + "/" + letter.source().sequenceNumber()
+          + "/" + UUID.randomUUID() + ".json";
       body = codec.encodeClaimCheck(letter, overflow.put(key, whole));
       oversized("s3");
     } else {
       long recordBytes = codec.recordBytes(letter);
       body = codec.encodeStreamReference(letter, recordBytes);
-      LOG.error("dead letter of record {} (shard {}) is {} bytes, above the queue's {}; no SHOP_DLQ_OVERFLOW_BUCKET is set, "
-          + "so it is parked WITHOUT its images: redrive re-reads them from the stream while it keeps them (24 h)",
-          letter.source().sequenceNumber(), letter.source().shardId(), wholeBytes, maxMessageBytes);
+      LOG.error("dead letter of record {} (shard {}) is {} bytes, above the queue's {}; no SHOP_DLQ_OVERFLOW_BUCKET "
+          + "is set, so it is parked WITHOUT its images: redrive re-reads them from the stream while it keeps them "
+          + "(24 h)", letter.source().sequenceNumber(), letter.source().shardId(), wholeBytes, maxMessageBytes);
       oversized("stream");
     }
     long bytes = messageBytes(body, attributes);
     if (bytes > maxMessageBytes) {
-      throw new IllegalStateException("dead letter of record " + letter.source().sequenceNumber() + ": even its summary is "
-          + bytes + " bytes, above the queue's MaximumMessageSize " + maxMessageBytes + "; raise it (up to 1 MiB)");
+      throw new IllegalStateException("dead letter of record " + letter.source().sequenceNumber()
+          + ": even its summary is " + bytes + " bytes, above the queue's MaximumMessageSize " + maxMessageBytes
+          + "; raise it (up to 1 MiB)");
     }
     return body;
   }
 
   private void oversized(String stored) {
-    Counter.builder("shop.dlq.oversized").description("Dead letters above the queue's message size, by where the record went")
+    Counter.builder("shop.dlq.oversized").description("Dead letters above the queue's message size, by where the "
+        + "record went")
         .tag("stored", stored).register(registry).increment();
   }
 
@@ -160,7 +162,8 @@ public final class SqsDeadLetterQueue implements DeadLetterQueue {
   static long messageBytes(String body, Map<String, MessageAttributeValue> attributes) {
     long bytes = utf8(body);
     for (Map.Entry<String, MessageAttributeValue> attribute : attributes.entrySet()) {
-      bytes += utf8(attribute.getKey()) + utf8(attribute.getValue().dataType()) + utf8(attribute.getValue().stringValue());
+      bytes += utf8(attribute.getKey()) + utf8(attribute.getValue().dataType())
+          + utf8(attribute.getValue().stringValue());
     }
     return bytes;
   }

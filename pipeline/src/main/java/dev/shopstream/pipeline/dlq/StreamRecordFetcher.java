@@ -26,9 +26,11 @@ public final class StreamRecordFetcher {
     String arn = streamArnOfTable.apply(source.table());
     try {
       String iterator = streams.getShardIterator(r -> r.streamArn(arn).shardId(source.shardId())
-          .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(source.sequenceNumber())).shardIterator();
+          .shardIteratorType(ShardIteratorType.AT_SEQUENCE_NUMBER).sequenceNumber(source.sequenceNumber()))
+          .shardIterator();
       GetRecordsResponse page = streams.getRecords(r -> r.shardIterator(iterator).limit(1));
-      return page.records().stream().filter(record -> source.sequenceNumber().equals(record.dynamodb().sequenceNumber()))
+      return page.records().stream()
+          .filter(record -> source.sequenceNumber().equals(record.dynamodb().sequenceNumber()))
           .findFirst().orElseThrow(() -> new IllegalStateException("record " + source.sequenceNumber() + " of shard "
               + source.shardId() + " is no longer in the stream"));
     } catch (TrimmedDataAccessException e) {

@@ -44,14 +44,16 @@ public final class FleetMetrics {
   public FleetMetrics(MeterRegistry registry, FleetReader reader, Clock clock) {
     this.clock = clock;
     lag = MultiGauge.builder("shop.fleet.shard.lag").baseUnit("seconds")
-        .description("Every shard's lag as the lease table shows it: own shards exact, others as their holder reported, "
-            + "unowned ones estimated from the stream").register(registry);
+        .description("Every shard's lag as the lease table shows it: own shards exact, others as their holder "
+            + "reported, unowned ones estimated from the stream").register(registry);
     checkpointAge = MultiGauge.builder("shop.fleet.shard.checkpoint.age").baseUnit("seconds")
         .description("Seconds since every shard's checkpoint last moved").register(registry);
     owner = MultiGauge.builder("shop.fleet.shard.owner")
-        .description("1: the worker holds and renews the shard's lease; 0: the worker stopped renewing it, or no owner (worker=none)")
+        .description("1: the worker holds and renews the shard's lease; 0: the worker stopped renewing it, or no "
+            + "owner (worker=none)")
         .register(registry);
-    open = MultiGauge.builder("shop.fleet.shard.open").description("1: the shard is open; 0: closed or no longer listed")
+    open = MultiGauge.builder("shop.fleet.shard.open")
+        .description("1: the shard is open; 0: closed or no longer listed")
         .register(registry);
     workerLeases = MultiGauge.builder("shop.fleet.worker.leases").description("Leases each worker holds and renews")
         .register(registry);

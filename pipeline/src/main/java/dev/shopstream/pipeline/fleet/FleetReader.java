@@ -72,9 +72,11 @@ public final class FleetReader {
     Instant now = clock.instant();
     List<Lease> leases = scan.read();
     renewals.observe(leases, now);
-    Map<String, Lease> byShard = leases.stream().collect(Collectors.toMap(Lease::shardId, Function.identity(), (a, b) -> a));
+    Map<String, Lease> byShard = leases.stream().collect(Collectors.toMap(Lease::shardId,
+        Function.identity(), (a, b) -> a));
     Map<String, StreamShards.Listed> listed = streamShards.shards(byShard.keySet(), now);
-    Map<String, OwnShard> mine = own.stream().collect(Collectors.toMap(OwnShard::shardId, Function.identity(), (a, b) -> a));
+    Map<String, OwnShard> mine = own.stream().collect(Collectors.toMap(OwnShard::shardId,
+        Function.identity(), (a, b) -> a));
     TreeSet<String> ids = new TreeSet<>(byShard.keySet());
     ids.addAll(listed.keySet());
 
@@ -110,14 +112,16 @@ public final class FleetReader {
         : mineNow || !renewals.expired(id, now) ? FleetView.Holding.HELD : FleetView.Holding.EXPIRED;
     String checkpoint = lease.checkpoint();
     if ("SHARD_END".equals(checkpoint)) {
-      return new FleetView.Shard(id, stream, true, owner, holding, checkpoint, null, Duration.ZERO, FleetView.LagSource.DONE);
+      return new FleetView.Shard(id, stream, true, owner, holding, checkpoint, null, Duration.ZERO,
+          FleetView.LagSource.DONE);
     }
     if (mineNow) {
-      return new FleetView.Shard(id, stream, true, owner, holding, checkpoint, age(own.lastCheckpointAt(), now), own.lag(),
-          FleetView.LagSource.OWN);
+      return new FleetView.Shard(id, stream, true, owner, holding, checkpoint, age(own.lastCheckpointAt(), now),
+          own.lag(), FleetView.LagSource.OWN);
     }
-    boolean reported = holding == FleetView.Holding.HELD && lease.reportedLagMillis() != null && lease.reportedAt() != null
-        && Objects.equals(lease.reportedBy(), owner) && !lease.reportedAt().isBefore(now.minus(reportsFreshFor));
+    boolean reported = holding == FleetView.Holding.HELD && lease.reportedLagMillis() != null
+        && lease.reportedAt() != null && Objects.equals(lease.reportedBy(), owner)
+        && !lease.reportedAt().isBefore(now.minus(reportsFreshFor));
     if (reported) {
       Duration checkpointAge = lease.reportedCheckpointAt() == null
           ? checkpointAges.age(id, String.valueOf(checkpoint), null, now) : age(lease.reportedCheckpointAt(), now);

@@ -30,7 +30,9 @@ public record FleetView(Instant readAt, List<Shard> shards, List<Worker> workers
   public enum Holding {
     /** its owner renewed it within the last lease duration */
     HELD,
-    /** its owner has not renewed it for a lease duration (stopped, cut off): nobody reads the shard until it is taken */
+    /**
+     * its owner has not renewed it for a lease duration (stopped, cut off): nobody reads the shard until it is taken
+     */
     EXPIRED,
     /** no owner: never taken, released, or no lease yet */
     NONE
@@ -42,7 +44,10 @@ public record FleetView(Instant readAt, List<Shard> shards, List<Worker> workers
     OWN,
     /** the holder's own figure, written into the lease at most one fleet-view interval ago */
     HOLDER,
-    /** nobody holds it (or its holder reports nothing): the age of the first record after the checkpoint, read from the stream */
+    /**
+     * nobody holds it (or its holder reports nothing): the age of the first record after the checkpoint, read from the
+     * stream
+     */
     STREAM,
     /** the shard ended and every record of it was handled */
     DONE,

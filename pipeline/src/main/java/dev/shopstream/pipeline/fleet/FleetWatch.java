@@ -64,8 +64,8 @@ public final class FleetWatch implements AutoCloseable {
     } catch (RuntimeException e) {
       if (!failing && !closed) {
         LOG.warn("could not read the fleet view from, or report this worker's shards into, lease table {} (retried "
-            + "every {} ms; other workers show this worker's shards' lag as unknown meanwhile): {}", reader.leaseTable(),
-            interval.toMillis(), e.toString());
+            + "every {} ms; other workers show this worker's shards' lag as unknown meanwhile): {}",
+            reader.leaseTable(), interval.toMillis(), e.toString());
       }
       failing = true;
     }

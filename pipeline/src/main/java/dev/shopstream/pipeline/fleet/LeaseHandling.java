@@ -37,7 +37,8 @@ public final class LeaseHandling {
       return Optional.empty();
     }
     try {
-      return Optional.of(Instant.ofEpochMilli(Long.parseLong(at.n())).minus(Duration.ofMillis(Long.parseLong(lag.n()))));
+      return Optional.of(Instant.ofEpochMilli(Long.parseLong(at.n()))
+          .minus(Duration.ofMillis(Long.parseLong(lag.n()))));
     } catch (NumberFormatException e) {
       return Optional.empty();
     }

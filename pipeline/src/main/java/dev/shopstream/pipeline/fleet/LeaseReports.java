@@ -14,8 +14,8 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
  * Writes what this worker knows of the shards it holds into their leases, so that every other worker
  * (and {@code status}) sees the exact lag of shards it does not hold: per lease one conditional
  * UpdateItem of four attributes of this project's own ({@code shopLagMillis}, {@code shopCheckpointAt},
- * {@code shopReportedAt}, {@code shopReportedBy}), only while this worker still owns the lease and the lease exists. KCL's own
- * attributes (owner, counter, checkpoint) are never touched, so its conditional renewals, takes and
+ * {@code shopReportedAt}, {@code shopReportedBy}), only while this worker still owns the lease and the lease exists.
+ * KCL's own attributes (owner, counter, checkpoint) are never touched, so its conditional renewals, takes and
  * checkpoints are not affected; KCL ignores attributes it does not know.
  */
 final class LeaseReports {

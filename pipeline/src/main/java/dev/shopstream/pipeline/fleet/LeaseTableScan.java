@@ -38,9 +38,11 @@ final class LeaseTableScan {
   List<Lease> read() {
     List<Lease> leases = new ArrayList<>();
     try {
-      for (Map<String, AttributeValue> item : dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
+      for (Map<String, AttributeValue> item : dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true))
+          .items()) {
         leases.add(new Lease(text(item, LEASE_KEY), text(item, OWNER), number(item, COUNTER), text(item, CHECKPOINT),
-            number(item, REPORTED_LAG_MILLIS), instant(item, REPORTED_CHECKPOINT_AT), instant(item, REPORTED_AT), text(item, REPORTED_BY)));
+            number(item, REPORTED_LAG_MILLIS), instant(item, REPORTED_CHECKPOINT_AT), instant(item, REPORTED_AT),
+            text(item, REPORTED_BY)));
       }
     } catch (ResourceNotFoundException e) {
       throw new IllegalStateException("no lease table '" + table + "': has a worker with this "

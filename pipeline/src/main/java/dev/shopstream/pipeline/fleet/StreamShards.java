@@ -34,7 +34,8 @@ final class StreamShards {
   /** The shards, listed again when due; {@code leased} are the shard ids the lease table names. */
   synchronized Map<String, Listed> shards(Collection<String> leased, Instant now) {
     boolean unknown = leased.stream().anyMatch(id -> !listed.containsKey(id));
-    if (listedAt == null || !now.isBefore(listedAt.plus(RELIST)) || unknown && !now.isBefore(listedAt.plus(RELIST_UNKNOWN))) {
+    if (listedAt == null || !now.isBefore(listedAt.plus(RELIST))
+        || unknown && !now.isBefore(listedAt.plus(RELIST_UNKNOWN))) {
       listed = list();
       listedAt = now;
     }
@@ -48,7 +49,8 @@ final class StreamShards {
       String start = after;
       DescribeStreamResponse page = streams.describeStream(r -> r.streamArn(streamArn).exclusiveStartShardId(start));
       for (Shard shard : page.streamDescription().shards()) {
-        boolean open = shard.sequenceNumberRange() == null || shard.sequenceNumberRange().endingSequenceNumber() == null;
+        boolean open = shard.sequenceNumberRange() == null
+            || shard.sequenceNumberRange().endingSequenceNumber() == null;
         shards.put(shard.shardId(), new Listed(shard.shardId(), shard.parentShardId(), open));
       }
       after = page.streamDescription().lastEvaluatedShardId();

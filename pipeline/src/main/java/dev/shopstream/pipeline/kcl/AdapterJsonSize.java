@@ -68,7 +68,8 @@ final class AdapterJsonSize {
     size += member(members++, "NewImage", item(stream.newImage()));
     size += member(members++, "OldImage", item(stream.oldImage()));
     if (stream.approximateCreationDateTime() != null) {
-      size += member(members, "ApproximateCreationDateTime", digits(stream.approximateCreationDateTime().toEpochMilli()));
+      size += member(members, "ApproximateCreationDateTime",
+          digits(stream.approximateCreationDateTime().toEpochMilli()));
     }
     return size;
   }

@@ -181,7 +181,8 @@ public final class KclMicrometerMetrics implements MetricsFactory {
    */
   static String meterName(String kclName) {
     int arn = kclName.indexOf(":arn:");
-    String name = arn < 0 ? kclName : kclName.substring(0, arn) + kclName.substring(Math.max(arn, kclName.lastIndexOf('.')));
+    String name = arn < 0 ? kclName
+        : kclName.substring(0, arn) + kclName.substring(Math.max(arn, kclName.lastIndexOf('.')));
     String words = name.replaceAll("([A-Z]+)([A-Z][a-z])", "$1_$2").replaceAll("([a-z0-9])([A-Z])", "$1_$2")
         .replaceAll("[^A-Za-z0-9.]+", "_").replaceAll("_?\\._?", ".").replaceAll("^[_.]+|[_.]+$", "");
     return words.toLowerCase(Locale.ROOT);

@@ -28,8 +28,8 @@ public final class KclShutdownNoise extends TurboFilter {
     }
     // the throwable arrives as t, or (a parameterised message) as the last parameter
     Object cause = t != null ? t : params != null && params.length > 0 ? params[params.length - 1] : null;
-    boolean noise = cause instanceof IllegalStateException state && "LeaderDecider uninitialized".equals(state.getMessage())
-        || SECOND_SHUTDOWN.equals(format);
+    boolean noise = cause instanceof IllegalStateException state
+        && "LeaderDecider uninitialized".equals(state.getMessage()) || SECOND_SHUTDOWN.equals(format);
     return noise ? FilterReply.DENY : FilterReply.NEUTRAL;
   }
 }

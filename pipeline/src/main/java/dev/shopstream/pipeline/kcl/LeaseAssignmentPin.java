@@ -83,7 +83,8 @@ public final class LeaseAssignmentPin {
           .expressionAttributeValues(Map.of(":pinned", PINNED))).join();
       LOG.info("KCL lease assignment: LEADER (removed the 2.x pin from {})", table);
     } catch (CompletionException e) {
-      if (!(e.getCause() instanceof ConditionalCheckFailedException || e.getCause() instanceof ResourceNotFoundException)) {
+      if (!(e.getCause() instanceof ConditionalCheckFailedException
+          || e.getCause() instanceof ResourceNotFoundException)) {
         throw e;
       }
     }
@@ -101,7 +102,8 @@ public final class LeaseAssignmentPin {
     }
     try {
       dynamo.createTable(r -> r.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-          .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S).build())
+          .attributeDefinitions(AttributeDefinition.builder().attributeName(KEY).attributeType(ScalarAttributeType.S)
+              .build())
           .keySchema(KeySchemaElement.builder().attributeName(KEY).keyType(KeyType.HASH).build())).join();
     } catch (CompletionException e) {
       if (!(e.getCause() instanceof ResourceInUseException)) {

@@ -8,9 +8,9 @@ import software.amazon.kinesis.retrieval.KinesisClientRecord;
 
 /**
  * A GetRecords response as KCL reads it, each record converted once, to a {@link LeanStreamRecord}. The
- * adapter's own converts every record (to JSON) again on each {@link #records()} call, and KCL calls it four times per response (twice in its
- * prefetcher, twice when it advances the iterator). Each call still returns a list of its own, as
- * before (KCL removes already checkpointed records from the one it hands on).
+ * adapter's own converts every record (to JSON) again on each {@link #records()} call, and KCL calls it four times per
+ * response (twice in its prefetcher, twice when it advances the iterator). Each call still returns a list of its own,
+ * as before (KCL removes already checkpointed records from the one it hands on).
  */
 final class RecordsConvertedOnce extends DynamoDBStreamsGetRecordsResponseAdapter {
   private final GetRecordsResponse response;

@@ -74,7 +74,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     if (held == null) {
       leaseLost = true;
       cancellation.cancel("lease not held when the shard's processing started");
-      LOG.warn("shard {}: its lease was no longer held when its processing started; nothing is processed here", shardId);
+      LOG.warn("shard {}: its lease was no longer held when its processing started; nothing is processed here",
+          shardId);
       return;
     }
     lease = shared.leases().register(shardId, held.epoch(), cancellation, held.holding());
@@ -124,8 +125,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     } catch (RuntimeException e) {
       skipped = true;
       failedAt = shared.clock().instant();
-      LOG.error("shard {}: processing failed unexpectedly; holding the shard at checkpoint {} until the worker restarts",
-          shardId, checkpointedUpTo, e);
+      LOG.error("shard {}: processing failed unexpectedly; holding the shard at checkpoint {} until the worker "
+          + "restarts", shardId, checkpointedUpTo, e);
       cancellation.cancel("internal failure: " + e);
     } catch (Error e) {
       shared.fatal().accept(e);
@@ -276,7 +277,8 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     shared.stopping().release(cancellation);
     progress.released();
     LOG.info("shard {}: stopping, checkpointed {}", shardId,
-        checkpointedUpTo == null ? "nothing new (no record handled since the last checkpoint)" : "up to " + checkpointedUpTo);
+        checkpointedUpTo == null ? "nothing new (no record handled since the last checkpoint)"
+            : "up to " + checkpointedUpTo);
   }
 
   /** Checkpoints at most once per interval (an unmoved watermark is not written again). */
@@ -314,9 +316,11 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     } catch (ShutdownException e) {
       leaseLost = true;
       cancellation.cancel("lease lost");
-      LOG.info("shard {}: lease gone while checkpointing {}; another worker resumes from its checkpoint", shardId, position);
+      LOG.info("shard {}: lease gone while checkpointing {}; another worker resumes from its checkpoint",
+          shardId, position);
     } catch (ThrottlingException | KinesisClientLibDependencyException e) {
-      LOG.warn("shard {}: checkpoint {} failed ({}); the next batch checkpoints again", shardId, position, e.toString());
+      LOG.warn("shard {}: checkpoint {} failed ({}); the next batch checkpoints again", shardId,
+          position, e.toString());
     } catch (InvalidStateException e) {
       LOG.error("shard {}: checkpoint {} rejected by the lease table", shardId, position, e);
     }

@@ -31,9 +31,9 @@ import software.amazon.kinesis.processor.ShardRecordProcessorFactory;
  * @param leaseSource the lease as KCL holds it: epoch and whether it is still held
  */
 public record ShardProcessorFactory(String table, RecordProcessor records, Cancellation stopping, Executor executor,
-    int maxInFlight, long maxInFlightBytes, PipelineMetrics metrics, Duration checkpointInterval, Duration drainTimeout, Clock clock,
-    ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal, RepeatedErrors repeatedErrors,
-    ShardLeases leases, LeaseSource leaseSource) implements ShardRecordProcessorFactory {
+    int maxInFlight, long maxInFlightBytes, PipelineMetrics metrics, Duration checkpointInterval,
+    Duration drainTimeout, Clock clock, ShardProgress progress, Predicate<String> selected, Consumer<Error> fatal,
+    RepeatedErrors repeatedErrors, ShardLeases leases, LeaseSource leaseSource) implements ShardRecordProcessorFactory {
 
   @Override
   public ShardRecordProcessor shardRecordProcessor() {

@@ -86,13 +86,15 @@ public final class ShopStreamWorker implements AutoCloseable {
    */
   public static ShopStreamWorker create(WorkerConfig config, KclClients clients, RecordProcessor records,
       PipelineMetrics metrics, MeterRegistry registry, Clock clock, Predicate<String> selectedShards,
-      ShardLeases leases, RepeatedErrors repeatedErrors, Function<ShardProgress, FleetWatch> fleet, GapRepairs repairs) {
+      ShardLeases leases, RepeatedErrors repeatedErrors, Function<ShardProgress, FleetWatch> fleet,
+      GapRepairs repairs) {
     Cancellation stopping = new Cancellation();
     ExecutorService recordPool = recordPool(config.recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
     KclLeases kclLeases = new KclLeases();
     ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
-        config.maxInFlight(), config.maxInFlightBytes(), metrics, config.checkpointInterval(), config.shutdownTimeout().dividedBy(2), clock, progress,
+        config.maxInFlight(), config.maxInFlightBytes(), metrics, config.checkpointInterval(),
+        config.shutdownTimeout().dividedBy(2), clock, progress,
         selectedShards, FatalErrors.HALT, repeatedErrors, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(), clients.leaseTables(),
@@ -105,7 +107,8 @@ public final class ShopStreamWorker implements AutoCloseable {
   /** The one bounded pool every shard's records run on; idle threads end after a minute. */
   static ExecutorService recordPool(int threads) {
     AtomicInteger count = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(),
         task -> {
           Thread thread = new Thread(task, "record-" + count.incrementAndGet());
           thread.setDaemon(true);
@@ -213,7 +216,8 @@ public final class ShopStreamWorker implements AutoCloseable {
         return false;
       }
     }
-    LOG.warn("graceful shutdown did not finish within {} s; forcing it (unhandled records are redelivered)", bound.toSeconds());
+    LOG.warn("graceful shutdown did not finish within {} s; forcing it (unhandled records are redelivered)",
+        bound.toSeconds());
     return false;
   }
 

@@ -39,13 +39,15 @@ final class StreamReadClient extends AmazonDynamoDBStreamsAdapterClient {
   }
 
   @Override
-  public CompletableFuture<DynamoDBStreamsGetRecordsResponseAdapter> getDynamoDBStreamsRecords(GetRecordsRequest request) {
+  public CompletableFuture<DynamoDBStreamsGetRecordsResponseAdapter> getDynamoDBStreamsRecords(
+      GetRecordsRequest request) {
     return CompletableFuture.supplyAsync(() -> {
       GetRecordsResponse response;
       try {
         response = streams.getRecords(request);
       } catch (AwsServiceException e) {
-        throw AmazonServiceExceptionTransformer.transformDynamoDBStreamsToKinesisGetRecords(e, getSkipRecordsBehavior());
+        throw AmazonServiceExceptionTransformer.transformDynamoDBStreamsToKinesisGetRecords(e,
+            getSkipRecordsBehavior());
       }
       return new RecordsConvertedOnce(response);
     }, calls);

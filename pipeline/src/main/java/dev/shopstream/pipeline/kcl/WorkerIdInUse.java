@@ -49,7 +49,8 @@ public final class WorkerIdInUse {
     }
     return List.of("SHOP_WORKER_ID=" + workerId + " is in use: another running worker renewed " + renewed.size()
         + " lease(s) under it within " + leaseDuration.toMillis() * 4 / 3 + " ms ("
-        + renewed.entrySet().stream().map(e -> e.getKey() + " counter " + e.getValue()).collect(Collectors.joining(", "))
+        + renewed.entrySet().stream().map(e -> e.getKey() + " counter " + e.getValue())
+            .collect(Collectors.joining(", "))
         + "); two processes with one id would work the same shards: give each process its own SHOP_WORKER_ID, "
         + "or leave it empty");
   }
@@ -62,8 +63,8 @@ public final class WorkerIdInUse {
               .expressionAttributeValues(Map.of(":owner", AttributeValue.fromS(workerId)))
               .projectionExpression("leaseKey, leaseCounter")).items().stream()
           .filter(item -> item.containsKey("leaseKey") && item.containsKey("leaseCounter"))
-          .collect(Collectors.toMap(item -> item.get("leaseKey").s(), item -> Long.parseLong(item.get("leaseCounter").n()),
-              (a, b) -> a, TreeMap::new));
+          .collect(Collectors.toMap(item -> item.get("leaseKey").s(),
+              item -> Long.parseLong(item.get("leaseCounter").n()), (a, b) -> a, TreeMap::new));
     } catch (ResourceNotFoundException e) {
       return Map.of();
     }

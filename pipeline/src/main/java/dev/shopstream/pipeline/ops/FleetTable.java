@@ -14,13 +14,17 @@ public final class FleetTable {
   public static String render(FleetView view) {
     StringBuilder out = new StringBuilder();
     int shardWidth = Math.max(5, view.shards().stream().mapToInt(s -> s.shardId().length()).max().orElse(5));
-    int ownerWidth = Math.max(5, view.shards().stream().mapToInt(s -> s.owner() == null ? 1 : s.owner().length()).max().orElse(5));
-    String row = "%-" + shardWidth + "s  %-8s  %-" + ownerWidth + "s  %-7s  %-" + CHECKPOINT_WIDTH + "s  %9s  %9s  %s%n";
-    out.append(String.format(Locale.ROOT, row, "SHARD", "STREAM", "OWNER", "LEASE", "CHECKPOINT", "CKPT AGE", "LAG", "LAG FROM"));
+    int ownerWidth = Math.max(5, view.shards().stream().mapToInt(s -> s.owner() == null ? 1 : s.owner().length())
+        .max().orElse(5));
+    String row = "%-" + shardWidth + "s  %-8s  %-" + ownerWidth + "s  %-7s  %-" + CHECKPOINT_WIDTH
+        + "s  %9s  %9s  %s%n";
+    out.append(String.format(Locale.ROOT, row, "SHARD", "STREAM", "OWNER", "LEASE", "CHECKPOINT", "CKPT AGE",
+        "LAG", "LAG FROM"));
     for (FleetView.Shard shard : view.shards()) {
       out.append(String.format(Locale.ROOT, row, shard.shardId(), lower(shard.stream()),
           shard.owner() == null ? "-" : shard.owner(), shard.leased() ? lower(shard.holding()) : "no lease",
-          checkpoint(shard.checkpoint()), seconds(shard.checkpointAge()), seconds(shard.lag()), lower(shard.lagSource())));
+          checkpoint(shard.checkpoint()), seconds(shard.checkpointAge()), seconds(shard.lag()),
+          lower(shard.lagSource())));
     }
     out.append('\n');
     int workerWidth = Math.max(6, view.workers().stream().mapToInt(w -> w.workerId().length()).max().orElse(6));
@@ -28,7 +32,8 @@ public final class FleetTable {
     out.append(String.format(Locale.ROOT, workerRow, "WORKER", "LEASES", "LAST RENEWAL SEEN"));
     for (FleetView.Worker worker : view.workers()) {
       out.append(String.format(Locale.ROOT, workerRow, worker.workerId(), worker.leases(),
-          worker.lastRenewal() == null ? "-" : seconds(Duration.between(worker.lastRenewal(), view.readAt())).trim() + " ago"));
+          worker.lastRenewal() == null ? "-" : seconds(Duration.between(worker.lastRenewal(), view.readAt()))
+          .trim() + " ago"));
     }
     out.append('\n').append(view.shards().size()).append(" shards, ").append(view.unowned())
         .append(" unfinished not held by a live worker; ").append(view.liveWorkers()).append(" worker")

@@ -1,5 +1,6 @@
 package dev.shopstream.pipeline.ops;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,10 +29,11 @@ public final class HealthProbe {
   static boolean probe(URI uri) {
     try {
       HttpResponse<Void> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-          .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+          .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).build(),
+              HttpResponse.BodyHandlers.discarding());
       System.out.println(uri.getPath() + " " + response.statusCode());
       return response.statusCode() == 200;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       System.out.println(uri.getPath() + " unreachable: " + e.getMessage());
       return false;
     } catch (InterruptedException e) {

@@ -5,9 +5,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,8 +38,8 @@ public final class PipelineMetrics {
   }
 
   public void record(String outcome) {
-    meter(records, outcome, o -> Counter.builder("shop.stream.records").description("Stream records handled, by outcome")
-        .tag("outcome", o).register(registry)).increment();
+    meter(records, outcome, o -> Counter.builder("shop.stream.records")
+        .description("Stream records handled, by outcome").tag("outcome", o).register(registry)).increment();
   }
 
   public void event(EventType type) {
@@ -51,7 +54,7 @@ public final class PipelineMetrics {
   }
 
   /** Times a handler call, retries included, in {@code shop.handler.latency}. */
-  public <T> T timeHandler(String handler, java.util.function.Supplier<T> call) {
+  public <T> T timeHandler(String handler, Supplier<T> call) {
     return meter(handlerLatencies, handler, h -> Timer.builder("shop.handler.latency")
         .description("Handler call duration, retries included").tag("handler", h).publishPercentileHistogram()
         .register(registry)).record(call);
@@ -72,7 +75,8 @@ public final class PipelineMetrics {
 
   private Timer writeToEffectTimer(String handler) {
     return meter(writeToEffect, handler, h -> Timer.builder("shop.write.to.effect")
-        .description("From the record's write (ApproximateCreationDateTime) to the handler's effect done, retries and waits included")
+        .description("From the record's write (ApproximateCreationDateTime) to the handler's effect done, retries "
+            + "and waits included")
         .tag("handler", h).serviceLevelObjectives(WRITE_TO_EFFECT_BUCKETS).register(registry));
   }
 
@@ -84,7 +88,7 @@ public final class PipelineMetrics {
   static final Duration[] WRITE_TO_EFFECT_BUCKETS = buckets(Duration.ofMillis(10), Duration.ofMinutes(10), 1.1);
 
   private static Duration[] buckets(Duration from, Duration to, double factor) {
-    java.util.List<Duration> bounds = new java.util.ArrayList<>();
+    List<Duration> bounds = new ArrayList<>();
     for (double nanos = from.toNanos(); nanos <= to.toNanos(); nanos *= factor) {
       bounds.add(Duration.ofNanos(Math.round(nanos)));
     }

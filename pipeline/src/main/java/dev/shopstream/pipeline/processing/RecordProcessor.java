@@ -173,7 +173,8 @@ public final class RecordProcessor {
         }
       }
       if (attempt >= policy.quietAttempts() && Integer.bitCount(attempt) == 1 || attempt == policy.quietAttempts()) {
-        LOG.warn("record {} of key {} still not handled after {} attempts, holding its key: {}", record.sequenceNumber(),
+        LOG.warn("record {} of key {} still not handled after {} attempts, holding its key: {}",
+            record.sequenceNumber(),
             LogSafe.redact(record.orderingKey()), attempt, LogSafe.redact(String.valueOf(steps.get(0).lastError)));
       }
       Duration wait = Duration.ofMillis(Math.max(1, pauseMillis));
@@ -216,7 +217,8 @@ public final class RecordProcessor {
               LogSafe.redact(record.orderingKey()), LogSafe.redact(e.getMessage()));
         }
       } else if (retryAfter < 0) {
-        LOG.error("record {}: handler {} failed permanently for {} {}: dead-lettering ({})", record.sequenceNumber(), name,
+        LOG.error("record {}: handler {} failed permanently for {} {}: dead-lettering ({})",
+            record.sequenceNumber(), name,
             step.event.type().wireName(), step.event.eventId(), LogSafe.redact(e.toString()));
         step.letter = letter(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY, record, step, step.firstFailureAt);
       }
@@ -273,7 +275,8 @@ public final class RecordProcessor {
         if (letter.eventId() == null) {
           callOnce(event, router.route(event));
         } else if (event.eventId().equals(letter.eventId())) {
-          List<EventHandler> handler = router.handlers().stream().filter(h -> h.name().equals(letter.handler())).toList();
+          List<EventHandler> handler = router.handlers().stream().filter(h -> h.name().equals(letter.handler()))
+              .toList();
           if (handler.isEmpty()) {
             return "handler '" + letter.handler() + "' is not enabled in this configuration (SHOP_HANDLERS)";
           }

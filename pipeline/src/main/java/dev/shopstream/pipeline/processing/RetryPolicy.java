@@ -24,7 +24,8 @@ public record RetryPolicy(int quietAttempts, Duration initialBackoff, Duration m
       throw new IllegalArgumentException("quietAttempts must be at least 1");
     }
     if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
-      throw new IllegalArgumentException("need 0 < initialBackoff <= maxBackoff, got " + initialBackoff + " and " + maxBackoff);
+      throw new IllegalArgumentException("need 0 < initialBackoff <= maxBackoff, got " + initialBackoff
+          + " and " + maxBackoff);
     }
     if (!(jitter >= 0 && jitter < 1)) {
       throw new IllegalArgumentException("jitter must be in [0, 1), got " + jitter);

@@ -98,8 +98,8 @@ public final class ShardLeases implements LeaseView {
   public void superseded(EventSource source, ShardLease lease, long newerEpoch) {
     Registration registration = held.get(source.shardId());
     if (registration != null && registration.lease.epoch() < newerEpoch && !registration.work.isCancelled()) {
-      LOG.warn("shard {}: a claim shows a newer holder of lease {} (epoch {}, ours {}): stopping this shard's work here",
-          source.shardId(), lease.name(), newerEpoch, registration.lease.epoch());
+      LOG.warn("shard {}: a claim shows a newer holder of lease {} (epoch {}, ours {}): stopping this shard's work "
+          + "here", source.shardId(), lease.name(), newerEpoch, registration.lease.epoch());
       registration.work.cancel("lease " + registration.lease + " superseded by epoch " + newerEpoch);
     }
   }

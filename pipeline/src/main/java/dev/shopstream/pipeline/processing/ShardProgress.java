@@ -150,7 +150,8 @@ public final class ShardProgress {
         .description("How long the shard's oldest unhandled record has been in the engine, in seconds")
         .baseUnit("seconds").tag("shard", shardId).register(registry));
     state.gauges.add(Gauge.builder("shop.shard.window.records", state, s -> s.occupancy.get().records())
-        .description("Records the shard's window holds (taken in, not yet below the watermark); at SHOP_MAX_IN_FLIGHT it is full")
+        .description("Records the shard's window holds (taken in, not yet below the watermark); at "
+            + "SHOP_MAX_IN_FLIGHT it is full")
         .tag("shard", shardId).register(registry));
     state.gauges.add(Gauge.builder("shop.shard.window.bytes", state, s -> s.occupancy.get().bytes())
         .description("Bytes of stream records the shard's window holds; at SHOP_MAX_IN_FLIGHT_BYTES it is full")
@@ -201,7 +202,8 @@ public final class ShardProgress {
           State state = e.getValue();
           return new Snapshot(e.getKey(), state.records.get(), Duration.ofMillis(Math.round(lagSeconds(state) * 1000)),
               caughtUp(state), state.ended, state.pending.get() != null, state.firstRecordWrittenAt,
-              state.lastRecordWrittenAt, state.emptySince, state.lastCheckpointAt, state.released, state.polls.get() > 0);
+              state.lastRecordWrittenAt, state.emptySince, state.lastCheckpointAt, state.released,
+              state.polls.get() > 0);
         })
         .toList();
   }

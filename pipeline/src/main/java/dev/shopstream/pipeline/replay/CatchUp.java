@@ -73,6 +73,7 @@ final class CatchUp {
     if (span <= 0) {
       return 1;
     }
-    return Math.max(0, Math.min(1, (double) Duration.between(shard.firstWrittenAt(), shard.newestWrittenAt()).toMillis() / span));
+    return Math.max(0, Math.min(1, (double) Duration.between(shard.firstWrittenAt(), shard.newestWrittenAt())
+        .toMillis() / span));
   }
 }

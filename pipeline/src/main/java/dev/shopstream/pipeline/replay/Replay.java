@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
@@ -110,13 +111,14 @@ public final class Replay {
     Instant startedAt = clock.instant();
     List<String> existing = ReplayTables.leaseTables(options.applicationName()).stream().filter(this::exists).toList();
     if (!existing.isEmpty()) {
-      throw new IllegalArgumentException("table(s) " + existing + " exist already: a replay starts in lease tables of its "
-          + "own and deletes only what it created; choose another --application, or delete them if they are a "
-          + "finished replay's (--keep-tables)");
+      throw new IllegalArgumentException("table(s) " + existing
+          + " exist already: a replay starts in lease tables of its own and deletes only what it created; choose "
+          + "another --application, or delete them if they are a finished replay's (--keep-tables)");
     }
     List<String> openShards = openShards(streamArn, options.shards());
     out.printf("replaying %s from TRIM_HORIZON into %s as application %s; open shards: %s%n", live.table(),
-        options.dryRun() ? "nothing (dry run: events are only counted)" : handlers, options.applicationName(), openShards);
+        options.dryRun() ? "nothing (dry run: events are only counted)" : handlers,
+        options.applicationName(), openShards);
     out.println(options.parkDeadLetters() ? "records that cannot be handled are parked in the live dead-letter queue"
         : "records that cannot be handled are counted, not parked (--park-dead-letters parks them)");
     Predicate<String> selected = shard -> options.shards().isEmpty() || options.shards().contains(shard);
@@ -156,7 +158,7 @@ public final class Replay {
   }
 
   private List<String> openShards(String streamArn, Set<String> selected) {
-    List<Shard> shards = new java.util.ArrayList<>();
+    List<Shard> shards = new ArrayList<>();
     String after = null;
     do {
       String start = after;
@@ -183,7 +185,7 @@ public final class Replay {
    * @return per shard found caught up, how
    */
   private Map<String, String> follow(ShardProgress progress, List<String> openShards,
-      java.util.function.Predicate<String> selected, CatchUp catchUp, Instant deadline) {
+      Predicate<String> selected, CatchUp catchUp, Instant deadline) {
     Map<String, Long> previous = new HashMap<>();
     Map<String, String> caughtUpBy = new TreeMap<>();
     while (clock.instant().isBefore(deadline)) {
@@ -198,7 +200,8 @@ public final class Replay {
         var reached = catchUp.reached(shard, now);
         reached.ifPresent(reason -> caughtUpBy.putIfAbsent(shard.shardId(), reason.text));
         out.printf("  %s %s %,d records, %,d/s, at %s%s%n", bar(catchUp.fraction(shard, now)), shard.shardId(),
-            shard.records(), rate, shard.newestWrittenAt() == null ? "-" : shard.newestWrittenAt().truncatedTo(ChronoUnit.SECONDS),
+            shard.records(), rate,
+            shard.newestWrittenAt() == null ? "-" : shard.newestWrittenAt().truncatedTo(ChronoUnit.SECONDS),
             reached.map(reason -> " (caught up: " + reason.text + ")")
                 .orElse(shard.emptySince() == null || shard.pending() ? "" : " (no records for "
                     + human(Duration.between(shard.emptySince(), now)) + ")"));
@@ -227,7 +230,8 @@ public final class Replay {
   }
 
   private static Summary summary(String application, SimpleMeterRegistry metrics, Duration took, boolean caughtUp,
-      boolean removed, Map<String, Long> deadLetters, List<String> samples, boolean parked, Map<String, String> caughtUpBy) {
+      boolean removed, Map<String, Long> deadLetters, List<String> samples, boolean parked,
+      Map<String, String> caughtUpBy) {
     Map<String, Long> events = new TreeMap<>();
     metrics.find("shop.events").counters().forEach(c -> events.put(c.getId().getTag("type"), (long) c.count()));
     Map<String, Long> results = new TreeMap<>();
@@ -245,8 +249,8 @@ public final class Replay {
     out.println("  events by type: " + summary.eventsByType());
     out.println("  handler results: " + summary.handlerResults());
     if (!summary.deadLetters().isEmpty()) {
-      out.println("  not handled, counted and NOT parked (the live worker parked its own; --park-dead-letters parks them): "
-          + summary.deadLetters());
+      out.println("  not handled, counted and NOT parked (the live worker parked its own; --park-dead-letters parks "
+          + "them): " + summary.deadLetters());
       summary.deadLetterSamples().forEach(sample -> out.println("    " + sample));
     }
     if (summary.undeliveredEvents() > 0) {

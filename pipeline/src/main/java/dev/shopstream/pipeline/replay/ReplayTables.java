@@ -31,7 +31,8 @@ public final class ReplayTables {
           + "a replay creates and deletes only tables named so");
     }
     if (!application.matches("[A-Za-z0-9_.-]{3,200}")) {
-      problems.add("--application '" + application + "' must be 3-200 letters, digits, '_', '-', '.' (it names tables)");
+      problems.add("--application '" + application
+          + "' must be 3-200 letters, digits, '_', '-', '.' (it names tables)");
     }
     List<String> protectedTables = new ArrayList<>(List.of(live.table(), live.idempotency().table()));
     protectedTables.addAll(leaseTables(live.applicationName()));

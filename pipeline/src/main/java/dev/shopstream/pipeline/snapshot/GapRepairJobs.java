@@ -51,7 +51,8 @@ public final class GapRepairJobs {
       try {
         JsonNode node = json.readTree(s3.getObjectAsBytes(r -> r.bucket(bucket).key(object.key())).asUtf8String());
         jobs.add(new Job(object.key(), node.path("shardId").asText(), Instant.parse(node.path("from").asText()),
-            Instant.parse(node.path("foundAt").asText()), node.hasNonNull("claimedBy") ? node.get("claimedBy").asText() : null,
+            Instant.parse(node.path("foundAt").asText()),
+            node.hasNonNull("claimedBy") ? node.get("claimedBy").asText() : null,
             node.hasNonNull("claimedAt") ? Instant.parse(node.get("claimedAt").asText()) : null));
       } catch (NoSuchKeyException e) {
         // done by another worker since the listing

@@ -102,7 +102,8 @@ public final class GapRepairs implements AutoCloseable {
       if (through.isEmpty()) {
         unrepairable.increment();
         LOG.error("DATA LOSS: gap repair of shard {} impossible: no holder of its lease ever reported how far it was "
-            + "handled; repair the analytics sink with a new snapshot (shop-stream snapshot --bucket <bucket>)", shardId);
+            + "handled; repair the analytics sink with a new snapshot (shop-stream snapshot --bucket <bucket>)",
+            shardId);
         return;
       }
       GapRepairJobs.Job job = jobs.add(shardId, through.get().minus(MARGIN).truncatedTo(ChronoUnit.SECONDS),

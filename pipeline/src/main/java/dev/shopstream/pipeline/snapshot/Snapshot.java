@@ -20,9 +20,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.LongConsumer;
 import java.util.zip.GZIPInputStream;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -142,7 +144,7 @@ public final class Snapshot {
 
   /** Reads one data file from line {@code skip + 1}; each chunk's end goes to {@code chunkDone} once published. */
   private FileResult readFile(ExportLocation export, String file, long skip, ExecutorService pool, Counts counts,
-      Instant start, Instant deadline, Options options, java.util.function.LongConsumer chunkDone) {
+      Instant start, Instant deadline, Options options, LongConsumer chunkDone) {
     boolean dryRun = options.dryRun();
     int chunkLines = options.chunkLines();
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(
@@ -248,7 +250,7 @@ public final class Snapshot {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         failures.add("interrupted");
-      } catch (java.util.concurrent.ExecutionException e) {
+      } catch (ExecutionException e) {
         failures.add(String.valueOf(e.getCause()));
       }
     }

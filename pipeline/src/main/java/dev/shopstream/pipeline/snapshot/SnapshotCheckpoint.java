@@ -57,8 +57,8 @@ public final class SnapshotCheckpoint {
       throw new SnapshotInputException("the checkpoint " + location() + " is not JSON: delete it to start over");
     }
     if (!exportId.equals(node.path("exportId").asText())) {
-      throw new SnapshotInputException("the checkpoint " + location() + " belongs to export '" + node.path("exportId").asText()
-          + "', not " + exportId + ": delete it to start over");
+      throw new SnapshotInputException("the checkpoint " + location() + " belongs to export '"
+          + node.path("exportId").asText() + "', not " + exportId + ": delete it to start over");
     }
     Progress done = Progress.none();
     node.path("linesDone").properties().forEach(e -> done.linesDone().put(e.getKey(), e.getValue().asLong()));
@@ -72,7 +72,8 @@ public final class SnapshotCheckpoint {
     progress.linesDone().forEach(lines::put);
     var files = node.putArray("filesDone");
     progress.filesDone().forEach(files::add);
-    s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"), RequestBody.fromString(node.toString()));
+    s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/json"),
+        RequestBody.fromString(node.toString()));
   }
 
   public void delete() {

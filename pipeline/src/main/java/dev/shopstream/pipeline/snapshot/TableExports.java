@@ -64,7 +64,8 @@ public final class TableExports {
     Instant asOf = (exportTime != null ? exportTime : clock.instant()).truncatedTo(ChronoUnit.SECONDS);
     String tableArn = dynamo.describeTable(r -> r.tableName(table)).table().tableArn();
     // a prefix of its own: an export without a manifest is then found by listing it
-    String ownPrefix = (prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/") + table + "-" + asOf.getEpochSecond();
+    String ownPrefix = (prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/") + table + "-"
+        + asOf.getEpochSecond();
     ExportDescription started;
     try {
       started = dynamo.exportTableToPointInTime(r -> {
@@ -77,8 +78,8 @@ public final class TableExports {
       throw new SnapshotInputException("point-in-time recovery is not enabled on table " + table
           + ": enable it (UpdateContinuousBackups) or pass an existing export with --export");
     }
-    out.println("requested export " + started.exportArn() + " of table " + table + " as of " + asOf + " to s3://" + bucket
-        + "/" + ownPrefix + "/");
+    out.println("requested export " + started.exportArn() + " of table " + table + " as of " + asOf
+        + " to s3://" + bucket + "/" + ownPrefix + "/");
     ExportDescription done = await(started.exportArn(), maxWait, out);
     out.println("  to resume this snapshot after a crash: shop-stream snapshot --export " + started.exportArn()
         + (done.exportTime() == null ? " --export-time " + asOf : ""));
@@ -238,8 +239,9 @@ public final class TableExports {
     TreeSet<String> folders = new TreeSet<>();
     files.forEach(key -> folders.add(key.substring(0, key.indexOf("/data/") + 1)));
     if (folders.size() > 1) {
-      throw new SnapshotInputException("export " + done.exportArn() + " has no manifest and s3://" + bucket + "/" + prefix
-          + FOLDER + " holds several exports " + folders + ": pass the right folder with --export s3://" + bucket + "/<folder>");
+      throw new SnapshotInputException("export " + done.exportArn() + " has no manifest and s3://"
+          + bucket + "/" + prefix + FOLDER + " holds several exports " + folders
+          + ": pass the right folder with --export s3://" + bucket + "/<folder>");
     }
     String root = folders.isEmpty() ? prefix + FOLDER + exportId + "/" : folders.first();
     return new ExportLocation(bucket, exportId, exportTime, done.itemCount(), files, root + checkpointName,
@@ -290,7 +292,8 @@ public final class TableExports {
 
   private BufferedReader reader(String bucket, String key) {
     try {
-      return new BufferedReader(new InputStreamReader(s3.getObject(r -> r.bucket(bucket).key(key)), StandardCharsets.UTF_8));
+      return new BufferedReader(new InputStreamReader(s3.getObject(r -> r.bucket(bucket).key(key)),
+          StandardCharsets.UTF_8));
     } catch (NoSuchKeyException e) {
       return null;
     }

@@ -59,7 +59,8 @@ public final class AttributeValueJson {
         yield AttributeValue.fromL(list);
       }
       case "M" -> AttributeValue.fromM(readItem(value));
-      default -> throw new IllegalArgumentException("attribute '" + path + "' has unknown type '" + typed.getKey() + "'");
+      default -> throw new IllegalArgumentException("attribute '" + path + "' has unknown type '"
+          + typed.getKey() + "'");
     };
   }
 

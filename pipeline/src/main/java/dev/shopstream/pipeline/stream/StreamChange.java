@@ -38,6 +38,7 @@ public record StreamChange(
 
   /** True for a REMOVE made by DynamoDB's TTL process rather than by the application. */
   public boolean isTtlDelete() {
-    return kind == ChangeKind.REMOVE && "Service".equals(userIdentityType) && TTL_PRINCIPAL.equals(userIdentityPrincipal);
+    return kind == ChangeKind.REMOVE && "Service".equals(userIdentityType)
+        && TTL_PRINCIPAL.equals(userIdentityPrincipal);
   }
 }

@@ -54,7 +54,8 @@ public final class StreamRecordJson {
         .dynamodb(stream.build());
     JsonNode identity = node.get("userIdentity");
     if (identity != null && identity.isObject()) {
-      record.userIdentity(Identity.builder().type(text(identity, "type")).principalId(text(identity, "principalId")).build());
+      record.userIdentity(Identity.builder().type(text(identity, "type")).principalId(text(identity, "principalId"))
+          .build());
     }
     return record.build();
   }

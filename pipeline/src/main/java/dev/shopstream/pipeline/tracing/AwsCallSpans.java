@@ -11,6 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkRequest;
+import software.amazon.awssdk.core.interceptor.Context.AfterExecution;
+import software.amazon.awssdk.core.interceptor.Context.BeforeExecution;
+import software.amazon.awssdk.core.interceptor.Context.FailedExecution;
+import software.amazon.awssdk.core.interceptor.Context.ModifyRequest;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -36,8 +40,7 @@ final class AwsCallSpans implements ExecutionInterceptor {
   }
 
   @Override
-  public void beforeExecution(software.amazon.awssdk.core.interceptor.Context.BeforeExecution call,
-      ExecutionAttributes attributes) {
+  public void beforeExecution(BeforeExecution call, ExecutionAttributes attributes) {
     Context parent = Context.current();
     if (!Span.fromContext(parent).getSpanContext().isValid()) {
       return;
@@ -48,15 +51,15 @@ final class AwsCallSpans implements ExecutionInterceptor {
         .setAttribute("rpc.system", "aws-api").setAttribute("rpc.service", service)
         .setAttribute("rpc.method", operation);
     SdkRequest request = call.request();
-    request.getValueForField("TableName", String.class).ifPresent(table -> builder.setAttribute(TABLES, List.of(table)));
+    request.getValueForField("TableName", String.class)
+        .ifPresent(table -> builder.setAttribute(TABLES, List.of(table)));
     request.getValueForField("TopicArn", String.class)
         .ifPresent(topic -> builder.setAttribute("messaging.destination.name", topic));
     attributes.putAttribute(SPAN, builder.startSpan());
   }
 
   @Override
-  public SdkRequest modifyRequest(software.amazon.awssdk.core.interceptor.Context.ModifyRequest call,
-      ExecutionAttributes attributes) {
+  public SdkRequest modifyRequest(ModifyRequest call, ExecutionAttributes attributes) {
     Span span = attributes.getAttribute(SPAN);
     SdkRequest request = call.request();
     if (span == null) {
@@ -68,7 +71,8 @@ final class AwsCallSpans implements ExecutionInterceptor {
     }
     if (request instanceof PublishBatchRequest batch) {
       return batch.toBuilder().publishBatchRequestEntries(batch.publishBatchRequestEntries().stream()
-          .map(entry -> entry.toBuilder().messageAttributes(withContext(entry.messageAttributes(), traceparent)).build())
+          .map(entry -> entry.toBuilder().messageAttributes(withContext(entry.messageAttributes(), traceparent))
+              .build())
           .toList()).build();
     }
     return request;
@@ -85,8 +89,7 @@ final class AwsCallSpans implements ExecutionInterceptor {
   }
 
   @Override
-  public void afterExecution(software.amazon.awssdk.core.interceptor.Context.AfterExecution call,
-      ExecutionAttributes attributes) {
+  public void afterExecution(AfterExecution call, ExecutionAttributes attributes) {
     Span span = attributes.getAttribute(SPAN);
     if (span != null) {
       span.end();
@@ -94,8 +97,7 @@ final class AwsCallSpans implements ExecutionInterceptor {
   }
 
   @Override
-  public void onExecutionFailure(software.amazon.awssdk.core.interceptor.Context.FailedExecution call,
-      ExecutionAttributes attributes) {
+  public void onExecutionFailure(FailedExecution call, ExecutionAttributes attributes) {
     Span span = attributes.getAttribute(SPAN);
     if (span != null) {
       span.recordException(call.exception());

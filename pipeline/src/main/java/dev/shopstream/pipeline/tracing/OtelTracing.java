@@ -88,6 +88,7 @@ public final class OtelTracing implements RecordTracing, Tracing, AutoCloseable 
         .setAttribute("messaging.message.id", record.sequenceNumber());
     SpanContext writer = writerContext(record);
     if (writer.isValid()) {
+      // CHECKSTYLE.SUPPRESS: RegexpSinglelineJava (Span alone names the inherited Tracing.Span)
       builder.setParent(Context.root().with(io.opentelemetry.api.trace.Span.wrap(writer))).addLink(writer);
     } else {
       builder.setNoParent();
@@ -95,7 +96,7 @@ public final class OtelTracing implements RecordTracing, Tracing, AutoCloseable 
     if (record.change() != null) {
       builder.setAttribute("shop.stream.change", record.change().kind().name());
     }
-    io.opentelemetry.api.trace.Span span = builder.startSpan();
+    var span = builder.startSpan();
     Scope scope = span.makeCurrent();
     return outcome -> {
       scope.close();
@@ -119,12 +120,14 @@ public final class OtelTracing implements RecordTracing, Tracing, AutoCloseable 
     }
     Map<String, AttributeValue> carrier = Map.of(Tracing.TRACEPARENT, image.get(attribute));
     Context extracted = W3CTraceContextPropagator.getInstance().extract(Context.root(), carrier, IMAGE);
+    // CHECKSTYLE.SUPPRESS: RegexpSinglelineJava (Span alone names the inherited Tracing.Span)
     return io.opentelemetry.api.trace.Span.fromContext(extracted).getSpanContext();
   }
 
   @Override
   public Tracing.Span producer(String name, String... attributes) {
     Context parent = Context.current();
+    // CHECKSTYLE.SUPPRESS: RegexpSinglelineJava (Span alone names the inherited Tracing.Span)
     if (!io.opentelemetry.api.trace.Span.fromContext(parent).getSpanContext().isValid()) {
       return Tracing.Span.NONE;
     }
@@ -132,7 +135,7 @@ public final class OtelTracing implements RecordTracing, Tracing, AutoCloseable 
     for (int i = 0; i + 1 < attributes.length; i += 2) {
       builder.setAttribute(attributes[i], attributes[i + 1]);
     }
-    io.opentelemetry.api.trace.Span span = builder.startSpan();
+    var span = builder.startSpan();
     Scope scope = span.makeCurrent();
     return new Tracing.Span() {
       @Override

@@ -15,7 +15,8 @@ class HandlerCatalogueTest {
   private final HandlerCatalogue catalogue = HandlerCatalogue.standard();
 
   private WorkerConfig config(String... pairs) {
-    Map<String, String> env = new HashMap<>(Map.of("SHOP_DLQ_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq"));
+    Map<String, String> env =
+        new HashMap<>(Map.of("SHOP_DLQ_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq"));
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);
     }
@@ -30,8 +31,8 @@ class HandlerCatalogueTest {
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "SHOP_EMAIL_FROM must be set when the email handler is enabled (SHOP_HANDLERS)",
             "SHOP_WAITLIST_TOPIC_ARN must be set when the waitlist handler is enabled (SHOP_HANDLERS)",
-            "SHOP_ANALYTICS_TOPIC_ARN='arn:aws:sns:eu-west-1:123456789012:analytics' must be an SNS FIFO topic ARN like "
-                + "arn:aws:sns:eu-west-1:123456789012:analytics.fifo (default: '')",
+            "SHOP_ANALYTICS_TOPIC_ARN='arn:aws:sns:eu-west-1:123456789012:analytics' must be an SNS FIFO topic ARN "
+                + "like arn:aws:sns:eu-west-1:123456789012:analytics.fifo (default: '')",
             "SHOP_ANALYTICS_PII_KEY must have at least 16 characters"))
         .hasMessageNotContaining("short-secret");
   }
@@ -58,9 +59,11 @@ class HandlerCatalogueTest {
 
   @Test
   void aBadEmailSenderIsNamed() {
-    WorkerConfig config = config("SHOP_HANDLERS", "email", "SHOP_EMAIL_FROM", "orders-at-shop", "SHOP_EMAIL_LOCALE", "xx_!!");
+    WorkerConfig config = config("SHOP_HANDLERS", "email", "SHOP_EMAIL_FROM", "orders-at-shop",
+        "SHOP_EMAIL_LOCALE", "xx_!!");
     assertThatThrownBy(() -> catalogue.configure(config)).isInstanceOfSatisfying(ConfigException.class, e ->
-        assertThat(e.problems()).anySatisfy(p -> assertThat(p).startsWith("SHOP_EMAIL_FROM='orders-at-shop' is not a valid email address"))
+        assertThat(e.problems()).anySatisfy(p ->
+            assertThat(p).startsWith("SHOP_EMAIL_FROM='orders-at-shop' is not a valid email address"))
             .anySatisfy(p -> assertThat(p).startsWith("SHOP_EMAIL_LOCALE='xx_!!' is not an IETF language tag")));
   }
 
@@ -73,7 +76,8 @@ class HandlerCatalogueTest {
     assertThatThrownBy(() -> CompositionRoot.configuration(Map.of("SHOP_DLQ_URL",
         "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq", "SHOP_HANDLERS", "recorder"), catalogue))
         .hasMessageContaining("unknown handler 'recorder'");
-    assertThat(CompositionRoot.configuration(Map.of("SHOP_DLQ_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq",
+    assertThat(CompositionRoot.configuration(Map.of("SHOP_DLQ_URL",
+        "https://sqs.eu-west-1.amazonaws.com/123456789012/dlq",
         "SHOP_HANDLERS", "recorder"), withRecorder).handlers()).containsExactly("recorder");
   }
 }

@@ -38,7 +38,8 @@ class ArchitectureTest {
   @Test
   void onlyTheKclPackageCheckpoints() {
     noClasses().that().resideOutsideOfPackage("dev.shopstream.pipeline.kcl..")
-        .should().dependOnClassesThat().haveFullyQualifiedName("software.amazon.kinesis.processor.RecordProcessorCheckpointer")
+        .should().dependOnClassesThat()
+        .haveFullyQualifiedName("software.amazon.kinesis.processor.RecordProcessorCheckpointer")
         .check(classes);
   }
 
@@ -69,7 +70,8 @@ class ArchitectureTest {
   @Test
   void theKclEdgeNeverSeesTheWiringOrTheCli() {
     noClasses().that().resideInAPackage("dev.shopstream.pipeline.kcl..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.app..", "dev.shopstream.pipeline.cli..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.app..",
+            "dev.shopstream.pipeline.cli..")
         .check(classes);
   }
 
@@ -84,8 +86,8 @@ class ArchitectureTest {
   @Test
   void configurationIsALeafOfThePipeline() {
     noClasses().that().resideInAPackage("dev.shopstream.pipeline.config..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.cli..", "dev.shopstream.pipeline.app..",
-            "dev.shopstream.pipeline.replay..", "dev.shopstream.pipeline.kcl..",
+        .should().dependOnClassesThat().resideInAnyPackage("dev.shopstream.pipeline.cli..",
+            "dev.shopstream.pipeline.app..", "dev.shopstream.pipeline.replay..", "dev.shopstream.pipeline.kcl..",
             "dev.shopstream.pipeline.processing..", "dev.shopstream.pipeline.ops..", "dev.shopstream.pipeline.dlq..",
             "dev.shopstream.pipeline.diff..", "dev.shopstream.pipeline.routing..", "dev.shopstream.pipeline.stream..")
         .check(classes);

@@ -44,7 +44,8 @@ class MainCliTest {
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     try {
       System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-      return Main.commandLine(new Main(env)).setOut(new PrintWriter(out)).setErr(new PrintWriter(err, true)).execute(args);
+      return Main.commandLine(new Main(env)).setOut(new PrintWriter(out)).setErr(new PrintWriter(err, true))
+          .execute(args);
     } finally {
       System.setErr(original);
       err.write(captured.toString(StandardCharsets.UTF_8));
@@ -58,7 +59,8 @@ class MainCliTest {
     assertThat(err.toString().lines()).containsExactlyInAnyOrder(
         "shop-stream cannot start: invalid configuration",
         "  SHOP_POLL_IDLE_MILLIS='fast' must be a whole number between 10 and 60000 (default: '250')",
-        "  SHOP_DLQ_URL must be set to an SQS queue URL: records that cannot be handled are parked there, never dropped",
+        "  SHOP_DLQ_URL must be set to an SQS queue URL: records that cannot be handled are parked there, never "
+            + "dropped",
         "  SHOP_TRIMED_DATA_POLICY is not a setting of shop-stream; did you mean SHOP_TRIMMED_DATA_POLICY?");
   }
 
@@ -81,7 +83,8 @@ class MainCliTest {
         "SHOP_DYNAMODB_ENDPOINT", "http://127.0.0.1:1", "SHOP_SQS_ENDPOINT", "http://127.0.0.1:1",
         "SHOP_AWS_DUMMY_CREDENTIALS", "true");
     assertThat(runWith(env, "run")).isEqualTo(2);
-    assertThat(err.toString().lines()).hasSize(3).first().isEqualTo("shop-stream cannot start: 2 dependencies not usable");
+    assertThat(err.toString().lines()).hasSize(3).first()
+        .isEqualTo("shop-stream cannot start: 2 dependencies not usable");
     assertThat(err.toString()).contains("DynamoDB (SHOP_TABLE=shop): ", "SHOP_DLQ_URL: queue ", "Connection refused")
         .doesNotContain("\tat ");
   }

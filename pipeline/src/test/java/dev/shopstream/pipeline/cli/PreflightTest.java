@@ -58,7 +58,8 @@ class PreflightTest {
     env.put("SHOP_ANALYTICS_TOPIC_ARN", stack.analyticsTopic.replace(".fifo", "-gone.fifo"));
     env.put("SHOP_DLQ_OVERFLOW_BUCKET", "no-such-bucket");
     assertThat(preflight(env).problems()).hasSize(6)
-        .anySatisfy(p -> assertThat(p).startsWith("DynamoDB (SHOP_TABLE=no-such-table): table 'no-such-table' does not exist"))
+        .anySatisfy(p ->
+            assertThat(p).startsWith("DynamoDB (SHOP_TABLE=no-such-table): table 'no-such-table' does not exist"))
         .anySatisfy(p -> assertThat(p).startsWith("SHOP_IDEMPOTENCY_TABLE: table 'no-such-claims' does not exist"))
         .anySatisfy(p -> assertThat(p).startsWith("SHOP_DLQ_URL: queue ").contains("no-such-queue"))
         .anySatisfy(p -> assertThat(p).startsWith("SHOP_WAITLIST_TOPIC_ARN: cannot use topic "))

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /** While a replay runs, log lines (per-record ones included) go to a file, not among its progress on stdout. */
 class ReplayLogsTest {
-  private static final Logger RECORD_LOG = LoggerFactory.getLogger("dev.shopstream.pipeline.processing.RecordProcessor");
+  private static final Logger RECORD_LOG =
+      LoggerFactory.getLogger("dev.shopstream.pipeline.processing.RecordProcessor");
 
   @Test
   void logLinesGoToTheFileWhileTheReplayRunsAndBackAfterwards(@TempDir Path dir) throws Exception {
@@ -36,7 +37,8 @@ class ReplayLogsTest {
       assertThat(printed.lines()).startsWith("  [####................] shard 1,000 records",
           "  [########............] shard 2,000 records");
       assertThat(printed).doesNotContain("record 0:", "record 49:").contains("after the replay");
-      assertThat(Files.readAllLines(file)).hasSize(50).allSatisfy(line -> assertThat(line).contains("dead-letter queue refused"));
+      assertThat(Files.readAllLines(file)).hasSize(50)
+          .allSatisfy(line -> assertThat(line).contains("dead-letter queue refused"));
     } finally {
       System.setOut(original);
     }

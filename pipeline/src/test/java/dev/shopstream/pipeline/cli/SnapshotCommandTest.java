@@ -101,9 +101,11 @@ class SnapshotCommandTest {
     stack.dynamo.updateContinuousBackups(r -> r.tableName(table)
         .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
     stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.profile("ada", "ada@example.com", "Ada Lovelace")));
-    stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.product("lamp", "Desk lamp", new BigDecimal("39.9"), 3)));
+    stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.product("lamp", "Desk lamp",
+        new BigDecimal("39.9"), 3)));
     stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.waitlistEntry("lamp", "grace", "grace@example.com")));
-    stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.session("s-1", "ada", Instant.now().plus(Duration.ofDays(1)))));
+    stack.dynamo.putItem(r -> r.tableName(table).item(ShopItems.session("s-1", "ada",
+        Instant.now().plus(Duration.ofDays(1)))));
     Map<String, AttributeValue> vase = new HashMap<>(ShopItems.product("vase", "Vase", BigDecimal.TEN, 1));
     vase.put("stock", AttributeValue.fromS("many"));
     stack.dynamo.putItem(r -> r.tableName(table).item(vase));
@@ -114,10 +116,12 @@ class SnapshotCommandTest {
     Run run = run("snapshot", "--bucket", BUCKET, "--prefix", "moto");
 
     assertThat(run.exit()).as(run.out() + run.err()).isZero();
-    assertThat(run.out()).contains("requested export").contains("done: 6 row(s), 4 state(s) published, 1 rejected, 1 unrecognized")
+    assertThat(run.out()).contains("requested export")
+        .contains("done: 6 row(s), 4 state(s) published, 1 rejected, 1 unrecognized")
         .contains("rejected: product PRODUCT#vase / META: item: attribute 'stock' must be a number (N) but is S");
     List<JsonNode> states = states(4);
-    assertThat(states).extracting(s -> s.get("type").asText()).containsExactlyInAnyOrder("dev.shopstream.user-profile-state.v1",
+    assertThat(states).extracting(s -> s.get("type").asText())
+        .containsExactlyInAnyOrder("dev.shopstream.user-profile-state.v1",
         "dev.shopstream.product-state.v1", "dev.shopstream.waitlist-entry-state.v1", "dev.shopstream.session-state.v1");
     for (JsonNode state : states) {
       StateVersion version = StateVersion.parse(state.at("/data/version").asText());
@@ -126,8 +130,10 @@ class SnapshotCommandTest {
       assertThat(state.has("snapshotexport")).isTrue();
       assertThat(state.has("streamsequence")).isFalse();
     }
-    JsonNode product = states.stream().filter(s -> s.get("subject").asText().equals("PRODUCT#lamp/META")).findFirst().orElseThrow();
-    assertThat(product.at("/data/state").toString()).isEqualTo("{\"name\":\"Desk lamp\",\"price\":\"39.9\",\"stock\":3}");
+    JsonNode product = states.stream().filter(s -> s.get("subject").asText().equals("PRODUCT#lamp/META")).findFirst()
+        .orElseThrow();
+    assertThat(product.at("/data/state").toString())
+        .isEqualTo("{\"name\":\"Desk lamp\",\"price\":\"39.9\",\"stock\":3}");
     assertThat(states.toString()).doesNotContain("ada@example.com").doesNotContain("grace@example.com");
     assertThat(stack.analyticsTap.drain()).as("no domain event from a snapshot").hasSize(domainBefore);
     assertThat(stack.waitlistTap.drain()).as("never the waitlist").isEmpty();
@@ -151,7 +157,8 @@ class SnapshotCommandTest {
     putGzip(root + "data/bbbb.json.gz", second);
     put(root + "manifest-files.json", "{\"itemCount\":1200,\"dataFileS3Key\":\"" + root + "data/aaaa.json.gz\"}\n"
         + "{\"itemCount\":301,\"dataFileS3Key\":\"" + root + "data/bbbb.json.gz\"}\n");
-    put(root + "manifest-summary.json", "{\"version\":\"2020-06-30\",\"exportArn\":\"arn:aws:dynamodb:us-east-1:123456789012:"
+    put(root + "manifest-summary.json",
+        "{\"version\":\"2020-06-30\",\"exportArn\":\"arn:aws:dynamodb:us-east-1:123456789012:"
         + "table/shop/export/01764230000000-a1b2c3d4\",\"exportTime\":\"" + exportTime + "\",\"itemCount\":1501,"
         + "\"outputFormat\":\"DYNAMODB_JSON\",\"manifestFilesS3Key\":\"" + root + "manifest-files.json\"}");
     String uri = "s3://" + BUCKET + "/" + root;
@@ -160,7 +167,8 @@ class SnapshotCommandTest {
 
     Run dry = run("snapshot", "--export", uri, "--dry-run");
     assertThat(dry.exit()).as(dry.out() + dry.err()).isZero();
-    assertThat(dry.out()).contains("2 data file(s), 1501 item(s)").contains("done: 1,501 row(s), 1,500 state(s) derived, 1 rejected");
+    assertThat(dry.out()).contains("2 data file(s), 1501 item(s)")
+        .contains("done: 1,501 row(s), 1,500 state(s) derived, 1 rejected");
     assertThat(stack.analyticsStateTap.drain()).as("a dry run publishes nothing").hasSize(statesBefore);
 
     Run stopped = run("snapshot", "--export", uri, "--max-duration", "PT0S");
@@ -168,7 +176,8 @@ class SnapshotCommandTest {
     assertThat(stopped.out()).contains("stopped early: 1,000 row(s), 1,000 state(s) published");
     Run resumed = run("snapshot", "--export", uri);
     assertThat(resumed.exit()).as(resumed.out() + resumed.err()).isZero();
-    assertThat(resumed.out()).contains("resuming from s3://" + BUCKET + "/" + root + "shop-stream-snapshot-snapshot-test.json")
+    assertThat(resumed.out()).contains("resuming from s3://" + BUCKET + "/" + root
+        + "shop-stream-snapshot-snapshot-test.json")
         .contains("done: 501 row(s), 500 state(s) published, 1 rejected, 0 unrecognized, 1,000 line(s) done before");
 
     List<JsonNode> states = states(statesBefore + 1500).subList(statesBefore, statesBefore + 1500);
@@ -184,7 +193,8 @@ class SnapshotCommandTest {
     assertThat(checkpoint.get("complete").asBoolean()).isTrue();
 
     Run again = run("snapshot", "--export", uri);
-    assertThat(again.out()).as("a finished snapshot publishes nothing again").contains("done: 0 row(s), 0 state(s) published, 0 rejected, 0 unrecognized, 1,501 line(s) done before");
+    assertThat(again.out()).as("a finished snapshot publishes nothing again")
+        .contains("done: 0 row(s), 0 state(s) published, 0 rejected, 0 unrecognized, 1,501 line(s) done before");
     assertThat(stack.analyticsStateTap.drain()).hasSize(statesBefore + 1500);
   }
 
@@ -205,13 +215,17 @@ class SnapshotCommandTest {
             BigDecimal.TEN, 0)) + ",\"NewImage\":" + item(ShopItems.product("lamp-r", "Lamp", BigDecimal.TEN, 4)) + "}",
         "{\"Metadata\":" + micros + ",\"Keys\":{\"PK\":{\"S\":\"USER#ada-r\"},\"SK\":{\"S\":\"PROFILE\"}},\"NewImage\":"
             + item(ShopItems.profile("ada-r", "ada@example.com", "Ada")) + "}",
-        "{\"Metadata\":" + micros + ",\"Keys\":" + orderKey + ",\"OldImage\":" + item(ShopItems.order("ada-r", "2026-12-01",
+        "{\"Metadata\":" + micros + ",\"Keys\":" + orderKey + ",\"OldImage\":"
+            + item(ShopItems.order("ada-r", "2026-12-01",
             "o-9", "PLACED", "EUR", "ada@example.com", List.of(new ShopItems.Line("p", "P", 1, BigDecimal.ONE)))) + "}",
-        "{\"Metadata\":" + micros + ",\"NewImage\":" + item(ShopItems.product("nokey", "No key", BigDecimal.ONE, 1)) + "}"));
+        "{\"Metadata\":" + micros + ",\"NewImage\":" + item(ShopItems.product("nokey", "No key", BigDecimal.ONE, 1))
+            + "}"));
     put(root + "manifest-files.json", "{\"itemCount\":4,\"dataFileS3Key\":\"" + root + "data/cccc.json.gz\"}\n");
-    put(root + "manifest-summary.json", "{\"version\":\"2023-08-01\",\"exportArn\":\"arn:aws:dynamodb:us-east-1:123456789012:"
-        + "table/shop/export/01764300000000-b2c3d4e5\",\"exportType\":\"INCREMENTAL_EXPORT\",\"exportFromTime\":\"" + from
-        + "\",\"exportToTime\":\"" + to + "\",\"outputView\":\"NEW_AND_OLD_IMAGES\",\"itemCount\":4,\"outputFormat\":"
+    put(root + "manifest-summary.json",
+        "{\"version\":\"2023-08-01\",\"exportArn\":\"arn:aws:dynamodb:us-east-1:123456789012:"
+        + "table/shop/export/01764300000000-b2c3d4e5\",\"exportType\":\"INCREMENTAL_EXPORT\",\"exportFromTime\":\""
+        + from + "\",\"exportToTime\":\"" + to
+        + "\",\"outputView\":\"NEW_AND_OLD_IMAGES\",\"itemCount\":4,\"outputFormat\":"
         + "\"DYNAMODB_JSON\",\"manifestFilesS3Key\":\"" + root + "manifest-files.json\"}");
     int statesBefore = stack.analyticsStateTap.drain().size();
 
@@ -224,11 +238,13 @@ class SnapshotCommandTest {
     List<JsonNode> states = states(statesBefore + 3).subList(statesBefore, statesBefore + 3);
     Map<String, JsonNode> bySubject = new HashMap<>();
     states.forEach(state -> bySubject.put(state.get("subject").asText(), state));
-    assertThat(bySubject).containsOnlyKeys("PRODUCT#lamp-r/META", "USER#ada-r/PROFILE", "USER#ada-r/ORDER#2026-12-01#o-9");
+    assertThat(bySubject).containsOnlyKeys("PRODUCT#lamp-r/META", "USER#ada-r/PROFILE",
+        "USER#ada-r/ORDER#2026-12-01#o-9");
     assertThat(states).allSatisfy(state -> assertThat(state.at("/data/version").asText())
         .as("every state as of the window's end").isEqualTo(StateVersion.ofSnapshot(to).toString()));
     assertThat(bySubject.get("PRODUCT#lamp-r/META").at("/data/state/stock").asLong()).isEqualTo(4);
-    assertThat(bySubject.get("USER#ada-r/ORDER#2026-12-01#o-9").at("/data/deleted").asBoolean()).as("no NewImage: deleted").isTrue();
+    assertThat(bySubject.get("USER#ada-r/ORDER#2026-12-01#o-9").at("/data/deleted").asBoolean())
+        .as("no NewImage: deleted").isTrue();
     assertThat(bySubject.get("USER#ada-r/ORDER#2026-12-01#o-9").at("/data/state").isNull()).isTrue();
     assertThat(states.toString()).doesNotContain("ada@example.com");
   }
@@ -241,9 +257,11 @@ class SnapshotCommandTest {
     env = new HashMap<>(env);
     env.put("SHOP_TABLE", "no-pitr-repair");
     try {
-      Run refused = run("snapshot", "--bucket", BUCKET, "--incremental-from", Instant.now().minus(Duration.ofHours(30)).toString());
+      Run refused = run("snapshot", "--bucket", BUCKET, "--incremental-from",
+          Instant.now().minus(Duration.ofHours(30)).toString());
       assertThat(refused.exit()).isEqualTo(2);
-      assertThat(refused.err().strip()).startsWith("shop-stream snapshot: refused: point-in-time recovery is off on the table")
+      assertThat(refused.err().strip()).startsWith("shop-stream snapshot: refused: point-in-time recovery is off on "
+          + "the table")
           .contains("take a new snapshot");
       assertThat(refused.err().strip().lines()).hasSize(1);
     } finally {
@@ -260,11 +278,14 @@ class SnapshotCommandTest {
     Run noTime = run("snapshot", "--export", uri);
     assertThat(noTime.exit()).isEqualTo(2);
     assertThat(noTime.err().strip()).isEqualTo("shop-stream snapshot: export " + uri
-        + " has no manifest-summary.json to read its export time from: pass --export-time (the ExportTime the export was taken as of)");
+        + " has no manifest-summary.json to read its export time from: pass --export-time (the ExportTime the export "
+        + "was taken as of)");
 
-    Run tooOld = run("snapshot", "--export", uri, "--export-time", Instant.now().minus(Duration.ofHours(25)).toString());
+    Run tooOld = run("snapshot", "--export", uri, "--export-time",
+        Instant.now().minus(Duration.ofHours(25)).toString());
     assertThat(tooOld.exit()).isEqualTo(2);
-    assertThat(tooOld.err()).startsWith("shop-stream snapshot: refused: the export is as of ").contains("take a new export");
+    assertThat(tooOld.err()).startsWith("shop-stream snapshot: refused: the export is as of ")
+        .contains("take a new export");
     assertThat(tooOld.err().strip().lines()).hasSize(1);
 
     Run neither = run("snapshot");

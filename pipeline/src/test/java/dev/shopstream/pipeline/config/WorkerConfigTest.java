@@ -27,7 +27,7 @@ class WorkerConfigTest {
   }
 
   private static Map<String, String> with(Map<String, String> base, String... pairs) {
-    Map<String, String> env = new java.util.HashMap<>(base);
+    Map<String, String> env = new HashMap<>(base);
     for (int i = 0; i < pairs.length; i += 2) {
       env.put(pairs[i], pairs[i + 1]);
     }
@@ -50,7 +50,8 @@ class WorkerConfigTest {
 
   @Test
   void handlerSettingsAreCarriedAsReadAndTheirSecretsNeverPrinted() {
-    WorkerConfig config = load(with(DLQ, "SHOP_ANALYTICS_PII_KEY", "0123456789abcdef-secret", "SHOP_EMAIL_FROM", "a@b.example"));
+    WorkerConfig config = load(with(DLQ, "SHOP_ANALYTICS_PII_KEY", "0123456789abcdef-secret", "SHOP_EMAIL_FROM",
+        "a@b.example"));
     assertThat(config.handlerSettings()).containsEntry("SHOP_EMAIL_FROM", "a@b.example")
         .containsEntry("SHOP_ANALYTICS_PII_KEY", "0123456789abcdef-secret");
     assertThat(config.toString()).doesNotContain("0123456789abcdef-secret");
@@ -78,12 +79,14 @@ class WorkerConfigTest {
   @Test
   void reportsEveryBadValueAtOnceWithWhatIsAccepted() {
     assertThatThrownBy(() -> load(with(DLQ,
-        "SHOP_POLL_IDLE_MILLIS", "fast", "SHOP_INITIAL_POSITION", "BEGINNING", "SHOP_DYNAMODB_ENDPOINT", "localhost:8000",
+        "SHOP_POLL_IDLE_MILLIS", "fast", "SHOP_INITIAL_POSITION", "BEGINNING", "SHOP_DYNAMODB_ENDPOINT",
+        "localhost:8000",
         "SHOP_HANDLERS", "logging,sms", "SHOP_SHUTDOWN_TIMEOUT_SECONDS", "0", "SHOP_KCL_WORKER_METRICS", "yes")))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(6).anySatisfy(p ->
             assertThat(p).startsWith("SHOP_POLL_IDLE_MILLIS='fast' must be a whole number between 10 and 60000"))
             .anySatisfy(p -> assertThat(p).contains("SHOP_INITIAL_POSITION='BEGINNING' must be LATEST or TRIM_HORIZON"))
-            .anySatisfy(p -> assertThat(p).contains("SHOP_DYNAMODB_ENDPOINT='localhost:8000' must be an http:// or https:// URL"))
+            .anySatisfy(p ->
+                assertThat(p).contains("SHOP_DYNAMODB_ENDPOINT='localhost:8000' must be an http:// or https:// URL"))
             .anySatisfy(p -> assertThat(p).contains("unknown handler 'sms'"))
             .anySatisfy(p -> assertThat(p).contains("SHOP_SHUTDOWN_TIMEOUT_SECONDS='0' must be between 1 and 120"))
             .anySatisfy(p -> assertThat(p).contains("SHOP_KCL_WORKER_METRICS='yes' must be true or false")));
@@ -137,7 +140,8 @@ class WorkerConfigTest {
   void kclsLeaseTablesMayNotBeTheShopOrTheIdempotencyTable() {
     assertThatThrownBy(() -> load(with(DLQ, "SHOP_APPLICATION_NAME", "shop")))
         .hasMessageContaining("SHOP_APPLICATION_NAME='shop' would make KCL use the table 'shop' (already SHOP_TABLE)");
-    assertThatThrownBy(() -> load(with(DLQ, "SHOP_APPLICATION_NAME", "claims", "SHOP_IDEMPOTENCY_TABLE", "claims-CoordinatorState")))
+    assertThatThrownBy(() -> load(with(DLQ, "SHOP_APPLICATION_NAME", "claims", "SHOP_IDEMPOTENCY_TABLE",
+        "claims-CoordinatorState")))
         .hasMessageContaining("the table 'claims-CoordinatorState' (already SHOP_IDEMPOTENCY_TABLE)");
   }
 
@@ -150,7 +154,8 @@ class WorkerConfigTest {
   @Test
   void withersChangeOneThingAndKeepTheRest() {
     WorkerConfig live = load(with(DLQ, "SHOP_EMAIL_FROM", "a@b.example"));
-    WorkerConfig replay = live.withApplicationName("shop-replay-1").withInitialPosition(WorkerConfig.StartPosition.TRIM_HORIZON)
+    WorkerConfig replay = live.withApplicationName("shop-replay-1")
+        .withInitialPosition(WorkerConfig.StartPosition.TRIM_HORIZON)
         .withHandlers(List.of("analytics")).withWorkerId("replay-1");
     assertThat(replay.applicationName()).isEqualTo("shop-replay-1");
     assertThat(replay.initialPosition()).isEqualTo(WorkerConfig.StartPosition.TRIM_HORIZON);

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("integration")
 class CloudFormationLintTest {
-  private static final Path TEMPLATE = Path.of("").toAbsolutePath().getParent().resolve("docker").resolve("shop-stream.yaml");
+  private static final Path TEMPLATE = Path.of("").toAbsolutePath().getParent().resolve("docker")
+      .resolve("shop-stream.yaml");
 
   @Test
   void theTemplatePassesCfnLint() throws Exception {
@@ -42,7 +43,8 @@ class CloudFormationLintTest {
 
   private static Result lint(Path template) throws Exception {
     Path cfnLint = PythonServices.locate().python().resolveSibling("cfn-lint");
-    Process process = new ProcessBuilder(List.of(cfnLint.toString(), template.toString())).redirectErrorStream(true).start();
+    Process process = new ProcessBuilder(List.of(cfnLint.toString(), template.toString()))
+        .redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
     return new Result(process.exitValue(), output);

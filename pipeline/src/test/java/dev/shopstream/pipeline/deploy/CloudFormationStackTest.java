@@ -60,9 +60,9 @@ class CloudFormationStackTest {
   /** A well-formed digest for moto (no image is pulled); not the agent's real one (docs/deploy.md). */
   private static final String AGENT_IMAGE = "public.ecr.aws/cloudwatch-agent/cloudwatch-agent@sha256:" + "0".repeat(64);
   /** What moto's CloudFormation creates (checked here); alarms are left out by moto and covered by cfn-lint only. */
-  private static final Set<String> CREATED_BY_MOTO = Set.of("AWS::DynamoDB::Table", "AWS::SNS::Topic", "AWS::SQS::Queue",
-      "AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::ECS::Cluster", "AWS::IAM::Role", "AWS::IAM::Policy",
-      "AWS::ECS::TaskDefinition", "AWS::ECS::Service");
+  private static final Set<String> CREATED_BY_MOTO = Set.of("AWS::DynamoDB::Table", "AWS::SNS::Topic",
+      "AWS::SQS::Queue", "AWS::S3::Bucket", "AWS::Logs::LogGroup", "AWS::ECS::Cluster", "AWS::IAM::Role",
+      "AWS::IAM::Policy", "AWS::ECS::TaskDefinition", "AWS::ECS::Service");
 
   @Test
   void theWorkerRunsOnWhatTheTemplateCreatesAndAnOrderBecomesAnEmail() throws Exception {
@@ -78,12 +78,15 @@ class CloudFormationStackTest {
           .parameters(parameter("ApplicationName", APPLICATION), parameter("Image", "shop-stream:0.1.0-SNAPSHOT"),
               parameter("SubnetIds", "subnet-0123456789abcdef0"), parameter("SecurityGroupIds", "sg-0123456789abcdef0"),
               parameter("MetricsAgentImage", AGENT_IMAGE),
-              parameter("AnalyticsPiiKeySecretArn", "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-stream/pii")));
+              parameter("AnalyticsPiiKeySecretArn",
+                  "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop-stream/pii")));
       var stack = cfn.describeStacks(r -> r.stackName("shop-stream")).stacks().get(0);
       assertThat(stack.stackStatusAsString()).isEqualTo("CREATE_COMPLETE");
-      Map<String, String> outputs = stack.outputs().stream().collect(Collectors.toMap(Output::outputKey, Output::outputValue));
+      Map<String, String> outputs = stack.outputs().stream()
+          .collect(Collectors.toMap(Output::outputKey, Output::outputValue));
 
-      List<StackResourceSummary> resources = cfn.listStackResources(r -> r.stackName("shop-stream")).stackResourceSummaries();
+      List<StackResourceSummary> resources = cfn.listStackResources(r -> r.stackName("shop-stream"))
+          .stackResourceSummaries();
       Set<String> createdTypes = resources.stream().filter(r -> r.resourceType() != null)
           .map(StackResourceSummary::resourceType).collect(Collectors.toCollection(TreeSet::new));
       assertThat(createdTypes).containsAll(CREATED_BY_MOTO);
@@ -115,7 +118,8 @@ class CloudFormationStackTest {
       env.put("SHOP_ANALYTICS_PII_KEY", "cfn-stack-test-key");
       env.put("SHOP_HTTP_PORT", Integer.toString(httpPort));
 
-      dynamo.putItem(r -> r.tableName(outputs.get("TableName")).item(ShopItems.order("ada", "2026-11-27", "o-cfn", "PLACED",
+      dynamo.putItem(r -> r.tableName(outputs.get("TableName")).item(ShopItems.order("ada", "2026-11-27",
+          "o-cfn", "PLACED",
           "EUR", "ada@example.com", List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
       Map<String, AttributeValue> malformed = new HashMap<>(ShopItems.product("vase", "Vase", new BigDecimal("20"), 3));
       malformed.put("stock", AttributeValue.fromS("three"));
@@ -168,7 +172,8 @@ class CloudFormationStackTest {
             .at("/logs/metrics_collected/prometheus/log_group_name").asText();
       }
     }
-    assertThat(agentLogGroup).isEqualTo("/ecs/" + APPLICATION + "/metrics").isEqualTo(outputs.get("MetricsLogGroupName"));
+    assertThat(agentLogGroup).isEqualTo("/ecs/" + APPLICATION + "/metrics")
+        .isEqualTo(outputs.get("MetricsLogGroupName"));
     JsonNode groups = awsJson(endpoint, "logs", "Logs_20140328.DescribeLogGroups",
         "{\"logGroupNamePrefix\":\"" + agentLogGroup + "\"}").path("logGroups");
     assertThat(groups).as("the log group the agent writes, created by the stack").hasSize(1);
@@ -210,11 +215,13 @@ class CloudFormationStackTest {
     return names;
   }
 
-  private static void awaitDeadLetter(SqsClient sqs, String queueUrl, WorkerProcess worker) throws InterruptedException {
+  private static void awaitDeadLetter(SqsClient sqs, String queueUrl,
+      WorkerProcess worker) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (System.nanoTime() < deadline) {
       String visible = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes().get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+          .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
       if (Integer.parseInt(visible) >= 1) {
         return;
       }
@@ -229,7 +236,8 @@ class CloudFormationStackTest {
 
   private static String get(int port, String path) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(200);
     return response.body();
   }

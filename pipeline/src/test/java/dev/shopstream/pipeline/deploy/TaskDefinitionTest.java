@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * the agent publishes and the designed missing-data rule; the agent's image is pinned by digest.
  */
 class TaskDefinitionTest {
-  private static final Path TEMPLATE = Path.of("").toAbsolutePath().getParent().resolve("docker").resolve("shop-stream.yaml");
+  private static final Path TEMPLATE = Path.of("").toAbsolutePath().getParent().resolve("docker")
+      .resolve("shop-stream.yaml");
 
   @Test
   void theWorkerContainerIsConfiguredWithKeysTheWorkerKnowsAndAProbeThatExists() throws Exception {
@@ -62,7 +63,8 @@ class TaskDefinitionTest {
   @Test
   void theAgentForwardsEveryMetricAnAlarmReads() throws Exception {
     JsonNode agent = container("cloudwatch-agent");
-    String prometheus = env(agent, "PROMETHEUS_CONFIG_CONTENT").get("Fn::Sub").asText().replace("${ApplicationName}", "app");
+    String prometheus = env(agent, "PROMETHEUS_CONFIG_CONTENT").get("Fn::Sub").asText()
+        .replace("${ApplicationName}", "app");
     JsonNode scrape = new YAMLMapper().readTree(prometheus).get("scrape_configs").get(0);
     assertThat(scrape.at("/static_configs/0/targets/0").asText()).isEqualTo("127.0.0.1:8080");
     assertThat(scrape.at("/static_configs/0/labels/Service").asText()).as("the Service dimension is the application")
@@ -80,8 +82,8 @@ class TaskDefinitionTest {
 
     Set<String> alarmed = new TreeSet<>();
     shopStreamAlarms().forEach(alarm -> alarmed.add(alarm.get("MetricName").asText()));
-    assertThat(alarmed).containsExactlyInAnyOrder("shop_shard_lag_seconds", "shop_shard_holding_seconds", "shop_dlq_writes_total",
-        "shop_dlq_write_failures_total", "shop_handler_systemic_failures_total");
+    assertThat(alarmed).containsExactlyInAnyOrder("shop_shard_lag_seconds", "shop_shard_holding_seconds",
+        "shop_dlq_writes_total", "shop_dlq_write_failures_total", "shop_handler_systemic_failures_total");
     assertThat(alarmed).allSatisfy(metric -> assertThat(selectors).contains("^" + metric + "$"));
   }
 
@@ -92,7 +94,8 @@ class TaskDefinitionTest {
         // name -> metric statistic comparison threshold treat-missing-data
         "LagAlarm", "shop_shard_lag_seconds Maximum GreaterThanThreshold {\"Ref\":\"LagAlarmSeconds\"} missing",
         "MetricsSilentAlarm", "shop_shard_lag_seconds SampleCount LessThanThreshold 1 breaching",
-        "HoldingAlarm", "shop_shard_holding_seconds Maximum GreaterThanThreshold {\"Ref\":\"HoldingAlarmSeconds\"} notBreaching",
+        "HoldingAlarm", "shop_shard_holding_seconds Maximum GreaterThanThreshold {\"Ref\":\"HoldingAlarmSeconds\"} "
+            + "notBreaching",
         "SystemicFailuresAlarm", "shop_handler_systemic_failures_total Sum GreaterThanThreshold 0 notBreaching",
         "DeadLetterWritesAlarm", "shop_dlq_writes_total Sum GreaterThanThreshold 0 notBreaching",
         "DeadLetterWriteFailuresAlarm", "shop_dlq_write_failures_total Sum GreaterThanThreshold 0 notBreaching");
@@ -103,8 +106,9 @@ class TaskDefinitionTest {
       if (resource.getValue().get("Type").asText().equals("AWS::CloudWatch::Alarm")
           && alarm.get("Namespace").asText().equals("ShopStream")) {
         JsonNode threshold = alarm.get("Threshold");
-        actual.put(resource.getKey(), String.join(" ", alarm.get("MetricName").asText(), alarm.get("Statistic").asText(),
-            alarm.get("ComparisonOperator").asText(), threshold.isContainerNode() ? threshold.toString() : threshold.asText(),
+        actual.put(resource.getKey(), String.join(" ", alarm.get("MetricName").asText(),
+            alarm.get("Statistic").asText(), alarm.get("ComparisonOperator").asText(),
+            threshold.isContainerNode() ? threshold.toString() : threshold.asText(),
             alarm.get("TreatMissingData").asText()));
         assertThat(alarm.get("Dimensions").toString()).as(resource.getKey() + ": the dimension the agent publishes")
             .isEqualTo("[{\"Name\":\"Service\",\"Value\":{\"Ref\":\"ApplicationName\"}}]");
@@ -114,7 +118,8 @@ class TaskDefinitionTest {
     assertThat(actual).isEqualTo(new TreeMap<>(expected));
     JsonNode silent = resources.at("/MetricsSilentAlarm/Properties");
     assertThat(silent.get("Period").asInt() * silent.get("EvaluationPeriods").asInt())
-        .as("silence outlasts a KCL failover (~136 s measured) and the agent's scrape and flush").isGreaterThanOrEqualTo(600);
+        .as("silence outlasts a KCL failover (~136 s measured) and the agent's scrape and flush")
+        .isGreaterThanOrEqualTo(600);
     assertThat(silent.get("DatapointsToAlarm").asInt()).isEqualTo(silent.get("EvaluationPeriods").asInt());
   }
 
@@ -132,7 +137,8 @@ class TaskDefinitionTest {
     SqsClient queue = new SqsClient() {
       @Override
       public GetQueueAttributesResponse getQueueAttributes(GetQueueAttributesRequest request) {
-        return GetQueueAttributesResponse.builder().attributes(Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1048576")).build();
+        return GetQueueAttributesResponse.builder().attributes(Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE,
+            "1048576")).build();
       }
 
       @Override
@@ -158,12 +164,14 @@ class TaskDefinitionTest {
   void theAgentImageIsPinnedByDigest() throws Exception {
     assertThat(container("cloudwatch-agent").get("Image").toString()).isEqualTo("{\"Ref\":\"MetricsAgentImage\"}");
     JsonNode parameter = new YAMLMapper().readTree(TEMPLATE.toFile()).at("/Parameters/MetricsAgentImage");
-    assertThat(parameter.has("Default")).as("no default: a tag cannot slip in, and no digest is made up here").isFalse();
-    Pattern allowed = Pattern.compile(parameter.get("AllowedPattern").asText()); // CloudFormation matches the whole value
+    assertThat(parameter.has("Default")).as("no default: a tag cannot slip in, and no digest is made up here")
+        .isFalse();
+    // CloudFormation matches the whole value
+    Pattern allowed = Pattern.compile(parameter.get("AllowedPattern").asText());
     String digest = "sha256:" + "0123456789abcdef".repeat(4);
     assertThat(allowed.matcher("public.ecr.aws/cloudwatch-agent/cloudwatch-agent@" + digest).matches()).isTrue();
-    assertThat(allowed.matcher("123456789012.dkr.ecr.eu-west-1.amazonaws.com:443/mirror/cloudwatch-agent@" + digest).matches())
-        .isTrue();
+    assertThat(allowed.matcher("123456789012.dkr.ecr.eu-west-1.amazonaws.com:443/mirror/cloudwatch-agent@" + digest)
+        .matches()).isTrue();
     for (String unpinned : List.of("public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest",
         "public.ecr.aws/cloudwatch-agent/cloudwatch-agent:1.300066.0", "cloudwatch-agent@sha256:abc",
         "public.ecr.aws/cloudwatch-agent/cloudwatch-agent@" + digest.toUpperCase().replace("SHA", "sha") + "0")) {
@@ -204,7 +212,8 @@ class TaskDefinitionTest {
   }
 
   static JsonNode container(String name) throws Exception {
-    JsonNode definitions = new YAMLMapper().readTree(TEMPLATE.toFile()).at("/Resources/TaskDefinition/Properties/ContainerDefinitions");
+    JsonNode definitions = new YAMLMapper().readTree(TEMPLATE.toFile())
+        .at("/Resources/TaskDefinition/Properties/ContainerDefinitions");
     for (JsonNode definition : definitions) {
       if (definition.get("Name").asText().equals(name)) {
         return definition;

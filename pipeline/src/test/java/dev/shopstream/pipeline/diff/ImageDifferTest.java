@@ -25,6 +25,8 @@ import dev.shopstream.contracts.SessionState;
 import dev.shopstream.contracts.StateVersion;
 import dev.shopstream.contracts.UserProfileState;
 import dev.shopstream.contracts.WaitlistEntryState;
+import dev.shopstream.pipeline.stream.StreamChange;
+import java.util.HashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import dev.shopstream.pipeline.testing.Fixtures;
@@ -71,12 +73,14 @@ class ImageDifferTest {
       "waitlist-marked-notified.json | waitlist-entry-state | false",
       "session-ttl-remove.json | session-state | true",
       "session-user-remove.json | session-state | true"})
-  void everyChangeOfAKnownItemCarriesItsStateVersionedByItsSecondAndSequence(String fixture, String type, boolean deleted) {
+  void everyChangeOfAKnownItemCarriesItsStateVersionedByItsSecondAndSequence(String fixture, String type,
+      boolean deleted) {
     EntityState state = state(fixture);
     assertThat(state.type().wireName()).isEqualTo(type);
     assertThat(state.deleted()).isEqualTo(deleted);
     var change = Fixtures.change(fixture);
-    assertThat(state.version()).isEqualTo(StateVersion.ofStream(change.approximateCreationTime(), change.source().sequenceNumber()));
+    assertThat(state.version()).isEqualTo(StateVersion.ofStream(change.approximateCreationTime(),
+        change.source().sequenceNumber()));
     assertThat(state.eventId()).isEqualTo(EventIds.of(change.source(), state.type()));
   }
 
@@ -99,14 +103,16 @@ class ImageDifferTest {
   @Test
   void anOrderModifySettingTotalToTextIsRejectedNotAStatusChange() {
     assertThat(rejection("order-modify-total-as-string.json"))
-        .isEqualTo("order USER#u-17 / ORDER#2026-11-27#ord-5501: new image: attribute 'total' must be a number (N) but is S");
+        .isEqualTo("order USER#u-17 / ORDER#2026-11-27#ord-5501: new image: attribute 'total' must be a number (N) "
+            + "but is S");
   }
 
   @Test
   void aSnapshotRowIsTheItemsStateAtTheExportTime() {
     Instant exportTime = Instant.parse("2026-11-24T10:00:00.750Z");
-    Map<String, AttributeValue> item = Map.of("PK", AttributeValue.fromS("PRODUCT#lamp"), "SK", AttributeValue.fromS("META"),
-        "name", AttributeValue.fromS("Desk lamp"), "price", AttributeValue.fromN("39.9"), "stock", AttributeValue.fromN("3"));
+    Map<String, AttributeValue> item = Map.of("PK", AttributeValue.fromS("PRODUCT#lamp"), "SK",
+        AttributeValue.fromS("META"), "name", AttributeValue.fromS("Desk lamp"), "price",
+        AttributeValue.fromN("39.9"), "stock", AttributeValue.fromN("3"));
     DiffOutcome outcome = differ.snapshotRow(item, "shop", "exp-1", exportTime);
     ProductState state = (ProductState) ((DiffOutcome.Derived) outcome).state();
     assertThat(((DiffOutcome.Derived) outcome).events()).isEmpty();
@@ -116,7 +122,7 @@ class ImageDifferTest {
     assertThat(state.eventId()).isEqualTo(EventIds.ofSnapshot("shop", "exp-1", new EntityKey("PRODUCT#lamp", "META"),
         EventType.PRODUCT_STATE));
 
-    Map<String, AttributeValue> bad = new java.util.HashMap<>(item);
+    Map<String, AttributeValue> bad = new HashMap<>(item);
     bad.put("stock", AttributeValue.fromS("many"));
     assertThat(differ.snapshotRow(bad, "shop", "exp-1", exportTime)).isEqualTo(new DiffOutcome.Rejected(
         "product PRODUCT#lamp / META: item: attribute 'stock' must be a number (N) but is S"));
@@ -230,7 +236,8 @@ class ImageDifferTest {
 
   @Test
   void orderStatusChangeIsReportedWithBothStatuses() {
-    assertThat(events("order-status-shipped.json")).singleElement().isInstanceOfSatisfying(OrderStatusChanged.class, e -> {
+    assertThat(events("order-status-shipped.json")).singleElement()
+        .isInstanceOfSatisfying(OrderStatusChanged.class, e -> {
       assertThat(e.orderId()).isEqualTo("ord-5501");
       assertThat(e.previousStatus()).isEqualTo("PLACED");
       assertThat(e.newStatus()).isEqualTo("SHIPPED");
@@ -305,7 +312,8 @@ class ImageDifferTest {
 
   @Test
   void unknownItemShapesAreUnrecognizedNotRejected() {
-    assertThat(differ.diff(Fixtures.change("unknown-cart-item.json"))).isEqualTo(new DiffOutcome.Unrecognized("USER#/CART#"));
+    assertThat(differ.diff(Fixtures.change("unknown-cart-item.json")))
+        .isEqualTo(new DiffOutcome.Unrecognized("USER#/CART#"));
   }
 
   @Test
@@ -320,7 +328,7 @@ class ImageDifferTest {
   @Test
   void recordsWithoutCreationTimeAreDatedByTheClock() {
     var change = Fixtures.change("profile-insert.json");
-    var undated = new dev.shopstream.pipeline.stream.StreamChange(change.source(), change.kind(), change.keys(),
+    var undated = new StreamChange(change.source(), change.kind(), change.keys(),
         change.oldImage(), change.newImage(), null, null, null);
     var derived = (DiffOutcome.Derived) differ.diff(undated);
     assertThat(derived.events().get(0).metadata().occurredAt()).isEqualTo(NOW);

@@ -21,13 +21,14 @@ class DeadLetterCodecTest {
 
   @Test
   void aHandlerFailureRoundTripsWithEveryField() {
-    DeadLetter letter = new DeadLetter(DeadLetter.Kind.RETRIES_EXHAUSTED, source, Fixtures.record("order-insert.json"), "email",
-        "e-1", "order-placed", "dev.shopstream.handlers.EffectFailure", "SES down", 42,
+    DeadLetter letter = new DeadLetter(DeadLetter.Kind.RETRIES_EXHAUSTED, source, Fixtures.record("order-insert.json"),
+        "email", "e-1", "order-placed", "dev.shopstream.handlers.EffectFailure", "SES down", 42,
         Instant.parse("2026-11-27T10:00:00Z"), Instant.parse("2026-11-27T11:00:00Z"));
 
     String body = codec.encode(letter);
 
-    assertThat(body).contains("\"formatVersion\":2", "\"recordEncoding\":\"json\"", "\"NewImage\"", "\"items\"").doesNotContain("OldImage");
+    assertThat(body).contains("\"formatVersion\":2", "\"recordEncoding\":\"json\"", "\"NewImage\"", "\"items\"")
+        .doesNotContain("OldImage");
     assertThat(codec.decode(body)).isEqualTo(letter);
   }
 
@@ -44,7 +45,8 @@ class DeadLetterCodecTest {
   @Test
   void aModifyOfTwoBigImagesDoesNotFitADefaultQueueEvenCompressed() {
     // what the claim check is for: two ~390 KB images are ~780 KB of record, ~0.6 MB after gzip + base64
-    DeadLetter letter = DeadLetter.rejected(source, profileWith(noise(390_000, 1), noise(390_000, 2)), "big", Instant.EPOCH);
+    DeadLetter letter = DeadLetter.rejected(source, profileWith(noise(390_000, 1), noise(390_000, 2)), "big",
+        Instant.EPOCH);
 
     String body = codec.encode(letter);
 
@@ -89,13 +91,15 @@ class DeadLetterCodecTest {
   void aStreamReferenceKeepsThePositionAndKeys() {
     DeadLetter letter = DeadLetter.rejected(source, profileWith(noise(390_000, 1), null), "big", Instant.EPOCH);
 
-    DeadLetterCodec.Decoded decoded = codec.decodeMessage(codec.encodeStreamReference(letter, codec.recordBytes(letter)));
+    DeadLetterCodec.Decoded decoded = codec.decodeMessage(codec.encodeStreamReference(letter,
+        codec.recordBytes(letter)));
 
     assertThat(decoded.location().storage()).isEqualTo(RecordLocation.Storage.STREAM_REFERENCE);
     assertThat(decoded.location().bytes()).isGreaterThan(390_000);
     assertThat(decoded.letter().source()).isEqualTo(source);
     assertThat(decoded.letter().record().dynamodb().hasNewImage()).isFalse();
-    assertThat(decoded.letter().record().dynamodb().sequenceNumber()).isEqualTo(letter.record().dynamodb().sequenceNumber());
+    assertThat(decoded.letter().record().dynamodb().sequenceNumber()).isEqualTo(letter.record().dynamodb()
+        .sequenceNumber());
   }
 
   @Test
@@ -143,7 +147,9 @@ class DeadLetterCodecTest {
     return noise.toString();
   }
 
-  /** SQS's set (#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD), with no surrogate at all (fauxqs refuses even pairs). */
+  /**
+   * SQS's set (#x9 | #xA | #xD | #x20-#xD7FF | #xE000-#xFFFD), with no surrogate at all (fauxqs refuses even pairs).
+   */
   private static boolean allowedBySqsWithoutSurrogates(int c) {
     return c == 0x9 || c == 0xA || c == 0xD || (c >= 0x20 && c <= 0xD7FF) || (c >= 0xE000 && c <= 0xFFFD);
   }

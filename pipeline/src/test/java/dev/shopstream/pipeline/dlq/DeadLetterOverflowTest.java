@@ -9,18 +9,13 @@ import dev.shopstream.local.LocalAws;
 import dev.shopstream.local.LocalShopStack;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.app.CompositionRoot;
-import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.kcl.ShopStreamWorker;
-import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.processing.Cancellation;
-import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import dev.shopstream.pipeline.testing.Fixtures;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -34,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Record;
 import software.amazon.awssdk.services.dynamodb.model.ShardIteratorType;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -112,7 +108,8 @@ class DeadLetterOverflowTest {
       List<DeadLetterRedrive.Outcome> outcomes = redrive.redrive(10, redriveProcessor(env, fixed)::redrive);
 
       assertThat(outcomes).singleElement().satisfies(o -> assertThat(o.failure()).isNull());
-      assertThat(fixed.handled()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo(EventType.USER_PROFILE_CHANGED));
+      assertThat(fixed.handled()).singleElement()
+          .satisfies(e -> assertThat(e.type()).isEqualTo(EventType.USER_PROFILE_CHANGED));
       assertThat(redrive.depth()).isZero();
       assertThat(objects()).as("the object goes once its letter is redriven").isEmpty();
     }
@@ -126,7 +123,8 @@ class DeadLetterOverflowTest {
     try (CompositionRoot root = root(env, new RecordingHandler("recorder").failPermanentlyWhen(e -> true), registry)) {
       root.recordProcessor().process(change(bigModify), new Cancellation());
 
-      assertThat(peek(queue)).singleElement().satisfies(m -> assertThat(m.body()).contains("\"recordEncoding\":\"stream-reference\""));
+      assertThat(peek(queue)).singleElement()
+          .satisfies(m -> assertThat(m.body()).contains("\"recordEncoding\":\"stream-reference\""));
       assertThat(registry.get("shop.dlq.oversized").tag("stored", "stream").counter().count()).isEqualTo(1);
       DeadLetterRedrive redrive = root.deadLetterRedrive();
       assertThat(redrive.list(10)).singleElement().satisfies(entry -> {
@@ -138,7 +136,8 @@ class DeadLetterOverflowTest {
       RecordingHandler fixed = new RecordingHandler("recorder");
       assertThat(redrive.redrive(10, redriveProcessor(env, fixed)::redrive))
           .singleElement().satisfies(o -> assertThat(o.failure()).isNull());
-      assertThat(fixed.handled()).singleElement().satisfies(e -> assertThat(e.type()).isEqualTo(EventType.USER_PROFILE_CHANGED));
+      assertThat(fixed.handled()).singleElement()
+          .satisfies(e -> assertThat(e.type()).isEqualTo(EventType.USER_PROFILE_CHANGED));
       assertThat(redrive.depth()).isZero();
     }
   }
@@ -152,7 +151,8 @@ class DeadLetterOverflowTest {
     Map<String, AttributeValue> image = new HashMap<>(base.dynamodb().newImage());
     image.put("name", AttributeValue.fromS(hostile));
     Record record = base.toBuilder().dynamodb(base.dynamodb().toBuilder().newImage(image).build()).build();
-    DeadLetter letter = DeadLetter.rejected(new EventSource("shop", "shard-1", "1"), record, "bad: " + hostile, Instant.EPOCH);
+    DeadLetter letter = DeadLetter.rejected(new EventSource("shop", "shard-1", "1"), record, "bad: " + hostile,
+        Instant.EPOCH);
     try (CompositionRoot root = root(env, new RecordingHandler("recorder"), new SimpleMeterRegistry())) {
       root.deadLetterQueue().park(letter);
 
@@ -171,7 +171,8 @@ class DeadLetterOverflowTest {
       assertThat(registry.get("shop.dlq.write.failures").tag("kind", "REJECTED_RECORD").counter().count()).isZero();
       stack.sqs.deleteQueue(r -> r.queueUrl(queue));
 
-      assertThatThrownBy(() -> dlq.park(DeadLetter.rejected(new EventSource("shop", "s", "1"), bigModify, "x", Instant.EPOCH)))
+      assertThatThrownBy(() -> dlq.park(DeadLetter.rejected(new EventSource("shop", "s", "1"), bigModify, "x",
+          Instant.EPOCH)))
           .isInstanceOf(RuntimeException.class);
       assertThat(registry.get("shop.dlq.write.failures").tag("kind", "REJECTED_RECORD").counter().count()).isEqualTo(1);
     }
@@ -214,7 +215,7 @@ class DeadLetterOverflowTest {
 
   private static List<String> objects() {
     return s3.listObjectsV2(r -> r.bucket(BUCKET).prefix("dead-letters/")).contents().stream()
-        .map(software.amazon.awssdk.services.s3.model.S3Object::key).toList();
+        .map(S3Object::key).toList();
   }
 
   private static String shardId() {

@@ -11,12 +11,13 @@ import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Error counts per record in the idempotency table on moto: they survive the worker that wrote them. */
-@org.junit.jupiter.api.Tag("integration")
+@Tag("integration")
 class DynamoErrorStartsTest {
   private static MotoLocal local;
   private static DynamoDbClient dynamo;

@@ -75,7 +75,8 @@ class DocumentationLinksTest {
 
   @Test
   void anchorsFollowGitHub() {
-    assertThat(anchor("Running the stack by hand: `bin/local-aws`")).isEqualTo("running-the-stack-by-hand-binlocal-aws");
+    assertThat(anchor("Running the stack by hand: `bin/local-aws`"))
+        .isEqualTo("running-the-stack-by-hand-binlocal-aws");
     assertThat(anchor("(j) SES's send rate: a flash sale against a throttling SES"))
         .isEqualTo("j-sess-send-rate-a-flash-sale-against-a-throttling-ses");
     assertThat(anchor("Data model (single table)")).isEqualTo("data-model-single-table");

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -33,7 +34,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * types, numbers at DynamoDB's precision limits. No crash; every record yields its events, lands in
  * the dead-letter queue with a reason, or (unknown shapes only) is counted as unrecognized.
  */
-@org.junit.jupiter.api.Tag("e2e")
+@Tag("e2e")
 class BadInputCorpusTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -84,7 +85,8 @@ class BadInputCorpusTest {
         "stock", AttributeValue.fromN("99999999999999999999999999999999999999")), dead));
     cases.add(new Case("negative stock (a backorder, valid)", with(ShopItems.product("c4", "Vase", BigDecimal.ONE, 0),
         "stock", AttributeValue.fromN("-1")), events));
-    cases.add(new Case("fractional stock at the precision limit", with(ShopItems.product("c5", "Vase", BigDecimal.ONE, 0),
+    cases.add(new Case("fractional stock at the precision limit",
+        with(ShopItems.product("c5", "Vase", BigDecimal.ONE, 0),
         "stock", AttributeValue.fromN("1.0000000000000000000000000000000000001")), dead));
     cases.add(new Case("price at the smallest magnitude", with(ShopItems.product("c6", "Speck", BigDecimal.ONE, 2),
         "price", AttributeValue.fromN("1E-130")), events));
@@ -92,13 +94,17 @@ class BadInputCorpusTest {
         "total", AttributeValue.fromN("9.9999999999999999999999999999999999999E+125")), events));
     cases.add(new Case("total as a string", with(order("o-s"), "total", AttributeValue.fromS("10.00")), dead));
     cases.add(new Case("items not a list", with(order("o-m"), "items", AttributeValue.fromM(Map.of("sku", s))), dead));
-    cases.add(new Case("quantity zero", with(order("o-q"), "items", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
+    cases.add(new Case("quantity zero",
+        with(order("o-q"), "items", AttributeValue.fromL(List.of(AttributeValue.fromM(Map.of(
         "sku", s, "quantity", AttributeValue.fromN("0"), "unitPrice", AttributeValue.fromN("1")))))), dead));
     cases.add(new Case("currency not ISO", with(order("o-c"), "currency", AttributeValue.fromS("euro")), dead));
     cases.add(new Case("status missing", with(order("o-st"), "status", null), dead));
-    cases.add(new Case("order key without order id", with(order("o-k"), "SK", AttributeValue.fromS("ORDER#2026-11-27")), dead));
-    cases.add(new Case("order key with a non-date", with(order("o-d"), "SK", AttributeValue.fromS("ORDER#yesterday#o-d")), dead));
-    cases.add(new Case("order id disagreeing with the key", with(order("o-x"), "orderId", AttributeValue.fromS("o-y")), dead));
+    cases.add(new Case("order key without order id", with(order("o-k"), "SK", AttributeValue.fromS("ORDER#2026-11-27")),
+        dead));
+    cases.add(new Case("order key with a non-date",
+        with(order("o-d"), "SK", AttributeValue.fromS("ORDER#yesterday#o-d")), dead));
+    cases.add(new Case("order id disagreeing with the key", with(order("o-x"), "orderId", AttributeValue.fromS("o-y")),
+        dead));
     cases.add(new Case("waitlist entry without contact", ShopItems.key("PRODUCT#c1", "WAITLIST#u-9"), dead));
     cases.add(new Case("profile with unicode edge cases", ShopItems.profile("ü-🛒-\u200F-e\u0301", "zoë+🛒@example.com",
         "\u202Eevil\u202C 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \u0000 null"), events));
@@ -107,9 +113,11 @@ class BadInputCorpusTest {
     // SNS takes at most 256 KB: analytics cannot publish this one and dead-letters it; the recorder still gets it
     cases.add(new Case("product name near the 400 KB limit", ShopItems.product("huge", random(380_000, 2),
         BigDecimal.ONE, 3), EnumSet.of(Fate.EVENTS, Fate.DEAD_LETTER)));
-    cases.add(new Case("unknown entity: a cart", with(ShopItems.key("USER#u-1", "CART#1"), "skus", AttributeValue.fromSs(List.of("a"))),
+    cases.add(new Case("unknown entity: a cart", with(ShopItems.key("USER#u-1", "CART#1"), "skus",
+        AttributeValue.fromSs(List.of("a"))),
         EnumSet.of(Fate.UNRECOGNIZED)));
-    cases.add(new Case("unknown entity: no prefix", ShopItems.key("settings", "global"), EnumSet.of(Fate.UNRECOGNIZED)));
+    cases.add(new Case("unknown entity: no prefix", ShopItems.key("settings", "global"),
+        EnumSet.of(Fate.UNRECOGNIZED)));
     cases.add(new Case("unknown entity: emoji key", ShopItems.key("🛒#1", "🛒"), EnumSet.of(Fate.UNRECOGNIZED)));
     return cases;
   }
@@ -140,7 +148,8 @@ class BadInputCorpusTest {
         for (Case c : corpus) {
           stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(c.item()));
         }
-        stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.profile("sentinel", "s@example.com", "S")));
+        stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.profile("sentinel",
+            "s@example.com", "S")));
         // keys run concurrently: the sentinel may be handled before the corpus; wait until every record is counted
         await().atMost(Duration.ofSeconds(150)).until(() -> recorder.handled().stream()
             .anyMatch(e -> e.metadata().entityKey().partitionKey().equals("USER#sentinel"))
@@ -153,11 +162,14 @@ class BadInputCorpusTest {
           new DeadLetterCodec(JSON)).list(100).stream().map(DeadLetterRedrive.Entry::letter)
           .collect(Collectors.groupingBy(l -> new EntityKey(l.record().dynamodb().keys().get("PK").s(),
               l.record().dynamodb().keys().get("SK").s())));
-      Set<EntityKey> withEvents = recorder.handled().stream().map(e -> e.metadata().entityKey()).collect(Collectors.toSet());
+      Set<EntityKey> withEvents = recorder.handled().stream().map(e -> e.metadata().entityKey())
+          .collect(Collectors.toSet());
       int unrecognized = 0;
       for (Case c : corpus) {
-        assertThat(withEvents.contains(c.key())).as("%s yields events", c.name()).isEqualTo(c.fates().contains(Fate.EVENTS));
-        assertThat(parked.containsKey(c.key())).as("%s is dead-lettered", c.name()).isEqualTo(c.fates().contains(Fate.DEAD_LETTER));
+        assertThat(withEvents.contains(c.key())).as("%s yields events", c.name())
+            .isEqualTo(c.fates().contains(Fate.EVENTS));
+        assertThat(parked.containsKey(c.key())).as("%s is dead-lettered", c.name())
+            .isEqualTo(c.fates().contains(Fate.DEAD_LETTER));
         if (c.fates().contains(Fate.DEAD_LETTER)) {
           assertThat(parked.get(c.key())).allSatisfy(letter -> {
             assertThat(letter.errorMessage()).as(c.name()).isNotBlank();
@@ -167,7 +179,8 @@ class BadInputCorpusTest {
         }
         unrecognized += c.fates().contains(Fate.UNRECOGNIZED) ? 1 : 0;
       }
-      assertThat(metrics.get("shop.stream.records").tag("outcome", "unrecognized").counter().count()).isEqualTo(unrecognized);
+      assertThat(metrics.get("shop.stream.records").tag("outcome", "unrecognized").counter().count())
+          .isEqualTo(unrecognized);
       double counted = metrics.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum();
       assertThat(counted).as("every record was counted under some outcome").isEqualTo(corpus.size() + 1);
     }

@@ -11,21 +11,15 @@ import dev.shopstream.local.SentEmail;
 import dev.shopstream.local.SesLocal;
 import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.testing.LocalWorkers;
-import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.kcl.ShopStreamWorker;
-import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
-import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import dev.shopstream.pipeline.processing.RecordProcessor;
-import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import dev.shopstream.pipeline.testing.ShopWorkerExtension;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +47,8 @@ class DeliveryGuaranteesTest {
       .failPermanentlyWhen(e -> !poisonFixed.get() && e instanceof OrderPlaced o && o.orderId().equals("o-poison"));
 
   @RegisterExtension
-  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-guarantees", recorder, "email,analytics,recorder")
+  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-guarantees", recorder,
+      "email,analytics,recorder")
       .with("SHOP_RETRY_INITIAL_MILLIS", "100")
       .with("SHOP_RETRY_MAX_MILLIS", "500");
 
@@ -62,8 +57,9 @@ class DeliveryGuaranteesTest {
   }
 
   private static void order(String orderId) {
-    stack().dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order("u-1", "2026-11-27", orderId, "PLACED",
-        "EUR", "buyer-" + orderId + "@example.com", List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
+    stack().dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order("u-1", "2026-11-27",
+        orderId, "PLACED", "EUR", "buyer-" + orderId + "@example.com",
+        List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
   }
 
   private static List<String> ordersSeenBy(RecordingHandler handler) {
@@ -131,13 +127,17 @@ class DeliveryGuaranteesTest {
 
     try (SesLocal restarted = SesLocal.start(port, Path.of("target", "local-services"))) {
       await().atMost(Duration.ofSeconds(60)).until(() -> restarted.sentEmails().size() >= 10);
-      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> restarted.sentEmails().size() == 10);
+      await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+          .until(() -> restarted.sentEmails().size() == 10);
       List<SentEmail> all = new ArrayList<>(before);
       all.addAll(restarted.sentEmails());
-      Map<String, Long> perRecipient = all.stream().collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
-      assertThat(perRecipient).hasSize(13).allSatisfy((recipient, count) -> assertThat(count).as(recipient).isEqualTo(1));
+      Map<String, Long> perRecipient = all.stream().collect(Collectors.groupingBy(e -> e.to().get(0),
+          Collectors.counting()));
+      assertThat(perRecipient).hasSize(13).allSatisfy((recipient, count) -> assertThat(count).as(recipient)
+          .isEqualTo(1));
       assertThat(ordersSeenBy(recorder)).containsSubsequence("o-outage-0", "o-outage-9");
-      assertThat(new DeadLetterRedrive(stack().sqs, stack().deadLetterQueueUrl, new DeadLetterCodec(JSON)).depth()).isZero();
+      assertThat(new DeadLetterRedrive(stack().sqs, stack().deadLetterQueueUrl, new DeadLetterCodec(JSON)).depth())
+          .isZero();
     }
   }
 

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * what it handled and released its lease; a new worker redelivers nothing already handled. While it
  * runs, its health and Prometheus endpoints answer.
  */
-@org.junit.jupiter.api.Tag("process")
+@Tag("process")
 class GracefulShutdownTest {
   private static final int ORDERS = 400;
   private static final Duration BOUND = Duration.ofSeconds(10);
@@ -67,7 +68,8 @@ class GracefulShutdownTest {
       assertThat(exit).as("exited within the bound plus JVM exit (log: %s)", first.log()).isNotNull();
       assertThat(first.exitValue()).as("terminated by SIGTERM").isEqualTo(143);
       assertThat(first.log()).contains("stopped (graceful=true)").doesNotContain("Exception in thread")
-          .as("KCL's false alarm after a graceful stop is filtered by the worker's logging").doesNotContain("LeaderDecider uninitialized");
+          .as("KCL's false alarm after a graceful stop is filtered by the worker's logging")
+          .doesNotContain("LeaderDecider uninitialized");
       assertThat(sentByFirst).isBetween(100, ORDERS - 1);
 
       env.put("SHOP_WORKER_ID", "second-task");
@@ -76,8 +78,10 @@ class GracefulShutdownTest {
         List<SentEmail> emails = awaitEmails(stack, ORDERS, Duration.ofSeconds(180));
         pause(2000);
         emails = stack.ses.sentEmails();
-        Map<String, Long> perOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
-        assertThat(perOrder).hasSize(ORDERS).allSatisfy((recipient, count) -> assertThat(count).as(recipient).isEqualTo(1));
+        Map<String, Long> perOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0),
+            Collectors.counting()));
+        assertThat(perOrder).hasSize(ORDERS).allSatisfy((recipient, count) -> assertThat(count).as(recipient)
+            .isEqualTo(1));
         // Records of other keys handled after one the stop left unstarted lie past the checkpoint (the
         // watermark): they are redelivered and their claims skip them. At most the window's worth.
         long redelivered = second.log().lines().filter(line -> line.contains("handler email skipped")).count();
@@ -97,7 +101,8 @@ class GracefulShutdownTest {
 
   private static String get(int port, String path) throws Exception {
     HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
   }
 

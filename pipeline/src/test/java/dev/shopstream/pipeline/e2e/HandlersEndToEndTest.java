@@ -83,7 +83,8 @@ class HandlersEndToEndTest {
       JsonNode envelope = JSON.readTree(message.body());
       EventType type = EventType.fromWireName(message.messageAttributes().get("type").stringValue()).orElseThrow();
       assertThat(contract.violations(type, envelope.get("data"))).isEmpty();
-      assertThat(message.body()).doesNotContain("ada@example.com", "grace@example.com", "+441632960001", "Ada Lovelace");
+      assertThat(message.body()).doesNotContain("ada@example.com", "grace@example.com", "+441632960001",
+          "Ada Lovelace");
     }
 
     // Marking the waitlist entries wrote to the table: those stream records yield nothing new.
@@ -92,6 +93,7 @@ class HandlersEndToEndTest {
     assertThat(recorder.handled()).hasSize(expectedEvents + 1);
     assertThat(stack().waitlistTap.drain()).hasSize(2);
     assertThat(stack().ses.sentEmails()).hasSize(1);
-    assertThat(stack().sqs.receiveMessage(r -> r.queueUrl(stack().deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
+    assertThat(stack().sqs.receiveMessage(r -> r.queueUrl(stack().deadLetterQueueUrl)).messages())
+        .as("dead letters").isEmpty();
   }
 }

@@ -46,7 +46,8 @@ class KclWorkerEndToEndTest {
   static final ShopWorkerExtension shop = ShopWorkerExtension.worker(APP, handler, "recorder")
       .beforeWorkerStarts(stack -> {
         stack.dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.profile("u-1", "ada@example.com", "Ada")));
-        stack.dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.product("p-1", "Desk lamp", new BigDecimal("39.90"), 2)));
+        stack.dynamo.putItem(r -> r.tableName(TABLE).item(ShopItems.product("p-1", "Desk lamp",
+            new BigDecimal("39.90"), 2)));
       });
   private static DynamoDbClient dynamo() {
     return shop.dynamo();
@@ -87,7 +88,8 @@ class KclWorkerEndToEndTest {
         .extracting(e -> ((OrderStatusChanged) e).previousStatus() + "->" + ((OrderStatusChanged) e).newStatus())
         .containsExactly("PLACED->PACKED", "PACKED->SHIPPED", "SHIPPED->DELIVERED");
     assertThat(after).filteredOn(e -> e.type() == EventType.ORDER_PLACED).hasSize(1);
-    assertThat(shop.stack().sqs.receiveMessage(r -> r.queueUrl(shop.stack().deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
+    assertThat(shop.stack().sqs.receiveMessage(r -> r.queueUrl(shop.stack().deadLetterQueueUrl)).messages())
+        .as("dead letters").isEmpty();
   }
 
   @Test
@@ -97,11 +99,13 @@ class KclWorkerEndToEndTest {
     Instant past = Instant.now().minusSeconds(60);
     // moto's TTL reaper (local-aws/moto_server.py) deletes it within a second, as DynamoDB's own service
     dynamo().putItem(r -> r.tableName(TABLE).item(ShopItems.session("s-expired", "u-1", past)));
-    dynamo().putItem(r -> r.tableName(TABLE).item(ShopItems.session("s-logout", "u-1", Instant.now().plusSeconds(3600))));
+    dynamo().putItem(r -> r.tableName(TABLE).item(ShopItems.session("s-logout", "u-1",
+        Instant.now().plusSeconds(3600))));
     dynamo().deleteItem(r -> r.tableName(TABLE).key(ShopItems.sessionKey("s-logout")));
 
     await().atMost(Duration.ofSeconds(30)).until(() -> handler.handled().size() >= before + 2);
-    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> handler.handled().size() == before + 2);
+    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> handler.handled().size()
+        == before + 2);
     List<DomainEvent> after = handler.handled().subList(before, handler.handled().size());
     assertThat(after).filteredOn(e -> e instanceof SessionExpired).singleElement().satisfies(e -> {
       SessionExpired expired = (SessionExpired) e;
@@ -117,7 +121,8 @@ class KclWorkerEndToEndTest {
   @Test
   @Order(4)
   void theCheckpointInTheLeaseTableCoversTheLastHandledRecord() {
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(leaseCheckpoint()).isEqualTo(lastSequenceNumber()));
+    await().atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(leaseCheckpoint()).isEqualTo(lastSequenceNumber()));
   }
 
   @Test

@@ -41,7 +41,8 @@ class KeyOrderEndToEndTest {
   private static final StockChangeRecorder recorder = new StockChangeRecorder(POISONED);
 
   @RegisterExtension
-  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-key-order", recorder, StockChangeRecorder.NAME);
+  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-key-order", recorder,
+      StockChangeRecorder.NAME);
 
   @Test
   void eachProductsChangesArriveInStreamOrderAndExactlyTheFailingOnesAreParked() {
@@ -72,10 +73,12 @@ class KeyOrderEndToEndTest {
       }
       assertThat(recorder.seen("p" + p)).as("p" + p).containsExactlyElementsOf(expected);
     }
-    DeadLetterRedrive dlq = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl, new DeadLetterCodec(new ObjectMapper()));
+    DeadLetterRedrive dlq = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl,
+        new DeadLetterCodec(new ObjectMapper()));
     await().atMost(Duration.ofSeconds(30)).until(() -> dlq.depth() >= POISONED.size());
     List<DeadLetter> letters = dlq.list(POISONED.size() + 10).stream().map(DeadLetterRedrive.Entry::letter).toList();
-    assertThat(letters).allSatisfy(letter -> assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY));
+    assertThat(letters).allSatisfy(letter ->
+        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY));
     assertThat(letters.stream().map(KeyOrderEndToEndTest::poisonOf).collect(Collectors.toSet()))
         .as("exactly the failing changes are dead-lettered").isEqualTo(POISONED).hasSize(letters.size());
 

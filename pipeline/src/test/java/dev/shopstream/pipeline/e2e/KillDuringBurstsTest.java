@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -35,7 +36,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * takeover first asks SES's send events whether the mail was already accepted. SES's events come from a stand-in in
  * front of the SES emulator (the emulator publishes none) through SNS to the worker's queue.
  */
-@org.junit.jupiter.api.Tag("process")
+@Tag("process")
 class KillDuringBurstsTest {
   private static final int KILLS = 12;
   private static final int BURST = 30;
@@ -49,7 +50,8 @@ class KillDuringBurstsTest {
     try (LocalShopStack stack = LocalWorkers.stack()) {
       String topic = stack.sns.createTopic(r -> r.name("ses-send-events")).topicArn();
       String queue = stack.sqs.createQueue(r -> r.queueName("ses-send-events")).queueUrl();
-      String queueArn = stack.sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
+      String queueArn =
+          stack.sqs.getQueueAttributes(r -> r.queueUrl(queue).attributeNames(QueueAttributeName.QUEUE_ARN))
           .attributes().get(QueueAttributeName.QUEUE_ARN);
       stack.sns.subscribe(r -> r.topicArn(topic).protocol("sqs").endpoint(queueArn));
       try (SesWithSendEvents ses = SesWithSendEvents.start(stack.ses.endpoint(), stack.sns, topic)) {
@@ -93,7 +95,8 @@ class KillDuringBurstsTest {
         List<SentEmail> emails = stack.ses.sentEmails();
         worker.close();
 
-        Map<String, Long> perOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
+        Map<String, Long> perOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0),
+            Collectors.counting()));
         Map<String, Long> repeated = perOrder.entrySet().stream().filter(e -> e.getValue() > 1)
             .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         assertThat(perOrder).as("every order confirmed").hasSize(written);
@@ -120,8 +123,8 @@ class KillDuringBurstsTest {
     for (int n = written; n < written + BURST; n++) {
       String user = "u-" + (n / ORDERS_PER_USER);
       String order = "o-" + (n % ORDERS_PER_USER);
-      stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order(user, "2026-11-27", order, "PLACED",
-          "EUR", "buyer-" + user + "-" + order + "@example.com",
+      stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.order(user, "2026-11-27",
+          order, "PLACED", "EUR", "buyer-" + user + "-" + order + "@example.com",
           List.of(new ShopItems.Line("p-1", "Thing", 1, new BigDecimal("10"))))));
     }
     return written + BURST;

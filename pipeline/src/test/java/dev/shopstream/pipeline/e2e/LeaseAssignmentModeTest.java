@@ -43,7 +43,8 @@ class LeaseAssignmentModeTest {
   private static void runOneRecord(LocalShopStack stack, Map<String, String> env, String user) {
     RecordingHandler recorder = new RecordingHandler("recorder");
     try (ShopStreamWorker worker = LocalWorkers.start(env, recorder)) {
-      stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.profile(user, user + "@example.com", user)));
+      stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.profile(user,
+          user + "@example.com", user)));
       await().atMost(Duration.ofSeconds(150)).until(() -> recorder.handled().stream()
           .anyMatch(e -> e.metadata().entityKey().partitionKey().equals("USER#" + user)));
     }

@@ -57,7 +57,8 @@ class LocalAwsScriptTest {
     try (WorkerProcess worker = WorkerProcess.start(env, Path.of("target", "local-aws-script", "worker.log"));
         DynamoDbClient dynamo = DynamoDbClient.builder().endpointOverride(URI.create(values.get("LOCAL_AWS_DYNAMODB")))
             .region(Region.US_EAST_1)
-            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+            .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+            .build()) {
       dynamo.putItem(r -> r.tableName(env.get("SHOP_TABLE")).item(ShopItems.order("ada", "2026-11-27", "o-script",
           "PLACED", "EUR", "ada@example.com", List.of(new ShopItems.Line("mug", "Mug", 1, new BigDecimal("9.50"))))));
       URI ses = URI.create(values.get("LOCAL_AWS_SES"));

@@ -20,15 +20,20 @@ import dev.shopstream.pipeline.testing.RecordingHandler;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.PutRequest;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -39,7 +44,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
  * live worker's tables and existing tables are refused; status shows the live worker's shard, owner,
  * checkpoint and lag.
  */
-@org.junit.jupiter.api.Tag("e2e")
+@Tag("e2e")
 class ReplayAndStatusTest {
   private static final int PROFILES = 2500;
   private static final int ORDERS = 500;
@@ -53,14 +58,15 @@ class ReplayAndStatusTest {
       env.put("SHOP_HANDLERS", "recorder");
       RecordingHandler live = new RecordingHandler("recorder");
       String liveCheckpoint;
-      DeadLetterRedrive dlq = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl, new DeadLetterCodec(new ObjectMapper()));
+      DeadLetterRedrive dlq = new DeadLetterRedrive(stack.sqs, stack.deadLetterQueueUrl,
+          new DeadLetterCodec(new ObjectMapper()));
       try (ShopStreamWorker worker = LocalWorkers.start(env, live)) {
         await().atMost(Duration.ofSeconds(150)).until(() -> dlq.depth() == 1);
         await().atMost(Duration.ofSeconds(150)).until(() -> live.handled().size() >= PROFILES + ORDERS);
         // records of different keys finish in any order: the checkpoint reaches the highest sequence number
         await().atMost(Duration.ofSeconds(20)).until(() -> checkpoint(stack, "live") != null
             && checkpoint(stack, "live").equals(live.handled().stream().map(e -> e.metadata().source().sequenceNumber())
-                .max(java.util.Comparator.comparing(java.math.BigInteger::new)).orElseThrow()));
+                .max(Comparator.comparing(BigInteger::new)).orElseThrow()));
         liveCheckpoint = checkpoint(stack, "live");
 
         var probe = LocalWorkers.commands(stack);
@@ -79,25 +85,30 @@ class ReplayAndStatusTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         CompositionRoot commands = LocalWorkers.root(stack.workerEnvironment("live"));
         Replay.Summary summary = commands.replay(new Replay.Options("live-replay-1", List.of("analytics"), false, null,
-            Set.of(), false, Duration.ofMinutes(5), false, QUIET), new PrintStream(printed, true, StandardCharsets.UTF_8));
+            Set.of(), false, Duration.ofMinutes(5), false, QUIET), new PrintStream(printed, true,
+            StandardCharsets.UTF_8));
 
         var analytics = stack.analyticsTap.awaitAtLeast(PROFILES + ORDERS, Duration.ofSeconds(30));
         ObjectMapper json = new ObjectMapper();
-        Set<String> replayedIds = new java.util.HashSet<>();
+        Set<String> replayedIds = new HashSet<>();
         for (var message : analytics) {
           replayedIds.add(json.readTree(message.body()).get("id").asText());
         }
-        assertThat(replayedIds).isEqualTo(live.handled().stream().map(DomainEvent::eventId).collect(Collectors.toSet()));
+        assertThat(replayedIds).isEqualTo(live.handled().stream().map(DomainEvent::eventId)
+            .collect(Collectors.toSet()));
         assertThat(summary.caughtUp()).isTrue();
         assertThat(summary.records()).isEqualTo(PROFILES + ORDERS + 1);
         assertThat(summary.deadLetters()).isEqualTo(Map.of("REJECTED_RECORD", 1L));
         assertThat(summary.undeliveredEvents()).isZero();
         assertThat(dlq.depth()).as("the rejected record is not parked a second time").isEqualTo(1);
-        assertThat(summary.caughtUpBy()).hasSize(1).allSatisfy((shard, how) -> assertThat(how).contains("quiet period"));
-        assertThat(summary.eventsByType()).containsEntry("user-registered", (long) PROFILES).containsEntry("order-placed", (long) ORDERS);
+        assertThat(summary.caughtUpBy()).hasSize(1)
+            .allSatisfy((shard, how) -> assertThat(how).contains("quiet period"));
+        assertThat(summary.eventsByType()).containsEntry("user-registered", (long) PROFILES)
+            .containsEntry("order-placed", (long) ORDERS);
         assertThat(summary.tablesRemoved()).isTrue();
         assertThat(stack.dynamo.listTables().tableNames()).noneMatch(name -> name.startsWith("live-replay-1"));
-        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("(caught up: ", "records", "replay complete: 3,001 records");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("(caught up: ", "records",
+            "replay complete: 3,001 records");
         assertThat(stack.ses.sentEmails()).as("email was not asked for").isEmpty();
         assertThat(checkpoint(stack, "live")).as("the live worker's checkpoint").isEqualTo(liveCheckpoint);
 
@@ -130,9 +141,9 @@ class ReplayAndStatusTest {
   }
 
   private static void writeHistory(LocalShopStack stack) {
-    Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> vase = new java.util.HashMap<>(
+    Map<String, AttributeValue> vase = new HashMap<>(
         ShopItems.product("vase", "Vase", new BigDecimal("12.00"), 3));
-    vase.put("stock", software.amazon.awssdk.services.dynamodb.model.AttributeValue.fromS("many"));
+    vase.put("stock", AttributeValue.fromS("many"));
     stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(vase));
     List<WriteRequest> writes = new ArrayList<>();
     for (int i = 0; i < PROFILES; i++) {
@@ -144,12 +155,13 @@ class ReplayAndStatusTest {
     }
     for (int from = 0; from < writes.size(); from += 25) {
       List<WriteRequest> batch = writes.subList(from, Math.min(from + 25, writes.size()));
-      var unprocessed = stack.dynamo.batchWriteItem(r -> r.requestItems(Map.of(LocalShopStack.TABLE, batch))).unprocessedItems();
+      var unprocessed = stack.dynamo.batchWriteItem(r -> r.requestItems(Map.of(LocalShopStack.TABLE, batch)))
+          .unprocessedItems();
       assertThat(unprocessed).isEmpty();
     }
   }
 
-  private static WriteRequest put(Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue> item) {
+  private static WriteRequest put(Map<String, AttributeValue> item) {
     return WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build();
   }
 }

@@ -19,16 +19,19 @@ import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.local.FreePorts;
 import dev.shopstream.pipeline.testing.StableOwners;
 import dev.shopstream.local.WorkerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,10 +108,12 @@ class ScaleOutTest {
         start(env);
         start(env);
         awaitThat("leases spread over 3 workers", Duration.ofSeconds(120), () -> spread(leases, firstShards));
-        figure("scale 1 -> 3: leases spread %s after %.1f s", LeaseTable.heldPerOwner(leases.leases(), firstShards), seconds(t1));
+        figure("scale 1 -> 3: leases spread %s after %.1f s", LeaseTable.heldPerOwner(leases.leases(), firstShards),
+            seconds(t1));
 
         // 3. kill -9 the busiest worker mid-burst, once no lease has changed hands for a taker run
-        awaitThat("lease owners stable for 7 s", Duration.ofSeconds(90), new StableOwners(leases, firstShards, Duration.ofSeconds(7)));
+        awaitThat("lease owners stable for 7 s", Duration.ofSeconds(90), new StableOwners(leases, firstShards,
+            Duration.ofSeconds(7)));
         // the fleet view: every worker's metrics show all 8 shards, each held by a live worker, with its lag; an
         // operator watches status (a table, and JSON for a script), both refreshing every second
         awaitThat("every worker's metrics show all 8 shards held by live workers, with lag", Duration.ofSeconds(20),
@@ -122,7 +127,8 @@ class ScaleOutTest {
         Map<String, LeaseTable.Lease> before = leases.leases();
         String victim = LeaseTable.heldPerOwner(before, firstShards).entrySet().stream()
             .max(Map.Entry.comparingByValue()).orElseThrow().getKey();
-        Set<String> orphans = firstShards.stream().filter(s -> victim.equals(before.get(s).owner())).collect(Collectors.toSet());
+        Set<String> orphans = firstShards.stream().filter(s -> victim.equals(before.get(s).owner()))
+            .collect(Collectors.toSet());
         long t2 = System.nanoTime();
         live.remove(victim).kill();
         Instant killedAt = Instant.now();
@@ -132,7 +138,8 @@ class ScaleOutTest {
           live.forEach((id, process) -> sightings.add(FleetScrape.metrics(id, ports.get(id))));
           Instant polled = Instant.now();
           Map<String, LeaseTable.Lease> now = leases.leases();
-          orphans.stream().filter(s -> victim.equals(now.get(s).owner())).forEach(s -> lastSeenWithVictim.put(s, polled));
+          orphans.stream().filter(s -> victim.equals(now.get(s).owner()))
+              .forEach(s -> lastSeenWithVictim.put(s, polled));
           return orphans.stream().allMatch(s -> live.containsKey(now.get(s).owner()));
         });
         Duration failover = Duration.ofNanos(System.nanoTime() - t2);
@@ -147,11 +154,12 @@ class ScaleOutTest {
         watchTable.close();
         sightings.addAll(FleetScrape.statusJson(watchJson.log()));
         sightings.addAll(FleetScrape.statusTable(watchTable.log()));
-        theKilledWorkersShardsWereShownUnownedUntilTaken(sightings.stream().filter(java.util.Objects::nonNull).toList(),
+        theKilledWorkersShardsWereShownUnownedUntilTaken(sightings.stream().filter(Objects::nonNull).toList(),
             orphans, victim, killedAt, lastSeenWithVictim);
-        java.util.Arrays.stream(watchTable.log().split("(?m)^dead-letter queue depth: \\d+$"))
+        Arrays.stream(watchTable.log().split("(?m)^dead-letter queue depth: \\d+$"))
             .filter(frame -> frame.contains(" expired ")).findFirst()
-            .ifPresent(frame -> figure("status --watch while the killed worker's shards were unowned:%n%s", frame.strip()));
+            .ifPresent(frame -> figure("status --watch while the killed worker's shards were unowned:%n%s",
+                frame.strip()));
         start(env); // ECS replaces the dead task with a new one (new worker id)
 
         // 4. rolling restart: SIGTERM one task, a new task with a new id, the next...
@@ -165,8 +173,8 @@ class ScaleOutTest {
               LeaseTable.heldPerOwner(leases.leases(), firstShards).getOrDefault(replacement, 0) > 0);
         }
         stalls.close();
-        figure("rolling restart of 3 tasks: longest checkpoint stall per shard %s s (max %.1f s)", stalls.perShardSeconds(),
-            stalls.maxSeconds());
+        figure("rolling restart of 3 tasks: longest checkpoint stall per shard %s s (max %.1f s)",
+            stalls.perShardSeconds(), stalls.maxSeconds());
 
         // 5. stream faults the adapter must ride out
         proxy.throttleNextGetRecords(20);
@@ -232,9 +240,11 @@ class ScaleOutTest {
         assertThat(stockSeen.get(product)).as("stock changes of %s in write order", product)
             .containsExactlyElementsOf(workload.stockWritten(product));
       }
-      Map<String, Long> emailsPerOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0), Collectors.counting()));
+      Map<String, Long> emailsPerOrder = emails.stream().collect(Collectors.groupingBy(e -> e.to().get(0),
+          Collectors.counting()));
       assertThat(emailsPerOrder).as("every order confirmed").hasSize(workload.orders.size());
-      for (Map.Entry<String, Long> repeated : emailsPerOrder.entrySet().stream().filter(e -> e.getValue() > 1).toList()) {
+      for (Map.Entry<String, Long> repeated : emailsPerOrder.entrySet().stream()
+          .filter(e -> e.getValue() > 1).toList()) {
         String orderId = repeated.getKey().substring("buyer-".length(), repeated.getKey().indexOf('@'));
         assertThat(ClaimTakeovers.of(stack, "email#user/", "/order/" + orderId))
             .as("repeated email of %s comes from a taken-over claim", orderId).isPositive();
@@ -246,19 +256,22 @@ class ScaleOutTest {
       }
       assertThat(perWaiter.keySet()).as("every waitlisted user notified, restocks spread over the run")
           .containsExactlyInAnyOrderElementsOf(workload.waiters());
-      // a repeat only where docs/architecture.md says one can happen: a kill -9 between a PublishBatch and its completion
+      // a repeat only where docs/architecture.md says one can happen: a kill -9 between a PublishBatch and its
+      // completion
       for (Map.Entry<String, Long> repeated : perWaiter.entrySet().stream().filter(e -> e.getValue() > 1).toList()) {
         String user = repeated.getKey().substring(repeated.getKey().indexOf('/') + 1);
         assertThat(repeated.getValue()).as("notices to %s", repeated.getKey()).isEqualTo(2L);
         assertThat(ClaimTakeovers.of(stack, "waitlist#restock/", "/user/" + user))
             .as("repeated notice to %s comes from a taken-over claim", repeated.getKey()).isPositive();
       }
-      assertThat(stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)).messages()).as("dead letters").isEmpty();
-      assertThat(proxy.served(StreamFault.THROTTLED) + proxy.served(StreamFault.EXPIRED_ITERATOR)).as("faults injected").isPositive();
-      figure("%d writes, %d events, %d emails (%d repeated), %d notices; faults served: throttled %d, expired %d, empty %d",
-          workload.written(), byId.size(), emails.size(), emailsPerOrder.values().stream().filter(v -> v > 1).count(),
-          notices.size(), proxy.served(StreamFault.THROTTLED), proxy.served(StreamFault.EXPIRED_ITERATOR),
-          proxy.served(StreamFault.EMPTY_POLL));
+      assertThat(stack.sqs.receiveMessage(r -> r.queueUrl(stack.deadLetterQueueUrl)).messages())
+          .as("dead letters").isEmpty();
+      assertThat(proxy.served(StreamFault.THROTTLED) + proxy.served(StreamFault.EXPIRED_ITERATOR))
+          .as("faults injected").isPositive();
+      figure("%d writes, %d events, %d emails (%d repeated), %d notices; faults served: throttled %d, expired %d, "
+          + "empty %d", workload.written(), byId.size(), emails.size(), emailsPerOrder.values().stream()
+          .filter(v -> v > 1).count(), notices.size(), proxy.served(StreamFault.THROTTLED),
+          proxy.served(StreamFault.EXPIRED_ITERATOR), proxy.served(StreamFault.EMPTY_POLL));
 
       // 8. a restart whose checkpoint lies in trimmed data: the loss is reported; HOLD stops the shard there,
       // REPAIR goes on from the trim horizon and repairs the analytics sink from an export (moto's: the whole table)
@@ -295,10 +308,12 @@ class ScaleOutTest {
       awaitThat("the stock change written after the trim arrives", Duration.ofSeconds(60), () ->
           stack.analyticsTap.drain().stream().anyMatch(m -> isStock(m, product, kept)));
       figure("restart on existing leases (checkpoint in trimmed data): first record after %.1f s", seconds(t5));
-      awaitThat("DATA LOSS reported for " + shard, Duration.ofSeconds(10), () -> restarted.log().contains("DATA LOSS: shard " + shard));
+      awaitThat("DATA LOSS reported for " + shard, Duration.ofSeconds(10),
+          () -> restarted.log().contains("DATA LOSS: shard " + shard));
       assertThat(stack.analyticsTap.drain()).as("the trimmed change's domain event never arrives")
           .noneMatch(m -> isStock(m, product, lost));
-      awaitThat("the gap repaired", Duration.ofSeconds(90), () -> restarted.log().contains("gap repair of shard(s) [" + shard + "] done"));
+      awaitThat("the gap repaired", Duration.ofSeconds(90), () -> restarted.log().contains("gap repair of shard(s) ["
+          + shard + "] done"));
       figure("gap repair done %.1f s after the restart (%s)", seconds(t5), restarted.log().lines()
           .filter(line -> line.contains("gap repair of shard(s)")).reduce((a, b) -> b).orElse(""));
       List<JsonNode> repaired = new ArrayList<>();
@@ -321,9 +336,10 @@ class ScaleOutTest {
     try {
       JsonNode event = JSON.readTree(message.body());
       return event.get("type").asText().startsWith("dev.shopstream.product-stock-changed.v")
-          && event.get("data").get("productId").asText().equals(product) && event.get("data").get("newStock").asLong() == stock;
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+          && event.get("data").get("productId").asText().equals(product) && event.get("data").get("newStock")
+          .asLong() == stock;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -500,7 +516,8 @@ class ScaleOutTest {
           stock("p-" + (i / 5) % PRODUCTS);
         } else {
           String orderId = "o" + i;
-          put(ShopItems.order("u-" + (i % 50), "2026-11-27", orderId, "PLACED", "EUR", "buyer-" + orderId + "@example.com",
+          put(ShopItems.order("u-" + (i % 50), "2026-11-27", orderId, "PLACED", "EUR",
+              "buyer-" + orderId + "@example.com",
               List.of(new ShopItems.Line("p-" + (i % PRODUCTS), "Thing", 1, new BigDecimal("10")))));
           orders.add(orderId);
         }
@@ -520,7 +537,8 @@ class ScaleOutTest {
         restocks++;
       }
       stack.dynamo.updateItem(r -> r.tableName(LocalShopStack.TABLE).key(ShopItems.productKey(product))
-          .updateExpression("SET stock = :s").expressionAttributeValues(Map.of(":s", AttributeValue.fromN(Long.toString(next)))));
+          .updateExpression("SET stock = :s").expressionAttributeValues(Map.of(":s",
+              AttributeValue.fromN(Long.toString(next)))));
       values.add(next);
       written++;
       return next;
@@ -529,7 +547,8 @@ class ScaleOutTest {
     /** Sets the product's stock to {@code value}; returns it. */
     synchronized long stockTo(String product, long value) {
       stack.dynamo.updateItem(r -> r.tableName(LocalShopStack.TABLE).key(ShopItems.productKey(product))
-          .updateExpression("SET stock = :s").expressionAttributeValues(Map.of(":s", AttributeValue.fromN(Long.toString(value)))));
+          .updateExpression("SET stock = :s").expressionAttributeValues(Map.of(":s",
+              AttributeValue.fromN(Long.toString(value)))));
       stock.get(product).add(value);
       written++;
       return value;
@@ -571,7 +590,10 @@ class ScaleOutTest {
       return List.copyOf(stock.get(product));
     }
 
-    /** product-stock-changed per stock write (the seed's 0 included), one back-in-stock per restock, one order-placed per order, one waitlist-joined per waiter. */
+    /**
+     * product-stock-changed per stock write (the seed's 0 included), one back-in-stock per restock, one order-placed
+     * per order, one waitlist-joined per waiter.
+     */
     int expectedEvents() {
       int stockChanges = stock.values().stream().mapToInt(List::size).sum();
       return stockChanges + restocks + orders.size() + waiters.size();

@@ -34,7 +34,8 @@ class SyncCheckTest {
       assertThat(result.resumeOutput()).contains("resuming from s3://").contains("line(s) done before");
       assertThat(result.resumedRows()).as("rows the resumed run read").isPositive();
       assertThat(result.writesDuringSnapshot()).as("writes went on while the snapshot ran").isPositive();
-      assertThat(result.handoverDifferences()).as("sink vs table after the snapshot and the writes during it").isEmpty();
+      assertThat(result.handoverDifferences()).as("sink vs table after the snapshot and the writes during it")
+          .isEmpty();
       assertThat(result.endDifferences()).as("sink vs table after 500 more changes").isEmpty();
       assertThat(result.tombstones()).as("deletes kept as tombstones").isPositive();
       assertThat(result.sinkRows() - result.tombstones()).as("live rows in the sink")

@@ -15,6 +15,7 @@ import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +42,8 @@ class TracingEndToEndTest {
   private static final RecordingHandler recorder = new RecordingHandler("recorder");
 
   @RegisterExtension
-  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-tracing", recorder, "email,waitlist,analytics,recorder")
+  static final ShopWorkerExtension shop = ShopWorkerExtension.worker("e2e-tracing", recorder,
+      "email,waitlist,analytics,recorder")
       .with("SHOP_TRACING_ENDPOINT", receiver.endpoint());
 
   @AfterAll
@@ -51,9 +53,10 @@ class TracingEndToEndTest {
 
   @Test
   void aTracedOrdersSpansArriveInTheWritersTrace() throws Exception {
-    shop.dynamo().putItem(r -> r.tableName("shop").item(ShopItems.product("lamp", "Desk lamp", new BigDecimal("39.90"), 0)));
+    shop.dynamo().putItem(r -> r.tableName("shop").item(ShopItems.product("lamp", "Desk lamp",
+        new BigDecimal("39.90"), 0)));
     shop.dynamo().putItem(r -> r.tableName("shop").item(ShopItems.waitlistEntry("lamp", "grace", "grace@example.com")));
-    Map<String, AttributeValue> order = new java.util.HashMap<>(ShopItems.order("ada", "2026-11-27", "o-7", "PLACED",
+    Map<String, AttributeValue> order = new HashMap<>(ShopItems.order("ada", "2026-11-27", "o-7", "PLACED",
         "EUR", "ada@example.com", List.of(new ShopItems.Line("mug", "Mug", 2, new BigDecimal("9.50")))));
     order.put("traceparent", AttributeValue.fromS("00-" + WRITER_TRACE + "-" + WRITER_SPAN + "-01"));
     shop.dynamo().putItem(r -> r.tableName("shop").item(order));
@@ -77,7 +80,8 @@ class TracingEndToEndTest {
     Span claim = rpc("UpdateItem").orElseThrow();
     assertThat(claim.getAttributesList()).anySatisfy(kv -> {
       assertThat(kv.getKey()).isEqualTo("aws.dynamodb.table_names");
-      assertThat(kv.getValue().getArrayValue().getValues(0).getStringValue()).isEqualTo(LocalShopStack.IDEMPOTENCY_TABLE);
+      assertThat(kv.getValue().getArrayValue().getValues(0).getStringValue())
+          .isEqualTo(LocalShopStack.IDEMPOTENCY_TABLE);
     });
     Span publish = publishSpan().orElseThrow();
     assertThat(publish.getKind()).isEqualTo(Span.SpanKind.SPAN_KIND_PRODUCER);
@@ -93,7 +97,7 @@ class TracingEndToEndTest {
     assertThat(envelope.get("traceparent").asText()).isEqualTo(passedOn);
 
     // a restock written in another request of the same trace: the waitlist notice's PublishBatch carries its span
-    Map<String, AttributeValue> restock = new java.util.HashMap<>(ShopItems.product("lamp", "Desk lamp",
+    Map<String, AttributeValue> restock = new HashMap<>(ShopItems.product("lamp", "Desk lamp",
         new BigDecimal("39.90"), 5));
     restock.put("traceparent", AttributeValue.fromS("00-" + WRITER_TRACE + "-" + RESTOCK_SPAN + "-01"));
     shop.dynamo().putItem(r -> r.tableName("shop").item(restock));

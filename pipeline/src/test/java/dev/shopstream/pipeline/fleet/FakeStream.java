@@ -47,7 +47,8 @@ final class FakeStream implements DynamoDbStreamsClient {
     List<Shard> shards = open.entrySet().stream().map(e -> Shard.builder().shardId(e.getKey())
         .sequenceNumberRange(SequenceNumberRange.builder().startingSequenceNumber("1")
             .endingSequenceNumber(e.getValue() ? null : "999999").build()).build()).toList();
-    return DescribeStreamResponse.builder().streamDescription(StreamDescription.builder().shards(shards).build()).build();
+    return DescribeStreamResponse.builder().streamDescription(StreamDescription.builder().shards(shards).build())
+        .build();
   }
 
   @Override
@@ -77,7 +78,8 @@ final class FakeStream implements DynamoDbStreamsClient {
         ? List.of(Record.builder().dynamodb(StreamRecord.builder().sequenceNumber(written.get(index).sequenceNumber())
             .approximateCreationDateTime(written.get(index).at()).build()).build())
         : List.of();
-    return GetRecordsResponse.builder().records(page).nextShardIterator(iterator[0] + "#" + (index + page.size())).build();
+    return GetRecordsResponse.builder().records(page).nextShardIterator(iterator[0] + "#" + (index + page.size()))
+        .build();
   }
 
   @Override

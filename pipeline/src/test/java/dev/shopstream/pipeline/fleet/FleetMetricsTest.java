@@ -18,8 +18,8 @@ class FleetMetricsTest {
   private final FleetMetrics metrics = new FleetMetrics(registry, reader, clock);
 
   private static FleetView.Shard shard(String id, String owner, FleetView.Holding holding, Duration lag) {
-    return new FleetView.Shard(id, FleetView.Stream.OPEN, owner != null, owner, holding, "1", Duration.ofSeconds(3), lag,
-        lag == null ? FleetView.LagSource.UNKNOWN : FleetView.LagSource.HOLDER);
+    return new FleetView.Shard(id, FleetView.Stream.OPEN, owner != null, owner, holding, "1",
+        Duration.ofSeconds(3), lag, lag == null ? FleetView.LagSource.UNKNOWN : FleetView.LagSource.HOLDER);
   }
 
   private double gauge(String name, String... tags) {

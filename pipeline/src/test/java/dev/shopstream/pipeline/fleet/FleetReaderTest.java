@@ -9,9 +9,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
-/** Every shard with its owner, lease, checkpoint age and lag, from the lease table, the holders' reports and the stream. */
+/**
+ * Every shard with its owner, lease, checkpoint age and lag, from the lease table, the holders' reports and the stream.
+ */
 class FleetReaderTest {
   private static final Duration LEASE = Duration.ofSeconds(5);
   private static final Duration INTERVAL = Duration.ofSeconds(1);
@@ -46,7 +49,8 @@ class FleetReaderTest {
 
     FleetView view = reader.read(List.of(new OwnShard("s-1", Duration.ofSeconds(2), ago(4))));
 
-    assertThat(view.shards()).extracting(FleetView.Shard::shardId).containsExactly("s-1", "s-2", "s-3", "s-4", "s-5", "s-6");
+    assertThat(view.shards()).extracting(FleetView.Shard::shardId).containsExactly("s-1", "s-2", "s-3",
+        "s-4", "s-5", "s-6");
     Map<String, FleetView.Shard> shards = byId(view);
     assertThat(shards.get("s-1")).isEqualTo(new FleetView.Shard("s-1", FleetView.Stream.OPEN, true, "w-1",
         FleetView.Holding.HELD, "100", Duration.ofSeconds(4), Duration.ofSeconds(2), FleetView.LagSource.OWN));
@@ -74,8 +78,7 @@ class FleetReaderTest {
         });
     assertThat(view.unowned()).isEqualTo(2);
     assertThat(view.workers()).extracting(FleetView.Worker::workerId, FleetView.Worker::leases)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("w-1", 1), org.assertj.core.groups.Tuple.tuple("w-2", 1),
-            org.assertj.core.groups.Tuple.tuple("w-3", 1));
+        .containsExactly(Tuple.tuple("w-1", 1), Tuple.tuple("w-2", 1), Tuple.tuple("w-3", 1));
     assertThat(reader.streamCalls()).as("two shards estimated, two calls each").isEqualTo(4);
 
     clock.advance(Duration.ofSeconds(10));
@@ -115,7 +118,8 @@ class FleetReaderTest {
       assertThat(s.owner()).isEqualTo("w-dead");
       assertThat(s.holding()).isEqualTo(FleetView.Holding.EXPIRED);
       assertThat(s.unowned()).isTrue();
-      assertThat(s.lag()).as("estimated from the stream, no longer the dead holder's report").isEqualTo(Duration.ofSeconds(36));
+      assertThat(s.lag()).as("estimated from the stream, no longer the dead holder's report")
+          .isEqualTo(Duration.ofSeconds(36));
       assertThat(s.lagSource()).isEqualTo(FleetView.LagSource.STREAM);
     });
     assertThat(view.workers()).filteredOn(w -> w.workerId().equals("w-dead")).singleElement().satisfies(w -> {

@@ -37,7 +37,8 @@ class IamPolicyIT {
       "CloudWatch", "cloudwatch", "S3", "s3");
   /** SDK operations authorised as another IAM action. */
   private static final Map<String, String> AUTHORISED_AS = Map.of("sns:PublishBatch", "sns:Publish",
-      "s3:HeadBucket", "s3:ListBucket", "s3:ListObjectsV2", "s3:ListBucket", "sqs:DeleteMessageBatch", "sqs:DeleteMessage");
+      "s3:HeadBucket", "s3:ListBucket", "s3:ListObjectsV2", "s3:ListBucket", "sqs:DeleteMessageBatch",
+      "sqs:DeleteMessage");
   /** Code paths the local stand-ins never take, each with the code that takes them on AWS ("action resource"). */
   private static final Map<String, String> NOT_TAKEN_LOCALLY = Map.of(
       "dynamodb:DeleteItem " + String.format("arn:aws:dynamodb:REGION:ACCOUNT:table/%s-replay-*", "APP"),
@@ -128,7 +129,8 @@ class IamPolicyIT {
     List<Call> denied = called.stream()
         .filter(call -> !call.resource().contains(DELIBERATELY_MISSING))
         .filter(call -> all.stream().noneMatch(s -> s.allows(call.action(), call.resource()))).toList();
-    assertThat(denied).as("called but allowed by no statement of WorkerPolicy, OperatorPolicy or MetricsAgentPolicy").isEmpty();
+    assertThat(denied).as("called but allowed by no statement of WorkerPolicy, OperatorPolicy or MetricsAgentPolicy")
+        .isEmpty();
 
     List<String> unused = new ArrayList<>();
     for (Statement statement : all) {
@@ -147,13 +149,15 @@ class IamPolicyIT {
   @Test
   void theMetricsAgentMayWriteItsLogGroupAndNothingElse() {
     for (Call call : agentCalls()) {
-      assertThat(agent).as("MetricsAgentPolicy allows the agent's %s", call).anyMatch(s -> s.allows(call.action(), call.resource()));
+      assertThat(agent).as("MetricsAgentPolicy allows the agent's %s", call)
+          .anyMatch(s -> s.allows(call.action(), call.resource()));
     }
     String metricsGroup = String.format(ARN, "logs", "log-group:/ecs/" + APP + "/metrics");
     assertThat(agentLogGroup).as("the agent writes the stack's MetricsLogGroup").isEqualTo("/ecs/" + APP + "/metrics");
     for (Statement statement : agent) {
       for (String action : statement.actions()) {
-        assertThat(agentCalls()).as("%s/%s: %s is called by the agent on that statement's resources", statement.policy(),
+        assertThat(agentCalls()).as("%s/%s: %s is called by the agent on that statement's resources",
+            statement.policy(),
             statement.sid(), action).anyMatch(call -> call.action().equals(action)
                 && statement.resources().stream().anyMatch(pattern -> iamMatch(pattern, call.resource())));
       }
@@ -161,10 +165,14 @@ class IamPolicyIT {
           .allMatch(r -> r.equals(metricsGroup) || r.equals(metricsGroup + ":*"));
     }
     String workerLogs = String.format(ARN, "logs", "log-group:/ecs/" + APP + ":log-stream:worker/worker/1");
-    assertThat(agent).as("not the worker's log group, nor any other").noneMatch(s -> s.allows("logs:PutLogEvents", workerLogs)
-        || s.allows("logs:PutLogEvents", String.format(ARN, "logs", "log-group:/ecs/" + APP + "/metrics-other:log-stream:x")));
-    for (String action : List.of("logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy", "logs:DescribeLogStreams")) {
-      assertThat(agent).as(action + ": the group is the stack's, with its retention").noneMatch(s -> s.actions().contains(action));
+    assertThat(agent).as("not the worker's log group, nor any other")
+        .noneMatch(s -> s.allows("logs:PutLogEvents", workerLogs)
+            || s.allows("logs:PutLogEvents",
+                String.format(ARN, "logs", "log-group:/ecs/" + APP + "/metrics-other:log-stream:x")));
+    for (String action : List.of("logs:CreateLogGroup", "logs:DeleteLogGroup", "logs:PutRetentionPolicy",
+        "logs:DescribeLogStreams")) {
+      assertThat(agent).as(action + ": the group is the stack's, with its retention")
+          .noneMatch(s -> s.actions().contains(action));
     }
     List<Statement> others = new ArrayList<>(worker);
     others.addAll(operator);
@@ -191,7 +199,8 @@ class IamPolicyIT {
       assertThat(statement.actions()).as(statement.sid()).noneMatch(a -> a.contains("*"));
     }
     for (Statement statement : operator) {
-      if (statement.actions().contains("dynamodb:CreateTable") || statement.actions().contains("dynamodb:DeleteTable")) {
+      if (statement.actions().contains("dynamodb:CreateTable")
+          || statement.actions().contains("dynamodb:DeleteTable")) {
         assertThat(statement.resources()).as("replay creates and deletes only its own lease tables")
             .allMatch(r -> r.endsWith("table/" + APP + "-replay-*"));
       }
@@ -200,12 +209,14 @@ class IamPolicyIT {
 
   @Test
   void theTaskRoleExportsAndKeepsObjectsOnlyUnderTheRepairPolicyAndInItsFolder() {
-    assertThat(gapRepairPolicy.path("Condition").asText()).as("only with SHOP_TRIMMED_DATA_POLICY=REPAIR").isEqualTo("RepairsGaps");
+    assertThat(gapRepairPolicy.path("Condition").asText()).as("only with SHOP_TRIMMED_DATA_POLICY=REPAIR")
+        .isEqualTo("RepairsGaps");
     assertThat(gapRepairPolicy.at("/Properties/Roles/0/Ref").asText()).isEqualTo("TaskRole");
     for (Statement statement : gapRepair) {
       for (String resource : statement.resources()) {
         if (resource.startsWith("arn:aws:s3:::")) {
-          assertThat(resource).as(statement.sid()).isIn("arn:aws:s3:::EXPORTS", "arn:aws:s3:::EXPORTS/shop-stream-repairs/*");
+          assertThat(resource).as(statement.sid()).isIn("arn:aws:s3:::EXPORTS",
+              "arn:aws:s3:::EXPORTS/shop-stream-repairs/*");
         } else {
           assertThat(resource).as(statement.sid()).startsWith(String.format(ARN, "dynamodb", "table/shop"));
         }
@@ -221,7 +232,8 @@ class IamPolicyIT {
     String shopTable = String.format(ARN, "dynamodb", "table/shop");
     List<Statement> writes = worker.stream().filter(s -> s.allows("dynamodb:UpdateItem", shopTable)).toList();
     assertThat(writes).singleElement().satisfies(s -> {
-      assertThat(s.condition().at("/ForAllValues:StringLike/dynamodb:LeadingKeys").toString()).isEqualTo("[\"PRODUCT#*\"]");
+      assertThat(s.condition().at("/ForAllValues:StringLike/dynamodb:LeadingKeys").toString())
+          .isEqualTo("[\"PRODUCT#*\"]");
       assertThat(s.condition().at("/ForAllValues:StringEquals/dynamodb:Attributes").toString())
           .isEqualTo("[\"PK\",\"SK\",\"notifiedAt\",\"notifiedFor\"]");
     });
@@ -243,7 +255,8 @@ class IamPolicyIT {
       list(statement.get("Action")).forEach(a -> actions.add(a.asText()));
       List<String> arns = new ArrayList<>();
       list(statement.get("Resource")).forEach(r -> arns.add(resolve(r)));
-      statements.add(new Statement(logicalId, statement.get("Sid").asText(), actions, arns, statement.path("Condition")));
+      statements.add(new Statement(logicalId, statement.get("Sid").asText(), actions, arns,
+          statement.path("Condition")));
     }
     return statements;
   }
@@ -291,8 +304,10 @@ class IamPolicyIT {
   // --- the recorded calls, as ARNs of the template's resources --------------------------------------
 
   private static Set<Call> recordedCalls() throws IOException {
-    Set<Call> calls = new TreeSet<>((a, b) -> (a.action() + " " + a.resource()).compareTo(b.action() + " " + b.resource()));
-    for (Path dir : new Path[] {Path.of("target", "aws-operations"), Path.of("..", "handlers", "target", "aws-operations")}) {
+    Set<Call> calls = new TreeSet<>((a, b) ->
+        (a.action() + " " + a.resource()).compareTo(b.action() + " " + b.resource()));
+    for (Path dir : new Path[] {Path.of("target", "aws-operations"),
+        Path.of("..", "handlers", "target", "aws-operations")}) {
       if (Files.isDirectory(dir)) {
         try (Stream<Path> files = Files.list(dir)) {
           for (Path file : files.toList()) {

@@ -119,7 +119,8 @@ final class WorkerContainers {
     local.put("SHOP_HTTP_HOST", "127.0.0.1");
     local.put("SHOP_HTTP_PORT", Integer.toString(FreePorts.pick()));
     local.put("SHOP_KCL_WORKER_METRICS", "false");
-    assertThat(local.keySet()).as("local additions override nothing the template sets").doesNotContainAnyElementsOf(env.keySet());
+    assertThat(local.keySet()).as("local additions override nothing the template sets")
+        .doesNotContainAnyElementsOf(env.keySet());
     env.putAll(local);
     return env;
   }

@@ -67,7 +67,8 @@ class AdapterJsonSizeTest {
       }
       record.userIdentity(identity.build());
     }
-    StreamRecord.Builder stream = StreamRecord.builder().sequenceNumber(Long.toString(random.nextLong() & Long.MAX_VALUE));
+    StreamRecord.Builder stream =
+        StreamRecord.builder().sequenceNumber(Long.toString(random.nextLong() & Long.MAX_VALUE));
     if (random.nextBoolean()) {
       stream.sizeBytes((long) random.nextInt(400_000));
     }
@@ -129,7 +130,10 @@ class AdapterJsonSizeTest {
     return texts;
   }
 
-  /** Strings with what JSON escapes and what UTF-8 widens: control characters, quotes, accents, CJK, emoji, broken pairs. */
+  /**
+   * Strings with what JSON escapes and what UTF-8 widens: control characters, quotes, accents, CJK, emoji, broken
+   * pairs.
+   */
   private String text() {
     String[] parts = {"a", "USER#", "\"", "\\", "/", "\n", "\t", "\r", "\b", "\f", "\u0000", "\u001f", "\u007f", "é",
         "\u07ff", "\u0800", "中文", "\u2028", "\uffff", "😀", "\ud83d", "\ude00", " ", "9.50"};

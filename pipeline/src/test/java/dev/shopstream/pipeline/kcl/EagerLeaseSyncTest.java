@@ -12,6 +12,7 @@ import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,11 +122,11 @@ class EagerLeaseSyncTest {
     DynamoDbAsyncClient leases = DynamoDbAsyncClient.builder().endpointOverride(endpoint).region(LocalAws.REGION)
         .credentialsProvider(LocalAws.CREDENTIALS).build();
     DynamoDbStreamsClient streams = LocalAws.client(DynamoDbStreamsClient.builder(), endpoint);
-    CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().endpointOverride(endpoint).region(LocalAws.REGION)
-        .credentialsProvider(LocalAws.CREDENTIALS).build();
+    CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().endpointOverride(endpoint)
+        .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS).build();
     CLIENTS.addAll(List.of(leases, streams, cloudWatch));
-    return KclSchedulerBuilder.build(config, NeverRun::new, proxy.streamArn(), leases, streams, cloudWatch, state -> { },
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    return KclSchedulerBuilder.build(config, NeverRun::new, proxy.streamArn(), leases, streams,
+        cloudWatch, state -> { }, new SimpleMeterRegistry());
   }
 
   /** The adapter asks for one processor when the scheduler is built; no shard is processed here. */

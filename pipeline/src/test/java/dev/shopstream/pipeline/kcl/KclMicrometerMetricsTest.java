@@ -53,8 +53,8 @@ class KclMicrometerMetricsTest {
     MetricsScope taker = MetricsUtil.createMetricsWithOperation(metrics, "TakeLeases");
     taker.addData("TakenLeases", 2, StandardUnit.COUNT, MetricsLevel.SUMMARY);
     taker.end();
-    assertThat(registry.get("kcl.taken_leases").tags("operation", "TakeLeases", "shard", "none").summary().totalAmount())
-        .isEqualTo(2.0);
+    assertThat(registry.get("kcl.taken_leases").tags("operation", "TakeLeases", "shard", "none").summary()
+        .totalAmount()).isEqualTo(2.0);
   }
 
   @Test
@@ -111,7 +111,8 @@ class KclMicrometerMetricsTest {
     }
     scope.end();
 
-    var bytes = registry.get("kcl.data_bytes_processed").tags("operation", "ProcessTask", "shard", "shardId-1").summary();
+    var bytes = registry.get("kcl.data_bytes_processed").tags("operation", "ProcessTask", "shard", "shardId-1")
+        .summary();
     assertThat(bytes.count()).isEqualTo(1000);
     assertThat(bytes.totalAmount()).isEqualTo(100_000.0);
   }

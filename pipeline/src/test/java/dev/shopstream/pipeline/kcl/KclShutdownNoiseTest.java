@@ -14,9 +14,11 @@ class KclShutdownNoiseTest {
   @Test
   void onlyTheSchedulersLeaderDeciderFalseAlarmIsDropped() {
     var scheduler = context.getLogger(KclShutdownNoise.SCHEDULER);
-    assertThat(filter.decide(null, scheduler, Level.ERROR, "Worker.run caught exception, sleeping for 1000 milli seconds!",
+    assertThat(filter.decide(null, scheduler, Level.ERROR,
+        "Worker.run caught exception, sleeping for 1000 milli seconds!",
         null, new IllegalStateException("LeaderDecider uninitialized"))).isEqualTo(FilterReply.DENY);
-    assertThat(filter.decide(null, scheduler, Level.ERROR, "Worker.run caught exception, sleeping for {} milli seconds!",
+    assertThat(filter.decide(null, scheduler, Level.ERROR,
+        "Worker.run caught exception, sleeping for {} milli seconds!",
         new Object[] {"1000", new IllegalStateException("LeaderDecider uninitialized")}, null))
         .as("KCL passes the exception as the last parameter").isEqualTo(FilterReply.DENY);
     assertThat(filter.decide(null, scheduler, Level.ERROR, "Caught exception when initializing LeaseCoordinator", null,
@@ -30,9 +32,11 @@ class KclShutdownNoiseTest {
     var scheduler = context.getLogger(KclShutdownNoise.SCHEDULER);
     assertThat(filter.decide(null, scheduler, Level.WARN, "Shutdown requested a second time.", null, null))
         .isEqualTo(FilterReply.DENY);
-    assertThat(filter.decide(null, scheduler, Level.WARN, "Lease failover time is reached, so forcing shutdown.", null, null))
+    assertThat(filter.decide(null, scheduler, Level.WARN, "Lease failover time is reached, so forcing shutdown.", null,
+        null))
         .isEqualTo(FilterReply.NEUTRAL);
-    assertThat(filter.decide(null, context.getLogger("other"), Level.WARN, "Shutdown requested a second time.", null, null))
+    assertThat(filter.decide(null, context.getLogger("other"), Level.WARN, "Shutdown requested a second time.", null,
+        null))
         .isEqualTo(FilterReply.NEUTRAL);
   }
 }

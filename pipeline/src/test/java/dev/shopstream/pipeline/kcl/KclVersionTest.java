@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +62,8 @@ class KclVersionTest {
       new Workaround("AdapterJsonSize", "",
           "is the adapter's JSON form of a record still the one counted (AdapterJsonSizeTest compares)?"),
       new Workaround("TrimmedDataMonitor", "",
-          "does the adapter still skip to the trim horizon with one WARN, and is the refusal still the same exception?"),
+          "does the adapter still skip to the trim horizon with one WARN, and is the refusal still the same "
+              + "exception?"),
       new Workaround("KclMicrometerMetrics", "meterName",
           "does the adapter still put the stream ARN into metric names (ShardSyncLatency:<arn>.Time)?"),
       new Workaround("logback.xml", "StreamsSchedulerFactory at ERROR",
@@ -105,7 +107,7 @@ class KclVersionTest {
     Path jar;
     try {
       jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IOException(e);
     }
     try (JarFile file = new JarFile(jar.toFile())) {

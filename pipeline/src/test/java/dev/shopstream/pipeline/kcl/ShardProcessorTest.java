@@ -3,6 +3,10 @@ package dev.shopstream.pipeline.kcl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
 import dev.shopstream.contracts.EventSource;
 import dev.shopstream.contracts.EventType;
@@ -22,8 +26,10 @@ import dev.shopstream.pipeline.testing.RecordingHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -34,8 +40,10 @@ import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.pipeline.processing.Pause;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import software.amazon.kinesis.lifecycle.events.InitializationInput;
 import software.amazon.kinesis.lifecycle.events.LeaseLostInput;
 import software.amazon.kinesis.retrieval.kpl.ExtendedSequenceNumber;
@@ -53,7 +61,7 @@ class ShardProcessorTest {
   private int maxInFlight = 64;
   private long maxInFlightBytes = Long.MAX_VALUE;
   private RepeatedErrors repeatedErrors = RepeatedErrors.NEVER;
-  private final List<Error> fatalErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Error> fatalErrors = new CopyOnWriteArrayList<>();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final ShardProgress progress = new ShardProgress(registry, Clock.systemUTC());
 
@@ -72,8 +80,8 @@ class ShardProcessorTest {
   private ShardProcessor uninitialized(EventHandler handler, Executor executor, Pause pause) {
     PipelineMetrics metrics = new PipelineMetrics(registry);
     RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), Duration.ofHours(1));
-    RecordProcessor records = new RecordProcessor(ImageDiffer.standard(Clock.systemUTC()), new EventRouter(List.of(handler)),
-        r -> { }, metrics, policy, pause, Clock.systemUTC());
+    RecordProcessor records = new RecordProcessor(ImageDiffer.standard(Clock.systemUTC()),
+        new EventRouter(List.of(handler)), r -> { }, metrics, policy, pause, Clock.systemUTC());
     return (ShardProcessor) new ShardProcessorFactory("shop", records, workerStopping, executor,
         maxInFlight, maxInFlightBytes, metrics, checkpointInterval, Duration.ofSeconds(5), Clock.systemUTC(),
         progress, shard -> true, fatalErrors::add, repeatedErrors, leases, leaseSource)
@@ -156,8 +164,8 @@ class ShardProcessorTest {
 
   @Test
   void aLeaseReleasedByAGracefulStopIsNoIncidentButALeaseLostOtherwiseIsAWarning() {
-    ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(ShardProcessor.class);
-    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> lines = new ch.qos.logback.core.read.ListAppender<>();
+    Logger log = (Logger) LoggerFactory.getLogger(ShardProcessor.class);
+    ListAppender<ILoggingEvent> lines = new ListAppender<>();
     lines.start();
     log.addAppender(lines);
     try {
@@ -165,12 +173,12 @@ class ShardProcessorTest {
       stopped.processRecords(batch("profile-insert.json"));
       stopped.shutdownRequested(kcl.shutdownRequested());
       stopped.leaseLost(LeaseLostInput.builder().build());
-      assertThat(lines.list).noneMatch(line -> line.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN));
+      assertThat(lines.list).noneMatch(line -> line.getLevel().isGreaterOrEqual(Level.WARN));
 
       ShardProcessor taken = processor(new RecordingHandler("rec"));
       taken.processRecords(batch("profile-insert.json"));
       taken.leaseLost(LeaseLostInput.builder().build());
-      assertThat(lines.list).filteredOn(line -> line.getLevel() == ch.qos.logback.classic.Level.WARN)
+      assertThat(lines.list).filteredOn(line -> line.getLevel() == Level.WARN)
           .singleElement().satisfies(line -> assertThat(line.getFormattedMessage()).contains("lease lost"));
     } finally {
       log.detachAppender(lines);
@@ -216,7 +224,7 @@ class ShardProcessorTest {
 
   @Test
   void aStoppingWorkerSeesEachShardLiveUntilItsLastCheckpointIsWritten() {
-    List<Boolean> liveWhileWriting = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<Boolean> liveWhileWriting = new CopyOnWriteArrayList<>();
     leaseTable.whileWriting = () -> liveWhileWriting.add(workerStopping.hasLiveChildren());
 
     ShardProcessor stopped = processor(new RecordingHandler("rec"));
@@ -261,11 +269,11 @@ class ShardProcessorTest {
     ShardProcessor processor = processor(handler, pool, Pause.SYSTEM);
 
     processor.processRecords(batch("order-insert.json"));
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> handler.attempts().size() >= 5);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> handler.attempts().size() >= 5);
     assertThat(registry.get("shop.shard.holding").tag("shard", Fixtures.SHARD).gauge().value()).isPositive();
     processor.leaseLost(LeaseLostInput.builder().build());
     assertThat(registry.find("shop.shard.holding").gauges()).as("a lost shard's gauges are removed").isEmpty();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(200))
+    Awaitility.await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(200))
         .until(() -> {
           int before = handler.attempts().size();
           Thread.sleep(100);
@@ -289,8 +297,8 @@ class ShardProcessorTest {
       }
 
       @Override
-      public java.util.Set<EventType> eventTypes() {
-        return java.util.EnumSet.allOf(EventType.class);
+      public Set<EventType> eventTypes() {
+        return EnumSet.allOf(EventType.class);
       }
 
       @Override
@@ -314,7 +322,7 @@ class ShardProcessorTest {
     release.countDown();
     kclThread.join(5000);
     assertThat(kclThread.isAlive()).isFalse();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
         registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum() == 3);
     processor.shutdownRequested(kcl.shutdownRequested());
     assertThat(kcl.checkpoints()).last().isEqualTo(KclCheckpoints.seq(3));
@@ -323,7 +331,8 @@ class ShardProcessorTest {
   @Test
   void anErrorInARecordHaltsTheWorkerAndTheCheckpointNeverPassesThatRecord() {
     EventHandler handler = overflowsOnOrders();
-    processor(handler, Runnable::run, (d, signal) -> !signal.isCancelled()).processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
+    processor(handler, Runnable::run, (d, signal) -> !signal.isCancelled())
+        .processRecords(batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json"));
 
     assertThat(fatalErrors).singleElement().isInstanceOf(StackOverflowError.class);
     assertThat(kcl.checkpoints()).containsExactly("1000");
@@ -348,7 +357,7 @@ class ShardProcessorTest {
     Thread kclThread = new Thread(() -> processor.processRecords(
         batch("profile-insert.json", "order-insert.json", "product-stock-0-to-3.json")));
     kclThread.start();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> kcl.checkpoints().size() >= 1);
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> kcl.checkpoints().size() >= 1);
     Thread.sleep(2 * checkpointInterval.toMillis());
     assertThat(kclThread.isAlive()).as("held behind the order in the full window").isTrue();
     assertThat(kcl.checkpoints()).as("KCL's checkpointer writes an unmoved watermark once").containsExactly("1000");
@@ -461,8 +470,8 @@ class ShardProcessorTest {
       }
 
       @Override
-      public java.util.Set<EventType> eventTypes() {
-        return java.util.EnumSet.allOf(EventType.class);
+      public Set<EventType> eventTypes() {
+        return EnumSet.allOf(EventType.class);
       }
 
       @Override

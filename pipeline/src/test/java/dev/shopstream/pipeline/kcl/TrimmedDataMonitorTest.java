@@ -104,12 +104,13 @@ class TrimmedDataMonitorTest {
     monitor.onExecutionFailure(refusal("shardId-1", "4711"), new ExecutionAttributes());
     monitor.onExecutionFailure(refusal("shardId-2", "99"), new ExecutionAttributes());
 
-    assertThat(registry.get("shop.stream.trimmed").counter().count()).as("one loss per shard and position").isEqualTo(2.0);
+    assertThat(registry.get("shop.stream.trimmed").counter().count()).as("one loss per shard and position")
+        .isEqualTo(2.0);
     assertThat(told).containsExactly("shardId-1", "shardId-2");
     assertThat(logs.list).extracting(ILoggingEvent::getFormattedMessage).satisfiesExactly(
         first -> assertThat(first).contains("DATA LOSS: shard shardId-1", "the shard stops here"),
-        again -> assertThat(again).contains("DATA LOSS: shard shardId-1 position AFTER_SEQUENCE_NUMBER 4711 still refused",
-            "300 more time(s) since 2026-12-02T06:00:00Z"),
+        again -> assertThat(again).contains("DATA LOSS: shard shardId-1 position AFTER_SEQUENCE_NUMBER 4711 still "
+            + "refused", "300 more time(s) since 2026-12-02T06:00:00Z"),
         other -> assertThat(other).contains("DATA LOSS: shard shardId-2"));
   }
 }

@@ -20,7 +20,8 @@ class FleetRenderingTest {
           "110000000001745442309999", Duration.ofSeconds(9), Duration.ofSeconds(185), FleetView.LagSource.STREAM),
       new FleetView.Shard("shardId-00000001-c", FleetView.Stream.OPEN, false, null, FleetView.Holding.NONE, null, null,
           null, FleetView.LagSource.UNKNOWN)),
-      List.of(new FleetView.Worker("worker-1", 1, NOW.minusMillis(800)), new FleetView.Worker("worker-2", 0, NOW.minusSeconds(9))));
+      List.of(new FleetView.Worker("worker-1", 1, NOW.minusMillis(800)), new FleetView.Worker("worker-2", 0,
+          NOW.minusSeconds(9))));
 
   @Test
   void aTableWithEveryShardAndWorker() {
@@ -29,7 +30,8 @@ class FleetRenderingTest {
         "held", "..745442301312", "1.2s", "0.3s", "own"));
     assertThat(table.lines()).anySatisfy(line -> assertThat(line).startsWith("shardId-00000001-b")
         .contains("worker-2", "expired", "3m05s", "stream"));
-    assertThat(table.lines()).anySatisfy(line -> assertThat(line).startsWith("shardId-00000001-c").contains("no lease", "?"));
+    assertThat(table.lines()).anySatisfy(line -> assertThat(line).startsWith("shardId-00000001-c")
+        .contains("no lease", "?"));
     assertThat(table.lines()).anySatisfy(line -> assertThat(line).matches("worker-2 +0 +9\\.0s ago"));
     assertThat(table).contains("3 shards, 2 unfinished not held by a live worker; 1 worker holding leases");
   }

@@ -37,7 +37,8 @@ class OpsHttpServerTest {
       assertThat(get(server.port(), "/health/ready").statusCode()).isEqualTo(200);
       HttpResponse<String> metrics = get(server.port(), "/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);
-      assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+      assertThat(metrics.headers().firstValue("Content-Type"))
+          .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
       assertThat(metrics.body()).contains("shop_events_total{type=\"order-placed\"} 3.0");
     }
   }

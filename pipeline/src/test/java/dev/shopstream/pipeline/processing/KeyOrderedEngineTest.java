@@ -13,15 +13,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -54,7 +58,7 @@ class KeyOrderedEngineTest {
   void eachKeysEffectsRunInStreamOrderAndTheWatermarkNeverPassesAnUnhandledRecord() throws Exception {
     Random random = new Random(42);
     List<ChangeRecord> burst = burst(random);
-    Set<String> poisoned = new java.util.HashSet<>();
+    Set<String> poisoned = new HashSet<>();
     while (poisoned.size() < 100) {
       poisoned.add("p" + random.nextInt(KEYS) + "@" + (1 + random.nextInt(CHANGES)));
     }
@@ -70,7 +74,7 @@ class KeyOrderedEngineTest {
         handledSequenceNumbers.add(record.sequenceNumber());
       }
       return handled;
-    }, pool, escaped::add, java.time.Clock.systemUTC());
+    }, pool, escaped::add, Clock.systemUTC());
 
     List<String> watermarkViolations = new ArrayList<>();
     int maxHeld = 0;
@@ -98,7 +102,8 @@ class KeyOrderedEngineTest {
       }
       assertThat(handler.seen(product)).as(product).containsExactlyElementsOf(expected);
     }
-    assertThat(parked).allSatisfy(letter -> assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY));
+    assertThat(parked).allSatisfy(letter ->
+        assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY));
     assertThat(parked.stream().map(KeyOrderedEngineTest::poisonOf).collect(Collectors.toSet()))
         .as("exactly the failing events are dead-lettered").isEqualTo(poisoned).hasSize(parked.size());
   }
@@ -106,7 +111,7 @@ class KeyOrderedEngineTest {
   @Test
   void aHeldKeyHoldsItsOwnLaterRecordsAndTheWatermarkWhileOtherKeysGoOnUpToTheWindow() throws Exception {
     Cancellation cancellation = new Cancellation();
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     List<String> order = new CopyOnWriteArrayList<>();
     KeyOrderedWindow<String> window = new KeyOrderedWindow<>(4, item -> item.substring(0, 1), item -> {
       if (item.equals("a1")) {
@@ -119,13 +124,13 @@ class KeyOrderedEngineTest {
       }
       order.add(item);
       return !cancellation.isCancelled();
-    }, pool, escaped::add, java.time.Clock.systemUTC());
+    }, pool, escaped::add, Clock.systemUTC());
 
     for (String item : List.of("a1", "b1", "a2", "c1")) {
       assertThat(window.offer(item, Duration.ofSeconds(1))).isTrue();
     }
     assertThat(window.offer("d1", Duration.ofMillis(200))).as("the window is full: back-pressure").isFalse();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> order.containsAll(List.of("b1", "c1")));
+    Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> order.containsAll(List.of("b1", "c1")));
     assertThat(order).doesNotContain("a1", "a2");
     assertThat(window.watermark()).as("nothing before a1 is handled").isNull();
 
@@ -142,7 +147,7 @@ class KeyOrderedEngineTest {
     KeyOrderedWindow<String> window = new KeyOrderedWindow<>(8, item -> item.substring(0, 1), item -> {
       started.add(item);
       return !item.equals("a1");
-    }, pool, escaped::add, java.time.Clock.systemUTC());
+    }, pool, escaped::add, Clock.systemUTC());
     for (String item : List.of("b1", "a1", "a2", "b2")) {
       window.offer(item, Duration.ofSeconds(1));
     }
@@ -160,7 +165,7 @@ class KeyOrderedEngineTest {
         throw new StackOverflowError("deep");
       }
       return true;
-    }, pool, escaped::add, java.time.Clock.systemUTC());
+    }, pool, escaped::add, Clock.systemUTC());
     window.offer("x", Duration.ofSeconds(1));
     window.offer("y", Duration.ofSeconds(1));
     assertThat(window.awaitQuiet(Duration.ofSeconds(5))).isTrue();
@@ -169,7 +174,8 @@ class KeyOrderedEngineTest {
     assertThat(escaped).singleElement().isInstanceOf(StackOverflowError.class);
   }
 
-  private void checkWatermark(KeyOrderedWindow<ChangeRecord> window, List<ChangeRecord> burst, List<String> violations) {
+  private void checkWatermark(KeyOrderedWindow<ChangeRecord> window, List<ChangeRecord> burst,
+      List<String> violations) {
     ChangeRecord watermark = window.watermark();
     if (watermark == null) {
       return;
@@ -208,10 +214,11 @@ class KeyOrderedEngineTest {
   }
 
   private static Record stockChange(String product, long from, long to, int sequence) {
-    Map<String, AttributeValue> key = Map.of("PK", AttributeValue.fromS("PRODUCT#" + product), "SK", AttributeValue.fromS("META"));
-    Map<String, AttributeValue> before = new java.util.HashMap<>(key);
+    Map<String, AttributeValue> key = Map.of("PK", AttributeValue.fromS("PRODUCT#" + product), "SK",
+        AttributeValue.fromS("META"));
+    Map<String, AttributeValue> before = new HashMap<>(key);
     before.put("stock", AttributeValue.fromN(Long.toString(from)));
-    Map<String, AttributeValue> after = new java.util.HashMap<>(key);
+    Map<String, AttributeValue> after = new HashMap<>(key);
     after.put("stock", AttributeValue.fromN(Long.toString(to)));
     return Record.builder().eventID("e" + sequence).eventName(OperationType.MODIFY).dynamodb(StreamRecord.builder()
         .sequenceNumber(Integer.toString(sequence)).streamViewType(StreamViewType.NEW_AND_OLD_IMAGES)

@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.processing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
@@ -37,7 +38,8 @@ class RecordProcessorTest {
   private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T10:00:00Z"));
   private final Cancellation cancellation = new Cancellation();
   /** Report after 1 attempt, pauses 100, 200, 400 ms (no jitter), 10 s hold budget. */
-  private RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(100), Duration.ofMillis(400), 0, Duration.ofSeconds(10));
+  private RetryPolicy policy = new RetryPolicy(1, Duration.ofMillis(100), Duration.ofMillis(400), 0,
+      Duration.ofSeconds(10));
 
   private RecordProcessor processor(EventHandler... handlers) {
     return processor(parked::add, handlers);
@@ -55,7 +57,8 @@ class RecordProcessorTest {
   /** Runs the fixtures in order as a shard would, stopping at the first record not handled. */
   private List<Outcome> run(RecordProcessor processor, String... fixtures) {
     List<Outcome> outcomes = new ArrayList<>();
-    for (ChangeRecord record : Arrays.stream(fixtures).map(f -> ChangeRecord.of(Fixtures.record(f), "shop", "s-1")).toList()) {
+    for (ChangeRecord record : Arrays.stream(fixtures).map(f -> ChangeRecord.of(Fixtures.record(f), "shop", "s-1"))
+        .toList()) {
       Outcome outcome = processor.process(record, cancellation);
       outcomes.add(outcome);
       if (outcome != Outcome.HANDLED) {
@@ -111,7 +114,8 @@ class RecordProcessorTest {
     RecordingHandler flaky = new RecordingHandler("flaky", Set.of(EventType.PRODUCT_BACK_IN_STOCK))
         .failWhen(e -> failuresLeft.getAndDecrement() > 0);
 
-    assertThat(run(processor(steady, flaky), "product-stock-0-to-3.json", "order-insert.json")).containsOnly(Outcome.HANDLED);
+    assertThat(run(processor(steady, flaky), "product-stock-0-to-3.json", "order-insert.json"))
+        .containsOnly(Outcome.HANDLED);
 
     assertThat(flaky.attempts()).hasSize(4);
     assertThat(flaky.handled()).hasSize(1);
@@ -138,9 +142,9 @@ class RecordProcessorTest {
       }
 
       @Override
-      public dev.shopstream.handlers.HandlerResult handle(DomainEvent event) {
+      public HandlerResult handle(DomainEvent event) {
         if (failuresLeft.getAndDecrement() > 0) {
-          throw dev.shopstream.handlers.EffectFailure.systemic("SNS Publish failed: AuthorizationError (HTTP 403)", null);
+          throw EffectFailure.systemic("SNS Publish failed: AuthorizationError (HTTP 403)", null);
         }
         return denied.handle(event);
       }
@@ -150,7 +154,8 @@ class RecordProcessorTest {
 
     assertThat(parked).as("nothing parked: the event was not at fault").isEmpty();
     assertThat(denied.handled()).hasSize(1);
-    assertThat(registry.get("shop.handler.systemic.failures").tag("handler", "denied").counter().count()).isEqualTo(4.0);
+    assertThat(registry.get("shop.handler.systemic.failures").tag("handler", "denied").counter().count())
+        .isEqualTo(4.0);
   }
 
   @Test
@@ -172,7 +177,8 @@ class RecordProcessorTest {
 
     assertThat(run(processor(other, picky), "order-insert.json", "profile-insert.json")).containsOnly(Outcome.HANDLED);
 
-    assertThat(picky.attempts()).extracting(DomainEvent::type).containsExactly(EventType.ORDER_PLACED, EventType.USER_REGISTERED);
+    assertThat(picky.attempts()).extracting(DomainEvent::type).containsExactly(EventType.ORDER_PLACED,
+        EventType.USER_REGISTERED);
     assertThat(other.handled()).hasSize(2);
     assertThat(parked).singleElement().satisfies(letter -> {
       assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.HANDLER_FAILED_PERMANENTLY);
@@ -195,7 +201,8 @@ class RecordProcessorTest {
     assertThat(parked).singleElement().satisfies(letter -> {
       assertThat(letter.kind()).isEqualTo(DeadLetter.Kind.RETRIES_EXHAUSTED);
       assertThat(letter.attempts()).isGreaterThan(20);
-      assertThat(Duration.between(letter.firstFailureAt(), letter.lastFailureAt())).isGreaterThanOrEqualTo(Duration.ofSeconds(9));
+      assertThat(Duration.between(letter.firstFailureAt(), letter.lastFailureAt()))
+          .isGreaterThanOrEqualTo(Duration.ofSeconds(9));
     });
     assertThat(stuck.handled()).extracting(DomainEvent::type).containsExactly(EventType.USER_REGISTERED);
   }
@@ -228,7 +235,8 @@ class RecordProcessorTest {
   @Test
   void malformedRecordsAreDeadLetteredWholeAndTheNextRecordFollows() {
     RecordingHandler handler = new RecordingHandler("rec");
-    assertThat(run(processor(handler), "product-stock-as-string.json", "profile-insert.json")).containsOnly(Outcome.HANDLED);
+    assertThat(run(processor(handler), "product-stock-as-string.json", "profile-insert.json"))
+        .containsOnly(Outcome.HANDLED);
 
     assertThat(parked).singleElement().satisfies(r -> {
       assertThat(r.kind()).isEqualTo(DeadLetter.Kind.REJECTED_RECORD);
@@ -270,7 +278,8 @@ class RecordProcessorTest {
 
   @Test
   void jitteredPausesStayWithinTheirBoundsAndNeverExceedTheMaximum() {
-    RetryPolicy jittered = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(1000), 0.5, Duration.ofHours(1));
+    RetryPolicy jittered = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(1000), 0.5,
+        Duration.ofHours(1));
     for (int i = 0; i < 200; i++) {
       assertThat(jittered.delayAfter(1)).isBetween(Duration.ofMillis(50), Duration.ofMillis(150));
       assertThat(jittered.delayAfter(3)).isBetween(Duration.ofMillis(200), Duration.ofMillis(600));

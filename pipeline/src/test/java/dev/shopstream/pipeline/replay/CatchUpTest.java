@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,9 +90,9 @@ class CatchUpTest {
     shard.batch(null, false);
     assertThat(fraction()).isZero();
     shard.handled(START.minus(Duration.ofHours(3)), 1);
-    assertThat(fraction()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(fraction()).isCloseTo(0.25, Offset.offset(0.001));
     shard.handled(START.minus(Duration.ofHours(1)), 1);
-    assertThat(fraction()).isCloseTo(0.75, org.assertj.core.data.Offset.offset(0.001));
+    assertThat(fraction()).isCloseTo(0.75, Offset.offset(0.001));
     shard.handled(START.plusSeconds(1), 1);
     assertThat(fraction()).isEqualTo(1.0);
   }

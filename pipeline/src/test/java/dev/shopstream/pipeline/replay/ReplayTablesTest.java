@@ -32,7 +32,8 @@ class ReplayTablesTest {
 
   @Test
   void theLiveTableTheLiveLeaseTableAndTheIdempotencyTableAreRefused() {
-    assertThat(ReplayTables.problems("shop", live)).anySatisfy(p -> assertThat(p).contains("must start with 'shop-stream-worker-replay-'"))
+    assertThat(ReplayTables.problems("shop", live))
+        .anySatisfy(p -> assertThat(p).contains("must start with 'shop-stream-worker-replay-'"))
         .anySatisfy(p -> assertThat(p).contains("'shop', which belongs to the live worker"));
     assertThat(ReplayTables.problems("shop-stream-worker", live)).anySatisfy(p -> assertThat(p).contains(
         "'shop-stream-worker-CoordinatorState', which belongs to the live worker"));

@@ -38,7 +38,8 @@ class GapRepairWindowsTest {
           .isEqualTo(NOW.minus(Duration.ofMinutes(Math.max(15, minutes))));
       for (int i = 0; i < windows.size(); i++) {
         Duration length = Duration.between(windows.get(i).from(), windows.get(i).to());
-        assertThat(length).as("%d min, window %d", minutes, i).isBetween(GapRepairWindows.MIN_WINDOW, GapRepairWindows.MAX_WINDOW);
+        assertThat(length).as("%d min, window %d", minutes, i).isBetween(GapRepairWindows.MIN_WINDOW,
+            GapRepairWindows.MAX_WINDOW);
         if (i > 0) {
           assertThat(windows.get(i).from()).isEqualTo(windows.get(i - 1).to());
         }
@@ -52,7 +53,8 @@ class GapRepairWindowsTest {
         .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.reason()).contains("point-in-time recovery is off")
             .contains("shop-stream snapshot --bucket"));
     assertThat(GapRepairWindows.plan(NOW.minus(Duration.ofDays(36)), NOW, PITR_SINCE, NOW))
-        .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.reason()).contains("before the table's earliest restorable time"));
+        .isInstanceOfSatisfying(Refusal.class,
+            r -> assertThat(r.reason()).contains("before the table's earliest restorable time"));
     assertThat(GapRepairWindows.plan(NOW.minus(Duration.ofHours(1)), NOW.plusSeconds(60), PITR_SINCE, NOW))
         .isInstanceOfSatisfying(Refusal.class, r -> assertThat(r.reason()).contains("in the future"));
     assertThat(GapRepairWindows.plan(NOW, NOW.minus(Duration.ofHours(1)), PITR_SINCE, NOW))

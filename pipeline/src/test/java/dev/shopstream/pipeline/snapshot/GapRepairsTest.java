@@ -112,7 +112,8 @@ class GapRepairsTest {
         throw exportFailure;
       }
       requested.add(new GapRepairWindows.Window(from, to));
-      String exportRoot = "shop-stream-repairs/gap-repair-test/exports/AWSDynamoDB/0" + to.toEpochMilli() + "-" + folders.incrementAndGet() + "/";
+      String exportRoot = "shop-stream-repairs/gap-repair-test/exports/AWSDynamoDB/0" + to.toEpochMilli() + "-"
+          + folders.incrementAndGet() + "/";
       ExportFixtures.putIncremental(s3, BUCKET, exportRoot, from, to, List.of(
           ExportFixtures.incrementalLine(ShopItems.key("PRODUCT#lamp-g", "META"),
               ShopItems.product("lamp-g", "Lamp", BigDecimal.TEN, 7),
@@ -162,7 +163,8 @@ class GapRepairsTest {
 
     assertThat(jobs.pending()).extracting(GapRepairJobs.Job::shardId).as("oldest gap first")
         .containsExactly("shardId-1", "shardId-2");
-    assertThat(jobs.pending().get(0).from()).isEqualTo(through.minus(GapRepairs.MARGIN).truncatedTo(ChronoUnit.SECONDS));
+    assertThat(jobs.pending().get(0).from())
+        .isEqualTo(through.minus(GapRepairs.MARGIN).truncatedTo(ChronoUnit.SECONDS));
     Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
 
     assertThat(repairs.runOnce()).as("both gaps repaired together").isEqualTo(2);
@@ -197,7 +199,8 @@ class GapRepairsTest {
 
     assertThat(repairs(Set.of("worker-a")).runOnce()).as("worker-b holds no lease any more").isEqualTo(1);
     assertThat(requested).singleElement().satisfies(window -> assertThat(Duration.between(window.from(), window.to()))
-        .isBetween(Duration.ofHours(2).plus(GapRepairs.MARGIN), Duration.ofHours(2).plus(GapRepairs.MARGIN).plusSeconds(5)));
+        .isBetween(Duration.ofHours(2).plus(GapRepairs.MARGIN),
+            Duration.ofHours(2).plus(GapRepairs.MARGIN).plusSeconds(5)));
     assertThat(jobs.pending()).isEmpty();
   }
 

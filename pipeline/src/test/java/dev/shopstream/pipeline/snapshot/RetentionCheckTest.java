@@ -19,8 +19,9 @@ class RetentionCheckTest {
   @Test
   void anExportWhoseSnapshotWouldEndAfterTheStreamDroppedItsChangesIsRefused() {
     // 20 h old, 10 million items at 300 rows/s is about 9.3 h: it would end 5 h after the trim
-    assertThat(Snapshot.retentionProblem(NOW.minus(Duration.ofHours(20)), 10_000_000L, NOW, DAY, 300)).hasValueSatisfying(
-        reason -> assertThat(reason).contains("10000000 items, about 555 min at 300 rows/s").contains("take a new export"));
+    assertThat(Snapshot.retentionProblem(NOW.minus(Duration.ofHours(20)), 10_000_000L, NOW, DAY, 300))
+        .hasValueSatisfying(reason -> assertThat(reason).contains("10000000 items, about 555 min at 300 rows/s")
+        .contains("take a new export"));
     assertThat(Snapshot.retentionProblem(NOW.minus(Duration.ofHours(25)), null, NOW, DAY, 300)).isPresent();
   }
 }

@@ -28,7 +28,8 @@ class StreamRecordJsonTest {
         "ns", AttributeValue.fromNs(List.of("1", "2.5")),
         "bs", AttributeValue.fromBs(List.of(SdkBytes.fromUtf8String("x"))),
         "l", AttributeValue.fromL(List.of(AttributeValue.fromS("x"), AttributeValue.fromN("1"))),
-        "m", AttributeValue.fromM(Map.of("inner", AttributeValue.fromM(Map.of("deep", AttributeValue.fromBool(true))))));
+        "m", AttributeValue.fromM(Map.of("inner",
+            AttributeValue.fromM(Map.of("deep", AttributeValue.fromBool(true))))));
     Record original = Record.builder().eventID("id-1").eventName("MODIFY")
         .userIdentity(u -> u.type("Service").principalId("dynamodb.amazonaws.com"))
         .dynamodb(d -> d.sequenceNumber("42").keys(Map.of("PK", AttributeValue.fromS("X")))

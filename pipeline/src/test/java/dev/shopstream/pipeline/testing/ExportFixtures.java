@@ -40,11 +40,14 @@ public final class ExportFixtures {
    * An incremental export of the window {@code [from, to)} under {@code root} (ending in "/", as
    * {@code .../AWSDynamoDB/<exportId>/}): one data file of {@code lines}, its file list and its summary.
    */
-  public static void putIncremental(S3Client s3, String bucket, String root, Instant from, Instant to, List<String> lines) {
+  public static void putIncremental(S3Client s3, String bucket, String root, Instant from, Instant to,
+      List<String> lines) {
     String data = root + "data/0001.json.gz";
     putGzip(s3, bucket, data, lines);
-    String exportId = root.substring(0, root.length() - 1).substring(root.substring(0, root.length() - 1).lastIndexOf('/') + 1);
-    put(s3, bucket, root + "manifest-files.json", "{\"itemCount\":" + lines.size() + ",\"dataFileS3Key\":\"" + data + "\"}\n");
+    String exportId = root.substring(0, root.length() - 1).substring(root.substring(0, root.length() - 1)
+        .lastIndexOf('/') + 1);
+    put(s3, bucket, root + "manifest-files.json",
+        "{\"itemCount\":" + lines.size() + ",\"dataFileS3Key\":\"" + data + "\"}\n");
     put(s3, bucket, root + "manifest-summary.json", "{\"version\":\"2023-08-01\",\"exportArn\":\"arn:aws:dynamodb:"
         + "us-east-1:123456789012:table/shop/export/" + exportId + "\",\"exportType\":\"INCREMENTAL_EXPORT\","
         + "\"exportFromTime\":\"" + from + "\",\"exportToTime\":\"" + to + "\",\"outputView\":\"NEW_AND_OLD_IMAGES\","

@@ -33,16 +33,19 @@ public record FleetScrape(String source, Instant readAt, Map<String, Owner> owne
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern SAMPLE = Pattern.compile(
-      "(?m)^(shop_fleet_shard_owner|shop_fleet_shard_lag_seconds|shop_fleet_view_age_seconds)(?:\\{([^}]*)\\})?\\s+(\\S+)");
+      "(?m)^(shop_fleet_shard_owner|shop_fleet_shard_lag_seconds|shop_fleet_view_age_seconds)"
+          + "(?:\\{([^}]*)\\})?\\s+(\\S+)");
   private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
-  private static final Pattern TABLE_ROW = Pattern.compile("(?m)^(shardId\\S*) +(\\S+) +(\\S+) +(held|expired|none|no lease) ");
+  private static final Pattern TABLE_ROW =
+      Pattern.compile("(?m)^(shardId\\S*) +(\\S+) +(\\S+) +(held|expired|none|no lease) ");
   private static final Pattern TABLE_READ = Pattern.compile("(?m); read (\\S+)$");
 
   /** Scrapes the worker listening on {@code port}; null when it does not answer or has no view yet. */
   public static FleetScrape metrics(String worker, int port) {
     try {
       Instant scrapedAt = Instant.now();
-      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+      HttpResponse<String> response =
+          HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
           .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
       return parseMetrics(worker, scrapedAt, response.body());
     } catch (IOException e) {
@@ -112,7 +115,8 @@ public record FleetScrape(String source, Instant readAt, Map<String, Owner> owne
       Map<String, Owner> owners = new TreeMap<>();
       Matcher row = TABLE_ROW.matcher(frame);
       while (row.find()) {
-        owners.put(row.group(1), new Owner(row.group(3).equals("-") ? "none" : row.group(3), row.group(4).equals("held")));
+        owners.put(row.group(1), new Owner(row.group(3).equals("-") ? "none" : row.group(3),
+            row.group(4).equals("held")));
       }
       frames.add(new FleetScrape("status --watch", Instant.parse(read.group(1)), owners, Map.of()));
     }

@@ -1,5 +1,6 @@
 package dev.shopstream.pipeline.testing;
 
+import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -23,7 +24,8 @@ public final class LeaseTable {
   public Map<String, Lease> leases() {
     Map<String, Lease> leases = new TreeMap<>();
     try {
-      for (Map<String, AttributeValue> item : dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true)).items()) {
+      for (Map<String, AttributeValue> item : dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true))
+          .items()) {
         leases.put(text(item, "leaseKey"), new Lease(text(item, "leaseOwner"), text(item, "checkpoint")));
       }
     } catch (ResourceNotFoundException e) {
@@ -33,7 +35,7 @@ public final class LeaseTable {
   }
 
   /** Owner -> number of leases held, of the given shards. */
-  public static Map<String, Integer> heldPerOwner(Map<String, Lease> leases, java.util.Collection<String> shards) {
+  public static Map<String, Integer> heldPerOwner(Map<String, Lease> leases, Collection<String> shards) {
     Map<String, Integer> held = new TreeMap<>();
     for (String shard : shards) {
       Lease lease = leases.get(shard);
