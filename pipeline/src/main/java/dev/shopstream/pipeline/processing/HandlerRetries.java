@@ -33,7 +33,10 @@ public final class HandlerRetries {
     TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters);
   }
 
-  /** Retryable (throttling, 5xx, timeouts, a held claim) and systemic failures (held and alarmed) are retried. */
+  /**
+   * Retryable (throttling, 5xx, timeouts), deferrals (a claim held by another attempt: retryable, counted
+   * apart) and systemic failures (held and alarmed) are retried.
+   */
   static boolean retried(Throwable failure) {
     return EffectFailure.isRetryable(failure) || EffectFailure.isSystemic(failure);
   }

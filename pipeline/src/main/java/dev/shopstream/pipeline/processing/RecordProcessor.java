@@ -173,8 +173,15 @@ public final class RecordProcessor {
         }
       }
       if (attempt >= policy.quietAttempts() && Integer.bitCount(attempt) == 1 || attempt == policy.quietAttempts()) {
-        LOG.warn("record {} of key {} still not handled after {} attempts, holding its key: {}", record.sequenceNumber(),
-            LogSafe.redact(record.orderingKey()), attempt, LogSafe.redact(String.valueOf(steps.get(0).lastError)));
+        // waiting for another attempt's claim is no failure: said at INFO while nothing else holds the record
+        String message = "record {} of key {} still not handled after {} attempts, holding its key: {}";
+        Object[] args = {record.sequenceNumber(), LogSafe.redact(record.orderingKey()), attempt,
+            LogSafe.redact(String.valueOf(steps.get(0).lastError))};
+        if (steps.stream().allMatch(step -> EffectFailure.isDeferral(step.lastError))) {
+          LOG.info(message, args);
+        } else {
+          LOG.warn(message, args);
+        }
       }
       Duration wait = Duration.ofMillis(Math.max(1, pauseMillis));
       if (cancellation.isCancelled() || !pause.pause(wait, cancellation)) {
@@ -200,7 +207,7 @@ public final class RecordProcessor {
       }
       return true;
     } catch (RuntimeException e) {
-      metrics.handlerResult(name, "failed");
+      metrics.handlerResult(name, EffectFailure.isDeferral(e) ? "deferred" : "failed");
       step.failed(e, clock.instant());
       if (step.retry == null) {
         step.retry = retries.context(name);

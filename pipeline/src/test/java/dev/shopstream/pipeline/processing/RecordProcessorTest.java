@@ -16,6 +16,7 @@ import dev.shopstream.pipeline.stream.StreamRecordJson;
 import dev.shopstream.pipeline.testing.Fixtures;
 import dev.shopstream.local.ManualClock;
 import dev.shopstream.pipeline.testing.RecordingHandler;
+import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.HandlerResult;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -151,6 +152,43 @@ class RecordProcessorTest {
     assertThat(parked).as("nothing parked: the event was not at fault").isEmpty();
     assertThat(denied.handled()).hasSize(1);
     assertThat(registry.get("shop.handler.systemic.failures").tag("handler", "denied").counter().count()).isEqualTo(4.0);
+  }
+
+  @Test
+  void aDeferralIsRetriedOnTheSameScheduleButCountedAsDeferredNotFailed() {
+    AtomicInteger deferralsLeft = new AtomicInteger(2);
+    RecordingHandler claimed = new RecordingHandler("claimed");
+    EventHandler waiting = new EventHandler() {
+      @Override
+      public String name() {
+        return claimed.name();
+      }
+
+      @Override
+      public Set<EventType> eventTypes() {
+        return Set.of(EventType.ORDER_PLACED);
+      }
+
+      @Override
+      public HandlerResult handle(DomainEvent event) {
+        if (deferralsLeft.getAndDecrement() > 0) {
+          throw EffectFailure.deferred("email user/u/order/o is being handled by another attempt");
+        }
+        return claimed.handle(event);
+      }
+    };
+
+    assertThat(run(processor(waiting), "order-insert.json")).containsExactly(Outcome.HANDLED);
+
+    assertThat(claimed.handled()).hasSize(1);
+    assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+    assertThat(registry.get("shop.handler.results").tag("handler", "claimed").tag("result", "deferred").counter().count())
+        .isEqualTo(2.0);
+    assertThat(registry.find("shop.handler.results").tag("handler", "claimed").tag("result", "failed").counter()).isNull();
+    assertThat(registry.get("shop.handler.results").tag("handler", "claimed").tag("result", "done").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("shop.handler.retries").tag("handler", "claimed").counter().count()).isEqualTo(2.0);
+    assertThat(parked).isEmpty();
   }
 
   @Test
