@@ -38,7 +38,7 @@ public final class HandlerRetries {
    * apart) and systemic failures (held and alarmed) are retried.
    */
   static boolean retried(Throwable failure) {
-    return EffectFailure.isRetryable(failure) || EffectFailure.isSystemic(failure);
+    return HandlerCall.classify(failure) != HandlerCall.Verdict.PERMANENT;
   }
 
   /** A new retry context for one call of {@code handler}: {@code onError} answers the pause, or -1 for "no more". */

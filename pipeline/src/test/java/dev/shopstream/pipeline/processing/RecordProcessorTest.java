@@ -307,6 +307,43 @@ class RecordProcessorTest {
   }
 
   @Test
+  void redriveRunsTheLettersCallThroughTheSameLoopOnceAndParksNothing() {
+    RecordingHandler other = new RecordingHandler("other");
+    RecordingHandler picky = new RecordingHandler("picky").failPermanentlyWhen(e -> e.type() == EventType.ORDER_PLACED);
+    assertThat(run(processor(other, picky), "order-insert.json")).containsExactly(Outcome.HANDLED);
+    DeadLetter letter = parked.get(0);
+    parked.clear();
+
+    assertThat(processor(other, picky).redrive(letter)).startsWith("handler picky failed again: ")
+        .contains("injected permanent failure");
+    RecordingHandler flaky = new RecordingHandler("picky").failWhen(e -> true);
+    assertThat(processor(flaky).redrive(letter)).startsWith("handler picky failed again: ");
+    assertThat(flaky.attempts()).as("one attempt, not retried").hasSize(1);
+    assertThat(parked).isEmpty();
+    assertThat(pauses).isEmpty();
+
+    RecordingHandler fixed = new RecordingHandler("picky");
+    RecordingHandler bystander = new RecordingHandler("other");
+    assertThat(processor(bystander, fixed).redrive(letter)).isNull();
+    assertThat(fixed.handled()).extracting(DomainEvent::type).containsExactly(EventType.ORDER_PLACED);
+    assertThat(bystander.attempts()).as("only the letter's handler").isEmpty();
+    assertThat(processor(bystander).redrive(letter))
+        .isEqualTo("handler 'picky' is not enabled in this configuration (SHOP_HANDLERS)");
+  }
+
+  @Test
+  void redriveOfAWholeRecordCallsEveryHandlerOrSaysItIsStillRejected() {
+    RecordingHandler handler = new RecordingHandler("rec");
+    DeadLetter whole = DeadLetter.rejected(new dev.shopstream.contracts.EventSource("shop", "s-1", "1000"),
+        Fixtures.record("profile-insert.json"), "rejected by an older worker", clock.instant());
+    assertThat(processor(handler).redrive(whole)).isNull();
+    assertThat(handler.handled()).extracting(DomainEvent::type).containsExactly(EventType.USER_REGISTERED);
+
+    assertThat(run(processor(handler), "product-stock-as-string.json")).containsExactly(Outcome.HANDLED);
+    assertThat(processor(handler).redrive(parked.get(0))).startsWith("still rejected: ").contains("must be a number");
+  }
+
+  @Test
   void jitteredPausesStayWithinTheirBoundsAndNeverExceedTheMaximum() {
     RetryPolicy jittered = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofMillis(1000), 0.5, Duration.ofHours(1));
     for (int i = 0; i < 200; i++) {
