@@ -99,8 +99,10 @@ public final class OnceOnly {
   /**
    * @param effect performs the effect under the ticket (tagging its request with it where it can) and
    *     describes it; an {@link EffectFailure#outcomeUnknown} keeps the claim, any other exception releases it
-   * @throws EffectFailure retryable while another attempt holds the claim, the outcome of an earlier
-   *     attempt is not known yet, or the completion is pending
+   * @throws EffectFailure.Deferral while another attempt holds the claim, the outcome of an earlier attempt is
+   *     not known yet, or the claim was taken over meanwhile (nothing failed: the record engine counts it as
+   *     deferred and tries again on its schedule)
+   * @throws EffectFailure retryable while the completion of an effect already done is pending
    */
   public Outcome run(String scope, String key, DomainEvent event, Function<ClaimTicket, String> effect) {
     return run(scope, key, event, () -> { }, effect);
@@ -119,7 +121,7 @@ public final class OnceOnly {
       return settled.outcome;
     }
     if (admission instanceof Deferred deferred) {
-      throw EffectFailure.retryable(deferred.reason, deferred.cause);
+      throw deferred.toException();
     }
     Run run = (Run) admission;
     ClaimTicket ticket = run.ticket;
@@ -241,7 +243,15 @@ public final class OnceOnly {
   /** Nothing to run: done before, found done by reconciliation, or a pending completion now done. */
   private record Settled(Outcome outcome) implements Admission {}
 
-  private record Deferred(String reason, Throwable cause) implements Admission {}
+  /**
+   * Not run now: another attempt's claim decides it for the moment (a {@link EffectFailure.Deferral}), or,
+   * with a {@code cause}, the claims store failed to complete an effect already done (a retryable failure).
+   */
+  private record Deferred(String reason, Throwable cause) implements Admission {
+    EffectFailure toException() {
+      return cause == null ? EffectFailure.deferred(reason) : EffectFailure.retryable(reason, cause);
+    }
+  }
 
   /** Go: the effect runs under {@code ticket}, claimed (or re-attempted) at {@code claimedAt}. */
   private record Run(ClaimTicket ticket, Instant claimedAt) implements Admission {}

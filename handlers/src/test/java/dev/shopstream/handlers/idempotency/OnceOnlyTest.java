@@ -124,6 +124,22 @@ class OnceOnlyTest {
   }
 
   @Test
+  void aClaimHeldElsewhereIsATypedDeferralAndAPendingCompletionARetryableFailure() {
+    store.claim("s", "k", "e", "other#1", "other-worker", LEASE);
+    assertThatThrownBy(() -> worker("a", Reconciliation.NONE).run("s", "k", event, this::effect))
+        .isInstanceOf(EffectFailure.Deferral.class)
+        .satisfies(e -> assertThat(EffectFailure.isRetryable(e)).as("retried on the same schedule").isTrue());
+
+    OnceOnly once = worker("a", Reconciliation.NONE);
+    store.failCompletions(2);
+    assertThatThrownBy(() -> once.run("s", "j", event, this::effect)).isInstanceOf(EffectFailure.class)
+        .isNotInstanceOf(EffectFailure.Deferral.class);
+    assertThatThrownBy(() -> once.run("s", "j", event, this::effect)).as("the claims store failed again")
+        .hasMessageContaining("completion pending").isNotInstanceOf(EffectFailure.Deferral.class);
+    assertThat(runs).hasSize(1);
+  }
+
+  @Test
   void anOldHolderWhoseClaimWasTakenOverIsRefusedAndStopsTheShard() {
     OnceOnly old = worker("a", LEASE, Reconciliation.NONE);
     assertThatThrownBy(() -> old.run("s", "k", event, t -> {

@@ -33,9 +33,12 @@ public final class HandlerRetries {
     TaggedRetryMetrics.ofRetryRegistry(registry).bindTo(meters);
   }
 
-  /** Retryable (throttling, 5xx, timeouts, a held claim) and systemic failures (held and alarmed) are retried. */
+  /**
+   * Retryable (throttling, 5xx, timeouts), deferrals (a claim held by another attempt: retryable, counted
+   * apart) and systemic failures (held and alarmed) are retried.
+   */
   static boolean retried(Throwable failure) {
-    return EffectFailure.isRetryable(failure) || EffectFailure.isSystemic(failure);
+    return HandlerCall.classify(failure) != HandlerCall.Verdict.PERMANENT;
   }
 
   /** A new retry context for one call of {@code handler}: {@code onError} answers the pause, or -1 for "no more". */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.contracts.DomainEvent;
+import dev.shopstream.contracts.EventSource;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
@@ -159,6 +160,44 @@ class RecordProcessorTest {
   }
 
   @Test
+  void aDeferralIsRetriedOnTheSameScheduleButCountedAsDeferredNotFailed() {
+    AtomicInteger deferralsLeft = new AtomicInteger(2);
+    RecordingHandler claimed = new RecordingHandler("claimed");
+    EventHandler waiting = new EventHandler() {
+      @Override
+      public String name() {
+        return claimed.name();
+      }
+
+      @Override
+      public Set<EventType> eventTypes() {
+        return Set.of(EventType.ORDER_PLACED);
+      }
+
+      @Override
+      public HandlerResult handle(DomainEvent event) {
+        if (deferralsLeft.getAndDecrement() > 0) {
+          throw EffectFailure.deferred("email user/u/order/o is being handled by another attempt");
+        }
+        return claimed.handle(event);
+      }
+    };
+
+    assertThat(run(processor(waiting), "order-insert.json")).containsExactly(Outcome.HANDLED);
+
+    assertThat(claimed.handled()).hasSize(1);
+    assertThat(pauses).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+    assertThat(registry.get("shop.handler.results").tag("handler", "claimed").tag("result", "deferred").counter()
+        .count()).isEqualTo(2.0);
+    assertThat(registry.find("shop.handler.results").tag("handler", "claimed").tag("result", "failed").counter())
+        .isNull();
+    assertThat(registry.get("shop.handler.results").tag("handler", "claimed").tag("result", "done").counter().count())
+        .isEqualTo(1.0);
+    assertThat(registry.get("shop.handler.retries").tag("handler", "claimed").counter().count()).isEqualTo(2.0);
+    assertThat(parked).isEmpty();
+  }
+
+  @Test
   void aHandlerFailingOnAnEventGetsTheRecordsLaterEventsOnlyAfterIt() {
     AtomicInteger failuresLeft = new AtomicInteger(2);
     RecordingHandler flaky = new RecordingHandler("flaky")
@@ -274,6 +313,43 @@ class RecordProcessorTest {
     assertThat(handler.attempts()).isEmpty();
     assertThat(parked).isEmpty();
     assertThat(registry.get("shop.stream.records").tag("outcome", "unrecognized").counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void redriveRunsTheLettersCallThroughTheSameLoopOnceAndParksNothing() {
+    RecordingHandler other = new RecordingHandler("other");
+    RecordingHandler picky = new RecordingHandler("picky").failPermanentlyWhen(e -> e.type() == EventType.ORDER_PLACED);
+    assertThat(run(processor(other, picky), "order-insert.json")).containsExactly(Outcome.HANDLED);
+    DeadLetter letter = parked.get(0);
+    parked.clear();
+
+    assertThat(processor(other, picky).redrive(letter)).startsWith("handler picky failed again: ")
+        .contains("injected permanent failure");
+    RecordingHandler flaky = new RecordingHandler("picky").failWhen(e -> true);
+    assertThat(processor(flaky).redrive(letter)).startsWith("handler picky failed again: ");
+    assertThat(flaky.attempts()).as("one attempt, not retried").hasSize(1);
+    assertThat(parked).isEmpty();
+    assertThat(pauses).isEmpty();
+
+    RecordingHandler fixed = new RecordingHandler("picky");
+    RecordingHandler bystander = new RecordingHandler("other");
+    assertThat(processor(bystander, fixed).redrive(letter)).isNull();
+    assertThat(fixed.handled()).extracting(DomainEvent::type).containsExactly(EventType.ORDER_PLACED);
+    assertThat(bystander.attempts()).as("only the letter's handler").isEmpty();
+    assertThat(processor(bystander).redrive(letter))
+        .isEqualTo("handler 'picky' is not enabled in this configuration (SHOP_HANDLERS)");
+  }
+
+  @Test
+  void redriveOfAWholeRecordCallsEveryHandlerOrSaysItIsStillRejected() {
+    RecordingHandler handler = new RecordingHandler("rec");
+    DeadLetter whole = DeadLetter.rejected(new EventSource("shop", "s-1", "1000"),
+        Fixtures.record("profile-insert.json"), "rejected by an older worker", clock.instant());
+    assertThat(processor(handler).redrive(whole)).isNull();
+    assertThat(handler.handled()).extracting(DomainEvent::type).containsExactly(EventType.USER_REGISTERED);
+
+    assertThat(run(processor(handler), "product-stock-as-string.json")).containsExactly(Outcome.HANDLED);
+    assertThat(processor(handler).redrive(parked.get(0))).startsWith("still rejected: ").contains("must be a number");
   }
 
   @Test
