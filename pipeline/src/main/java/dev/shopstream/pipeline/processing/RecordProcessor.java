@@ -135,11 +135,12 @@ public final class RecordProcessor {
     if (!(outcome instanceof DiffOutcome.Derived derived)) {
       return "the record is no longer of a known shape";
     }
+    // what the live loop delivers: the domain events and the item's state (a letter may be for either)
     List<RecordStep> steps;
     if (letter.eventId() == null) {
-      steps = routed(derived.events());
+      steps = routed(derived.delivered());
     } else {
-      DomainEvent event = derived.events().stream().filter(e -> e.eventId().equals(letter.eventId())).findFirst()
+      DomainEvent event = derived.delivered().stream().filter(e -> e.eventId().equals(letter.eventId())).findFirst()
           .orElse(null);
       if (event == null) {
         return "the record no longer yields event " + letter.eventId();

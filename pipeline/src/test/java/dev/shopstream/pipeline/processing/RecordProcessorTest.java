@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -350,6 +351,28 @@ class RecordProcessorTest {
 
     assertThat(run(processor(handler), "product-stock-as-string.json")).containsExactly(Outcome.HANDLED);
     assertThat(processor(handler).redrive(parked.get(0))).startsWith("still rejected: ").contains("must be a number");
+  }
+
+  @Test
+  void redriveFindsAStateEventsLetterAndAWholeRecordsStateAsTheLiveLoopDeliversThem() {
+    Set<EventType> states = EnumSet.of(EventType.USER_REGISTERED, EventType.USER_PROFILE_STATE);
+    RecordingHandler failing = new RecordingHandler("sync", states)
+        .failPermanentlyWhen(e -> e.type() == EventType.USER_PROFILE_STATE);
+    assertThat(run(processor(failing), "profile-insert.json")).containsExactly(Outcome.HANDLED);
+    DeadLetter letter = parked.get(0);
+    assertThat(letter.eventType()).isEqualTo(EventType.USER_PROFILE_STATE.wireName());
+    parked.clear();
+
+    RecordingHandler fixed = new RecordingHandler("sync", states);
+    assertThat(processor(fixed).redrive(letter)).as("the state's letter is found again").isNull();
+    assertThat(fixed.handled()).extracting(DomainEvent::type).containsExactly(EventType.USER_PROFILE_STATE);
+
+    RecordingHandler whole = new RecordingHandler("sync", states);
+    DeadLetter rejected = DeadLetter.rejected(new EventSource("shop", "s-1", "1000"),
+        Fixtures.record("profile-insert.json"), "rejected by an older worker", clock.instant());
+    assertThat(processor(whole).redrive(rejected)).isNull();
+    assertThat(whole.handled()).extracting(DomainEvent::type)
+        .containsExactly(EventType.USER_REGISTERED, EventType.USER_PROFILE_STATE);
   }
 
   @Test
