@@ -6,9 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -21,16 +23,48 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * with measured in the same run (these machines are noisy). Writes a markdown report and the
  * records/s-against-window chart under {@code bench/target/}.
  *
- * <p>Usage: {@code bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k,l] [--records N] [--heap-minutes M] [--rounds R]
- * [--baseline REF]}; part l is also called {@code profile}.
+ * <p>Usage: {@code bin/bench [--parts engine,drain,effects,remote,latency,jmh,heap,shards,startup,ses-rate,sync,profile] [--records N] [--heap-minutes M] [--rounds R]
+ * [--baseline REF]}; each part by its name (or the letter of its section in docs/benchmarks.md).
  */
 public final class BenchMain {
   static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
   static final Duration REMOTE_CALL = Duration.ofMillis(50);
   /** What (l) measures against by default: the worker before issue 23 cut its CPU per record. */
   static final String PROFILE_BASELINE = "674f66e36d735cef6546ed0a6a5944256f5eca24";
-  private static final String USAGE = "usage: bin/bench [--parts a,b,c,d,e,f,g,h,i,j,k,l|profile] [--records N] "
-      + "[--heap-minutes M] [--rounds R] [--baseline REF|none]";
+  /** Each part's name (what --parts takes, in docs/benchmarks.md's commands) and its letter (its section there). */
+  static final Map<String, String> PARTS = parts();
+  private static final String USAGE = "usage: bin/bench [--parts " + String.join(",", PARTS.keySet()) + "] "
+      + "[--records N] [--heap-minutes M] [--rounds R] [--baseline REF|none]";
+
+  private static Map<String, String> parts() {
+    Map<String, String> parts = new LinkedHashMap<>();
+    parts.put("engine", "a"); // the record engine alone against the in-flight window
+    parts.put("drain", "b"); // KCL + adapter + engine on the local stack, no effects
+    parts.put("effects", "c"); // each handler's real effects on the local stack
+    parts.put("remote", "d"); // effects 50 ms away, as a real AWS round trip
+    parts.put("latency", "e"); // live write -> effect latency
+    parts.put("jmh", "f"); // CPU of diff + route and of the analytics envelope (JMH)
+    parts.put("heap", "g"); // heap under a steady load
+    parts.put("shards", "h"); // shards x workers through the topology proxy
+    parts.put("startup", "i"); // launch to first event, failover
+    parts.put("ses-rate", "j"); // a flash sale against SES's send rate
+    parts.put("sync", "k"); // the analytics sync check
+    parts.put("profile", "l"); // worker CPU per record under JFR
+    return parts;
+  }
+
+  /** A part by its name, or by its letter (the section it reports in). */
+  static String letter(String part) {
+    if (PARTS.containsKey(part)) {
+      return PARTS.get(part);
+    }
+    if (PARTS.containsValue(part)) {
+      return part;
+    }
+    System.err.println("unknown part '" + part + "'; " + USAGE);
+    System.exit(2);
+    return null;
+  }
 
   private BenchMain() {}
 
@@ -42,7 +76,12 @@ public final class BenchMain {
     String baseline = PROFILE_BASELINE;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "--parts" -> parts = new LinkedHashSet<>(List.of(args[++i].replace("profile", "l").split(",")));
+        case "--parts" -> {
+          parts = new LinkedHashSet<>();
+          for (String part : args[++i].split(",")) {
+            parts.add(letter(part.trim()));
+          }
+        }
         case "--records" -> records = Integer.parseInt(args[++i]);
         case "--heap-minutes" -> heapMinutes = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
