@@ -23,8 +23,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * with measured in the same run (these machines are noisy). Writes a markdown report and the
  * records/s-against-window chart under {@code bench/target/}.
  *
- * <p>Usage: {@code bin/bench [--parts engine,drain,effects,remote,latency,jmh,heap,shards,startup,ses-rate,sync,profile] [--records N] [--heap-minutes M] [--rounds R]
- * [--baseline REF]}; each part by its name (or the letter of its section in docs/benchmarks.md).
+ * <p>Usage: {@code bin/bench [--parts engine,drain,...,profile] [--records N] [--heap-minutes M] [--rounds R]
+ * [--baseline REF]}; each part by its name ({@link #PARTS}) or the letter of its section in docs/benchmarks.md.
  */
 public final class BenchMain {
   static final int[] WINDOWS = {1, 2, 4, 8, 16, 32, 64, 128, 256};
