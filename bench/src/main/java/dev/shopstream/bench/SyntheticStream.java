@@ -1,6 +1,6 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.contracts.EventSource;
 import dev.shopstream.contracts.EventType;
-import dev.shopstream.local.LocalAws;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.LocalAws;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.RecordProcessor;

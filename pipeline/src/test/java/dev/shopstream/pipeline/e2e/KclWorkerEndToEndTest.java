@@ -9,7 +9,7 @@ import dev.shopstream.contracts.OrderStatusChanged;
 import dev.shopstream.contracts.ProductStockChanged;
 import dev.shopstream.contracts.SessionEnded;
 import dev.shopstream.contracts.SessionExpired;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import dev.shopstream.pipeline.testing.ShopWorkerExtension;
 import java.math.BigDecimal;

@@ -3,8 +3,8 @@ package dev.shopstream.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;

@@ -3,9 +3,9 @@ package dev.shopstream.pipeline.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.SesWithSendEvents;
-import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.SesWithSendEvents;
+import dev.shopstream.testkit.topology.StreamTopologyProxy;
 import dev.shopstream.pipeline.testing.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;

@@ -15,7 +15,7 @@ import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import dev.shopstream.pipeline.stream.StreamRecordJson;
 import dev.shopstream.pipeline.testing.Fixtures;
-import dev.shopstream.local.ManualClock;
+import dev.shopstream.testkit.ManualClock;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import dev.shopstream.handlers.HandlerResult;
 import io.micrometer.core.instrument.Timer;
