@@ -1,8 +1,8 @@
 package dev.shopstream.bench;
 
 import dev.shopstream.contracts.DomainEvent;
-import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.ForwardingEventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
 import dev.shopstream.testkit.LatencyProxy;
@@ -349,20 +349,17 @@ final class StackBench {
   }
 
   /** Tells when each handler call finished. */
-  private record TimedHandler(EventHandler inner, Consumer<DomainEvent> done) implements EventHandler {
-    @Override
-    public String name() {
-      return inner.name();
-    }
+  private static final class TimedHandler extends ForwardingEventHandler {
+    private final Consumer<DomainEvent> done;
 
-    @Override
-    public Set<EventType> eventTypes() {
-      return inner.eventTypes();
+    TimedHandler(EventHandler inner, Consumer<DomainEvent> done) {
+      super(inner);
+      this.done = done;
     }
 
     @Override
     public HandlerResult handle(DomainEvent event) {
-      HandlerResult result = inner.handle(event);
+      HandlerResult result = super.handle(event);
       done.accept(event);
       return result;
     }
