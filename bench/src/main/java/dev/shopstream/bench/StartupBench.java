@@ -1,8 +1,8 @@
 package dev.shopstream.bench;
 
 import dev.shopstream.local.aws.LocalShopStack;
-import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.local.aws.ShopTableSetup;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.testkit.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Files;

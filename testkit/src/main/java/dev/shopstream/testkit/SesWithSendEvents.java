@@ -1,11 +1,11 @@
 package dev.shopstream.testkit;
 
-import dev.shopstream.local.aws.LocalAws;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.shopstream.local.aws.LocalAws;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.local.aws.LocalShopStack;
-import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.testing.ShopWorkerExtension;
 import dev.shopstream.pipeline.testing.StockChangeRecorder;
+import dev.shopstream.testkit.ShopItems;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

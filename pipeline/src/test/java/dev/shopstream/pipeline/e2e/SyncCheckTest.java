@@ -3,8 +3,8 @@ package dev.shopstream.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopstream.local.aws.LocalShopStack;
-import dev.shopstream.testkit.sync.SyncScenario;
 import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.testkit.sync.SyncScenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

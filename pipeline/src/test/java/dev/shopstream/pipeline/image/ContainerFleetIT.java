@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.shopstream.local.aws.LocalShopStack;
-import dev.shopstream.testkit.SesWithSendEvents;
-import dev.shopstream.testkit.topology.StreamTopologyProxy;
 import dev.shopstream.pipeline.testing.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;
@@ -13,6 +11,8 @@ import dev.shopstream.pipeline.testing.LeaseTakeover;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.StableOwners;
 import dev.shopstream.pipeline.testing.SteadyOrders;
+import dev.shopstream.testkit.SesWithSendEvents;
+import dev.shopstream.testkit.topology.StreamTopologyProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
