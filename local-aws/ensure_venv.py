@@ -3,7 +3,7 @@ the standard library's venv module, not this file) from local-aws/requirements.t
 
 Idempotent and safe to run concurrently: does nothing when the venv was built from the current
 requirements.txt (its SHA-256 is kept in .venv/requirements.sha256). Used by bin/ scripts and by the
-Java launcher (dev.shopstream.local.PythonServices). Prints the venv's python path on success.
+Java launcher (dev.shopstream.local.aws.PythonServices). Prints the venv's python path on success.
 """
 
 import fcntl

@@ -1,7 +1,7 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.topology.StreamTopologyProxy;
 import java.io.File;
 import java.io.IOException;
 import java.io.Reader;

@@ -1,10 +1,10 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
-import dev.shopstream.local.ShopTableSetup;
-import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.local.aws.ShopTableSetup;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
+import dev.shopstream.testkit.ShopItems;
+import dev.shopstream.testkit.topology.StreamTopologyProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -1,6 +1,6 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Locale;

@@ -2,7 +2,7 @@ package dev.shopstream.bench;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.shopstream.local.HttpRelay;
+import dev.shopstream.testkit.HttpRelay;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

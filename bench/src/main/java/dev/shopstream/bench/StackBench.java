@@ -1,17 +1,17 @@
 package dev.shopstream.bench;
 
 import dev.shopstream.contracts.DomainEvent;
-import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.ForwardingEventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
-import dev.shopstream.local.LatencyProxy;
-import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.testkit.LatencyProxy;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
-import dev.shopstream.local.ShopTableSetup;
+import dev.shopstream.local.aws.ShopTableSetup;
 import dev.shopstream.pipeline.config.ConfigKey;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -349,20 +349,17 @@ final class StackBench {
   }
 
   /** Tells when each handler call finished. */
-  private record TimedHandler(EventHandler inner, Consumer<DomainEvent> done) implements EventHandler {
-    @Override
-    public String name() {
-      return inner.name();
-    }
+  private static final class TimedHandler extends ForwardingEventHandler {
+    private final Consumer<DomainEvent> done;
 
-    @Override
-    public Set<EventType> eventTypes() {
-      return inner.eventTypes();
+    TimedHandler(EventHandler inner, Consumer<DomainEvent> done) {
+      super(inner);
+      this.done = done;
     }
 
     @Override
     public HandlerResult handle(DomainEvent event) {
-      HandlerResult result = inner.handle(event);
+      HandlerResult result = super.handle(event);
       done.accept(event);
       return result;
     }

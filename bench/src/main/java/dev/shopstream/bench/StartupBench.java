@@ -1,9 +1,9 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
-import dev.shopstream.local.ShopTableSetup;
-import dev.shopstream.local.WorkerProcess;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.local.aws.ShopTableSetup;
+import dev.shopstream.testkit.ShopItems;
+import dev.shopstream.testkit.WorkerProcess;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopTableSetup;
-import dev.shopstream.local.sync.SyncScenario;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.local.aws.ShopTableSetup;
+import dev.shopstream.testkit.sync.SyncScenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

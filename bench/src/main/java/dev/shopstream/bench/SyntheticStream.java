@@ -1,7 +1,7 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.local.ShopItems;
 import dev.shopstream.pipeline.stream.ChangeRecord;
+import dev.shopstream.testkit.ShopItems;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

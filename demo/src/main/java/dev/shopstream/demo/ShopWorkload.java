@@ -1,7 +1,7 @@
 package dev.shopstream.demo;
 
-import dev.shopstream.local.ShopItems.Line;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.testkit.ShopItems.Line;
+import dev.shopstream.testkit.ShopItems;
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;

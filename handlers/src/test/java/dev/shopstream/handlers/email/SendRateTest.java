@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.handlers.EffectFailure;
-import dev.shopstream.local.LocalAws;
-import dev.shopstream.local.SesLocal;
+import dev.shopstream.local.aws.LocalAws;
+import dev.shopstream.local.aws.SesLocal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,7 +7,7 @@ import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventSource;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.testing.Events;
-import dev.shopstream.local.ManualClock;
+import dev.shopstream.testkit.ManualClock;
 import dev.shopstream.handlers.testing.MemoryIdempotencyStore;
 import java.time.Duration;
 import java.time.Instant;

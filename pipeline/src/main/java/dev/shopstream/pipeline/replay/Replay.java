@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.replay;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.ForwardingEventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
@@ -299,21 +300,18 @@ public final class Replay {
   }
 
   /** Passes on only events written at or after {@code from}. */
-  record FromTime(EventHandler handler, Instant from) implements EventHandler {
-    @Override
-    public String name() {
-      return handler.name();
-    }
+  static final class FromTime extends ForwardingEventHandler {
+    private final Instant from;
 
-    @Override
-    public Set<EventType> eventTypes() {
-      return handler.eventTypes();
+    FromTime(EventHandler handler, Instant from) {
+      super(handler);
+      this.from = from;
     }
 
     @Override
     public HandlerResult handle(DomainEvent event) {
       return event.metadata().occurredAt().isBefore(from) ? HandlerResult.notApplicable("written before --from " + from)
-          : handler.handle(event);
+          : super.handle(event);
     }
   }
 }

@@ -2,7 +2,7 @@ package dev.shopstream.pipeline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.Preflight;
 import dev.shopstream.pipeline.testing.LocalWorkers;

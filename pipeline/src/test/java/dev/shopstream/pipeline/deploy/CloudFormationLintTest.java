@@ -2,7 +2,7 @@ package dev.shopstream.pipeline.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.local.PythonServices;
+import dev.shopstream.local.aws.PythonServices;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package dev.shopstream.pipeline.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shopstream.local.FauxqsLocal;
-import dev.shopstream.local.LocalAws;
+import dev.shopstream.local.aws.FauxqsLocal;
+import dev.shopstream.local.aws.LocalAws;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package dev.shopstream.pipeline.dlq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopstream.contracts.EventSource;
-import dev.shopstream.local.MotoLocal;
-import dev.shopstream.local.ShopTableSetup;
+import dev.shopstream.local.aws.MotoLocal;
+import dev.shopstream.local.aws.ShopTableSetup;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

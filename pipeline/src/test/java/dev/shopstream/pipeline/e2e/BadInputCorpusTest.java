@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.EntityKey;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;

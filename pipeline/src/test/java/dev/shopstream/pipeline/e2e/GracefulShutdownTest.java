@@ -2,12 +2,12 @@ package dev.shopstream.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.local.FreePorts;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.SentEmail;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.FreePorts;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.local.aws.SentEmail;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.testing.LocalWorkers;
-import dev.shopstream.local.WorkerProcess;
+import dev.shopstream.testkit.WorkerProcess;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;

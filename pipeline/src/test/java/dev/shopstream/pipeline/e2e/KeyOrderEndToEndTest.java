@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.testing.ShopWorkerExtension;
 import dev.shopstream.pipeline.testing.StockChangeRecorder;
+import dev.shopstream.testkit.ShopItems;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -3,11 +3,11 @@ package dev.shopstream.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.pipeline.testing.RecordingHandler;
+import dev.shopstream.testkit.ShopItems;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;

@@ -3,10 +3,10 @@ package dev.shopstream.pipeline.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.shopstream.local.FreePorts;
-import dev.shopstream.local.SesLocal;
-import dev.shopstream.local.ShopItems;
-import dev.shopstream.local.WorkerProcess;
+import dev.shopstream.local.aws.FreePorts;
+import dev.shopstream.local.aws.SesLocal;
+import dev.shopstream.testkit.ShopItems;
+import dev.shopstream.testkit.WorkerProcess;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;

@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.DomainEvent;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;

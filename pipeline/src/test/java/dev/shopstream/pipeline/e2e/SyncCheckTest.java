@@ -2,9 +2,9 @@ package dev.shopstream.pipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.sync.SyncScenario;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.testkit.sync.SyncScenario;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

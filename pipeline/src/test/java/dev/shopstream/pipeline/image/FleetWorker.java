@@ -2,7 +2,7 @@ package dev.shopstream.pipeline.image;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.HostConfig;
-import dev.shopstream.local.FreePorts;
+import dev.shopstream.local.aws.FreePorts;
 import dev.shopstream.pipeline.testing.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;

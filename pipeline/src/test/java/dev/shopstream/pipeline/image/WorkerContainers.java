@@ -3,10 +3,10 @@ package dev.shopstream.pipeline.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.DockerClient;
-import dev.shopstream.local.FreePorts;
-import dev.shopstream.local.LocalAws;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.SesWithSendEvents;
+import dev.shopstream.local.aws.FreePorts;
+import dev.shopstream.local.aws.LocalAws;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.SesWithSendEvents;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -4,14 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.dynamodbv2.streamsadapter.model.DynamoDBStreamsProcessRecordsInput;
 import com.amazonaws.services.dynamodbv2.streamsadapter.processor.DynamoDBStreamsShardRecordProcessor;
-import dev.shopstream.local.LocalAws;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.topology.StreamTopologyProxy;
+import dev.shopstream.local.aws.LocalAws;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
+import dev.shopstream.testkit.topology.StreamTopologyProxy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.shopstream.pipeline.kcl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.local.MotoLocal;
+import dev.shopstream.local.aws.MotoLocal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

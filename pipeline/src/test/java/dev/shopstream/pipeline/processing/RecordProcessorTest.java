@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.EffectFailure;
 import dev.shopstream.handlers.EventHandler;
+import dev.shopstream.handlers.ForwardingEventHandler;
 import dev.shopstream.contracts.DomainEvent;
 import dev.shopstream.contracts.EventSource;
 import dev.shopstream.contracts.EventType;
@@ -16,7 +17,7 @@ import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.stream.ChangeRecord;
 import dev.shopstream.pipeline.stream.StreamRecordJson;
 import dev.shopstream.pipeline.testing.Fixtures;
-import dev.shopstream.local.ManualClock;
+import dev.shopstream.testkit.ManualClock;
 import dev.shopstream.pipeline.testing.RecordingHandler;
 import dev.shopstream.handlers.HandlerResult;
 import io.micrometer.core.instrument.Timer;
@@ -132,23 +133,13 @@ class RecordProcessorTest {
   void aSystemicFailureHoldsTheRecordAndAlarmsInsteadOfDeadLetteringIt() {
     AtomicInteger failuresLeft = new AtomicInteger(4);
     RecordingHandler denied = new RecordingHandler("denied");
-    EventHandler systemicFirst = new EventHandler() {
-      @Override
-      public String name() {
-        return denied.name();
-      }
-
-      @Override
-      public Set<EventType> eventTypes() {
-        return denied.eventTypes();
-      }
-
+    EventHandler systemicFirst = new ForwardingEventHandler(denied) {
       @Override
       public HandlerResult handle(DomainEvent event) {
         if (failuresLeft.getAndDecrement() > 0) {
           throw EffectFailure.systemic("SNS Publish failed: AuthorizationError (HTTP 403)", null);
         }
-        return denied.handle(event);
+        return super.handle(event);
       }
     };
 

@@ -2,7 +2,7 @@ package dev.shopstream.pipeline.processing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.local.ManualClock;
+import dev.shopstream.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,7 +3,7 @@ package dev.shopstream.pipeline.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopstream.pipeline.processing.ShardProgress;
-import dev.shopstream.local.ManualClock;
+import dev.shopstream.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.shopstream.pipeline.testing;
 
-import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.aws.LocalShopStack;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

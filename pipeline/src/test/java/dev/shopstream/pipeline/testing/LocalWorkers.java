@@ -1,8 +1,8 @@
 package dev.shopstream.pipeline.testing;
 
 import dev.shopstream.handlers.EventHandler;
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopTableSetup;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.local.aws.ShopTableSetup;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;

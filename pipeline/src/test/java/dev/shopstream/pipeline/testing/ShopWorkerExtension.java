@@ -1,7 +1,7 @@
 package dev.shopstream.pipeline.testing;
 
 import dev.shopstream.handlers.EventHandler;
-import dev.shopstream.local.LocalShopStack;
+import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import java.util.HashMap;
 import java.util.LinkedHashMap;

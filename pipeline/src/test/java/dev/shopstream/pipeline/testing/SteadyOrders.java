@@ -1,7 +1,7 @@
 package dev.shopstream.pipeline.testing;
 
-import dev.shopstream.local.LocalShopStack;
-import dev.shopstream.local.ShopItems;
+import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.ShopItems;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
