@@ -1,7 +1,7 @@
 package dev.shopstream.handlers;
 
-import dev.shopstream.handlers.settings.Setting;
-import dev.shopstream.handlers.settings.SettingValues;
+import dev.shopstream.settings.Setting;
+import dev.shopstream.settings.SettingValues;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.shopstream.handlers.logging;
 
 import dev.shopstream.handlers.HandlerModule;
-import dev.shopstream.handlers.settings.Setting;
-import dev.shopstream.handlers.settings.SettingValues;
+import dev.shopstream.settings.Setting;
+import dev.shopstream.settings.SettingValues;
 import java.util.List;
 
 /** The logging handler: no settings. */

@@ -4,9 +4,9 @@ import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerModule;
 import dev.shopstream.handlers.HandlerResources;
 import dev.shopstream.handlers.SnsTopicCheck;
-import dev.shopstream.handlers.settings.Rule;
-import dev.shopstream.handlers.settings.Setting;
-import dev.shopstream.handlers.settings.SettingValues;
+import dev.shopstream.settings.Rule;
+import dev.shopstream.settings.Setting;
+import dev.shopstream.settings.SettingValues;
 import java.util.List;
 
 /** The stock waitlist handler: its settings and how it is built. */

@@ -1,7 +1,7 @@
 package dev.shopstream.pipeline.config;
 
-import dev.shopstream.handlers.settings.Rule;
-import dev.shopstream.handlers.settings.Setting;
+import dev.shopstream.settings.Rule;
+import dev.shopstream.settings.Setting;
 
 /**
  * Every configuration key of the worker itself, each declared once with its default, what it accepts

@@ -1,8 +1,8 @@
 package dev.shopstream.pipeline.config;
 
 import dev.shopstream.handlers.idempotency.EffectWindow;
-import dev.shopstream.handlers.settings.Setting;
-import dev.shopstream.handlers.settings.SettingValues;
+import dev.shopstream.settings.Setting;
+import dev.shopstream.settings.SettingValues;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.handlers.HandlerModule;
-import dev.shopstream.handlers.settings.Setting;
+import dev.shopstream.settings.Setting;
 import dev.shopstream.pipeline.config.ConfigKey;
 import java.nio.file.Path;
 import java.util.Arrays;

@@ -28,6 +28,13 @@ class ArchitectureTest {
   }
 
   @Test
+  void settingsDependOnNothingButTheJdk() {
+    classes().that().resideInAPackage("dev.shopstream.settings..")
+        .should().onlyDependOnClassesThat().resideInAnyPackage("dev.shopstream.settings..", "java..")
+        .check(classes);
+  }
+
+  @Test
   void handlersNeverSeeKclOrTheStreamsAdapter() {
     noClasses().that().resideInAPackage("dev.shopstream.handlers..")
         .should().dependOnClassesThat().resideInAnyPackage("software.amazon.kinesis..",

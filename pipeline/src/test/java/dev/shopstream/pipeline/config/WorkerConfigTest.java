@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.handlers.analytics.AnalyticsModule;
 import dev.shopstream.handlers.email.EmailModule;
-import dev.shopstream.handlers.settings.Setting;
+import dev.shopstream.settings.Setting;
 import dev.shopstream.handlers.waitlist.WaitlistModule;
 import java.net.URI;
 import java.time.Duration;

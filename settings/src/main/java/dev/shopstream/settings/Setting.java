@@ -1,4 +1,4 @@
-package dev.shopstream.handlers.settings;
+package dev.shopstream.settings;
 
 import java.util.Objects;
 

@@ -1,4 +1,4 @@
-package dev.shopstream.handlers.settings;
+package dev.shopstream.settings;
 
 import java.net.URI;
 import java.util.Arrays;
