@@ -4,20 +4,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.handlers.idempotency.IdempotencyStore;
 import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.tracing.Tracing;
-import java.time.Duration;
 import java.time.Clock;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import java.time.Duration;
+import software.amazon.awssdk.core.SdkClient;
 
 /** What the worker shares with the handlers it builds; clients are made on first use. */
 public interface HandlerResources {
-  DynamoDbClient dynamo();
-
-  SesV2Client ses();
-
-  SnsClient sns();
+  /**
+   * The worker's client of an AWS service, by type ({@code resources.client(SnsClient.class)}): the worker's own
+   * for DynamoDB, SES v2, SNS, SQS and S3 (with its endpoint overrides), any other synchronous SDK v2 client built
+   * on first use with the worker's region and credentials and no SDK retries, since the record loop retries.
+   */
+  <T extends SdkClient> T client(Class<T> type);
 
   /** The shop table (the waitlist lives in it). */
   String table();
@@ -30,9 +28,6 @@ public interface HandlerResources {
    * holds, over {@link #claims()}.
    */
   OnceOnly onceOnly();
-
-  /** SQS, for a handler that reads a queue (SES send events). */
-  SqsClient sqs();
 
   /** The idempotency table's name and how long its records are kept (records written beside the claims). */
   String claimsTable();

@@ -9,6 +9,7 @@ import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /** The analytics sync handler: its settings and how it is built. */
 public final class AnalyticsModule implements HandlerModule {
@@ -49,14 +50,14 @@ public final class AnalyticsModule implements HandlerModule {
       public EventHandler create(HandlerResources resources) {
         return new AnalyticsSyncHandler(new CloudEventMapper(resources.json(), new PiiHasher(piiKey)),
             new ContractValidator(),
-            new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(resources.sns(), topic),
+            new BatchingAnalyticsPublisher(new SnsFifoAnalyticsPublisher(resources.client(SnsClient.class), topic),
                 CONCURRENT_BATCHES, LINGER, CALL_TIMEOUT), resources.tracing(),
                 topic.substring(topic.lastIndexOf(':') + 1));
       }
 
       @Override
       public List<String> preflight(HandlerResources resources) {
-        return SnsTopicCheck.check(resources.sns(), topic, TOPIC_ARN.envName(), true);
+        return SnsTopicCheck.check(resources.client(SnsClient.class), topic, TOPIC_ARN.envName(), true);
       }
     };
   }

@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sesv2.SesV2Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The confirmation email handler: its settings and how it is built. */
 public final class EmailModule implements HandlerModule {
@@ -74,25 +77,29 @@ public final class EmailModule implements HandlerModule {
         OnceOnly once = resources.onceOnly();
         if (!sendEvents.isEmpty()) {
           // Its reader starts now and keeps the queue drained until the worker closes its resources.
-          SesSendEvents events = SesSendEvents.start(resources.sqs(), sendEvents, resources.dynamo(),
-              resources.claimsTable(), settle, resources.claimRetention(), resources.clock(), pollWait);
+          SesSendEvents events = SesSendEvents.start(resources.client(SqsClient.class), sendEvents,
+              resources.client(DynamoDbClient.class), resources.claimsTable(), settle, resources.claimRetention(),
+              resources.clock(), pollWait);
           resources.closeWith(events);
           once = once.reconciledBy(events);
         }
         SendRate rate = new SendRate(maxSendRate > 0 ? maxSendRate : FALLBACK_SEND_RATE, Duration.ofSeconds(1));
+        SesV2Client ses = resources.client(SesV2Client.class);
         resources.closeWith(SendRateRefresh.start(rate,
-            maxSendRate > 0 ? null : () -> SendRateRefresh.maxSendRate(resources.ses()), resources::liveWorkers,
+            maxSendRate > 0 ? null : () -> SendRateRefresh.maxSendRate(ses), resources::liveWorkers,
             Duration.ofMinutes(1)));
-        return new ConfirmationEmailHandler(new SesEmailSender(resources.ses()),
+        return new ConfirmationEmailHandler(new SesEmailSender(ses),
             new ConfirmationEmailSettings(from, configurationSet.isEmpty() ? null : configurationSet, locale), once,
             rate);
       }
 
       @Override
       public List<String> preflight(HandlerResources resources) {
-        List<String> problems = new ArrayList<>(SenderIdentityCheck.check(resources.ses(), from, FROM.envName()));
+        List<String> problems = new ArrayList<>(
+            SenderIdentityCheck.check(resources.client(SesV2Client.class), from, FROM.envName()));
         if (!sendEvents.isEmpty()) {
-          problems.addAll(SesEventsQueueCheck.check(resources.sqs(), sendEvents, SES_EVENTS_QUEUE_URL.envName()));
+          problems.addAll(SesEventsQueueCheck.check(resources.client(SqsClient.class), sendEvents,
+              SES_EVENTS_QUEUE_URL.envName()));
         }
         return problems;
       }

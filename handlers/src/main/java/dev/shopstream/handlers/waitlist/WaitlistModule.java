@@ -8,6 +8,8 @@ import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.util.List;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /** The stock waitlist handler: its settings and how it is built. */
 public final class WaitlistModule implements HandlerModule {
@@ -38,13 +40,15 @@ public final class WaitlistModule implements HandlerModule {
     return new Factory() {
       @Override
       public EventHandler create(HandlerResources resources) {
-        return new StockWaitlistHandler(new DynamoWaitlistStore(resources.dynamo(), resources.table()),
-            new SnsWaitlistNotifier(resources.sns(), topic, resources.json()), resources.onceOnly(), resources.clock());
+        SnsClient sns = resources.client(SnsClient.class);
+        return new StockWaitlistHandler(
+            new DynamoWaitlistStore(resources.client(DynamoDbClient.class), resources.table()),
+            new SnsWaitlistNotifier(sns, topic, resources.json()), resources.onceOnly(), resources.clock());
       }
 
       @Override
       public List<String> preflight(HandlerResources resources) {
-        return SnsTopicCheck.check(resources.sns(), topic, TOPIC_ARN.envName(), false);
+        return SnsTopicCheck.check(resources.client(SnsClient.class), topic, TOPIC_ARN.envName(), false);
       }
 
       @Override

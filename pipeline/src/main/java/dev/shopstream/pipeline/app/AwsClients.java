@@ -1,24 +1,28 @@
 package dev.shopstream.pipeline.app;
 
 import dev.shopstream.pipeline.config.WorkerConfig;
-import java.net.URI;
-import java.util.Optional;
-import java.util.function.Consumer;
-import java.util.function.Supplier;
-import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
-import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
 import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
@@ -44,10 +48,14 @@ public final class AwsClients implements AutoCloseable {
   private final Lazy<SqsClient> sqs;
   private final Lazy<S3Client> s3;
   private final TrimmedDataMonitor trimmed;
+  /** Other services a handler asks for by type, built on first use as the effect clients are. */
+  private final Function<Class<?>, Object> otherService;
+  private final Map<Class<?>, Object> others = new ConcurrentHashMap<>();
 
   private AwsClients(DynamoDbClient dynamo, DynamoDbAsyncClient dynamoAsync, DynamoDbStreamsClient streams,
       DynamoDbStreamsClient kclStreams, CloudWatchAsyncClient cloudWatch, Lazy<SesV2Client> ses, Lazy<SnsClient> sns,
-      Lazy<SqsClient> sqs, Lazy<S3Client> s3, TrimmedDataMonitor trimmed) {
+      Lazy<SqsClient> sqs, Lazy<S3Client> s3, TrimmedDataMonitor trimmed, Function<Class<?>, Object> otherService) {
+    this.otherService = otherService;
     this.trimmed = trimmed;
     this.dynamo = dynamo;
     this.dynamoAsync = dynamoAsync;
@@ -103,8 +111,43 @@ public final class AwsClients implements AutoCloseable {
     // path-style addressing where S3 is an endpoint override (a local stand-in has no bucket host names)
     Lazy<S3Client> s3 = lazy(() -> S3Client.builder().forcePathStyle(config.s3().isPresent()), config.s3(), region,
         credentials, timeouts, connections);
+    ClientOverrideConfiguration effectCalls = effects;
+    Function<Class<?>, Object> otherService = type -> otherService(type, region, credentials, effectCalls, connections);
     return new AwsClients(dynamoBuilder.build(), asyncBuilder.build(), streams, kclStreams, cloudWatch, ses, sns,
-        sqs, s3, trimmed);
+        sqs, s3, trimmed, otherService);
+  }
+
+  /**
+   * A client of a service the worker does not wire itself (a new handler's), from its {@code builder()}: the
+   * worker's region and credentials, and the effect clients' calls (no SDK retries, the effect window's timeout),
+   * since a handler's calls are effects retried by the record loop alone. No endpoint override: real AWS.
+   */
+  private static Object otherService(Class<?> type, Region region, AwsCredentialsProvider credentials,
+      ClientOverrideConfiguration effects, int connections) {
+    Object builder;
+    try {
+      builder = type.getMethod("builder").invoke(null);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      throw new IllegalArgumentException(type.getName() + " is not an AWS SDK v2 client with a builder()", e);
+    }
+    if (!(builder instanceof AwsClientBuilder<?, ?> aws) || !(builder instanceof AwsSyncClientBuilder<?, ?> sync)) {
+      throw new IllegalArgumentException(type.getName() + " is not a synchronous AWS SDK v2 client");
+    }
+    sync.httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections));
+    Object built = aws.region(region).credentialsProvider(credentials).overrideConfiguration(effects).build();
+    return type.cast(built);
+  }
+
+  /**
+   * The client of {@code type} for a handler: the worker's own where it has one (DynamoDB, SES v2, SNS, SQS, S3),
+   * otherwise one built on first use and kept ({@link #otherService}), so a handler needing a new AWS service
+   * touches no file of the worker's.
+   */
+  public <T extends SdkClient> T client(Class<T> type) {
+    Object known = type == DynamoDbClient.class ? dynamo : type == SesV2Client.class ? ses.get()
+        : type == SnsClient.class ? sns.get() : type == SqsClient.class ? sqs.get()
+        : type == S3Client.class ? s3.get() : null;
+    return type.cast(known != null ? known : others.computeIfAbsent(type, otherService));
   }
 
   /** What sees the streams client's trimmed-data failures (the REPAIR policy listens to it). */
@@ -194,6 +237,7 @@ public final class AwsClients implements AutoCloseable {
     sns.ifCreated(SnsClient::close);
     sqs.ifCreated(SqsClient::close);
     s3.ifCreated(S3Client::close);
+    others.values().forEach(client -> ((SdkClient) client).close());
   }
 
   /** A value made once, on first use. */

@@ -11,17 +11,13 @@ import dev.shopstream.handlers.idempotency.LeaseView;
 import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.idempotency.Reconciliation;
 import dev.shopstream.handlers.idempotency.ShardLease;
-import dev.shopstream.pipeline.config.TrimmedDataSettings;
+import dev.shopstream.handlers.tracing.Tracing;
 import dev.shopstream.pipeline.config.ConfigException;
 import dev.shopstream.pipeline.config.RetrySettings;
+import dev.shopstream.pipeline.config.TrimmedDataSettings;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
-import dev.shopstream.pipeline.fleet.LeaseHandling;
-import dev.shopstream.pipeline.fleet.FleetMetrics;
-import dev.shopstream.pipeline.fleet.FleetReader;
-import dev.shopstream.pipeline.fleet.FleetWatch;
-import dev.shopstream.pipeline.fleet.OwnShard;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.DeadLetterQueue;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
@@ -30,17 +26,23 @@ import dev.shopstream.pipeline.dlq.OverflowStore;
 import dev.shopstream.pipeline.dlq.S3OverflowStore;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import dev.shopstream.pipeline.dlq.StreamRecordFetcher;
+import dev.shopstream.pipeline.fleet.FleetMetrics;
+import dev.shopstream.pipeline.fleet.FleetReader;
+import dev.shopstream.pipeline.fleet.FleetWatch;
+import dev.shopstream.pipeline.fleet.LeaseHandling;
+import dev.shopstream.pipeline.fleet.OwnShard;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
-import dev.shopstream.pipeline.replay.CountingDeadLetters;
-import dev.shopstream.pipeline.replay.Replay;
-import dev.shopstream.pipeline.processing.RepeatedErrors;
-import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
+import dev.shopstream.pipeline.processing.RecordTracing;
+import dev.shopstream.pipeline.processing.RepeatedErrors;
 import dev.shopstream.pipeline.processing.RetryPolicy;
+import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.ShardProgress;
+import dev.shopstream.pipeline.replay.CountingDeadLetters;
+import dev.shopstream.pipeline.replay.Replay;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.snapshot.ExportLocation;
 import dev.shopstream.pipeline.snapshot.GapRepairJobs;
@@ -48,8 +50,6 @@ import dev.shopstream.pipeline.snapshot.GapRepairs;
 import dev.shopstream.pipeline.snapshot.Snapshot;
 import dev.shopstream.pipeline.snapshot.SnapshotCheckpoint;
 import dev.shopstream.pipeline.snapshot.TableExports;
-import dev.shopstream.handlers.tracing.Tracing;
-import dev.shopstream.pipeline.processing.RecordTracing;
 import dev.shopstream.pipeline.tracing.OtelTracing;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,10 +69,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sesv2.SesV2Client;
-import software.amazon.awssdk.services.sns.SnsClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.core.SdkClient;
 
 /**
  * The composition root: the one place that builds the worker's object graph, from one
@@ -425,18 +422,8 @@ public final class CompositionRoot implements AutoCloseable {
     private OnceOnly onceOnly;
 
     @Override
-    public DynamoDbClient dynamo() {
-      return clients.dynamo();
-    }
-
-    @Override
-    public SesV2Client ses() {
-      return clients.ses();
-    }
-
-    @Override
-    public SnsClient sns() {
-      return clients.sns();
+    public <T extends SdkClient> T client(Class<T> type) {
+      return clients.client(type);
     }
 
     @Override
@@ -472,11 +459,6 @@ public final class CompositionRoot implements AutoCloseable {
             Reconciliation.NONE, clock, config.idempotency().effectWindow());
       }
       return onceOnly;
-    }
-
-    @Override
-    public SqsClient sqs() {
-      return clients.sqs();
     }
 
     @Override
