@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  */
 @Tag("process")
 class KillDuringBurstsTest {
-  private static final int KILLS = 12;
+  private static final int KILLS = 10;
   private static final int BURST = 30;
   private static final int ORDERS_PER_USER = 25;
   private static final Duration MAX_STALL = Duration.ofSeconds(20);

@@ -88,7 +88,7 @@ class LeaseChurnTest {
   private static final Duration OUTAGE = Duration.ofSeconds(105); // with the late answers: the 2 minutes
   private static final Duration LATE_ANSWERS = Duration.ofSeconds(15);
   /** Cycles stop once the churn has run this long (the test's CI budget), whatever is left. */
-  private static final Duration CHURN_BUDGET = Duration.ofMinutes(4);
+  private static final Duration CHURN_BUDGET = Duration.ofMinutes(3);
   private static final Path LOGS = Path.of("target", "lease-churn");
 
   private final Map<String, WorkerProcess> live = new LinkedHashMap<>();
