@@ -4,14 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shopstream.local.aws.MotoLocal;
 import dev.shopstream.local.aws.ShopTableSetup;
+import dev.shopstream.testkit.ManualClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -24,23 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 class DynamoIdempotencyStoreTest {
   private static MotoLocal local;
   private static DynamoDbClient dynamo;
-  private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-27T10:00:00Z"));
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneOffset getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  };
+  private final ManualClock clock = new ManualClock(Instant.parse("2026-11-27T10:00:00Z"));
   /** Effect window 10 s (1 s start grace + 9 s call timeout), claims stale after 30 s. */
   private final DynamoIdempotencyStore store = new DynamoIdempotencyStore(dynamo, "claims", clock,
       Duration.ofSeconds(30), Duration.ofDays(7), new EffectWindow(Duration.ofSeconds(1), Duration.ofSeconds(9)));
@@ -105,14 +86,14 @@ class DynamoIdempotencyStoreTest {
     assertThat(store.complete("email", "order/2", "t-1", "sent as m-1")).isTrue();
     Claim again = store.claim("email", "order/2", "e-9", "t-2", B, null);
     assertThat(again).isEqualTo(new Claim.Completed("sent as m-1", Instant.parse("2026-11-27T10:00:00Z")));
-    now.set(now.get().plus(Duration.ofHours(1)));
+    clock.advance(Duration.ofHours(1));
     assertThat(store.claim("email", "order/2", "e-9", "t-3", B, null)).isInstanceOf(Claim.Completed.class);
   }
 
   @Test
   void aStaleInProgressClaimIsTakenOverAndCounted() {
     store.claim("email", "order/3", "e-1", "t-1", A, LEASE);
-    now.set(now.get().plus(Duration.ofSeconds(31)));
+    clock.advance(Duration.ofSeconds(31));
     assertThat(store.claim("email", "order/3", "e-1", "t-2", B, null)).isEqualTo(new Claim.Acquired("t-2",
         new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:00Z"), true)));
     assertThat(item("email#order/3").get("takeovers").n()).isEqualTo("1");
@@ -126,7 +107,7 @@ class DynamoIdempotencyStoreTest {
         .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
     assertThat(store.claim("email", "order/3b", "e-1", "t-3", B, NEWER)).as("its effect may still land")
         .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:10Z")));
-    now.set(now.get().plus(Duration.ofMillis(10_001)));
+    clock.advance(Duration.ofMillis(10_001));
     assertThat(store.claim("email", "order/3b", "e-1", "t-4", B, NEWER)).as("window over: taken over")
         .isEqualTo(new Claim.Acquired("t-4", new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:00Z"),
             false)));
@@ -135,11 +116,11 @@ class DynamoIdempotencyStoreTest {
   @Test
   void anOlderHolderMeetingANewerHoldersClaimIsSupersededEvenOnceItIsStale() {
     store.claim("email", "order/3d", "e-1", "t-1", A, LEASE);
-    now.set(now.get().plus(Duration.ofSeconds(11)));
+    clock.advance(Duration.ofSeconds(11));
     assertThat(store.claim("email", "order/3d", "e-1", "t-2", B, NEWER)).isInstanceOf(Claim.Acquired.class);
     assertThat(store.claim("email", "order/3d", "e-1", "t-3", A, LEASE)).as("the zombie's retry")
         .isEqualTo(new Claim.Superseded(6));
-    now.set(now.get().plus(Duration.ofMinutes(5)));
+    clock.advance(Duration.ofMinutes(5));
     assertThat(store.claim("email", "order/3d", "e-1", "t-4", A, LEASE)).as("stale, but never back to an older epoch")
         .isEqualTo(new Claim.Superseded(6));
     assertThat(store.claim("email", "order/3d", "e-1", "t-5", A, null)).as("stale: a process without leases may")
@@ -149,13 +130,13 @@ class DynamoIdempotencyStoreTest {
   @Test
   void aReattemptRestartsTheEffectWindowAndTheSettleTimeFromItsOwnTime() {
     store.claim("email", "order/3e", "e-1", "t-1", A, LEASE);
-    now.set(now.get().plus(Duration.ofSeconds(20)));
+    clock.advance(Duration.ofSeconds(20));
     assertThat(store.reattempt("email", "order/3e", "t-1", LEASE)).isTrue();
     assertThat(store.reattempt("email", "order/3e", "t-other", LEASE)).as("not our claim").isFalse();
-    now.set(now.get().plus(Duration.ofSeconds(5)));
+    clock.advance(Duration.ofSeconds(5));
     assertThat(store.claim("email", "order/3e", "e-1", "t-2", B, NEWER)).as("the window counts from the reattempt")
         .isEqualTo(new Claim.HeldElsewhere(Instant.parse("2026-11-27T10:00:30Z")));
-    now.set(now.get().plus(Duration.ofSeconds(6)));
+    clock.advance(Duration.ofSeconds(6));
     assertThat(store.claim("email", "order/3e", "e-1", "t-3", B, NEWER)).isEqualTo(new Claim.Acquired("t-3",
         new Claim.Previous(A, "t-1", LEASE, Instant.parse("2026-11-27T10:00:20Z"), false)));
   }
@@ -163,7 +144,7 @@ class DynamoIdempotencyStoreTest {
   @Test
   void aTakenOverOwnerIsFencedItsCompletionAndReleaseChangeNothing() {
     store.claim("email", "order/3c", "e-1", "t-1", A, LEASE);
-    now.set(now.get().plus(Duration.ofSeconds(11)));
+    clock.advance(Duration.ofSeconds(11));
     store.claim("email", "order/3c", "e-1", "t-2", B, NEWER);
     assertThat(store.complete("email", "order/3c", "t-1", "late")).isFalse();
     store.release("email", "order/3c", "t-1");
@@ -192,7 +173,7 @@ class DynamoIdempotencyStoreTest {
   @Test
   void aTakeoverKeepsTheEarlierAttemptsTimeUntilItAttemptsItself() {
     store.claim("email", "order/6", "e-1", "t-1", A, LEASE);
-    now.set(now.get().plus(Duration.ofSeconds(31)));
+    clock.advance(Duration.ofSeconds(31));
     assertThat(store.claim("email", "order/6", "e-1", "t-2", B, null)).isInstanceOf(Claim.Acquired.class);
     assertThat(item("email#order/6").get("attemptAt").s()).as("nothing attempted by the taker yet")
         .isEqualTo("2026-11-27T10:00:00Z");
