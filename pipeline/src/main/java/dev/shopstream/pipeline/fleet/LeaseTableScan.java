@@ -40,15 +40,26 @@ final class LeaseTableScan {
     try {
       for (Map<String, AttributeValue> item : dynamo.scanPaginator(r -> r.tableName(table).consistentRead(true))
           .items()) {
-        leases.add(new Lease(text(item, LEASE_KEY), text(item, OWNER), number(item, COUNTER), text(item, CHECKPOINT),
-            number(item, REPORTED_LAG_MILLIS), instant(item, REPORTED_CHECKPOINT_AT), instant(item, REPORTED_AT),
-            text(item, REPORTED_BY)));
+        leases.add(lease(item));
       }
     } catch (ResourceNotFoundException e) {
       throw new IllegalStateException("no lease table '" + table + "': has a worker with this "
           + "SHOP_APPLICATION_NAME ever run against this account and region?", e);
     }
     return leases;
+  }
+
+  /** One lease, read strongly consistent; null when the table has no lease of that shard. */
+  Lease read(String shardId) {
+    Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+        .key(Map.of(LEASE_KEY, AttributeValue.fromS(shardId)))).item();
+    return item == null || item.isEmpty() ? null : lease(item);
+  }
+
+  private static Lease lease(Map<String, AttributeValue> item) {
+    return new Lease(text(item, LEASE_KEY), text(item, OWNER), number(item, COUNTER), text(item, CHECKPOINT),
+        number(item, REPORTED_LAG_MILLIS), instant(item, REPORTED_CHECKPOINT_AT), instant(item, REPORTED_AT),
+        text(item, REPORTED_BY));
   }
 
   private static String text(Map<String, AttributeValue> item, String name) {
