@@ -7,6 +7,8 @@ import dev.shopstream.pipeline.config.ConfigKey;
 import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.kcl.WorkerIdInUse;
+import dev.shopstream.pipeline.snapshot.TableExports;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -91,9 +93,8 @@ public final class Preflight {
     String what = ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR: cannot read the point-in-time recovery of table '"
         + config.table() + "'";
     try {
-      var recovery = clients.dynamo().describeContinuousBackups(r -> r.tableName(config.table()))
-          .continuousBackupsDescription().pointInTimeRecoveryDescription();
-      if (recovery == null || !"ENABLED".equals(recovery.pointInTimeRecoveryStatusAsString())) {
+      TableExports exports = new TableExports(clients.dynamo(), clients.s3(), Clock.systemUTC());
+      if (exports.earliestRestorable(config.table()) == null) {
         problems.add(ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR needs point-in-time recovery on table '"
             + config.table() + "' (incremental exports read it): enable it, or choose SKIP_TO_TRIM_HORIZON");
       }
