@@ -189,14 +189,14 @@ public final class CompositionRoot implements AutoCloseable {
     ShopStreamWorker.KclClients kcl = new ShopStreamWorker.KclClients(clients.streamArn(config.table()),
         clients.dynamoAsync(), clients.kclStreams(), clients.cloudWatch());
     return ShopStreamWorker.create(config, kcl, records, metrics(), registry, clock, selectedShards, leases,
-        repeatedErrors, watchFleet ? this::fleetWatch : null, repairs);
+        repeatedErrors, watchFleet ? progress -> fleetWatch(progress, kcl.streamArn()) : null, repairs);
   }
 
   /** The fleet view: this worker's shards (exact, from their processors) and everyone else's, from the lease table. */
-  private FleetWatch fleetWatch(ShardProgress progress) {
+  private FleetWatch fleetWatch(ShardProgress progress, String streamArn) {
     Duration interval = config.observability().fleetViewInterval();
     FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), config.applicationName(),
-        clients.streamArn(config.table()), config.workerId(), config.kcl().failover(), interval, clock);
+        streamArn, config.workerId(), config.kcl().failover(), interval, clock);
     // a shard not read yet has no lag to tell (its lease keeps its last holder's report, which the gap repair reads)
     Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream()
         .filter(shard -> !shard.released() && shard.read())
