@@ -1,6 +1,6 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.pipeline.config.ConfigKey;
+import dev.shopstream.pipeline.kcl.EngineSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -129,7 +129,7 @@ public final class BenchMain {
           point.recordsPerSecond(), point.recordsPerSecond() / points.get(0).recordsPerSecond()));
     }
     report.chart(WindowChart.write(points, Path.of("bench", "target", "engine-window.svg")));
-    int defaultWindow = Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
+    int defaultWindow = Integer.parseInt(EngineSettings.MAX_IN_FLIGHT.defaultValue());
     EngineBench.Point hot = EngineBench.run(defaultWindow, REMOTE_CALL, 1);
     report.line(String.format(Locale.ROOT,
         "one hot key (every record the same partition key), window %d: %.1f records/s "

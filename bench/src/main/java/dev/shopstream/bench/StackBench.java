@@ -12,7 +12,7 @@ import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.local.aws.ShopTableSetup;
-import dev.shopstream.pipeline.config.ConfigKey;
+import dev.shopstream.pipeline.kcl.EngineSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -47,7 +47,7 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 final class StackBench {
   private static final String NOOP = NoopHandler.NAME;
   private static final Duration MAX_SCENARIO = Duration.ofSeconds(90);
-  static final int DEFAULT_WINDOW = Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
+  static final int DEFAULT_WINDOW = Integer.parseInt(EngineSettings.MAX_IN_FLIGHT.defaultValue());
   private static final int STEADY_RATE = 200;
   private static final int STEADY_SECONDS = 15;
 

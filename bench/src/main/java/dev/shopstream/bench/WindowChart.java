@@ -1,6 +1,6 @@
 package dev.shopstream.bench;
 
-import dev.shopstream.pipeline.config.ConfigKey;
+import dev.shopstream.pipeline.kcl.EngineSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ final class WindowChart {
   private static final int RIGHT = 20;
   private static final double TARGET = 1000;
   private static final int DEFAULT_WINDOW =
-      Integer.parseInt(ConfigKey.MAX_IN_FLIGHT.defaultValue());
+      Integer.parseInt(EngineSettings.MAX_IN_FLIGHT.defaultValue());
 
   private WindowChart() {}
 

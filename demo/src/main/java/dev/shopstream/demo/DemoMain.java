@@ -10,7 +10,7 @@ import dev.shopstream.local.aws.ShopTableSetup;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.app.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.snapshot.ExportLocation;
 import dev.shopstream.pipeline.snapshot.Snapshot;

@@ -16,8 +16,13 @@ public interface HandlerModule {
   /** One sentence for the handler table of docs/configuration.md. */
   String purpose();
 
-  /** Keys this handler reads; they are required or checked only when it is enabled. */
-  List<Setting> settings();
+  /**
+   * Keys this handler reads, required or checked only when it is enabled: the settings its module class
+   * declares as public static final fields, so a new key is its declaration and the line that reads it.
+   */
+  default List<Setting<?>> settings() {
+    return Setting.declaredIn(getClass());
+  }
 
   /**
    * Reads and checks this handler's settings, reporting problems to {@code values}.

@@ -1,11 +1,8 @@
 package dev.shopstream.settings;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Reads settings from an environment map, checking each against its rule and collecting every
@@ -19,53 +16,38 @@ public final class SettingValues {
     this.env = Map.copyOf(env);
   }
 
-  /** The trimmed value, or the default when unset; a value its rule refuses is reported and the default returned. */
-  public String text(Setting setting) {
-    String raw = env.get(setting.envName());
-    String value = raw == null ? setting.defaultValue() : raw.trim();
+  /** The typed value, or the default's when unset; a value its rule refuses is reported and the default's returned. */
+  public <T> T get(Setting<T> setting) {
+    String value = raw(setting);
     String problem = setting.rule().problem(value);
     if (problem != null) {
       problem(setting, value, problem);
-      return setting.defaultValue();
+      return setting.parse(setting.defaultValue());
     }
-    return value;
-  }
-
-  public long number(Setting setting) {
-    return Long.parseLong(text(setting));
-  }
-
-  public boolean flag(Setting setting) {
-    return Boolean.parseBoolean(text(setting).toLowerCase(Locale.ROOT));
-  }
-
-  public <E extends Enum<E>> E choice(Setting setting, Class<E> type) {
-    return Enum.valueOf(type, text(setting).toUpperCase(Locale.ROOT));
-  }
-
-  public Optional<URI> url(Setting setting) {
-    return Optional.of(text(setting)).filter(s -> !s.isEmpty()).map(URI::create);
+    return setting.parse(value);
   }
 
   /** The value, reporting it missing when empty: {@code why} says who needs it. */
-  public String required(Setting setting, String why) {
-    String value = text(setting);
+  public String required(Setting<String> setting, String why) {
+    String value = get(setting);
     if (value.isEmpty() && setting.rule().problem(raw(setting)) == null) {
       problems.add(setting.envName() + " must be set " + why);
     }
     return value;
   }
 
-  private String raw(Setting setting) {
+  private String raw(Setting<?> setting) {
     String raw = env.get(setting.envName());
     return raw == null ? setting.defaultValue() : raw.trim();
   }
 
-  public void problem(Setting setting, String value, String what) {
+  /** Reports {@code value} of {@code setting} as wrong ({@code what}: how), with the default. */
+  public void problem(Setting<?> setting, String value, String what) {
     problems.add(setting.secret() ? setting.envName() + " " + what
         : setting.envName() + "='" + value + "' " + what + " (default: '" + setting.defaultValue() + "')");
   }
 
+  /** Reports {@code problem} unless {@code condition} holds (a rule across keys). */
   public void check(boolean condition, String problem) {
     if (!condition) {
       problems.add(problem);

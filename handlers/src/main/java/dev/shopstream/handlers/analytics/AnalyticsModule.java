@@ -13,9 +13,10 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** The analytics sync handler: its settings and how it is built. */
 public final class AnalyticsModule implements HandlerModule {
-  public static final Setting TOPIC_ARN = Setting.of("SHOP_ANALYTICS_TOPIC_ARN", "", Rule.optionalSnsTopicArn(true),
+  public static final Setting<String> TOPIC_ARN = Setting.text("SHOP_ANALYTICS_TOPIC_ARN", "",
+      Rule.optionalSnsTopicArn(true),
       "SNS FIFO topic (name ends in .fifo) for the analytics contract. Required with the analytics handler.");
-  public static final Setting PII_KEY = Setting.secret("SHOP_ANALYTICS_PII_KEY", Rule.optionalMinLength(16),
+  public static final Setting<String> PII_KEY = Setting.secret("SHOP_ANALYTICS_PII_KEY", Rule.optionalMinLength(16),
       "Secret (16+ characters) keying the HMAC that pseudonymises emails for analytics. Required with the analytics "
           + "handler; keep it stable.");
 
@@ -36,10 +37,6 @@ public final class AnalyticsModule implements HandlerModule {
     return "Every event as a CloudEvent under a versioned JSON Schema on an SNS FIFO topic (PII hashed or dropped).";
   }
 
-  @Override
-  public List<Setting> settings() {
-    return List.of(TOPIC_ARN, PII_KEY);
-  }
 
   @Override
   public Factory configure(SettingValues values) {

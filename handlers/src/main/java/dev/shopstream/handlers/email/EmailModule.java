@@ -17,29 +17,29 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The confirmation email handler: its settings and how it is built. */
 public final class EmailModule implements HandlerModule {
-  public static final Setting FROM = Setting.of("SHOP_EMAIL_FROM", "",
+  public static final Setting<String> FROM = Setting.text("SHOP_EMAIL_FROM", "",
       Rule.of(v -> v.isEmpty() || EmailAddresses.isValid(v), "is not a valid email address", ""),
       "Sender address of confirmation emails (verified in SES). Required with the email handler.");
-  public static final Setting CONFIGURATION_SET = Setting.of("SHOP_EMAIL_CONFIGURATION_SET", "", Rule.any(),
+  public static final Setting<String> CONFIGURATION_SET = Setting.text("SHOP_EMAIL_CONFIGURATION_SET", "", Rule.any(),
       "SES configuration set for confirmation emails. Empty: none.");
-  public static final Setting LOCALE = Setting.of("SHOP_EMAIL_LOCALE", "en-US", Rule.languageTag(),
+  public static final Setting<String> LOCALE = Setting.text("SHOP_EMAIL_LOCALE", "en-US", Rule.languageTag(),
       "Locale (IETF tag) for amounts and text in confirmation emails.");
-  public static final Setting SES_EVENTS_QUEUE_URL = Setting.of("SHOP_SES_EVENTS_QUEUE_URL", "",
+  public static final Setting<String> SES_EVENTS_QUEUE_URL = Setting.text("SHOP_SES_EVENTS_QUEUE_URL", "",
       Rule.optionalQueueUrl(),
       "SQS queue receiving the SES configuration set's send events (via SNS): the email handler's reconciliation "
           + "source, consulted before a confirmation of unknown outcome is sent again. Empty: none (such a "
           + "confirmation is sent again once its claim goes stale).");
-  public static final Setting SES_EVENTS_SETTLE_SECONDS = Setting.of("SHOP_SES_EVENTS_SETTLE_SECONDS", "60",
-      Rule.range(1, 3600),
+  public static final Setting<Duration> SES_EVENTS_SETTLE_SECONDS = Setting.seconds("SHOP_SES_EVENTS_SETTLE_SECONDS",
+      60, 1, 3600,
       "How long after a send its SES event is sure to be in that queue: a send of unknown outcome is repeated only "
           + "after this long without its event (longer than the SES call timeout plus SNS/SQS delivery), plus twice "
           + "SHOP_SES_EVENTS_POLL_SECONDS and 5 s for the queue's reader to have read past it.");
-  public static final Setting SES_EVENTS_POLL_SECONDS = Setting.of("SHOP_SES_EVENTS_POLL_SECONDS", "10",
-      Rule.range(1, 20),
+  public static final Setting<Duration> SES_EVENTS_POLL_SECONDS = Setting.seconds("SHOP_SES_EVENTS_POLL_SECONDS", 10,
+      1, 20,
       "How long each long poll of the SES events queue waits for a message: shorter means more SQS requests while "
           + "idle and an earlier 'not seen' for a send of unknown outcome.");
 
-  public static final Setting MAX_SEND_RATE = Setting.of("SHOP_SES_MAX_SEND_RATE", "0", Rule.range(0, 100_000),
+  public static final Setting<Long> MAX_SEND_RATE = Setting.number("SHOP_SES_MAX_SEND_RATE", 0, 0, 100_000,
       "The account's SES sends per second, shared by the live workers (each paces at 90 % of its share, re-sized "
           + "every minute from the lease table). 0: read SES's own MaxSendRate (GetAccount) at start and every "
           + "minute.");
@@ -56,21 +56,16 @@ public final class EmailModule implements HandlerModule {
     return "On order-placed: one confirmation email per order through SES v2 (HTML and text).";
   }
 
-  @Override
-  public List<Setting> settings() {
-    return List.of(FROM, CONFIGURATION_SET, LOCALE, SES_EVENTS_QUEUE_URL, SES_EVENTS_SETTLE_SECONDS,
-        SES_EVENTS_POLL_SECONDS, MAX_SEND_RATE);
-  }
 
   @Override
   public Factory configure(SettingValues values) {
     String from = values.required(FROM, "when the email handler is enabled (SHOP_HANDLERS)");
-    String configurationSet = values.text(CONFIGURATION_SET);
-    Locale locale = Locale.forLanguageTag(values.text(LOCALE));
-    String sendEvents = values.text(SES_EVENTS_QUEUE_URL);
-    Duration settle = Duration.ofSeconds(values.number(SES_EVENTS_SETTLE_SECONDS));
-    Duration pollWait = Duration.ofSeconds(values.number(SES_EVENTS_POLL_SECONDS));
-    long maxSendRate = values.number(MAX_SEND_RATE);
+    String configurationSet = values.get(CONFIGURATION_SET);
+    Locale locale = Locale.forLanguageTag(values.get(LOCALE));
+    String sendEvents = values.get(SES_EVENTS_QUEUE_URL);
+    Duration settle = values.get(SES_EVENTS_SETTLE_SECONDS);
+    Duration pollWait = values.get(SES_EVENTS_POLL_SECONDS);
+    long maxSendRate = values.get(MAX_SEND_RATE);
     return new Factory() {
       @Override
       public EventHandler create(HandlerResources resources) {

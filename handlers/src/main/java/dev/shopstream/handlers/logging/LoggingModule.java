@@ -1,9 +1,7 @@
 package dev.shopstream.handlers.logging;
 
 import dev.shopstream.handlers.HandlerModule;
-import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
-import java.util.List;
 
 /** The logging handler: no settings. */
 public final class LoggingModule implements HandlerModule {
@@ -17,10 +15,6 @@ public final class LoggingModule implements HandlerModule {
     return "Every event as one log line (its summary, no contact details): for trying the worker out.";
   }
 
-  @Override
-  public List<Setting> settings() {
-    return List.of();
-  }
 
   @Override
   public Factory configure(SettingValues values) {

@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.sns.SnsClient;
 
 /** The stock waitlist handler: its settings and how it is built. */
 public final class WaitlistModule implements HandlerModule {
-  public static final Setting TOPIC_ARN = Setting.of("SHOP_WAITLIST_TOPIC_ARN", "", Rule.optionalSnsTopicArn(false),
+  public static final Setting<String> TOPIC_ARN = Setting.text("SHOP_WAITLIST_TOPIC_ARN", "",
+      Rule.optionalSnsTopicArn(false),
       "SNS topic for back-in-stock notifications, one message per waitlisted user. Required with the waitlist handler. "
           + "A FIFO topic (.fifo) drops a notice repeated after a crash mid-publish; a standard topic delivers it "
           + "again.");
@@ -29,10 +30,6 @@ public final class WaitlistModule implements HandlerModule {
         + "notified.";
   }
 
-  @Override
-  public List<Setting> settings() {
-    return List.of(TOPIC_ARN);
-  }
 
   @Override
   public Factory configure(SettingValues values) {

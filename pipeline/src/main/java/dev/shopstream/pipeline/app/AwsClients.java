@@ -1,7 +1,6 @@
 package dev.shopstream.pipeline.app;
 
-import dev.shopstream.pipeline.config.WorkerConfig;
-import dev.shopstream.pipeline.kcl.KclSchedulerBuilder;
+import dev.shopstream.handlers.idempotency.EffectWindow;
 import dev.shopstream.pipeline.kcl.StreamLocator;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
 import java.net.URI;
@@ -28,6 +27,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
+import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sesv2.SesV2Client;
 import software.amazon.awssdk.services.sns.SnsClient;
@@ -68,10 +68,15 @@ public final class AwsClients implements AutoCloseable {
     this.s3 = s3;
   }
 
-  /** @param traced spans of the calls made under a record (the claims, SES, SNS); null: none */
-  static AwsClients create(WorkerConfig config, TrimmedDataMonitor trimmed, ExecutionInterceptor traced) {
-    Region region = Region.of(config.region());
-    AwsCredentialsProvider credentials = credentials(config.dummyCredentials());
+  /**
+   * @param recordThreads threads that may each have a call open on a client at once
+   * @param effectWindow the effect clients' call timeout is its
+   * @param traced spans of the calls made under a record (the claims, SES, SNS); null: none
+   */
+  static AwsClients create(AwsSettings aws, int recordThreads, EffectWindow effectWindow,
+      TrimmedDataMonitor trimmed, ExecutionInterceptor traced) {
+    Region region = Region.of(aws.region());
+    AwsCredentialsProvider credentials = credentials(aws.dummyCredentials());
     ClientOverrideConfiguration timeouts = ClientOverrideConfiguration.builder()
         .apiCallAttemptTimeout(Duration.ofSeconds(10))
         .apiCallTimeout(Duration.ofSeconds(30))
@@ -79,37 +84,35 @@ public final class AwsClients implements AutoCloseable {
     // Effects (an email, a notification, an analytics message) are retried by the record loop alone
     // (one retry layer, with its hold budget and cancellation); an SDK retry would repeat the send unseen.
     // Their call timeout is the effect window's (a newer lease holder waits it out before taking a claim over).
-    Duration effectCall = config.idempotency().effectWindow().callTimeout();
+    Duration effectCall = effectWindow.callTimeout();
     ClientOverrideConfiguration effects = timeouts.toBuilder().retryStrategy(AwsRetryStrategy.doNotRetry())
         .apiCallTimeout(effectCall).apiCallAttemptTimeout(effectCall).build();
     if (traced != null) {
       effects = effects.toBuilder().addExecutionInterceptor(traced).build();
     }
-    int connections = connectionsFor(config);
+    int connections = connectionsFor(recordThreads);
     var dynamoBuilder = DynamoDbClient.builder().region(region).credentialsProvider(credentials)
         .httpClientBuilder(ApacheHttpClient.builder().maxConnections(connections))
         .overrideConfiguration(traced == null ? timeouts : timeouts.toBuilder().addExecutionInterceptor(traced)
             .build());
     var asyncBuilder = DynamoDbAsyncClient.builder().region(region).credentialsProvider(credentials)
         .overrideConfiguration(timeouts);
-    config.endpoint().ifPresent(endpoint -> {
+    aws.dynamoDb().ifPresent(endpoint -> {
       dynamoBuilder.endpointOverride(endpoint);
       asyncBuilder.endpointOverride(endpoint);
     });
     // KCL's reads get their own client, the only one whose trimmed-data failures mean a shard's records were lost
     // (the fleet view and redrive read other positions through the plain one)
-    DynamoDbStreamsClient streams = KclSchedulerBuilder.streamsClient(config,
-        DynamoDbStreamsClient.builder().credentialsProvider(credentials), null, timeouts);
-    DynamoDbStreamsClient kclStreams = KclSchedulerBuilder.streamsClient(config,
-        DynamoDbStreamsClient.builder().credentialsProvider(credentials), trimmed, timeouts);
+    DynamoDbStreamsClient streams = streamsClient(aws, credentials, null, timeouts);
+    DynamoDbStreamsClient kclStreams = streamsClient(aws, credentials, trimmed, timeouts);
     // KCL requires a CloudWatch client; its metrics are off (NullMetricsFactory), so it makes no calls.
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().region(region).credentialsProvider(credentials)
         .build();
-    Lazy<SesV2Client> ses = lazy(SesV2Client::builder, config.ses(), region, credentials, effects, connections);
-    Lazy<SnsClient> sns = lazy(SnsClient::builder, config.sns(), region, credentials, effects, connections);
-    Lazy<SqsClient> sqs = lazy(SqsClient::builder, config.sqs(), region, credentials, timeouts, connections);
+    Lazy<SesV2Client> ses = lazy(SesV2Client::builder, aws.ses(), region, credentials, effects, connections);
+    Lazy<SnsClient> sns = lazy(SnsClient::builder, aws.sns(), region, credentials, effects, connections);
+    Lazy<SqsClient> sqs = lazy(SqsClient::builder, aws.sqs(), region, credentials, timeouts, connections);
     // path-style addressing where S3 is an endpoint override (a local stand-in has no bucket host names)
-    Lazy<S3Client> s3 = lazy(() -> S3Client.builder().forcePathStyle(config.s3().isPresent()), config.s3(), region,
+    Lazy<S3Client> s3 = lazy(() -> S3Client.builder().forcePathStyle(aws.s3().isPresent()), aws.s3(), region,
         credentials, timeouts, connections);
     ClientOverrideConfiguration effectCalls = effects;
     Function<Class<?>, Object> otherService = type -> otherService(type, region, credentials, effectCalls, connections);
@@ -155,9 +158,25 @@ public final class AwsClients implements AutoCloseable {
     return trimmed;
   }
 
+  /**
+   * A streams client: trimmed-data reporting when {@code trimmed} is given (KCL's), the endpoint override when one
+   * is configured.
+   */
+  private static DynamoDbStreamsClient streamsClient(AwsSettings aws, AwsCredentialsProvider credentials,
+      TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts) {
+    ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder();
+    if (trimmed != null) {
+      overrides.addExecutionInterceptor(trimmed);
+    }
+    DynamoDbStreamsClientBuilder builder = DynamoDbStreamsClient.builder().credentialsProvider(credentials)
+        .region(Region.of(aws.region()));
+    aws.dynamoDb().ifPresent(builder::endpointOverride);
+    return builder.overrideConfiguration(overrides.build()).build();
+  }
+
   /** Every record thread may have a call open on each client at once; never below the SDK's default of 50. */
-  static int connectionsFor(WorkerConfig config) {
-    return Math.max(50, config.recordThreads());
+  static int connectionsFor(int recordThreads) {
+    return Math.max(50, recordThreads);
   }
 
   /** A client built on first use, pointed at {@code endpoint} when one is configured. */

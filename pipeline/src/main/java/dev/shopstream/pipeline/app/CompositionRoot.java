@@ -12,10 +12,6 @@ import dev.shopstream.handlers.idempotency.OnceOnly;
 import dev.shopstream.handlers.idempotency.Reconciliation;
 import dev.shopstream.handlers.idempotency.ShardLease;
 import dev.shopstream.handlers.tracing.Tracing;
-import dev.shopstream.pipeline.config.ConfigException;
-import dev.shopstream.pipeline.config.RetrySettings;
-import dev.shopstream.pipeline.config.TrimmedDataSettings;
-import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
@@ -31,18 +27,20 @@ import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.fleet.FleetWatch;
 import dev.shopstream.pipeline.fleet.LeaseHandling;
 import dev.shopstream.pipeline.fleet.OwnShard;
+import dev.shopstream.pipeline.kcl.KclApplication;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.kcl.TrimmedDataMonitor;
+import dev.shopstream.pipeline.kcl.TrimmedDataSettings;
 import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
 import dev.shopstream.pipeline.processing.RecordProcessor;
 import dev.shopstream.pipeline.processing.RecordTracing;
 import dev.shopstream.pipeline.processing.RepeatedErrors;
-import dev.shopstream.pipeline.processing.RetryPolicy;
 import dev.shopstream.pipeline.processing.ShardLeases;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import dev.shopstream.pipeline.replay.CountingDeadLetters;
 import dev.shopstream.pipeline.replay.Replay;
+import dev.shopstream.pipeline.replay.ReplayTables;
 import dev.shopstream.pipeline.routing.EventRouter;
 import dev.shopstream.pipeline.snapshot.ExportLocation;
 import dev.shopstream.pipeline.snapshot.GapRepairJobs;
@@ -51,6 +49,7 @@ import dev.shopstream.pipeline.snapshot.Snapshot;
 import dev.shopstream.pipeline.snapshot.SnapshotCheckpoint;
 import dev.shopstream.pipeline.snapshot.TableExports;
 import dev.shopstream.pipeline.tracing.OtelTracing;
+import dev.shopstream.settings.ConfigException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.OutputStream;
@@ -80,6 +79,10 @@ import software.amazon.awssdk.core.SdkClient;
  */
 public final class CompositionRoot implements AutoCloseable {
   private final WorkerConfig config;
+  /** Who this root's worker is to KCL: the configured application, or a replay's own. */
+  private final KclApplication application;
+  /** The handlers this root builds: SHOP_HANDLERS', or a replay's. */
+  private final List<String> handlers;
   private final HandlerCatalogue catalogue;
   private final Clock clock;
   private final MeterRegistry registry;
@@ -103,17 +106,20 @@ public final class CompositionRoot implements AutoCloseable {
   /** How long the gap repair waits for one incremental export before it gives up and tries again. */
   private static final Duration GAP_EXPORT_WAIT = Duration.ofHours(2);
 
-  private CompositionRoot(WorkerConfig config, HandlerCatalogue catalogue, Clock clock, MeterRegistry registry,
-      Consumer<DeadLetter> deadLetterObserver, DeadLetterQueue deadLetterOverride, AwsClients clients,
-      boolean ownsClients, OtelTracing tracing, List<AutoCloseable> handlerResources) {
+  private CompositionRoot(WorkerConfig config, KclApplication application, List<String> handlers,
+      HandlerCatalogue catalogue, Clock clock, MeterRegistry registry, Consumer<DeadLetter> deadLetterObserver,
+      DeadLetterQueue deadLetterOverride, AwsClients clients, boolean ownsClients, OtelTracing tracing,
+      List<AutoCloseable> handlerResources) {
     this.config = config;
+    this.application = application;
+    this.handlers = List.copyOf(handlers);
     this.tracing = tracing;
     this.catalogue = catalogue;
     this.clock = clock;
     this.registry = registry;
     this.deadLetterObserver = deadLetterObserver;
     this.deadLetterOverride = deadLetterOverride;
-    this.leases = new ShardLeases(config.applicationName());
+    this.leases = new ShardLeases(application.name());
     this.clients = clients;
     this.ownsClients = ownsClients;
     this.handlerResources = handlerResources;
@@ -127,14 +133,14 @@ public final class CompositionRoot implements AutoCloseable {
   /** @param catalogue the handlers {@code SHOP_HANDLERS} may name (the demo and tests add their own) */
   public static CompositionRoot create(WorkerConfig config, HandlerCatalogue catalogue, Clock clock,
       MeterRegistry registry) {
-    OtelTracing tracing = config.observability().tracingEndpoint()
-        .map(endpoint -> new OtelTracing(endpoint, config.observability().tracingAttribute(), config.workerId()))
+    OtelTracing tracing = config.tracing().endpoint()
+        .map(endpoint -> new OtelTracing(endpoint, config.tracing().attribute(), config.application().workerId()))
         .orElse(null);
-    AwsClients clients = AwsClients.create(config,
-        new TrimmedDataMonitor(registry, config.trimmedData().policy().name(), clock),
-        tracing == null ? null : tracing.awsCalls());
-    return new CompositionRoot(config, catalogue, clock, registry, letter -> { }, null, clients, true, tracing,
-        new CopyOnWriteArrayList<>());
+    AwsClients clients = AwsClients.create(config.aws(), config.engine().recordThreads(),
+        config.idempotency().effectWindow(), new TrimmedDataMonitor(registry, config.trimmedData().policy().name(),
+            clock), tracing == null ? null : tracing.awsCalls());
+    return new CompositionRoot(config, config.application(), config.handlers(), catalogue, clock, registry,
+        letter -> { }, null, clients, true, tracing, new CopyOnWriteArrayList<>());
   }
 
   /**
@@ -143,13 +149,13 @@ public final class CompositionRoot implements AutoCloseable {
    * @throws ConfigException naming every invalid or unknown key
    */
   public static WorkerConfig configuration(Map<String, String> env, HandlerCatalogue catalogue) {
-    return WorkerConfig.load(env, catalogue.names(), catalogue.settings(), defaultWorkerId());
+    return WorkerConfig.load(env, catalogue, defaultWorkerId());
   }
 
   /** This root, also telling {@code observer} of each letter parked (the demo prints them). */
   public CompositionRoot observingDeadLetters(Consumer<DeadLetter> observer) {
-    return new CompositionRoot(config, catalogue, clock, registry, observer, deadLetterOverride, clients, ownsClients,
-        tracing, handlerResources);
+    return new CompositionRoot(config, application, handlers, catalogue, clock, registry, observer, deadLetterOverride,
+        clients, ownsClients, tracing, handlerResources);
   }
 
   public WorkerConfig config() {
@@ -182,27 +188,28 @@ public final class CompositionRoot implements AutoCloseable {
     RepeatedErrors repeatedErrors = new RepeatedErrors(new DynamoErrorStarts(clients.dynamo(),
         config.idempotency().table(), clock, config.idempotency().retention()), deadLetterQueue(),
         config.retry().errorStartsBeforeParking(), clock);
-    metrics().registerAlarmed(config.handlers(),
+    metrics().registerAlarmed(handlers,
         Arrays.stream(DeadLetter.Kind.values()).map(Enum::name).toList());
     GapRepairs repairs = watchFleet && config.trimmedData().repairs() ? gapRepairs() : null;
     RecordProcessor records = recordProcessor(); // the handlers' settings checked before any AWS call of KCL's
     ShopStreamWorker.KclClients kcl = new ShopStreamWorker.KclClients(clients.streamArn(config.table()),
         clients.dynamoAsync(), clients.kclStreams(), clients.cloudWatch());
-    return ShopStreamWorker.create(config, kcl, records, metrics(), registry, clock, selectedShards, leases,
-        repeatedErrors, watchFleet ? progress -> fleetWatch(progress, kcl.streamArn()) : null, repairs);
+    return ShopStreamWorker.create(config.worker(application, handlers), kcl, records, metrics(), registry, clock,
+        selectedShards, leases, repeatedErrors, watchFleet ? progress -> fleetWatch(progress, kcl.streamArn()) : null,
+        repairs);
   }
 
   /** The fleet view: this worker's shards (exact, from their processors) and everyone else's, from the lease table. */
   private FleetWatch fleetWatch(ShardProgress progress, String streamArn) {
-    Duration interval = config.observability().fleetViewInterval();
-    FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), config.applicationName(),
-        streamArn, config.workerId(), config.kcl().failover(), interval, clock);
+    Duration interval = config.fleetView().interval();
+    FleetReader reader = FleetReader.forWorker(clients.dynamo(), clients.streams(), application.name(),
+        streamArn, application.workerId(), config.kcl().failover(), interval, clock);
     // a shard not read yet has no lag to tell (its lease keeps its last holder's report, which the gap repair reads)
     Supplier<Collection<OwnShard>> own = () -> progress.snapshot().stream()
         .filter(shard -> !shard.released() && shard.read())
         .map(shard -> new OwnShard(shard.shardId(), shard.lag(), shard.lastCheckpointAt())).toList();
-    return new FleetWatch(reader, clients.dynamo(), config.workerId(), new FleetMetrics(registry, reader, clock), own,
-        interval, clock);
+    return new FleetWatch(reader, clients.dynamo(), application.workerId(), new FleetMetrics(registry, reader, clock),
+        own, interval, clock);
   }
 
   /**
@@ -211,7 +218,7 @@ public final class CompositionRoot implements AutoCloseable {
    */
   private GapRepairs gapRepairs() {
     TrimmedDataSettings trimmed = config.trimmedData();
-    String folder = trimmed.repairPrefix() + "/" + config.applicationName();
+    String folder = trimmed.repairPrefix() + "/" + application.name();
     TableExports exports = tableExports();
     PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
     GapRepairs.Exports incremental = new GapRepairs.Exports() {
@@ -226,10 +233,10 @@ public final class CompositionRoot implements AutoCloseable {
             GAP_EXPORT_WAIT, snapshotCheckpointName(), quiet);
       }
     };
-    LeaseHandling leaseHandling = new LeaseHandling(clients.dynamo(), config.applicationName());
+    LeaseHandling leaseHandling = new LeaseHandling(clients.dynamo(), application.name());
     GapRepairs repairs = new GapRepairs(new GapRepairJobs(clients.s3(), trimmed.repairBucket(), folder), incremental,
         snapshot(false, quiet), this::snapshotCheckpoint, leaseHandling::handledThrough, leaseHandling::owners,
-        config.workerId(), clock, registry);
+        application.workerId(), clock, registry);
     clients.trimmedData().listenWith(repairs::gapFound);
     return repairs;
   }
@@ -241,20 +248,19 @@ public final class CompositionRoot implements AutoCloseable {
    */
   public RecordProcessor recordProcessor() {
     EventRouter router = new EventRouter(handlers());
-    RetrySettings retry = config.retry();
     return new RecordProcessor(ImageDiffer.standard(clock), router, deadLetterQueue(), metrics(),
-        new RetryPolicy(retry.quietAttempts(), retry.initial(), retry.max(), retry.holdBudget()), Pause.SYSTEM, clock,
+        config.retry().policy(), Pause.SYSTEM, clock,
         tracing == null ? RecordTracing.OFF : tracing);
   }
 
   /** The enabled handlers, built after checking their settings. */
   public List<EventHandler> handlers() {
-    return catalogue.build(config, new Resources());
+    return catalogue.build(handlers, config.handlerSettings(), new Resources());
   }
 
   /** Checks every dependency the run command needs (the handlers' settings first). */
   public Preflight.Report preflight() {
-    return Preflight.run(config, clients, catalogue.configure(config), new Resources());
+    return Preflight.run(config, clients, catalogue.configure(handlers, config.handlerSettings()), new Resources());
   }
 
   /**
@@ -272,14 +278,14 @@ public final class CompositionRoot implements AutoCloseable {
   /** The SQS queue behind {@link #deadLetterQueue()} (one per root: it reads the queue's size limit once). */
   public synchronized SqsDeadLetterQueue sqsDeadLetterQueue() {
     if (queue == null) {
-      queue = new SqsDeadLetterQueue(clients.sqs(), config.deadLetterQueueUrl(), codec, overflow(), registry);
+      queue = new SqsDeadLetterQueue(clients.sqs(), config.deadLetters().queueUrl(), codec, overflow(), registry);
     }
     return queue;
   }
 
   /** Listing and redriving the dead-letter queue: letters in S3 fetched, stream references re-read. */
   public DeadLetterRedrive deadLetterRedrive() {
-    return new DeadLetterRedrive(clients.sqs(), config.deadLetterQueueUrl(), codec, overflow(),
+    return new DeadLetterRedrive(clients.sqs(), config.deadLetters().queueUrl(), codec, overflow(),
         new StreamRecordFetcher(clients.streams(), clients::streamArn));
   }
 
@@ -294,12 +300,13 @@ public final class CompositionRoot implements AutoCloseable {
   }
 
   private OverflowStore overflow() {
-    return config.overflowBucket().<OverflowStore>map(bucket -> new S3OverflowStore(clients.s3(), bucket)).orElse(null);
+    return config.deadLetters().overflowBucket().<OverflowStore>map(bucket -> new S3OverflowStore(clients.s3(), bucket))
+        .orElse(null);
   }
 
   private CompositionRoot withDeadLetters(DeadLetterQueue queue) {
-    return new CompositionRoot(config, catalogue, clock, registry, deadLetterObserver, queue, clients, false, tracing,
-        handlerResources);
+    return new CompositionRoot(config, application, handlers, catalogue, clock, registry, deadLetterObserver, queue,
+        clients, false, tracing, handlerResources);
   }
 
   /**
@@ -309,7 +316,7 @@ public final class CompositionRoot implements AutoCloseable {
    */
   public FleetReader fleet(String applicationName) {
     return FleetReader.forStatus(clients.dynamo(), clients.streams(), applicationName,
-        clients.streamArn(config.table()), config.kcl().failover(), config.observability().fleetViewInterval(), clock);
+        clients.streamArn(config.table()), config.kcl().failover(), config.fleetView().interval(), clock);
   }
 
   /**
@@ -319,18 +326,18 @@ public final class CompositionRoot implements AutoCloseable {
    * @throws IllegalArgumentException when the application name is not a replay's or its tables exist
    */
   public Replay.Summary replay(Replay.Options options, PrintStream out) {
-    WorkerConfig replayConfig = config.withApplicationName(options.applicationName())
-        .withInitialPosition(WorkerConfig.StartPosition.TRIM_HORIZON)
-        .withHandlers(options.dryRun() ? List.of(Replay.DRY_RUN) : options.handlers())
-        .withWorkerId("replay-" + UUID.randomUUID());
+    KclApplication replayApplication = new KclApplication(options.applicationName(), "replay-" + UUID.randomUUID(),
+        KclApplication.StartPosition.TRIM_HORIZON);
+    List<String> replayHandlerNames = options.dryRun() ? List.of(Replay.DRY_RUN) : options.handlers();
     HandlerCatalogue replayHandlers = catalogue.with(Replay.DRY_RUN, Replay.DryRun::new)
         .map(handler -> Replay.onlyFrom(handler, options.from()));
     SimpleMeterRegistry counts = new SimpleMeterRegistry();
     CountingDeadLetters counted = new CountingDeadLetters();
-    CompositionRoot replayRoot = new CompositionRoot(replayConfig, replayHandlers, clock, counts, letter -> { },
-        options.parkDeadLetters() ? deadLetterQueue() : counted, clients, false, tracing, handlerResources);
-    return new Replay(clock, out, clients.dynamo(), clients.streams()).run(options, config,
-        clients.streamArn(config.table()), replayConfig.handlers(), shards -> {
+    CompositionRoot replayRoot = new CompositionRoot(config, replayApplication, replayHandlerNames, replayHandlers,
+        clock, counts, letter -> { }, options.parkDeadLetters() ? deadLetterQueue() : counted, clients, false,
+        tracing, handlerResources);
+    return new Replay(clock, out, clients.dynamo(), clients.streams()).run(options, liveTables(),
+        clients.streamArn(config.table()), replayHandlerNames, shards -> {
           ShopStreamWorker worker = replayRoot.worker(shards);
           return new Replay.Run() {
             @Override
@@ -351,6 +358,11 @@ public final class CompositionRoot implements AutoCloseable {
         }, counts, counted);
   }
 
+  /** The live worker's tables, which a replay must never touch. */
+  public ReplayTables.Live liveTables() {
+    return new ReplayTables.Live(application.name(), config.table(), config.idempotency().table());
+  }
+
   /** Requests, finds and lists table exports (DynamoDB and S3). */
   public TableExports tableExports() {
     return new TableExports(clients.dynamo(), clients.s3(), clock);
@@ -358,7 +370,7 @@ public final class CompositionRoot implements AutoCloseable {
 
   /** Name of the snapshot's checkpoint object in an export's folder: one per application. */
   public String snapshotCheckpointName() {
-    return "shop-stream-snapshot-" + config.applicationName() + ".json";
+    return "shop-stream-snapshot-" + application.name() + ".json";
   }
 
   public SnapshotCheckpoint snapshotCheckpoint(ExportLocation export) {
@@ -374,8 +386,7 @@ public final class CompositionRoot implements AutoCloseable {
   public Snapshot snapshot(boolean dryRun, PrintStream out) {
     EventHandler analytics = null;
     if (!dryRun) {
-      WorkerConfig analyticsOnly = config.withHandlers(List.of(AnalyticsSyncHandler.NAME));
-      analytics = catalogue.build(analyticsOnly, new Resources()).get(0);
+      analytics = catalogue.build(List.of(AnalyticsSyncHandler.NAME), config.handlerSettings(), new Resources()).get(0);
     }
     return new Snapshot(ImageDiffer.standard(clock), clients.s3(), analytics, config.table(), clock, out);
   }
@@ -455,7 +466,7 @@ public final class CompositionRoot implements AutoCloseable {
             admission.superseded(source, lease, newerEpoch);
           }
         };
-        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(config.workerId()), fencing,
+        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(application.workerId()), fencing,
             Reconciliation.NONE, clock, config.idempotency().effectWindow());
       }
       return onceOnly;
@@ -497,7 +508,7 @@ public final class CompositionRoot implements AutoCloseable {
       if (admission == LeaseView.NONE) {
         return 1;
       }
-      return (int) Math.max(1, clients.dynamo().scanPaginator(r -> r.tableName(config.applicationName())
+      return (int) Math.max(1, clients.dynamo().scanPaginator(r -> r.tableName(application.name())
               .projectionExpression("leaseOwner")).items().stream()
           .map(item -> item.get("leaseOwner")).filter(owner -> owner != null && owner.s() != null)
           .map(owner -> owner.s()).distinct().count());

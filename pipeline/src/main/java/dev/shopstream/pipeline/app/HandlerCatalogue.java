@@ -6,12 +6,13 @@ import dev.shopstream.handlers.HandlerResources;
 import dev.shopstream.handlers.analytics.AnalyticsModule;
 import dev.shopstream.handlers.email.EmailModule;
 import dev.shopstream.handlers.logging.LoggingModule;
+import dev.shopstream.handlers.waitlist.WaitlistModule;
+import dev.shopstream.settings.ConfigException;
+import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
-import dev.shopstream.handlers.waitlist.WaitlistModule;
-import dev.shopstream.pipeline.config.ConfigException;
-import dev.shopstream.pipeline.config.WorkerConfig;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +27,9 @@ import java.util.function.UnaryOperator;
  * only when enabled.
  */
 public final class HandlerCatalogue {
+  public static final Setting<String> HANDLERS = Setting.text("SHOP_HANDLERS", "email,waitlist,analytics",
+      Rule.nonBlank(), "Comma-separated handlers to run (see Handlers for each one's settings).");
+
   /** The product's handlers, in the order docs/configuration.md lists them. */
   public static final List<HandlerModule> MODULES = List.of(new EmailModule(), new WaitlistModule(),
       new AnalyticsModule(), new LoggingModule());
@@ -62,8 +66,24 @@ public final class HandlerCatalogue {
   }
 
   /** Every handler key, of enabled handlers or not: all are known keys. */
-  public List<Setting> settings() {
+  public List<Setting<?>> settings() {
     return modules.values().stream().flatMap(module -> module.settings().stream()).toList();
+  }
+
+  /** The handlers {@code SHOP_HANDLERS} enables, reporting a name this catalogue does not know or names twice. */
+  List<String> enabled(SettingValues values) {
+    String text = values.get(HANDLERS);
+    List<String> enabled = Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    for (String name : enabled) {
+      if (!modules.containsKey(name)) {
+        values.problem(HANDLERS, text, "names unknown handler '" + name + "'; known: " + names().stream().sorted()
+            .toList());
+      }
+    }
+    if (enabled.stream().distinct().count() != enabled.size()) {
+      values.problem(HANDLERS, text, "names a handler twice");
+    }
+    return enabled;
   }
 
   /**
@@ -71,10 +91,10 @@ public final class HandlerCatalogue {
    *
    * @throws ConfigException naming every missing or invalid handler setting
    */
-  public List<HandlerModule.Factory> configure(WorkerConfig config) {
-    SettingValues values = new SettingValues(config.handlerSettings());
+  public List<HandlerModule.Factory> configure(List<String> enabled, Map<String, String> handlerSettings) {
+    SettingValues values = new SettingValues(handlerSettings);
     List<HandlerModule.Factory> factories = new ArrayList<>();
-    for (String name : config.handlers()) {
+    for (String name : enabled) {
       HandlerModule module = modules.get(name);
       if (module == null) {
         throw new ConfigException(List.of("unknown handler '" + name + "'; known: " + names()));
@@ -88,8 +108,10 @@ public final class HandlerCatalogue {
   }
 
   /** The enabled handlers, built after checking their settings ({@link #configure}). */
-  public List<EventHandler> build(WorkerConfig config, HandlerResources resources) {
-    return configure(config).stream().map(factory -> decorator.apply(factory.create(resources))).toList();
+  public List<EventHandler> build(List<String> enabled, Map<String, String> handlerSettings,
+      HandlerResources resources) {
+    return configure(enabled, handlerSettings).stream().map(factory -> decorator.apply(factory.create(resources)))
+        .toList();
   }
 
   /** A handler a test or the demo supplies: no settings. */
@@ -97,11 +119,6 @@ public final class HandlerCatalogue {
     @Override
     public String purpose() {
       return "supplied by the caller";
-    }
-
-    @Override
-    public List<Setting> settings() {
-      return List.of();
     }
 
     @Override

@@ -3,9 +3,12 @@ package dev.shopstream.pipeline.app;
 import dev.shopstream.handlers.AwsFailures;
 import dev.shopstream.handlers.HandlerModule;
 import dev.shopstream.handlers.HandlerResources;
-import dev.shopstream.pipeline.config.ConfigKey;
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.handlers.idempotency.IdempotencySettings;
+import dev.shopstream.pipeline.dlq.DeadLetterSettings;
+import dev.shopstream.pipeline.kcl.KclApplication;
 import dev.shopstream.pipeline.kcl.StreamLocator;
+import dev.shopstream.pipeline.kcl.StreamSettings;
+import dev.shopstream.pipeline.kcl.TrimmedDataSettings;
 import dev.shopstream.pipeline.kcl.WorkerIdInUse;
 import dev.shopstream.pipeline.snapshot.TableExports;
 import java.time.Clock;
@@ -34,26 +37,24 @@ public final class Preflight {
       HandlerResources resources) {
     Set<String> problems = new LinkedHashSet<>();
     problems.addAll(check(() -> StreamLocator.latestStreamArn(clients.dynamo(), config.table()),
-        "DynamoDB (" + ConfigKey.TABLE.envName() + "=" + config.table() + ")"));
+        "DynamoDB (" + StreamSettings.TABLE.envName() + "=" + config.table() + ")"));
     if (handlers.stream().anyMatch(HandlerModule.Factory::claimsEffects)) {
       String table = config.idempotency().table();
       problems.addAll(checkExists(() -> clients.dynamo().describeTable(r -> r.tableName(table)),
           ResourceNotFoundException.class,
-          ConfigKey.IDEMPOTENCY_TABLE.envName() + ": table '" + table + "' does not exist: "
+          IdempotencySettings.TABLE.envName() + ": table '" + table + "' does not exist: "
               + "create it with a string key 'id' and TTL on 'expiresAt' (docs/architecture.md, Delivery guarantees); "
               + "without it every email and notice would fail",
-              ConfigKey.IDEMPOTENCY_TABLE.envName() + ": cannot read table '" + table + "'"));
+              IdempotencySettings.TABLE.envName() + ": cannot read table '" + table + "'"));
     }
-    problems.addAll(check(() -> clients.sqs().getQueueAttributes(r -> r.queueUrl(config.deadLetterQueueUrl())
+    problems.addAll(check(() -> clients.sqs().getQueueAttributes(r -> r.queueUrl(config.deadLetters().queueUrl())
         .attributeNames(QueueAttributeName.QUEUE_ARN)),
-        ConfigKey.DLQ_URL.envName() + ": queue " + config.deadLetterQueueUrl()));
-    String bucket = config.deadLetterOverflowBucket();
-    if (!bucket.isEmpty()) {
-      problems.addAll(checkExists(() -> clients.s3().headBucket(r -> r.bucket(bucket)), NoSuchBucketException.class,
-          ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": bucket '" + bucket + "' does not exist: dead letters above the "
-              + "queue's size limit could not be parked whole",
-          ConfigKey.DLQ_OVERFLOW_BUCKET.envName() + ": cannot use bucket '" + bucket + "'"));
-    }
+        DeadLetterSettings.QUEUE_URL.envName() + ": queue " + config.deadLetters().queueUrl()));
+    config.deadLetters().overflowBucket().ifPresent(bucket ->
+        problems.addAll(checkExists(() -> clients.s3().headBucket(r -> r.bucket(bucket)), NoSuchBucketException.class,
+            DeadLetterSettings.OVERFLOW_BUCKET.envName() + ": bucket '" + bucket + "' does not exist: dead letters "
+                + "above the queue's size limit could not be parked whole",
+            DeadLetterSettings.OVERFLOW_BUCKET.envName() + ": cannot use bucket '" + bucket + "'")));
     if (config.trimmedData().repairs()) {
       problems.addAll(gapRepair(config, clients));
     }
@@ -71,10 +72,11 @@ public final class Preflight {
    * in the lease table), and a start refused anyway need not wait nor hear twice that DynamoDB is unreachable.
    */
   private static List<String> workerIdFree(WorkerConfig config, AwsClients clients) {
-    String what = ConfigKey.WORKER_ID.envName() + ": cannot read the lease table '" + config.applicationName() + "'";
+    KclApplication application = config.application();
+    String what = KclApplication.WORKER_ID.envName() + ": cannot read the lease table '" + application.name() + "'";
     try {
-      return WorkerIdInUse.check(clients.dynamo(), config.applicationName(), config.workerId(), config.kcl().failover(),
-          WorkerIdInUse.Pause.REAL);
+      return WorkerIdInUse.check(clients.dynamo(), application.name(), application.workerId(),
+          config.kcl().failover(), WorkerIdInUse.Pause.REAL);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return List.of(what + ": interrupted");
@@ -87,15 +89,15 @@ public final class Preflight {
   private static List<String> gapRepair(WorkerConfig config, AwsClients clients) {
     String bucket = config.trimmedData().repairBucket();
     List<String> problems = new ArrayList<>(checkExists(() -> clients.s3().headBucket(r -> r.bucket(bucket)),
-        NoSuchBucketException.class, ConfigKey.GAP_REPAIR_BUCKET.envName() + ": bucket '" + bucket
+        NoSuchBucketException.class, TrimmedDataSettings.GAP_REPAIR_BUCKET.envName() + ": bucket '" + bucket
             + "' does not exist: a gap past the stream's retention could not be repaired",
-            ConfigKey.GAP_REPAIR_BUCKET.envName() + ": cannot use bucket '" + bucket + "'"));
-    String what = ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR: cannot read the point-in-time recovery of table '"
+            TrimmedDataSettings.GAP_REPAIR_BUCKET.envName() + ": cannot use bucket '" + bucket + "'"));
+    String what = TrimmedDataSettings.POLICY.envName() + "=REPAIR: cannot read the point-in-time recovery of table '"
         + config.table() + "'";
     try {
       TableExports exports = new TableExports(clients.dynamo(), clients.s3(), Clock.systemUTC());
       if (exports.earliestRestorable(config.table()) == null) {
-        problems.add(ConfigKey.TRIMMED_DATA_POLICY.envName() + "=REPAIR needs point-in-time recovery on table '"
+        problems.add(TrimmedDataSettings.POLICY.envName() + "=REPAIR needs point-in-time recovery on table '"
             + config.table() + "' (incremental exports read it): enable it, or choose SKIP_TO_TRIM_HORIZON");
       }
     } catch (SdkException e) {

@@ -2,8 +2,8 @@ package dev.shopstream.pipeline.cli;
 
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.config.ConfigException;
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.settings.ConfigException;
+import dev.shopstream.pipeline.app.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.PrintWriter;
 import java.time.Clock;

@@ -71,8 +71,8 @@ final class ReplayCommand implements Callable<Integer> {
   public Integer call() {
     try (CompositionRoot root = main.root(new SimpleMeterRegistry())) {
       String name = application != null ? application
-          : ReplayTables.prefix(root.config()) + Instant.now().getEpochSecond();
-      List<String> problems = ReplayTables.problems(name, root.config());
+          : ReplayTables.prefix(root.liveTables()) + Instant.now().getEpochSecond();
+      List<String> problems = ReplayTables.problems(name, root.liveTables());
       if (!problems.isEmpty()) {
         problems.forEach(System.err::println);
         return Main.CONFIGURATION_OR_DEPENDENCY;

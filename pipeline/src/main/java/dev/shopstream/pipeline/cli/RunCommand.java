@@ -1,7 +1,7 @@
 package dev.shopstream.pipeline.cli;
 
 import dev.shopstream.pipeline.app.CompositionRoot;
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.app.WorkerConfig;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
 import dev.shopstream.pipeline.ops.JvmMetrics;
 import dev.shopstream.pipeline.ops.OpsHttpServer;
@@ -45,8 +45,8 @@ final class RunCommand implements Callable<Integer> {
     }
     ShopStreamWorker worker = root.worker();
     WorkerConfig config = root.config();
-    OpsHttpServer http = OpsHttpServer.start(config.httpHost(), config.httpPort(), worker::isRunning, worker::isReady,
-        registry);
+    OpsHttpServer http = OpsHttpServer.start(config.ops().httpHost(), config.ops().httpPort(), worker::isRunning,
+        worker::isReady, registry);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       worker.close();
@@ -57,7 +57,7 @@ final class RunCommand implements Callable<Integer> {
     }, "sigterm"));
     worker.start();
     LOG.info("health and metrics on http://{}:{}/ (health/live, health/ready, metrics)",
-        config.httpHost(), http.port());
+        config.ops().httpHost(), http.port());
     while (!stopped.await(1, TimeUnit.SECONDS)) {
       if (!worker.isRunning() && !worker.isStopping()) {
         LOG.error("the KCL scheduler stopped on its own (see the errors above); exiting so that the task is replaced "

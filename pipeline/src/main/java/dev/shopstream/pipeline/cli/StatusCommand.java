@@ -2,7 +2,7 @@ package dev.shopstream.pipeline.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.pipeline.app.CompositionRoot;
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.app.WorkerConfig;
 import dev.shopstream.pipeline.fleet.FleetReader;
 import dev.shopstream.pipeline.fleet.FleetView;
 import dev.shopstream.pipeline.ops.FleetJson;
@@ -57,7 +57,7 @@ final class StatusCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     try (CompositionRoot root = main.root(new SimpleMeterRegistry())) {
       WorkerConfig config = root.config();
-      String name = application != null ? application : config.applicationName();
+      String name = application != null ? application : config.application().name();
       PrintWriter out = spec.commandLine().getOut();
       FleetReader reader = root.fleet(name);
       Duration leaseDuration = config.kcl().failover();
@@ -70,7 +70,7 @@ final class StatusCommand implements Callable<Integer> {
       }
       Thread.sleep(leaseDuration.toMillis() + 100);
       Duration refresh = every != null ? Duration.ofSeconds(Math.max(1, every))
-          : config.observability().fleetViewInterval();
+          : config.fleetView().interval();
       boolean terminal = System.console() != null;
       while (true) {
         FleetView view = reader.read(List.of());

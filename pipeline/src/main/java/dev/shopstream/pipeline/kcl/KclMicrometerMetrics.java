@@ -1,6 +1,5 @@
 package dev.shopstream.pipeline.kcl;
 
-import dev.shopstream.pipeline.config.KclMetricsLevel;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -3,18 +3,12 @@ package dev.shopstream.pipeline.kcl;
 import com.amazonaws.services.dynamodbv2.streamsadapter.AmazonDynamoDBStreamsAdapterClient;
 import com.amazonaws.services.dynamodbv2.streamsadapter.StreamsSchedulerFactory;
 import com.amazonaws.services.dynamodbv2.streamsadapter.polling.DynamoDBStreamsPollingConfig;
-import dev.shopstream.pipeline.config.KclSettings;
-import dev.shopstream.pipeline.config.LeaseAssignment;
-import dev.shopstream.pipeline.config.TrimmedDataPolicy;
-import dev.shopstream.pipeline.config.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchAsyncClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClient;
-import software.amazon.awssdk.services.dynamodb.streams.DynamoDbStreamsClientBuilder;
 import software.amazon.kinesis.common.ConfigsBuilder;
 import software.amazon.kinesis.common.InitialPositionInStream;
 import software.amazon.kinesis.common.InitialPositionInStreamExtended;
@@ -29,39 +23,25 @@ import software.amazon.kinesis.processor.StreamTracker;
 public final class KclSchedulerBuilder {
   private KclSchedulerBuilder() {}
 
-  /**
-   * A streams client: trimmed-data reporting when {@code trimmed} is given (KCL's), the endpoint override when one
-   * is configured.
-   */
-  public static DynamoDbStreamsClient streamsClient(WorkerConfig config, DynamoDbStreamsClientBuilder builder,
-      TrimmedDataMonitor trimmed, ClientOverrideConfiguration timeouts) {
-    ClientOverrideConfiguration.Builder overrides = timeouts.toBuilder();
-    if (trimmed != null) {
-      overrides.addExecutionInterceptor(trimmed);
-    }
-    builder.region(Region.of(config.region()));
-    config.endpoint().ifPresent(builder::endpointOverride);
-    return builder.overrideConfiguration(overrides.build()).build();
-  }
-
   /** @param streamArn the table's stream, as {@link StreamLocator#latestStreamArn} gives it */
-  public static Scheduler build(WorkerConfig config, ShardRecordProcessorFactory processors, String streamArn,
+  public static Scheduler build(WorkerSettings config, ShardRecordProcessorFactory processors, String streamArn,
       DynamoDbAsyncClient leaseClient, DynamoDbStreamsClient streams, CloudWatchAsyncClient cloudWatch,
       WorkerStateChangeListener lifecycle, MeterRegistry registry) {
-    Region region = Region.of(config.region());
+    Region region = streams.serviceClientConfiguration().region();
     // The one adapter client KCL uses for everything (shard sync, iterators, reads); trimmed records are
     // reported loudly by TrimmedDataMonitor, then the configured policy applies on this client.
     StreamReadClient adapter = new StreamReadClient(streams, region);
-    adapter.setSkipRecordsBehavior(config.trimmedData().policy() == TrimmedDataPolicy.HOLD
+    adapter.setSkipRecordsBehavior(config.trimmedData() == TrimmedDataPolicy.HOLD
         ? AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.KCL_RETRY
         : AmazonDynamoDBStreamsAdapterClient.SkipRecordsBehavior.SKIP_RECORDS_TO_TRIM_HORIZON);
 
-    InitialPositionInStream position = config.initialPosition() == WorkerConfig.StartPosition.TRIM_HORIZON
+    InitialPositionInStream position =
+        config.application().initialPosition() == KclApplication.StartPosition.TRIM_HORIZON
         ? InitialPositionInStream.TRIM_HORIZON : InitialPositionInStream.LATEST;
     StreamTracker tracker = StreamsSchedulerFactory.createSingleStreamTracker(streamArn,
         InitialPositionInStreamExtended.newInitialPosition(position));
-    ConfigsBuilder configs = new ConfigsBuilder(tracker, config.applicationName(), adapter, leaseClient, cloudWatch,
-        config.workerId(), processors);
+    ConfigsBuilder configs = new ConfigsBuilder(tracker, config.application().name(), adapter, leaseClient, cloudWatch,
+        config.application().workerId(), processors);
 
     KclSettings kcl = config.kcl();
     CoordinatorConfig coordinator = configs.coordinatorConfig().workerStateChangeListener(lifecycle)
@@ -72,7 +52,7 @@ public final class KclSchedulerBuilder {
       coordinator.clientVersionConfig(CoordinatorConfig.ClientVersionConfig.CLIENT_VERSION_CONFIG_COMPATIBLE_WITH_2X);
     }
     LeaseAssignmentPin.apply(leaseClient, coordinator.coordinatorStateTableConfig().tableName(),
-        kcl.assignment(), config.workerId(), Clock.systemUTC());
+        kcl.assignment(), config.application().workerId(), Clock.systemUTC());
 
     long leaseAssignment = kcl.leaseAssignmentInterval().toMillis();
     LeaseManagementConfig leases = configs.leaseManagementConfig()
@@ -93,11 +73,11 @@ public final class KclSchedulerBuilder {
         .workerMetricsReporterFreqInMillis(Math.min(30_000L, leaseAssignment))
         .inMemoryWorkerMetricsCaptureFrequencyMillis(Math.min(1_000L, leaseAssignment));
 
-    KclMicrometerMetrics kclMetrics = new KclMicrometerMetrics(registry, config.observability().kclMetricsLevel(),
+    KclMicrometerMetrics kclMetrics = new KclMicrometerMetrics(registry, kcl.metricsLevel(),
         Clock.systemUTC());
     DynamoDBStreamsPollingConfig polling = new DynamoDBStreamsPollingConfig(adapter);
-    polling.idleTimeBetweenReadsInMillis(config.pollIdle().toMillis());
-    polling.maxRecords(config.maxRecordsPerPoll());
+    polling.idleTimeBetweenReadsInMillis(config.stream().pollIdle().toMillis());
+    polling.maxRecords(config.stream().maxRecordsPerPoll());
 
     return StreamsSchedulerFactory.createScheduler(
         configs.checkpointConfig(),

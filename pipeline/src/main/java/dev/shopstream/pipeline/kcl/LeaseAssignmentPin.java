@@ -1,6 +1,5 @@
 package dev.shopstream.pipeline.kcl;
 
-import dev.shopstream.pipeline.config.LeaseAssignment;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package dev.shopstream.pipeline.kcl;
 
-import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.fleet.FleetWatch;
 import dev.shopstream.pipeline.processing.Cancellation;
 import dev.shopstream.pipeline.processing.FatalErrors;
@@ -37,7 +36,7 @@ public final class ShopStreamWorker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ShopStreamWorker.class);
   private static final Duration POLL = Duration.ofMillis(100);
 
-  private final WorkerConfig config;
+  private final WorkerSettings config;
   private final Scheduler scheduler;
   private final Cancellation stopping;
   private final ExecutorService recordPool;
@@ -48,7 +47,7 @@ public final class ShopStreamWorker implements AutoCloseable {
   private final FleetWatch fleet;
   private final GapRepairs repairs;
 
-  private ShopStreamWorker(WorkerConfig config, Scheduler scheduler, Cancellation stopping,
+  private ShopStreamWorker(WorkerSettings config, Scheduler scheduler, Cancellation stopping,
       ExecutorService recordPool, WorkerLifecycle lifecycle, ShardProgress progress, FleetWatch fleet,
       GapRepairs repairs) {
     this.fleet = fleet;
@@ -84,17 +83,17 @@ public final class ShopStreamWorker implements AutoCloseable {
    *     also reports them into their leases; null: this worker does not watch the fleet
    * @param repairs the REPAIR policy's background repairs; null under the other policies
    */
-  public static ShopStreamWorker create(WorkerConfig config, KclClients clients, RecordProcessor records,
+  public static ShopStreamWorker create(WorkerSettings config, KclClients clients, RecordProcessor records,
       PipelineMetrics metrics, MeterRegistry registry, Clock clock, Predicate<String> selectedShards,
       ShardLeases leases, RepeatedErrors repeatedErrors, Function<ShardProgress, FleetWatch> fleet,
       GapRepairs repairs) {
     Cancellation stopping = new Cancellation();
-    ExecutorService recordPool = recordPool(config.recordThreads());
+    ExecutorService recordPool = recordPool(config.engine().recordThreads());
     ShardProgress progress = new ShardProgress(registry, clock);
     KclLeases kclLeases = new KclLeases();
-    ShardProcessorFactory processors = new ShardProcessorFactory(config.table(), records, stopping, recordPool,
-        config.maxInFlight(), config.maxInFlightBytes(), metrics, config.checkpointInterval(),
-        config.shutdownTimeout().dividedBy(2), clock, progress,
+    ShardProcessorFactory processors = new ShardProcessorFactory(config.stream().table(), records, stopping,
+        recordPool, config.engine().maxInFlight(), config.engine().maxInFlightBytes(), metrics,
+        config.engine().checkpointInterval(), config.engine().shutdownTimeout().dividedBy(2), clock, progress,
         selectedShards, FatalErrors.HALT, repeatedErrors, leases, kclLeases);
     WorkerLifecycle lifecycle = new WorkerLifecycle();
     Scheduler scheduler = KclSchedulerBuilder.build(config, processors, clients.streamArn(), clients.leaseTables(),
@@ -119,8 +118,8 @@ public final class ShopStreamWorker implements AutoCloseable {
   }
 
   public void start() {
-    LOG.info("worker {} starting on table {} as application {} (handlers {})", config.workerId(), config.table(),
-        config.applicationName(), config.handlers());
+    LOG.info("worker {} starting on table {} as application {} (handlers {})", config.application().workerId(),
+        config.stream().table(), config.application().name(), config.handlers());
     schedulerThread.start();
     if (fleet != null) {
       fleet.start();
@@ -150,7 +149,7 @@ public final class ShopStreamWorker implements AutoCloseable {
    */
   public boolean isReady() {
     return lifecycle.started() && !stopping.isCancelled() && isRunning()
-        && progress.longestHold().compareTo(config.readyMaxHold()) < 0;
+        && progress.longestHold().compareTo(config.engine().readyMaxHold()) < 0;
   }
 
   /**
@@ -170,22 +169,22 @@ public final class ShopStreamWorker implements AutoCloseable {
     if (repairs != null) {
       repairs.close(); // a repair cut short stays written down, for this or another worker to finish
     }
-    Duration bound = config.shutdownTimeout();
-    LOG.info("worker {} stopping (bound {} s)", config.workerId(), bound.toSeconds());
+    Duration bound = config.engine().shutdownTimeout();
+    LOG.info("worker {} stopping (bound {} s)", config.application().workerId(), bound.toSeconds());
     boolean graceful = awaitGracefulShutdown(scheduler.startGracefulShutdown(), bound);
     if (!scheduler.shutdownComplete()) {
       scheduler.shutdown(); // stops the lease coordinator: no renewal from here on
     }
     // before the scheduler loop ends: it winds down its consumers for up to a lease duration, and the
     // leases are free to take now (every shard has checkpointed, or is redelivered from its checkpoint)
-    LeaseRelease.releaseHeldBy(scheduler, config.workerId());
+    LeaseRelease.releaseHeldBy(scheduler, config.application().workerId());
     try {
       schedulerThread.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     recordPool.shutdownNow();
-    LOG.info("worker {} stopped (graceful={})", config.workerId(), graceful);
+    LOG.info("worker {} stopped (graceful={})", config.application().workerId(), graceful);
     return graceful;
   }
 
@@ -224,10 +223,6 @@ public final class ShopStreamWorker implements AutoCloseable {
   /** Per-shard records handled, lag and catch-up, as the shard processors report them. */
   public ShardProgress progress() {
     return progress;
-  }
-
-  public WorkerConfig config() {
-    return config;
   }
 
   /** Stops the worker; the AWS clients belong to the composition root and close with it. */

@@ -5,7 +5,6 @@ import dev.shopstream.contracts.EventType;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.ForwardingEventHandler;
 import dev.shopstream.handlers.HandlerResult;
-import dev.shopstream.pipeline.config.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetter;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -95,7 +94,7 @@ public final class Replay {
   }
 
   /**
-   * @param live the live worker's configuration (whose tables the replay must never touch)
+   * @param live the live worker's tables (which the replay must never touch)
    * @param handlers what the replay's worker runs (for the heading)
    * @param worker builds the replay's worker for the selected shards
    * @param counts the registry the replay's worker counts into
@@ -103,7 +102,7 @@ public final class Replay {
    * @throws IllegalArgumentException when the application name is not a replay's, or its tables exist
    *     already, or {@code --shards} names shards that are not open
    */
-  public Summary run(Options options, WorkerConfig live, String streamArn, List<String> handlers,
+  public Summary run(Options options, ReplayTables.Live live, String streamArn, List<String> handlers,
       Function<Predicate<String>, Run> worker, SimpleMeterRegistry counts, CountingDeadLetters counted) {
     List<String> problems = ReplayTables.problems(options.applicationName(), live);
     if (!problems.isEmpty()) {

@@ -1,6 +1,6 @@
 package dev.shopstream.pipeline.replay;
 
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.kcl.KclApplication;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,18 +12,26 @@ import java.util.List;
 public final class ReplayTables {
   private ReplayTables() {}
 
+  /**
+   * The live worker's tables, which a replay must never touch.
+   *
+   * @param application the live worker's KCL application (its three lease tables)
+   * @param claimsTable the idempotency table
+   */
+  public record Live(String application, String table, String claimsTable) {}
+
   /** {@code <SHOP_APPLICATION_NAME>-replay-}: every replay application name starts with it. */
-  public static String prefix(WorkerConfig live) {
-    return live.applicationName() + "-replay-";
+  public static String prefix(Live live) {
+    return live.application() + "-replay-";
   }
 
   /** The lease, coordinator and worker-metrics tables KCL creates for {@code application}. */
   public static List<String> leaseTables(String application) {
-    return WorkerConfig.leaseTables(application);
+    return KclApplication.leaseTables(application);
   }
 
   /** Why {@code application} may not be a replay's application name; empty when it may. */
-  public static List<String> problems(String application, WorkerConfig live) {
+  public static List<String> problems(String application, Live live) {
     List<String> problems = new ArrayList<>();
     String prefix = prefix(live);
     if (!application.startsWith(prefix) || application.length() == prefix.length()) {
@@ -34,8 +42,8 @@ public final class ReplayTables {
       problems.add("--application '" + application
           + "' must be 3-200 letters, digits, '_', '-', '.' (it names tables)");
     }
-    List<String> protectedTables = new ArrayList<>(List.of(live.table(), live.idempotency().table()));
-    protectedTables.addAll(leaseTables(live.applicationName()));
+    List<String> protectedTables = new ArrayList<>(List.of(live.table(), live.claimsTable()));
+    protectedTables.addAll(leaseTables(live.application()));
     for (String table : leaseTables(application)) {
       if (protectedTables.contains(table)) {
         problems.add("--application '" + application + "' would use the table '" + table

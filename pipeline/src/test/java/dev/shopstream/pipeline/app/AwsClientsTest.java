@@ -2,7 +2,6 @@ package dev.shopstream.pipeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.pipeline.config.WorkerConfig;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
@@ -17,7 +16,8 @@ class AwsClientsTest {
     WorkerConfig config = CompositionRoot.configuration(Map.of("SHOP_DLQ_URL",
         "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dlq", "AWS_REGION", "eu-west-1",
         "SHOP_AWS_DUMMY_CREDENTIALS", "true", "SHOP_HANDLERS", "logging"), HandlerCatalogue.standard());
-    try (AwsClients clients = AwsClients.create(config, null, null)) {
+    try (AwsClients clients = AwsClients.create(config.aws(), config.engine().recordThreads(),
+        config.idempotency().effectWindow(), null, null)) {
       assertThat(clients.client(SnsClient.class)).as("the worker's own SNS client").isSameAs(clients.sns());
 
       CloudWatchClient other = clients.client(CloudWatchClient.class);

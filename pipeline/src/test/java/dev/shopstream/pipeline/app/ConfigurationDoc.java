@@ -2,15 +2,14 @@ package dev.shopstream.pipeline.app;
 
 import dev.shopstream.handlers.HandlerModule;
 import dev.shopstream.settings.Setting;
-import dev.shopstream.pipeline.config.ConfigKey;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * Renders docs/configuration.md, the whole file, from the declared settings: {@link ConfigKey} for the
- * worker's own keys and each of {@link HandlerCatalogue#MODULES} for its handler's. The prose around the
+ * Renders docs/configuration.md, the whole file, from the declared settings: {@link WorkerConfig#KEYS} for the
+ * worker's own keys (each subsystem's settings class) and each of {@link HandlerCatalogue#MODULES} for its
+ * handler's. The prose around the
  * tables is written here; {@link ConfigurationDocTest} fails while the file differs, and {@code bin/docs}
  * rewrites it.
  */
@@ -25,12 +24,13 @@ final class ConfigurationDoc {
     return """
         # Configuration
 
-        <!-- Generated from the declared settings (ConfigKey, the handler modules) by ConfigurationDoc in
+        <!-- Generated from the declared settings (the settings classes, the handler modules) by ConfigurationDoc in
              pipeline's tests: do not edit by hand; change the declarations or ConfigurationDoc, then run %s. -->
 
         Environment variables, read once at start-up into the immutable `WorkerConfig`; every bad value is
         reported at once, each with what is accepted, and the worker exits with status 2. This file is
-        generated from the declarations: `ConfigKey` for the worker's own keys, each handler module
+        generated from the declarations: each subsystem's settings class (`KclApplication`, `StreamSettings`,
+        `EngineSettings`, `RetrySettings`, ...) for the worker's own keys, each handler module
         (`EmailModule`, `WaitlistModule`, `AnalyticsModule`) for its own; a key's range is written once, in
         its rule, and appears both here and in the error message (`ConfigurationDocTest` fails while this
         file differs from the declarations; `%s` rewrites it).
@@ -71,7 +71,7 @@ final class ConfigurationDoc {
         `SHOP_POLL_IDLE_MILLIS` for lower latency at the cost of more GetRecords calls. Measured write to
         effect latency and records/s per shard: [benchmarks.md](benchmarks.md).
         """.formatted(REGENERATE, REGENERATE, handlerContents(), handlerTable(),
-        settingsTable(Arrays.stream(ConfigKey.values()).map(ConfigKey::setting).toList()), handlerSettings());
+        workerSettings(), handlerSettings());
   }
 
   static String handlerTable() {
@@ -80,11 +80,18 @@ final class ConfigurationDoc {
         .collect(Collectors.joining("\n")) + "\n";
   }
 
-  static String settingsTable(List<Setting> settings) {
+  static String settingsTable(List<Setting<?>> settings) {
     return "| Variable | Default | Meaning |\n|---|---|---|\n" + settings.stream()
         .map(s -> "| `" + s.envName() + "` | " + (s.defaultValue().isEmpty() ? "(empty)" : "`" + s.defaultValue() + "`")
             + " | " + cell(s.description()) + " |")
         .collect(Collectors.joining("\n")) + "\n";
+  }
+
+  /** The worker's own keys, a table per subsystem, as each declares them. */
+  private static String workerSettings() {
+    return WorkerConfig.KEYS.entrySet().stream()
+        .map(slice -> "### " + slice.getKey() + "\n\n" + settingsTable(slice.getValue()))
+        .collect(Collectors.joining("\n"));
   }
 
   private static String handlerContents() {

@@ -2,14 +2,12 @@ package dev.shopstream.pipeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.pipeline.config.ConfigKey;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * docs/configuration.md is generated from the declarations (ConfigKey and the handler modules): this test
+ * docs/configuration.md is generated from the declarations (the settings classes and the handler modules): this test
  * fails while the file differs and names the command that rewrites it. With {@code -Dshop.docs.write=true}
  * (what {@code bin/docs} passes) it writes the file instead.
  */
@@ -31,7 +29,9 @@ class ConfigurationDocTest {
     String doc = ConfigurationDoc.render();
     assertThat(doc).contains(ConfigurationDoc.handlerTable());
     HandlerCatalogue.standard().settings().forEach(s -> assertThat(doc).contains("| `" + s.envName() + "` |"));
-    Arrays.stream(ConfigKey.values())
-        .forEach(key -> assertThat(doc).contains("| `" + key.envName() + "` | "));
+    WorkerConfig.KEYS.forEach((subsystem, keys) -> {
+      assertThat(doc).contains("### " + subsystem + "\n");
+      keys.forEach(key -> assertThat(doc).contains("| `" + key.envName() + "` | "));
+    });
   }
 }

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shopstream.handlers.HandlerModule;
 import dev.shopstream.handlers.logging.LoggingHandler;
-import dev.shopstream.pipeline.config.ConfigException;
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.settings.ConfigException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,11 +23,15 @@ class HandlerCatalogueTest {
     return CompositionRoot.configuration(env, catalogue);
   }
 
+  private List<HandlerModule.Factory> configure(WorkerConfig config) {
+    return catalogue.configure(config.handlers(), config.handlerSettings());
+  }
+
   @Test
   void eachEnabledHandlerNeedsItsOwnSettingsAndAllProblemsComeAtOnce() {
     WorkerConfig config = config("SHOP_ANALYTICS_TOPIC_ARN", "arn:aws:sns:eu-west-1:123456789012:analytics",
         "SHOP_ANALYTICS_PII_KEY", "short-secret");
-    assertThatThrownBy(() -> catalogue.configure(config))
+    assertThatThrownBy(() -> configure(config))
         .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
             "SHOP_EMAIL_FROM must be set when the email handler is enabled (SHOP_HANDLERS)",
             "SHOP_WAITLIST_TOPIC_ARN must be set when the waitlist handler is enabled (SHOP_HANDLERS)",
@@ -40,7 +44,7 @@ class HandlerCatalogueTest {
   @Test
   void handlersThatAreNotEnabledNeedNothingAndTheirKeysAreStillKnown() {
     WorkerConfig config = config("SHOP_HANDLERS", "logging", "SHOP_EMAIL_LOCALE", "de-DE", "SHOP_EMAIL_FROM", "");
-    assertThat(catalogue.configure(config)).hasSize(1);
+    assertThat(configure(config)).hasSize(1);
     assertThat(catalogue.settings()).extracting(s -> s.envName()).contains("SHOP_EMAIL_FROM", "SHOP_WAITLIST_TOPIC_ARN",
         "SHOP_ANALYTICS_PII_KEY");
   }
@@ -49,10 +53,10 @@ class HandlerCatalogueTest {
   void theWaitlistTakesAStandardOrAFifoTopicTheAnalyticsOnlyAFifoOne() {
     for (String topic : new String[] {"arn:aws:sns:eu-west-1:123456789012:shop-waitlist",
         "arn:aws:sns:eu-west-1:123456789012:shop-waitlist.fifo"}) {
-      assertThat(catalogue.configure(config("SHOP_HANDLERS", "waitlist", "SHOP_WAITLIST_TOPIC_ARN", topic)))
+      assertThat(configure(config("SHOP_HANDLERS", "waitlist", "SHOP_WAITLIST_TOPIC_ARN", topic)))
           .as(topic).hasSize(1);
     }
-    assertThatThrownBy(() -> catalogue.configure(config("SHOP_HANDLERS", "waitlist", "SHOP_WAITLIST_TOPIC_ARN",
+    assertThatThrownBy(() -> configure(config("SHOP_HANDLERS", "waitlist", "SHOP_WAITLIST_TOPIC_ARN",
         "arn:aws:sns:eu-west-1:123456789012:shop waitlist"))).isInstanceOfSatisfying(ConfigException.class,
             e -> assertThat(e.problems()).singleElement().asString().contains("(standard or FIFO)"));
   }
@@ -61,7 +65,7 @@ class HandlerCatalogueTest {
   void aBadEmailSenderIsNamed() {
     WorkerConfig config = config("SHOP_HANDLERS", "email", "SHOP_EMAIL_FROM", "orders-at-shop",
         "SHOP_EMAIL_LOCALE", "xx_!!");
-    assertThatThrownBy(() -> catalogue.configure(config)).isInstanceOfSatisfying(ConfigException.class, e ->
+    assertThatThrownBy(() -> configure(config)).isInstanceOfSatisfying(ConfigException.class, e ->
         assertThat(e.problems()).anySatisfy(p ->
             assertThat(p).startsWith("SHOP_EMAIL_FROM='orders-at-shop' is not a valid email address"))
             .anySatisfy(p -> assertThat(p).startsWith("SHOP_EMAIL_LOCALE='xx_!!' is not an IETF language tag")));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.config.ConfigKey;
+import dev.shopstream.pipeline.app.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterCodec;
 import dev.shopstream.pipeline.dlq.SqsDeadLetterQueue;
 import dev.shopstream.pipeline.processing.PipelineMetrics;
@@ -15,8 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import dev.shopstream.settings.Setting;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,13 +45,14 @@ class TaskDefinitionTest {
   @Test
   void theWorkerContainerIsConfiguredWithKeysTheWorkerKnowsAndAProbeThatExists() throws Exception {
     JsonNode worker = container("worker");
-    Set<String> known = Arrays.stream(ConfigKey.values()).map(ConfigKey::envName).collect(Collectors.toSet());
+    Set<String> known = WorkerConfig.KEYS.values().stream().flatMap(List::stream).map(Setting::envName)
+        .collect(Collectors.toSet());
     HandlerCatalogue.standard().settings().forEach(setting -> known.add(setting.envName()));
     List<String> names = new ArrayList<>();
     worker.get("Environment").forEach(variable -> names.add(variable.get("Name").asText()));
     worker.get("Secrets").forEach(variable -> names.add(variable.get("Name").asText()));
     assertThat(names).isNotEmpty().allSatisfy(name -> assertThat(known.contains(name))
-        .as("%s is a ConfigKey", name).isTrue());
+        .as("%s is a declared setting", name).isTrue());
     List<String> probe = new ArrayList<>();
     worker.get("HealthCheck").get("Command").forEach(part -> probe.add(part.asText()));
     assertThat(probe).startsWith("CMD", "java", "-cp", "/app/classes");

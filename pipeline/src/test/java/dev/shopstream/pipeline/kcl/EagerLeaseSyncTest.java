@@ -8,7 +8,7 @@ import dev.shopstream.local.aws.LocalAws;
 import dev.shopstream.local.aws.LocalShopStack;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
-import dev.shopstream.pipeline.config.WorkerConfig;
+import dev.shopstream.pipeline.app.WorkerConfig;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
 import dev.shopstream.testkit.topology.StreamTopologyProxy;
@@ -96,8 +96,7 @@ class EagerLeaseSyncTest {
   @Test
   void workersStartingTogetherCreateEachLeaseOnce() {
     WorkerConfig config = config("eager-together", "LATEST");
-    List<Scheduler> schedulers = List.of(scheduler(config.withWorkerId("a")), scheduler(config.withWorkerId("b")),
-        scheduler(config.withWorkerId("c")));
+    List<Scheduler> schedulers = List.of(scheduler(config, "a"), scheduler(config, "b"), scheduler(config, "c"));
 
     List<Boolean> created = schedulers.stream()
         .map(s -> CompletableFuture.supplyAsync(() -> EagerLeaseSync.prepare(s))).toList()
@@ -113,11 +112,19 @@ class EagerLeaseSyncTest {
     env.put("SHOP_DYNAMODB_ENDPOINT", proxy.endpoint().toString());
     env.put("SHOP_INITIAL_POSITION", position);
     env.put("SHOP_HANDLERS", "logging");
-    return CompositionRoot.configuration(env, HandlerCatalogue.standard()).withWorkerId("eager-test");
+    env.put("SHOP_WORKER_ID", "eager-test");
+    return CompositionRoot.configuration(env, HandlerCatalogue.standard());
   }
 
   /** KCL's scheduler for the proxied stream, built as the worker builds it; its processors are never asked for. */
   private static Scheduler scheduler(WorkerConfig config) {
+    return scheduler(config, config.application().workerId());
+  }
+
+  /** As worker {@code workerId} of {@code config}'s application. */
+  private static Scheduler scheduler(WorkerConfig config, String workerId) {
+    KclApplication application = new KclApplication(config.application().name(), workerId,
+        config.application().initialPosition());
     URI endpoint = proxy.endpoint();
     DynamoDbAsyncClient leases = DynamoDbAsyncClient.builder().endpointOverride(endpoint).region(LocalAws.REGION)
         .credentialsProvider(LocalAws.CREDENTIALS).build();
@@ -125,8 +132,8 @@ class EagerLeaseSyncTest {
     CloudWatchAsyncClient cloudWatch = CloudWatchAsyncClient.builder().endpointOverride(endpoint)
         .region(LocalAws.REGION).credentialsProvider(LocalAws.CREDENTIALS).build();
     CLIENTS.addAll(List.of(leases, streams, cloudWatch));
-    return KclSchedulerBuilder.build(config, NeverRun::new, proxy.streamArn(), leases, streams,
-        cloudWatch, state -> { }, new SimpleMeterRegistry());
+    return KclSchedulerBuilder.build(config.worker(application, config.handlers()), NeverRun::new, proxy.streamArn(),
+        leases, streams, cloudWatch, state -> { }, new SimpleMeterRegistry());
   }
 
   /** The adapter asks for one processor when the scheduler is built; no shard is processed here. */

@@ -2,7 +2,6 @@ package dev.shopstream.pipeline.kcl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.shopstream.pipeline.config.KclMetricsLevel;
 import dev.shopstream.testkit.ManualClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;

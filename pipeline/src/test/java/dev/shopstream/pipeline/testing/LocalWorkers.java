@@ -6,11 +6,11 @@ import dev.shopstream.local.aws.ShopTableSetup;
 import dev.shopstream.pipeline.app.CompositionRoot;
 import dev.shopstream.pipeline.app.HandlerCatalogue;
 import dev.shopstream.pipeline.kcl.ShopStreamWorker;
-import dev.shopstream.pipeline.config.WorkerConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 
 /** In-process workers on a {@link LocalShopStack}, built by the composition root, tuned to start fast. */
@@ -40,11 +40,10 @@ public final class LocalWorkers {
   /** The composition root for {@code env}, with {@code extra} among the known handlers. */
   public static CompositionRoot root(Map<String, String> env, EventHandler extra, MeterRegistry registry) {
     HandlerCatalogue catalogue = HandlerCatalogue.standard().with(extra.name(), () -> extra);
-    WorkerConfig config = CompositionRoot.configuration(env, catalogue);
-    if (!env.containsKey("SHOP_WORKER_ID")) {
-      config = config.withWorkerId("test-worker-" + System.nanoTime());
-    }
-    return CompositionRoot.create(config, catalogue, Clock.systemUTC(), registry);
+    Map<String, String> withId = new HashMap<>(env);
+    withId.putIfAbsent("SHOP_WORKER_ID", "test-worker-" + System.nanoTime());
+    return CompositionRoot.create(CompositionRoot.configuration(withId, catalogue), catalogue, Clock.systemUTC(),
+        registry);
   }
 
   /** The product's composition root for {@code env} (standard handlers). */

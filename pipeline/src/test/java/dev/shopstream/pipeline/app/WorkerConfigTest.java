@@ -1,29 +1,30 @@
-package dev.shopstream.pipeline.config;
+package dev.shopstream.pipeline.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shopstream.handlers.analytics.AnalyticsModule;
-import dev.shopstream.handlers.email.EmailModule;
+import dev.shopstream.pipeline.kcl.EngineSettings;
+import dev.shopstream.pipeline.kcl.KclApplication;
+import dev.shopstream.pipeline.kcl.TrimmedDataPolicy;
+import dev.shopstream.pipeline.kcl.TrimmedDataSettings;
+import dev.shopstream.pipeline.kcl.WorkerSettings;
+import dev.shopstream.pipeline.ops.OpsSettings;
+import dev.shopstream.settings.ConfigException;
 import dev.shopstream.settings.Setting;
-import dev.shopstream.handlers.waitlist.WaitlistModule;
 import java.net.URI;
 import java.time.Duration;
-import java.util.List;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class WorkerConfigTest {
-  private static final Set<String> HANDLERS = Set.of("logging", "email", "waitlist", "analytics");
-  private static final List<Setting> HANDLER_KEYS = List.of(EmailModule.FROM, EmailModule.LOCALE,
-      EmailModule.CONFIGURATION_SET, WaitlistModule.TOPIC_ARN, AnalyticsModule.TOPIC_ARN, AnalyticsModule.PII_KEY);
   private static final Map<String, String> DLQ = Map.of(
       "SHOP_DLQ_URL", "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-dlq");
 
   private static WorkerConfig load(Map<String, String> env) {
-    return WorkerConfig.load(env, HANDLERS, HANDLER_KEYS, "host-1");
+    return WorkerConfig.load(env, HandlerCatalogue.standard(), "host-1");
   }
 
   private static Map<String, String> with(Map<String, String> base, String... pairs) {
@@ -38,14 +39,14 @@ class WorkerConfigTest {
   void defaultsAreSensibleForTheLiveService() {
     WorkerConfig config = load(DLQ);
     assertThat(config.table()).isEqualTo("shop");
-    assertThat(config.initialPosition()).isEqualTo(WorkerConfig.StartPosition.LATEST);
-    assertThat(config.pollIdle()).isEqualTo(Duration.ofMillis(250));
-    assertThat(config.endpoint()).isEmpty();
-    assertThat(config.dummyCredentials()).as("real credentials unless asked").isFalse();
-    assertThat(config.httpHost()).as("loopback unless the task definition opens it").isEqualTo("127.0.0.1");
-    assertThat(config.workerId()).isEqualTo("host-1");
+    assertThat(config.application().initialPosition()).isEqualTo(KclApplication.StartPosition.LATEST);
+    assertThat(config.stream().pollIdle()).isEqualTo(Duration.ofMillis(250));
+    assertThat(config.aws().dynamoDb()).isEmpty();
+    assertThat(config.aws().dummyCredentials()).as("real credentials unless asked").isFalse();
+    assertThat(config.ops().httpHost()).as("loopback unless the task definition opens it").isEqualTo("127.0.0.1");
+    assertThat(config.application().workerId()).isEqualTo("host-1");
     assertThat(config.handlers()).containsExactly("email", "waitlist", "analytics");
-    assertThat(config.shutdownTimeout()).isLessThan(Duration.ofSeconds(30));
+    assertThat(config.engine().shutdownTimeout()).isLessThan(Duration.ofSeconds(30));
   }
 
   @Test
@@ -66,14 +67,14 @@ class WorkerConfigTest {
         Map.entry("SHOP_WORKER_ID", "w-7"), Map.entry("SHOP_KCL_WORKER_METRICS", "false"),
         Map.entry("SHOP_AWS_DUMMY_CREDENTIALS", "true")));
     assertThat(config.table()).isEqualTo("orders-eu");
-    assertThat(config.endpoint()).contains(URI.create("http://127.0.0.1:8000"));
-    assertThat(config.initialPosition()).isEqualTo(WorkerConfig.StartPosition.TRIM_HORIZON);
-    assertThat(config.pollIdle()).isEqualTo(Duration.ofMillis(50));
+    assertThat(config.aws().dynamoDb()).contains(URI.create("http://127.0.0.1:8000"));
+    assertThat(config.application().initialPosition()).isEqualTo(KclApplication.StartPosition.TRIM_HORIZON);
+    assertThat(config.stream().pollIdle()).isEqualTo(Duration.ofMillis(50));
     assertThat(config.handlers()).containsExactly("email", "logging");
-    assertThat(config.workerId()).isEqualTo("w-7");
+    assertThat(config.application().workerId()).isEqualTo("w-7");
     assertThat(config.kcl().workerMetrics()).isFalse();
-    assertThat(config.dummyCredentials()).isTrue();
-    assertThat(config.ses()).contains(URI.create("http://127.0.0.1:8005"));
+    assertThat(config.aws().dummyCredentials()).isTrue();
+    assertThat(config.aws().ses()).contains(URI.create("http://127.0.0.1:8005"));
   }
 
   @Test
@@ -106,7 +107,7 @@ class WorkerConfigTest {
   void queueUrlsAreCheckedForShape() {
     assertThatThrownBy(() -> load(Map.of("SHOP_DLQ_URL", "arn:aws:sqs:eu-west-1:123456789012:shop-dlq")))
         .hasMessageContaining("SHOP_DLQ_URL='arn:aws:sqs:eu-west-1:123456789012:shop-dlq' must be an SQS queue URL");
-    assertThat(load(Map.of("SHOP_DLQ_URL", "http://127.0.0.1:4566/000000000000/dlq")).deadLetterQueueUrl())
+    assertThat(load(Map.of("SHOP_DLQ_URL", "http://127.0.0.1:4566/000000000000/dlq")).deadLetters().queueUrl())
         .endsWith("/dlq");
   }
 
@@ -152,22 +153,35 @@ class WorkerConfigTest {
   }
 
   @Test
-  void withersChangeOneThingAndKeepTheRest() {
-    WorkerConfig live = load(with(DLQ, "SHOP_EMAIL_FROM", "a@b.example"));
-    WorkerConfig replay = live.withApplicationName("shop-replay-1")
-        .withInitialPosition(WorkerConfig.StartPosition.TRIM_HORIZON)
-        .withHandlers(List.of("analytics")).withWorkerId("replay-1");
-    assertThat(replay.applicationName()).isEqualTo("shop-replay-1");
-    assertThat(replay.initialPosition()).isEqualTo(WorkerConfig.StartPosition.TRIM_HORIZON);
-    assertThat(replay.handlers()).containsExactly("analytics");
-    assertThat(replay.workerId()).isEqualTo("replay-1");
-    assertThat(replay.withApplicationName(live.applicationName()).withInitialPosition(live.initialPosition())
-        .withHandlers(live.handlers()).withWorkerId(live.workerId())).isEqualTo(live);
+  void aReplayRunsAsItsOwnApplicationWithTheLiveSlicesUnchanged() {
+    WorkerConfig live = load(with(DLQ, "SHOP_MAX_IN_FLIGHT", "16", "SHOP_TRIMMED_DATA_POLICY", "HOLD"));
+    KclApplication replay = new KclApplication("shop-replay-1", "replay-1", KclApplication.StartPosition.TRIM_HORIZON);
+    WorkerSettings worker = live.worker(replay, List.of("analytics"));
+    assertThat(worker.application()).isEqualTo(replay);
+    assertThat(worker.handlers()).containsExactly("analytics");
+    assertThat(worker.engine()).isEqualTo(live.engine());
+    assertThat(worker.engine().maxInFlight()).isEqualTo(16);
+    assertThat(worker.trimmedData()).isEqualTo(TrimmedDataPolicy.HOLD);
+    assertThat(live.application().name()).as("the live configuration is not changed").isEqualTo("shop-stream-worker");
+  }
+
+  @Test
+  void everyKeyIsDeclaredOnceInTheSliceThatReadsItAndIsKnown() {
+    List<Setting<?>> all = Stream.concat(WorkerConfig.KEYS.values().stream().flatMap(List::stream),
+        HandlerCatalogue.standard().settings().stream()).toList();
+    assertThat(all).extracting(Setting::envName).doesNotHaveDuplicates().hasSizeGreaterThan(50);
+    assertThat(WorkerConfig.KEYS.get("Record engine")).contains(EngineSettings.MAX_IN_FLIGHT);
+    assertThat(WorkerConfig.KEYS.get("Operations")).contains(OpsSettings.HTTP_PORT, OpsSettings.LOG_FORMAT);
+    Map<String, String> everyKeyAtItsDefault = new HashMap<>(DLQ);
+    all.stream().filter(key -> !key.defaultValue().isEmpty())
+        .forEach(key -> everyKeyAtItsDefault.put(key.envName(), key.defaultValue()));
+    assertThat(load(everyKeyAtItsDefault)).as("no declared key is refused as unknown").usingRecursiveComparison()
+        .ignoringFields("handlerSettings").isEqualTo(load(DLQ));
   }
 
   @Test
   void rangesAreWrittenOnceAndAppearInTheDescription() {
-    assertThat(ConfigKey.MAX_IN_FLIGHT.description()).endsWith("Range 1..1024.");
-    assertThat(ConfigKey.HTTP_PORT.description()).contains("Range 0..65535");
+    assertThat(EngineSettings.MAX_IN_FLIGHT.description()).endsWith("Range 1..1024.");
+    assertThat(OpsSettings.HTTP_PORT.description()).contains("Range 0..65535");
   }
 }

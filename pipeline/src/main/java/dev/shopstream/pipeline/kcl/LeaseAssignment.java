@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.config;
+package dev.shopstream.pipeline.kcl;
 
 /** Who hands out shard leases among the workers of one application ({@code SHOP_KCL_ASSIGNMENT}). */
 public enum LeaseAssignment {

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.config;
+package dev.shopstream.pipeline.kcl;
 
 /** What to do when a shard's checkpoint has fallen behind the stream's trim horizon. */
 public enum TrimmedDataPolicy {

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.config;
+package dev.shopstream.settings;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.shopstream.pipeline.config;
+package dev.shopstream.settings;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,13 +8,13 @@ import java.util.Map;
 import java.util.Optional;
 
 /** Finds {@code SHOP_} variables that are no setting (a typo silently ignored would be worse than a refusal). */
-final class UnknownKeys {
+public final class UnknownKeys {
   static final String PREFIX = "SHOP_";
 
   private UnknownKeys() {}
 
   /** One problem per unknown key, with the closest known key when one is near. */
-  static List<String> problems(Map<String, String> env, Collection<String> known) {
+  public static List<String> problems(Map<String, String> env, Collection<String> known) {
     List<String> problems = new ArrayList<>();
     env.keySet().stream().filter(key -> key.startsWith(PREFIX) && !known.contains(key)).sorted().forEach(key ->
         problems.add(key + " is not a setting of shop-stream" + closest(key, known)
