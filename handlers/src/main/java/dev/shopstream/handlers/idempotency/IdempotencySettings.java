@@ -4,7 +4,6 @@ import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Where effect claims live and how long they count: the keys of the claims table, declared here.
@@ -33,13 +32,6 @@ public record IdempotencySettings(String table, Duration claimTimeout, Duration 
           + "clock differences between workers. Part of the effect window.");
   public static final Setting<Duration> RETENTION = Setting.hours("SHOP_IDEMPOTENCY_RETENTION_HOURS", 168, 25, 8760,
       "How long completed claims are kept (longer than the stream's 24 h so replays stay deduplicated).");
-
-  public IdempotencySettings {
-    Objects.requireNonNull(table, "table");
-    Objects.requireNonNull(claimTimeout, "claimTimeout");
-    Objects.requireNonNull(retention, "retention");
-    Objects.requireNonNull(effectWindow, "effectWindow");
-  }
 
   /** Reads this slice, reporting a claim timeout shorter than the effect window. */
   public static IdempotencySettings read(SettingValues values) {

@@ -4,7 +4,6 @@ import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.net.URI;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -33,15 +32,6 @@ public record AwsSettings(String region, boolean dummyCredentials, Optional<URI>
       "Endpoint override for SQS, e.g. a local emulator. Empty: AWS.");
   public static final Setting<Optional<URI>> S3_ENDPOINT = Setting.url("SHOP_S3_ENDPOINT",
       "Endpoint override for S3 (the dead-letter overflow bucket), e.g. the local moto endpoint. Empty: AWS.");
-
-  public AwsSettings {
-    Objects.requireNonNull(region, "region");
-    Objects.requireNonNull(dynamoDb, "dynamoDb");
-    Objects.requireNonNull(ses, "ses");
-    Objects.requireNonNull(sns, "sns");
-    Objects.requireNonNull(sqs, "sqs");
-    Objects.requireNonNull(s3, "s3");
-  }
 
   public static AwsSettings read(SettingValues values) {
     return new AwsSettings(values.get(REGION), values.get(DUMMY_CREDENTIALS), values.get(DYNAMODB_ENDPOINT),

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -50,18 +49,6 @@ public record WorkerConfig(KclApplication application, StreamSettings stream, Aw
       Map.entry("Fleet view", FleetViewSettings.class), Map.entry("Tracing", TracingSettings.class));
 
   public WorkerConfig {
-    Objects.requireNonNull(application, "application");
-    Objects.requireNonNull(stream, "stream");
-    Objects.requireNonNull(aws, "aws");
-    Objects.requireNonNull(engine, "engine");
-    Objects.requireNonNull(retry, "retry");
-    Objects.requireNonNull(deadLetters, "deadLetters");
-    Objects.requireNonNull(idempotency, "idempotency");
-    Objects.requireNonNull(kcl, "kcl");
-    Objects.requireNonNull(trimmedData, "trimmedData");
-    Objects.requireNonNull(ops, "ops");
-    Objects.requireNonNull(fleetView, "fleetView");
-    Objects.requireNonNull(tracing, "tracing");
     handlers = List.copyOf(handlers);
     handlerSettings = Map.copyOf(handlerSettings);
   }

@@ -3,7 +3,6 @@ package dev.shopstream.pipeline.dlq;
 import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -22,11 +21,6 @@ public record DeadLetterSettings(String queueUrl, Optional<String> overflowBucke
           + "letter is stored under dead-letters/ and the message carries its key (claim check). Empty: such a "
           + "letter is parked without its images (logged at ERROR, counted in shop.dlq.oversized{stored=stream}) and "
           + "redrive re-reads them from the stream, which keeps them 24 h; set it in production.");
-
-  public DeadLetterSettings {
-    Objects.requireNonNull(queueUrl, "queueUrl");
-    Objects.requireNonNull(overflowBucket, "overflowBucket");
-  }
 
   /** Reads this slice, reporting a missing queue. */
   public static DeadLetterSettings read(SettingValues values) {

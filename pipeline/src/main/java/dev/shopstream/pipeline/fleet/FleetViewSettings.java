@@ -3,7 +3,6 @@ package dev.shopstream.pipeline.fleet;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.time.Duration;
-import java.util.Objects;
 
 /** How often the fleet view reads the lease table (and this worker reports its shards into their leases). */
 public record FleetViewSettings(Duration interval) {
@@ -13,10 +12,6 @@ public record FleetViewSettings(Duration interval) {
           + "worker one Scan of the lease table and one conditional UpdateItem per lease held; the stream's shards "
           + "are listed at most once a minute; a shard nobody holds costs two stream reads for each new checkpoint. "
           + "Also the refresh of status --watch.");
-
-  public FleetViewSettings {
-    Objects.requireNonNull(interval, "interval");
-  }
 
   public static FleetViewSettings read(SettingValues values) {
     return new FleetViewSettings(values.get(INTERVAL));

@@ -3,7 +3,6 @@ package dev.shopstream.pipeline.kcl;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How a shard's records are handled between KCL's deliveries: the window of records in flight, how often
@@ -49,9 +48,6 @@ public record EngineSettings(int maxInFlight, long maxInFlightBytes, Duration ch
     if (maxInFlight < 1 || maxInFlight > MAX_IN_FLIGHT_LIMIT) {
       throw new IllegalArgumentException("maxInFlight must be 1.." + MAX_IN_FLIGHT_LIMIT + ", got " + maxInFlight);
     }
-    Objects.requireNonNull(checkpointInterval, "checkpointInterval");
-    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
-    Objects.requireNonNull(readyMaxHold, "readyMaxHold");
   }
 
   public static EngineSettings read(SettingValues values) {

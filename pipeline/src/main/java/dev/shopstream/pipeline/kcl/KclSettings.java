@@ -3,7 +3,6 @@ package dev.shopstream.pipeline.kcl;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How the worker runs KCL: leases, their assignment, start-up and KCL's own metrics.
@@ -44,14 +43,6 @@ public record KclSettings(Duration failover, Duration leaseAssignmentInterval, b
       "KCL's own metrics, recorded into the worker's registry (kcl_* on /metrics; nothing goes to CloudWatch): NONE, "
           + "SUMMARY (per operation: successes, times, leases taken, lost and held, workers seen, records processed) "
           + "or DETAILED (also per shard: GetRecords latency, lease calls).");
-
-  public KclSettings {
-    Objects.requireNonNull(failover, "failover");
-    Objects.requireNonNull(leaseAssignmentInterval, "leaseAssignmentInterval");
-    Objects.requireNonNull(assignment, "assignment");
-    Objects.requireNonNull(dispatchInterval, "dispatchInterval");
-    Objects.requireNonNull(metricsLevel, "metricsLevel");
-  }
 
   public static KclSettings read(SettingValues values) {
     return new KclSettings(values.get(FAILOVER), values.get(LEASE_ASSIGNMENT), values.get(WORKER_METRICS),

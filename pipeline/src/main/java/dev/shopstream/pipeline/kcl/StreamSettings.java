@@ -4,7 +4,6 @@ import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * The table whose stream is read, and how it is polled.
@@ -19,11 +18,6 @@ public record StreamSettings(String table, Duration pollIdle, int maxRecordsPerP
       "Pause between GetRecords calls per shard. Bounds latency (about this much plus processing) and API calls.");
   public static final Setting<Integer> MAX_RECORDS_PER_POLL = Setting.integer("SHOP_MAX_RECORDS_PER_POLL", 1000, 1,
       1000, "Records per GetRecords call.");
-
-  public StreamSettings {
-    Objects.requireNonNull(table, "table");
-    Objects.requireNonNull(pollIdle, "pollIdle");
-  }
 
   public static StreamSettings read(SettingValues values) {
     return new StreamSettings(values.get(TABLE), values.get(POLL_IDLE), values.get(MAX_RECORDS_PER_POLL));

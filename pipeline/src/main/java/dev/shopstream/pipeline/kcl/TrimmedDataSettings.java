@@ -3,7 +3,6 @@ package dev.shopstream.pipeline.kcl;
 import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
-import java.util.Objects;
 
 /**
  * What the worker does when a shard's checkpoint is past the stream's retention (the records there are gone).
@@ -32,12 +31,6 @@ public record TrimmedDataSettings(TrimmedDataPolicy policy, String repairBucket,
 
   /** The handler whose sink the REPAIR policy repairs. */
   public static final String REPAIRED_HANDLER = "analytics";
-
-  public TrimmedDataSettings {
-    Objects.requireNonNull(policy, "policy");
-    Objects.requireNonNull(repairBucket, "repairBucket");
-    Objects.requireNonNull(repairPrefix, "repairPrefix");
-  }
 
   /** Reads this slice, reporting REPAIR without its bucket (the handler it needs is checked with the handlers). */
   public static TrimmedDataSettings read(SettingValues values) {

@@ -3,7 +3,6 @@ package dev.shopstream.pipeline.ops;
 import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
-import java.util.Objects;
 
 /**
  * What operators reach: the health and metrics endpoints, and the log format.
@@ -19,10 +18,6 @@ public record OpsSettings(String httpHost, int httpPort) {
   /** Read by logback (logback.xml); declared here so that it is checked and documented. */
   public static final Setting<String> LOG_FORMAT = Setting.text("SHOP_LOG_FORMAT", "json", Rule.oneOf("json", "text"),
       "Log lines on stdout: json (one JSON object per line, for CloudWatch) or text.");
-
-  public OpsSettings {
-    Objects.requireNonNull(httpHost, "httpHost");
-  }
 
   public static OpsSettings read(SettingValues values) {
     values.get(LOG_FORMAT);

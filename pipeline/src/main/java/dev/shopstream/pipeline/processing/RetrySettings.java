@@ -3,7 +3,6 @@ package dev.shopstream.pipeline.processing;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * How a handler call that fails retryably is tried again, and when a record that keeps halting the worker is
@@ -33,12 +32,6 @@ public record RetrySettings(int quietAttempts, Duration initial, Duration max, D
       "A JVM Error while handling a record halts the worker (exit 70) and ECS restarts it from its checkpoint; a "
           + "record that does so on this many starts in a row is parked whole in the dead-letter queue "
           + "(WORKER_ERROR) instead, so the shard moves on. Counted per record in the idempotency table.");
-
-  public RetrySettings {
-    Objects.requireNonNull(initial, "initial");
-    Objects.requireNonNull(max, "max");
-    Objects.requireNonNull(holdBudget, "holdBudget");
-  }
 
   /** Reads this slice, reporting a longest pause below the first. */
   public static RetrySettings read(SettingValues values) {

@@ -4,7 +4,6 @@ import dev.shopstream.settings.Rule;
 import dev.shopstream.settings.Setting;
 import dev.shopstream.settings.SettingValues;
 import java.net.URI;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -24,11 +23,6 @@ public record TracingSettings(Optional<URI> endpoint, String attribute) {
       "Item attribute (a string) where the writer puts its W3C trace context (a traceparent value such as 00-<trace "
           + "id>-<span id>-01): a record whose new image carries it is processed in the writer's trace. Only with "
           + "SHOP_TRACING_ENDPOINT.");
-
-  public TracingSettings {
-    Objects.requireNonNull(endpoint, "endpoint");
-    Objects.requireNonNull(attribute, "attribute");
-  }
 
   public static TracingSettings read(SettingValues values) {
     return new TracingSettings(values.get(ENDPOINT), values.get(ATTRIBUTE));
