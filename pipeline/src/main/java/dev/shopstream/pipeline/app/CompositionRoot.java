@@ -1,16 +1,10 @@
 package dev.shopstream.pipeline.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shopstream.contracts.EventSource;
 import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.HandlerResources;
 import dev.shopstream.handlers.analytics.AnalyticsSyncHandler;
-import dev.shopstream.handlers.idempotency.DynamoIdempotencyStore;
-import dev.shopstream.handlers.idempotency.IdempotencyStore;
 import dev.shopstream.handlers.idempotency.LeaseView;
-import dev.shopstream.handlers.idempotency.OnceOnly;
-import dev.shopstream.handlers.idempotency.Reconciliation;
-import dev.shopstream.handlers.idempotency.ShardLease;
 import dev.shopstream.handlers.tracing.Tracing;
 import dev.shopstream.pipeline.diff.ImageDiffer;
 import dev.shopstream.pipeline.dlq.DeadLetter;
@@ -68,7 +62,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkClient;
 
 /**
  * The composition root: the one place that builds the worker's object graph, from one
@@ -255,12 +248,12 @@ public final class CompositionRoot implements AutoCloseable {
 
   /** The enabled handlers, built after checking their settings. */
   public List<EventHandler> handlers() {
-    return catalogue.build(handlers, config.handlerSettings(), new Resources());
+    return catalogue.build(handlers, config.handlerSettings(), resources());
   }
 
   /** Checks every dependency the run command needs (the handlers' settings first). */
   public Preflight.Report preflight() {
-    return Preflight.run(config, clients, catalogue.configure(handlers, config.handlerSettings()), new Resources());
+    return Preflight.run(config, clients, catalogue.configure(handlers, config.handlerSettings()), resources());
   }
 
   /**
@@ -386,7 +379,7 @@ public final class CompositionRoot implements AutoCloseable {
   public Snapshot snapshot(boolean dryRun, PrintStream out) {
     EventHandler analytics = null;
     if (!dryRun) {
-      analytics = catalogue.build(List.of(AnalyticsSyncHandler.NAME), config.handlerSettings(), new Resources()).get(0);
+      analytics = catalogue.build(List.of(AnalyticsSyncHandler.NAME), config.handlerSettings(), resources()).get(0);
     }
     return new Snapshot(ImageDiffer.standard(clock), clients.s3(), analytics, config.table(), clock, out);
   }
@@ -417,6 +410,15 @@ public final class CompositionRoot implements AutoCloseable {
     }
   }
 
+  /**
+   * What the handlers built now share: clients on first use, one claim store, fenced by the leases this root's
+   * worker holds once it runs.
+   */
+  private HandlerResources resources() {
+    return new WorkerResources(clients, config.table(), config.idempotency(), application, () -> admission, clock,
+        json, tracing == null ? Tracing.OFF : tracing, handlerResources::add);
+  }
+
   static String defaultWorkerId() {
     String host;
     try {
@@ -425,93 +427,5 @@ public final class CompositionRoot implements AutoCloseable {
       host = "worker";
     }
     return host + "-" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  /** What handlers share: clients on first use, one claim store. */
-  private final class Resources implements HandlerResources {
-    private IdempotencyStore claims;
-    private OnceOnly onceOnly;
-
-    @Override
-    public <T extends SdkClient> T client(Class<T> type) {
-      return clients.client(type);
-    }
-
-    @Override
-    public String table() {
-      return config.table();
-    }
-
-    @Override
-    public synchronized IdempotencyStore claims() {
-      if (claims == null) {
-        claims = new DynamoIdempotencyStore(clients.dynamo(), config.idempotency().table(), clock,
-            config.idempotency().claimTimeout(), config.idempotency().retention(), config.idempotency().effectWindow());
-      }
-      return claims;
-    }
-
-    @Override
-    public synchronized OnceOnly onceOnly() {
-      if (onceOnly == null) {
-        // one owner token per worker: its own claims are recognised, a previous process's are not
-        LeaseView fencing = new LeaseView() {
-          @Override
-          public ShardLease admit(EventSource source) {
-            return admission.admit(source);
-          }
-
-          @Override
-          public void superseded(EventSource source, ShardLease lease, long newerEpoch) {
-            admission.superseded(source, lease, newerEpoch);
-          }
-        };
-        onceOnly = new OnceOnly(claims(), OnceOnly.newOwnerToken(application.workerId()), fencing,
-            Reconciliation.NONE, clock, config.idempotency().effectWindow());
-      }
-      return onceOnly;
-    }
-
-    @Override
-    public String claimsTable() {
-      return config.idempotency().table();
-    }
-
-    @Override
-    public Duration claimRetention() {
-      return config.idempotency().retention();
-    }
-
-    @Override
-    public Clock clock() {
-      return clock;
-    }
-
-    @Override
-    public ObjectMapper json() {
-      return json;
-    }
-
-    @Override
-    public Tracing tracing() {
-      return tracing == null ? Tracing.OFF : tracing;
-    }
-
-    @Override
-    public void closeWith(AutoCloseable resource) {
-      handlerResources.add(resource);
-    }
-
-    /** Distinct owners in the lease table (one Scan of as many items as shards); 1 outside the worker. */
-    @Override
-    public int liveWorkers() {
-      if (admission == LeaseView.NONE) {
-        return 1;
-      }
-      return (int) Math.max(1, clients.dynamo().scanPaginator(r -> r.tableName(application.name())
-              .projectionExpression("leaseOwner")).items().stream()
-          .map(item -> item.get("leaseOwner")).filter(owner -> owner != null && owner.s() != null)
-          .map(owner -> owner.s()).distinct().count());
-    }
   }
 }
