@@ -98,14 +98,14 @@ public final class DrainWorker {
     awaitHandled(registry, from, deadline);
     ThreadCpu threadsFrom = ThreadCpu.snapshot();
     long cpuFrom = processCpuNanos();
-    long handledFrom = handled(registry);
+    long handledFrom = HandledRecords.in(registry);
     long batchesFrom = PublishBatchCount.CALLS.get();
     long entriesFrom = PublishBatchCount.ENTRIES.get();
     Instant start = Instant.now();
     awaitHandled(registry, to, deadline);
     Instant end = Instant.now();
     long cpuTo = processCpuNanos();
-    long handledTo = handled(registry);
+    long handledTo = HandledRecords.in(registry);
     ThreadCpu threadsTo = ThreadCpu.snapshot();
     add(name + ".windows", start + "/" + end);
     add(name + ".cpuNanos", cpuTo - cpuFrom);
@@ -141,17 +141,13 @@ public final class DrainWorker {
   }
 
   private static void awaitHandled(MeterRegistry registry, long count, Instant deadline) throws InterruptedException {
-    while (handled(registry) < count) {
+    while (HandledRecords.in(registry) < count) {
       if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("only " + handled(registry) + " of " + count + " records handled within "
-            + MAX_WAIT.toMinutes() + " min");
+        throw new IllegalStateException("only " + HandledRecords.in(registry) + " of " + count
+            + " records handled within " + MAX_WAIT.toMinutes() + " min");
       }
       Thread.sleep(POLL.toMillis());
     }
-  }
-
-  private static long handled(MeterRegistry registry) {
-    return (long) registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   private static long processCpuNanos() {

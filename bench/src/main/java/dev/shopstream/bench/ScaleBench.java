@@ -90,19 +90,19 @@ final class ScaleBench {
           Thread.sleep(50);
         }
         proxy.holdRecords(false);
-        while (StackBench.recordsHandled(registry) == 0) {
+        while (HandledRecords.in(registry) == 0) {
           Thread.sleep(5);
         }
         CpuUse cpu = CpuUse.start();
         Map<Long, Long> proxyCpuStart = proxyThreadCpu();
-        long first = StackBench.recordsHandled(registry);
+        long first = HandledRecords.in(registry);
         long start = System.nanoTime();
         long end = start + TimeUnit.SECONDS.toNanos(120);
-        while (StackBench.recordsHandled(registry) < records && System.nanoTime() < end) {
+        while (HandledRecords.in(registry) < records && System.nanoTime() < end) {
           Thread.sleep(20);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        long done = StackBench.recordsHandled(registry) - first;
+        long done = HandledRecords.in(registry) - first;
         CpuUse.Figures figures = cpu.figures();
         double proxyMicros = proxyCpuSince(proxyCpuStart) / 1e3 / Math.max(1, done);
         double workerMicros = figures.microsPerRecord("worker+harness", done) - proxyMicros;

@@ -137,18 +137,18 @@ final class StackBench {
       awaitLease(worker);
       // The clock starts at the first handled record: the first GetRecords and each client's first
       // call (connection, schema loading) are start-up, not throughput.
-      while (recordsHandled(registry) == 0) {
+      while (HandledRecords.in(registry) == 0) {
         Thread.sleep(5);
       }
       CpuUse cpu = CpuUse.start();
-      long first = recordsHandled(registry);
+      long first = HandledRecords.in(registry);
       long start = System.nanoTime();
       long end = start + MAX_SCENARIO.toNanos();
-      while (recordsHandled(registry) < records && System.nanoTime() < end) {
+      while (HandledRecords.in(registry) < records && System.nanoTime() < end) {
         Thread.sleep(20);
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      long done = recordsHandled(registry);
+      long done = HandledRecords.in(registry);
       double rate = (done - first) / seconds;
       report.line(String.format(Locale.ROOT, "%-58s %8d %10.1f %12s", name, window, rate,
           baseline <= 0 ? "(baseline)" : String.format(Locale.ROOT, "%.2f", rate / baseline))
@@ -222,13 +222,10 @@ final class StackBench {
     }
   }
 
+  /** Waits on the worker's first-shard event, not a poll of {@code isProcessing()}. */
   static void awaitLease(ShopStreamWorker worker) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(180);
-    while (!worker.isProcessing()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("the worker took no lease within 180 s");
-      }
-      Thread.sleep(20);
+    if (!worker.awaitProcessing(Duration.ofSeconds(180))) {
+      throw new IllegalStateException("the worker took no lease within 180 s (or KCL gave up: see its log)");
     }
   }
 
@@ -305,10 +302,6 @@ final class StackBench {
         Clock.systemUTC(), registry).worker();
     worker.start();
     return worker;
-  }
-
-  static long recordsHandled(SimpleMeterRegistry registry) {
-    return (long) registry.find("shop.stream.records").counters().stream().mapToDouble(c -> c.count()).sum();
   }
 
   /** Writes {@code count} orders of distinct users with 4 threads; @return items/s */

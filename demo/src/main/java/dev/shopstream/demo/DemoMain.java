@@ -14,7 +14,11 @@ import dev.shopstream.pipeline.app.WorkerConfig;
 import dev.shopstream.pipeline.dlq.DeadLetterRedrive;
 import dev.shopstream.pipeline.snapshot.ExportLocation;
 import dev.shopstream.pipeline.snapshot.Snapshot;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.shopstream.pipeline.processing.ShardProgress;
+import dev.shopstream.testkit.Await;
+import dev.shopstream.testkit.MetricsSnapshot;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -24,8 +28,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -75,17 +80,22 @@ public final class DemoMain {
       env.put("SHOP_POLL_IDLE_MILLIS", "100");
       AtomicInteger events = new AtomicInteger();
       AtomicInteger rejected = new AtomicInteger();
+      CountDownLatch allEvents = new CountDownLatch(ShopWorkload.EXPECTED_EVENTS);
+      CountDownLatch allRejections = new CountDownLatch(ShopWorkload.EXPECTED_REJECTIONS);
       HandlerCatalogue handlers = HandlerCatalogue.standard()
           .with(LoggingHandler.NAME, () -> new LoggingHandler(line -> {
             events.incrementAndGet();
+            allEvents.countDown();
             System.out.println("      event  " + line);
           }));
-      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      // the worker's own registry: the counters are read back as a scrape of /metrics shows them
+      PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Instant startedAt = Instant.now();
       WorkerConfig config = CompositionRoot.configuration(env, handlers);
       try (CompositionRoot root = CompositionRoot.create(config, handlers, clock, metrics)
           .observingDeadLetters(letter -> {
             rejected.incrementAndGet();
+            allRejections.countDown();
             System.out.println("      DLQ    seq " + letter.source().sequenceNumber() + " " + letter.kind() + ": "
                 + letter.errorMessage());
           });
@@ -93,7 +103,7 @@ public final class DemoMain {
         say("3/7", "starting the worker with handlers " + config.handlers()
             + " (KCL 3 via the DynamoDB Streams adapter)");
         worker.start();
-        if (!waitFor(worker::isProcessing, Duration.ofSeconds(120))) {
+        if (!worker.awaitProcessing(Duration.ofSeconds(120))) {
           say("", "the worker did not take the shard's lease within 120 s");
           return false;
         }
@@ -101,18 +111,21 @@ public final class DemoMain {
 
         say("4/7", "running the workload; each event is printed as the logging handler receives it");
         new ShopWorkload(stack.dynamo, LocalShopStack.TABLE, clock, text -> System.out.println("    - " + text)).run();
-        boolean complete = waitFor(() -> events.get() >= ShopWorkload.EXPECTED_EVENTS
-            && rejected.get() >= ShopWorkload.EXPECTED_REJECTIONS, Duration.ofSeconds(60));
+        boolean complete = awaitAll(Duration.ofSeconds(60), allEvents, allRejections);
         List<Message> analytics = stack.analyticsTap.awaitAtLeast(ShopWorkload.EXPECTED_EVENTS, Duration.ofSeconds(10));
         List<Message> notifications = stack.waitlistTap.awaitAtLeast(ShopWorkload.EXPECTED_NOTIFICATIONS,
             Duration.ofSeconds(10));
-        waitFor(() -> false, Duration.ofMillis(500)); // let the last checkpoint land
+        // the last checkpoint lands: a shard reports its handled records as it checkpoints them
+        if (!Await.every(Duration.ofMillis(50)).within(Duration.ofSeconds(5), () -> checkpointedAll(worker, metrics))) {
+          say("", "the last checkpoint had not landed within 5 s: the lease below may show an earlier one");
+        }
 
         say("5/7", "what came out, read back from the emulators");
         printEmails(stack.ses.sentEmails());
         printNotifications(notifications);
         printAnalytics(analytics);
-        printCounters(metrics, stack.dynamo.scan(r -> r.tableName("shop-demo")).items());
+        printCounters(MetricsSnapshot.parse(metrics.scrape()),
+            stack.dynamo.scan(r -> r.tableName("shop-demo")).items());
         List<DeadLetterRedrive.Entry> parked = root.deadLetterRedrive().list(10);
         System.out.println("    dead-letter queue: " + parked.size()
             + " entry(ies), each with the whole stream record; 'shop-stream dlq redrive' re-runs them after a fix");
@@ -128,6 +141,10 @@ public final class DemoMain {
         }
         say("7/7", "stopping the worker gracefully (checkpoint, release lease), then the local services");
       }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      say("", "interrupted");
+      return false;
     }
     say("", "done: everything stopped cleanly");
     return true;
@@ -182,16 +199,11 @@ public final class DemoMain {
     }
   }
 
-  private static void printCounters(SimpleMeterRegistry metrics,
-      List<Map<String, AttributeValue>> leases) {
-    Map<String, Long> byOutcome = new TreeMap<>();
-    metrics.find("shop.stream.records").counters().forEach(c -> byOutcome.put(c.getId().getTag("outcome"),
-        (long) c.count()));
-    Map<String, Long> byHandler = new TreeMap<>();
-    metrics.find("shop.handler.results").counters().forEach(c ->
-        byHandler.merge(c.getId().getTag("handler") + "/" + c.getId().getTag("result"), (long) c.count(), Long::sum));
-    System.out.println("    stream records by outcome: " + byOutcome);
-    System.out.println("    handler calls by result:   " + byHandler);
+  private static void printCounters(MetricsSnapshot metrics, List<Map<String, AttributeValue>> leases) {
+    System.out.println("    stream records by outcome: "
+        + counts(metrics.sumBy("shop_stream_records_total", "outcome")));
+    System.out.println("    handler calls by result:   "
+        + counts(metrics.sumBy("shop_handler_results_total", "handler", "result")));
     leases.forEach(lease -> System.out.println("    lease " + lease.get("leaseKey").s() + " owner "
         + (lease.containsKey("leaseOwner") ? lease.get("leaseOwner").s() : "-") + " checkpoint "
         + (lease.containsKey("checkpoint") ? lease.get("checkpoint").s() : "-")));
@@ -213,20 +225,33 @@ public final class DemoMain {
     return text.length() <= 110 ? text : text.substring(0, 107) + "...";
   }
 
-  private static boolean waitFor(BooleanSupplier condition, Duration timeout) {
+  private static Map<String, Long> counts(Map<String, Double> sums) {
+    Map<String, Long> counts = new TreeMap<>();
+    sums.forEach((key, sum) -> counts.put(key, Math.round(sum)));
+    return counts;
+  }
+
+  /** @return true when every latch reached zero within {@code timeout} (one deadline for all) */
+  private static boolean awaitAll(Duration timeout, CountDownLatch... latches) throws InterruptedException {
     Instant deadline = Instant.now().plus(timeout);
-    while (Instant.now().isBefore(deadline)) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    for (CountDownLatch latch : latches) {
+      Duration left = Duration.between(Instant.now(), deadline);
+      if (!latch.await(Math.max(0, left.toNanos()), TimeUnit.NANOSECONDS)) {
         return false;
       }
     }
-    return condition.getAsBoolean();
+    return true;
+  }
+
+  /**
+   * The last checkpoint landed: nothing is in flight, and the shards reported (which they do as they checkpoint)
+   * every record the pipeline counted.
+   */
+  private static boolean checkpointedAll(ShopStreamWorker worker, PrometheusMeterRegistry metrics) {
+    long counted = MetricsSnapshot.parse(metrics.scrape()).counter("shop_stream_records_total");
+    List<ShardProgress.Snapshot> shards = worker.progress().snapshot();
+    return shards.stream().noneMatch(ShardProgress.Snapshot::pending)
+        && shards.stream().mapToLong(ShardProgress.Snapshot::records).sum() >= counted;
   }
 
   private static void say(String step, String text) {

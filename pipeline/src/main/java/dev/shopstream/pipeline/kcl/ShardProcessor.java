@@ -81,6 +81,7 @@ final class ShardProcessor implements DynamoDBStreamsShardRecordProcessor {
     lease = shared.leases().register(shardId, held.epoch(), cancellation, held.holding());
     LOG.info("shard {} taken (lease epoch {}), starting after checkpoint {}", shardId, held.epoch(),
         input.extendedSequenceNumber());
+    progress.taken();
   }
 
   /** One record's work; an Error halts the worker unless the record has done so on too many starts already. */

@@ -12,6 +12,8 @@ import dev.shopstream.pipeline.snapshot.GapRepairs;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -132,6 +134,23 @@ public final class ShopStreamWorker implements AutoCloseable {
   /** True once this worker holds at least one shard lease and processes it. */
   public boolean isProcessing() {
     return !scheduler.shardInfoShardConsumerMap().isEmpty();
+  }
+
+  /**
+   * Waits for this worker's first shard: the event of a shard processor taking its lease, not a poll. Returns
+   * early, false, once KCL will take none (its initialisation failed, or it is shutting down).
+   *
+   * @return true when this worker took a shard within {@code timeout} (it may have lost it since: {@link
+   *     #isProcessing()} tells the present)
+   */
+  public boolean awaitProcessing(Duration timeout) throws InterruptedException {
+    CompletableFuture<Void> taken = progress.firstShardTaken();
+    try {
+      CompletableFuture.anyOf(taken, lifecycle.gaveUp()).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // neither within the timeout: answered below
+    }
+    return taken.isDone();
   }
 
   /** True once a stop has begun (SIGTERM). */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -43,6 +44,7 @@ public final class ShardProgress {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, State> shards = new ConcurrentHashMap<>();
+  private final CompletableFuture<Void> firstTaken = new CompletableFuture<>();
 
   public ShardProgress(MeterRegistry registry, Clock clock) {
     this.registry = registry;
@@ -78,6 +80,11 @@ public final class ShardProgress {
     private Tracker(String shardId, State state) {
       this.shardId = shardId;
       this.state = state;
+    }
+
+    /** The processor holds the shard's lease and starts processing it. */
+    public void taken() {
+      firstTaken.complete(null);
     }
 
     public void checkpointed() {
@@ -123,6 +130,14 @@ public final class ShardProgress {
     public void released() {
       release(shardId, state);
     }
+  }
+
+  /**
+   * Completes when a processor here first took its shard ({@link Tracker#taken}): an event to wait on for a
+   * worker's first lease. A copy: completing it completes nothing else.
+   */
+  public CompletableFuture<Void> firstShardTaken() {
+    return firstTaken.copy();
   }
 
   /** A processor starts on {@code shardId}; {@code pending} shows its engine's oldest unhandled record (or null). */

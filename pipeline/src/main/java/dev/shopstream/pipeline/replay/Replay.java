@@ -40,6 +40,8 @@ public final class Replay {
   public static final String DRY_RUN = "dry-run";
   /** Default for how long an open shard's polls must come back empty before its open end counts as reached. */
   public static final Duration DEFAULT_QUIET_PERIOD = Duration.ofSeconds(30);
+  /** How often the progress of the shards is printed (and their catching up judged). */
+  private static final Duration REPORT_PERIOD = Duration.ofSeconds(1);
 
   /**
    * @param from handle only events written at or after this time (null: everything kept)
@@ -85,12 +87,19 @@ public final class Replay {
   private final PrintStream out;
   private final DynamoDbClient dynamo;
   private final DynamoDbStreamsClient streams;
+  private final Rounds rounds;
 
   public Replay(Clock clock, PrintStream out, DynamoDbClient dynamo, DynamoDbStreamsClient streams) {
+    this(clock, out, dynamo, streams, Rounds.Pause.REAL);
+  }
+
+  /** @param pause waits between two progress reports (a test's moves its clock) */
+  Replay(Clock clock, PrintStream out, DynamoDbClient dynamo, DynamoDbStreamsClient streams, Rounds.Pause pause) {
     this.clock = clock;
     this.out = out;
     this.dynamo = dynamo;
     this.streams = streams;
+    this.rounds = new Rounds(clock, pause);
   }
 
   /**
@@ -188,8 +197,7 @@ public final class Replay {
       Predicate<String> selected, CatchUp catchUp, Instant deadline) {
     Map<String, Long> previous = new HashMap<>();
     Map<String, String> caughtUpBy = new TreeMap<>();
-    while (clock.instant().isBefore(deadline)) {
-      sleep(1000);
+    boolean allCaughtUp = rounds.every(REPORT_PERIOD, deadline, () -> {
       Instant now = clock.instant();
       for (ShardProgress.Snapshot shard : progress.snapshot()) {
         if (!selected.test(shard.shardId())) {
@@ -206,11 +214,11 @@ public final class Replay {
                 .orElse(shard.emptySince() == null || shard.pending() ? "" : " (no records for "
                     + human(Duration.between(shard.emptySince(), now)) + ")"));
       }
-      if (!openShards.isEmpty() && caughtUpBy.keySet().containsAll(openShards)) {
-        return caughtUpBy;
-      }
+      return !openShards.isEmpty() && caughtUpBy.keySet().containsAll(openShards);
+    });
+    if (!allCaughtUp) {
+      out.println("  stopped at --max-duration before every shard caught up");
     }
-    out.println("  stopped at --max-duration before every shard caught up");
     return caughtUpBy;
   }
 
@@ -269,15 +277,6 @@ public final class Replay {
     long seconds = duration.toSeconds();
     return seconds >= 3600 ? String.format("%dh%02dm", seconds / 3600, seconds % 3600 / 60)
         : seconds >= 60 ? String.format("%dm%02ds", seconds / 60, seconds % 60) : seconds + "s";
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    }
   }
 
   /** The dry run's only handler: takes every event, sends nothing (events are counted by the pipeline). */

@@ -10,8 +10,12 @@ import dev.shopstream.local.aws.LocalAws;
 import dev.shopstream.local.aws.MotoLocal;
 import dev.shopstream.local.aws.SentEmail;
 import dev.shopstream.local.aws.SesLocal;
+import dev.shopstream.testkit.Await;
+import dev.shopstream.testkit.MetricsSnapshot;
 import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.testkit.WorkerProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Tag;
@@ -135,13 +138,12 @@ class CloudFormationStackTest {
 
         // counters appear with their first increment (the first checkpoint follows within a second or so)
         Set<String> wanted = dashboardMetrics();
-        Set<String> exposed = new TreeSet<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!exposed.containsAll(wanted) && System.nanoTime() < deadline) {
-          Thread.sleep(500);
-          exposed = exposedMetrics(get(httpPort, "/metrics"));
-        }
-        Set<String> scraped = exposed;
+        Set<String> scraped = new TreeSet<>();
+        Await.every(Duration.ofMillis(500)).within(Duration.ofSeconds(30), () -> {
+          scraped.clear();
+          scraped.addAll(exposedMetrics(httpPort));
+          return scraped.containsAll(wanted);
+        });
         assertThat(wanted).as("metrics the dashboard queries, all exposed by the worker").isNotEmpty()
             .allSatisfy(name -> assertThat(scraped).as("in /metrics").contains(name));
         assertThat(worker.terminate(Duration.ofSeconds(30))).as("stops on SIGTERM").isNotNull();
@@ -192,13 +194,16 @@ class CloudFormationStackTest {
     return new ObjectMapper().readTree(response.body());
   }
 
-  private static Set<String> exposedMetrics(String metrics) {
-    Set<String> exposed = new TreeSet<>();
-    Matcher names = Pattern.compile("(?m)^(" + METRIC + ")").matcher(metrics);
-    while (names.find()) {
-      exposed.add(names.group(1));
+  /** The names in the worker's /metrics; it must answer 200. */
+  private static Set<String> exposedMetrics(int port) {
+    try {
+      return MetricsSnapshot.scrape(port).names();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while scraping /metrics", e);
     }
-    return exposed;
   }
 
   /** Every metric name in the dashboard's queries (panels and variables): the worker's, KCL's, the JVM's. */
@@ -217,28 +222,13 @@ class CloudFormationStackTest {
 
   private static void awaitDeadLetter(SqsClient sqs, String queueUrl,
       WorkerProcess worker) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < deadline) {
-      String visible = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
-          QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
-          .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
-      if (Integer.parseInt(visible) >= 1) {
-        return;
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("the malformed product never reached the stack's dead-letter queue: " + worker.log());
+    Await.every(Duration.ofMillis(500)).until("the malformed product reached the stack's dead-letter queue",
+        Duration.ofSeconds(30), () -> Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNames(
+            QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)).attributes()
+            .get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES)) >= 1, worker::log);
   }
 
   private static Parameter parameter(String key, String value) {
     return Parameter.builder().parameterKey(key).parameterValue(value).build();
-  }
-
-  private static String get(int port, String path) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-        HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).isEqualTo(200);
-    return response.body();
   }
 }

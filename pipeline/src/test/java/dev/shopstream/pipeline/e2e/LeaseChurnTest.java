@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.contracts.TableModel;
 import dev.shopstream.local.aws.LocalShopStack;
-import dev.shopstream.pipeline.testing.Await;
+import dev.shopstream.testkit.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LocalWorkers;
@@ -410,7 +410,7 @@ class LeaseChurnTest {
   }
 
   private void awaitThat(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    Await.until(what, timeout, condition, () -> "workers " + live.keySet());
+    Await.polling().until(what, timeout, condition, () -> "workers " + live.keySet());
   }
 
   /** An order every {@link #ORDER_EVERY} from {@link #USERS} users until stopped; when and to which shard each went. */

@@ -11,7 +11,7 @@ import dev.shopstream.local.aws.SentEmail;
 import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.testkit.topology.StreamFault;
 import dev.shopstream.testkit.topology.StreamTopologyProxy;
-import dev.shopstream.pipeline.testing.Await;
+import dev.shopstream.testkit.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.FleetScrape;
 import dev.shopstream.pipeline.testing.LeaseTable;
@@ -421,7 +421,7 @@ class ScaleOutTest {
   }
 
   private void awaitThat(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
-    Await.until(what, timeout, condition, () -> "workers " + live.keySet());
+    Await.polling().until(what, timeout, condition, () -> "workers " + live.keySet());
   }
 
   /** Per shard, the longest time its checkpoint stood still while the load went on (sampled every 200 ms). */

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import dev.shopstream.local.aws.LocalShopStack;
-import dev.shopstream.pipeline.testing.Await;
+import dev.shopstream.testkit.Await;
 import dev.shopstream.pipeline.testing.ClaimTakeovers;
 import dev.shopstream.pipeline.testing.LeaseTable;
 import dev.shopstream.pipeline.testing.LeaseTakeover;
@@ -178,7 +178,7 @@ class ContainerFleetIT {
       throws InterruptedException {
     long drain = System.nanoTime();
     Set<String> ordered = orders.recipients();
-    Await.until("every order mailed", Duration.ofSeconds(60),
+    Await.polling().until("every order mailed", Duration.ofSeconds(60),
         () -> mailsPerRecipient(stack).keySet().containsAll(ordered),
         () -> "missing " + missing(ordered, mailsPerRecipient(stack)));
     figure("all %d orders mailed %.1f s after the writer stopped", ordered.size(), seconds(drain));
@@ -231,7 +231,7 @@ class ContainerFleetIT {
 
   private static void awaitThat(String what, Duration timeout, BooleanSupplier condition, LeaseTable leases,
       List<String> shards) throws InterruptedException {
-    Await.until(what, timeout, condition, () -> "leases held " + held(leases, shards));
+    Await.polling().until(what, timeout, condition, () -> "leases held " + held(leases, shards));
   }
 
   private void figure(String format, Object... args) {

@@ -3,7 +3,7 @@ package dev.shopstream.pipeline.image;
 import com.github.dockerjava.api.command.InspectContainerResponse;
 import com.github.dockerjava.api.model.HostConfig;
 import dev.shopstream.local.aws.FreePorts;
-import dev.shopstream.pipeline.testing.Await;
+import dev.shopstream.testkit.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ final class FleetWorker implements AutoCloseable {
 
   /** The worker id, once its start line is in the container's log. */
   String awaitWorkerId(Duration timeout) throws InterruptedException {
-    Await.until("worker id in " + log, timeout, () -> {
+    Await.polling().until("worker id in " + log, timeout, () -> {
       Matcher starting = STARTING.matcher(logText());
       if (starting.find()) {
         workerId = starting.group(1);
@@ -68,7 +68,7 @@ final class FleetWorker implements AutoCloseable {
   InspectContainerResponse.ContainerState kill() throws InterruptedException {
     var docker = container.getDockerClient();
     docker.killContainerCmd(container.getContainerId()).withSignal("KILL").exec();
-    Await.until(log + " stopped after docker kill", Duration.ofSeconds(10),
+    Await.polling().until(log + " stopped after docker kill", Duration.ofSeconds(10),
         () -> !Boolean.TRUE.equals(state().getRunning()), () -> state());
     return state();
   }

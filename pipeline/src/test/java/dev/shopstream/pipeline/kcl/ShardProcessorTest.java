@@ -114,6 +114,7 @@ class ShardProcessorTest {
 
     assertThat(kcl.checkpoints()).containsExactly("2000");
     assertThat(handler.handled()).hasSize(2);
+    assertThat(progress.firstShardTaken()).as("the worker's first-lease event").isDone();
     assertThat(registry.get("shop.checkpoint.age").tag("shard", Fixtures.SHARD).gauge().value()).isLessThan(5);
     // the fixtures were written in 2026-11 (epoch 1795996800): the lag is measured from that creation time
     assertThat(registry.get("shop.shard.lag").tag("shard", Fixtures.SHARD).gauge().value()).isNotNegative();
@@ -416,6 +417,7 @@ class ShardProcessorTest {
 
     assertThat(handler.handled()).isEmpty();
     assertThat(kcl.checkpoints()).isEmpty();
+    assertThat(progress.firstShardTaken()).as("no shard taken: no first-lease event").isNotDone();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.shopstream.pipeline.ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shopstream.testkit.MetricsSnapshot;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -39,7 +40,8 @@ class OpsHttpServerTest {
       assertThat(metrics.statusCode()).isEqualTo(200);
       assertThat(metrics.headers().firstValue("Content-Type"))
           .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-      assertThat(metrics.body()).contains("shop_events_total{type=\"order-placed\"} 3.0");
+      assertThat(MetricsSnapshot.parse(metrics.body()).value("shop_events_total", "type", "order-placed"))
+          .contains(3.0);
     }
   }
 

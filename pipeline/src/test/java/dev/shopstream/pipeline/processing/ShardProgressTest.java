@@ -51,6 +51,18 @@ class ShardProgressTest {
   }
 
   @Test
+  void theFirstShardTakenIsAnEventNotTheStartOfTracking() {
+    var first = progress.firstShardTaken();
+    ShardProgress.Tracker shard = progress.track("s-1", pending::get);
+    assertThat(first).as("tracked, its lease not yet found held").isNotDone();
+    first.complete(null);
+    assertThat(progress.firstShardTaken()).as("a waiter's copy completes nothing").isNotDone();
+
+    shard.taken();
+    assertThat(progress.firstShardTaken()).isDone();
+  }
+
+  @Test
   void aReleasedShardsGaugesAreRemovedAndItNoLongerCountsAsHolding() {
     ShardProgress.Tracker shard = progress.track("s-1", pending::get);
     pending.set(new ShardProgress.Pending(clock.instant(), clock.instant()));

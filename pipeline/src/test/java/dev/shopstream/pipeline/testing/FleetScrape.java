@@ -2,18 +2,14 @@ package dev.shopstream.pipeline.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shopstream.testkit.MetricsSnapshot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -30,12 +26,7 @@ public record FleetScrape(String source, Instant readAt, Map<String, Owner> owne
   /** {@code worker} is "none" when the shard has no owner; {@code held}: the owner renews the lease. */
   public record Owner(String worker, boolean held) {}
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Pattern SAMPLE = Pattern.compile(
-      "(?m)^(shop_fleet_shard_owner|shop_fleet_shard_lag_seconds|shop_fleet_view_age_seconds)"
-          + "(?:\\{([^}]*)\\})?\\s+(\\S+)");
-  private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
   private static final Pattern TABLE_ROW =
       Pattern.compile("(?m)^(shardId\\S*) +(\\S+) +(\\S+) +(held|expired|none|no lease) ");
   private static final Pattern TABLE_READ = Pattern.compile("(?m); read (\\S+)$");
@@ -44,10 +35,7 @@ public record FleetScrape(String source, Instant readAt, Map<String, Owner> owne
   public static FleetScrape metrics(String worker, int port) {
     try {
       Instant scrapedAt = Instant.now();
-      HttpResponse<String> response =
-          HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-          .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-      return parseMetrics(worker, scrapedAt, response.body());
+      return fromMetrics(worker, scrapedAt, MetricsSnapshot.scrape(port));
     } catch (IOException e) {
       return null;
     } catch (InterruptedException e) {
@@ -56,28 +44,18 @@ public record FleetScrape(String source, Instant readAt, Map<String, Owner> owne
     }
   }
 
-  static FleetScrape parseMetrics(String worker, Instant scrapedAt, String metrics) {
-    Map<String, Owner> owners = new TreeMap<>();
-    Map<String, Double> lags = new TreeMap<>();
-    double viewAge = Double.NaN;
-    Matcher sample = SAMPLE.matcher(metrics);
-    while (sample.find()) {
-      Map<String, String> labels = new HashMap<>();
-      Matcher label = LABEL.matcher(sample.group(2) == null ? "" : sample.group(2));
-      while (label.find()) {
-        labels.put(label.group(1), label.group(2));
-      }
-      double value = Double.parseDouble(sample.group(3));
-      switch (sample.group(1)) {
-        case "shop_fleet_shard_owner" -> owners.put(labels.get("shard"), new Owner(labels.get("worker"), value == 1.0));
-        case "shop_fleet_shard_lag_seconds" -> lags.put(labels.get("shard"), value);
-        default -> viewAge = value;
-      }
-    }
-    if (Double.isNaN(viewAge)) {
+  /** The fleet view in a worker's metrics ({@code shop_fleet_*}); null when it has none yet. */
+  static FleetScrape fromMetrics(String worker, Instant scrapedAt, MetricsSnapshot metrics) {
+    Optional<Double> viewAge = metrics.value("shop_fleet_view_age_seconds");
+    if (viewAge.isEmpty() || viewAge.get().isNaN()) {
       return null;
     }
-    return new FleetScrape(worker, scrapedAt.minusMillis(Math.round(viewAge * 1000)), owners, lags);
+    Map<String, Owner> owners = new TreeMap<>();
+    metrics.samples("shop_fleet_shard_owner").forEach(s -> owners.put(s.label("shard"),
+        new Owner(s.label("worker"), s.value() == 1.0)));
+    Map<String, Double> lags = new TreeMap<>();
+    metrics.samples("shop_fleet_shard_lag_seconds").forEach(s -> lags.put(s.label("shard"), s.value()));
+    return new FleetScrape(worker, scrapedAt.minusMillis(Math.round(viewAge.get() * 1000)), owners, lags);
   }
 
   /** Every frame of {@code status --watch --json} (one JSON object per line). */

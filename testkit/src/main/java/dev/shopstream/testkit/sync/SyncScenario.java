@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shopstream.local.aws.LocalAws;
 import dev.shopstream.local.aws.LocalShopStack;
+import dev.shopstream.testkit.Await;
 import dev.shopstream.testkit.ShopItems;
 import dev.shopstream.testkit.WorkerProcess;
 import java.io.IOException;
@@ -149,18 +150,20 @@ public final class SyncScenario {
 
   /** Writes a product again and again until its state reaches the sink: from then on the worker reads the stream. */
   private void awaitWorkerReading(ReferenceSink sink, WorkerProcess worker) throws InterruptedException {
-    Instant deadline = Instant.now().plus(settings.bound());
-    int variant = 0;
-    while (!sink.rows().containsKey("PRODUCT#sync-probe/META")) {
-      if (!worker.isAlive() || Instant.now().isAfter(deadline)) {
-        throw new IllegalStateException("the worker did not publish a state within " + settings.bound() + "; its log:\n"
+    AtomicInteger variant = new AtomicInteger();
+    Await.every(Duration.ofSeconds(1)).until("the worker published a state", settings.bound(), () -> {
+      if (sink.rows().containsKey("PRODUCT#sync-probe/META")) {
+        return true;
+      }
+      if (!worker.isAlive()) {
+        throw new IllegalStateException("the worker ended before it published a state; its log:\n"
             + tail(worker.log()));
       }
-      int v = variant++;
+      int v = variant.getAndIncrement();
       stack.dynamo.putItem(r -> r.tableName(LocalShopStack.TABLE).item(ShopItems.product("sync-probe", "Probe",
           BigDecimal.ONE, v)));
-      Thread.sleep(1000);
-    }
+      return false;
+    }, () -> "its log:\n" + tail(worker.log()));
   }
 
   private void writeSteadily(ShopChanges changes, AtomicBoolean writing, AtomicInteger written) {
@@ -220,8 +223,7 @@ public final class SyncScenario {
    * @return the lines its checkpoint had at the kill, and whether the kill came mid-way (false: it finished first)
    */
   private Kill killAfterFirstCheckpoint(S3Client s3, WorkerProcess snapshot) throws InterruptedException {
-    Instant deadline = Instant.now().plus(settings.bound());
-    while (Instant.now().isBefore(deadline)) {
+    Kill kill = Await.every(Duration.ofMillis(50)).firstOf(settings.bound(), () -> {
       JsonNode checkpoint = checkpoint(s3);
       if (checkpoint != null) {
         long lines = 0;
@@ -232,19 +234,23 @@ public final class SyncScenario {
           return new Kill(lines, false);
         }
         if (lines > 0) {
-          snapshot.kill();
-          return new Kill(lines, true);
+          return new Kill(lines, true); // killed below, at once
         }
       }
       if (!snapshot.isAlive()) {
         throw new IllegalStateException("the snapshot ended before its first checkpoint; its log:\n"
             + tail(snapshot.log()));
       }
-      Thread.sleep(50);
+      return null;
+    });
+    if (kill == null || kill.midway) {
+      snapshot.kill();
     }
-    snapshot.kill();
-    throw new IllegalStateException("no snapshot checkpoint within " + settings.bound() + "; its log:\n"
-        + tail(snapshot.log()));
+    if (kill == null) {
+      throw new IllegalStateException("no snapshot checkpoint within " + settings.bound() + "; its log:\n"
+          + tail(snapshot.log()));
+    }
+    return kill;
   }
 
   private JsonNode checkpoint(S3Client s3) {
@@ -306,10 +312,9 @@ public final class SyncScenario {
    */
   private List<String> awaitEqual(ReferenceSink sink) throws InterruptedException {
     Instant deadline = Instant.now().plus(settings.bound());
+    Await quiet = Await.every(Duration.ofMillis(200));
     while (true) {
-      while (sink.quietMillis() < 1000 && Instant.now().isBefore(deadline)) {
-        Thread.sleep(200);
-      }
+      quiet.within(Duration.between(Instant.now(), deadline), () -> sink.quietMillis() >= 1000);
       List<String> differences = expected.differences(scan(), sink.rows(), 10);
       if (differences.isEmpty() || Instant.now().isAfter(deadline)) {
         return differences;
