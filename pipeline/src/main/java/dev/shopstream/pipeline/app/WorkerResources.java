@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * What the handlers a composition root builds share: the AWS clients (by type, on first use), one claim store
@@ -125,15 +126,22 @@ final class WorkerResources implements HandlerResources {
     closeWith.accept(resource);
   }
 
-  /** Distinct owners in the lease table (one Scan of as many items as shards); 1 outside the worker. */
+  /**
+   * Distinct owners in the lease table (one Scan of as many items as shards); 1 outside the worker, and 1 before
+   * KCL has created the lease table of a new application (this worker is its first).
+   */
   @Override
   public int liveWorkers() {
     if (admission.get() == LeaseView.NONE) {
       return 1;
     }
-    return (int) Math.max(1, clients.dynamo().scanPaginator(r -> r.tableName(application.name())
-            .projectionExpression("leaseOwner")).items().stream()
-        .map(item -> item.get("leaseOwner")).filter(owner -> owner != null && owner.s() != null)
-        .map(owner -> owner.s()).distinct().count());
+    try {
+      return (int) Math.max(1, clients.dynamo().scanPaginator(r -> r.tableName(application.name())
+              .projectionExpression("leaseOwner")).items().stream()
+          .map(item -> item.get("leaseOwner")).filter(owner -> owner != null && owner.s() != null)
+          .map(owner -> owner.s()).distinct().count());
+    } catch (ResourceNotFoundException e) {
+      return 1;
+    }
   }
 }

@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.fleet;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 
 /**
  * The worker's periodic fleet view: every interval it reports its own shards into their leases, reads
@@ -50,8 +52,9 @@ public final class FleetWatch implements AutoCloseable {
 
   /** One round: report, read, show. Never throws. */
   void round() {
+    Collection<OwnShard> mine = List.of();
     try {
-      Collection<OwnShard> mine = own.get();
+      mine = own.get();
       RuntimeException reportFailed = reports.report(mine, clock.instant());
       metrics.show(reader.read(mine));
       if (reportFailed != null) {
@@ -62,6 +65,11 @@ public final class FleetWatch implements AutoCloseable {
       }
       failing = false;
     } catch (RuntimeException e) {
+      if (mine.isEmpty() && e.getCause() instanceof ResourceNotFoundException) {
+        // a new application: KCL creates its lease table as it starts, and this worker has no shard to report yet
+        LOG.debug("no lease table {} yet", reader.leaseTable());
+        return;
+      }
       if (!failing && !closed) {
         LOG.warn("could not read the fleet view from, or report this worker's shards into, lease table {} (retried "
             + "every {} ms; other workers show this worker's shards' lag as unknown meanwhile): {}",

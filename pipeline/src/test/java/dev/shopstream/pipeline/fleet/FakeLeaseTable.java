@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
@@ -14,6 +15,8 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 final class FakeLeaseTable implements DynamoDbClient {
   private final Map<String, Map<String, AttributeValue>> items = new TreeMap<>();
   int scans;
+  /** The table does not exist (yet): Scan fails as DynamoDB's does. */
+  boolean missing;
 
   FakeLeaseTable lease(String shard, String owner, long counter, String checkpoint) {
     Map<String, AttributeValue> item = new HashMap<>();
@@ -46,6 +49,9 @@ final class FakeLeaseTable implements DynamoDbClient {
   @Override
   public ScanResponse scan(ScanRequest request) {
     scans++;
+    if (missing) {
+      throw ResourceNotFoundException.builder().message("Requested resource not found").build();
+    }
     return ScanResponse.builder().items(List.copyOf(items.values())).count(items.size()).build();
   }
 
