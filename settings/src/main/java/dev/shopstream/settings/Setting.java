@@ -104,8 +104,9 @@ public record Setting<T>(String envName, String defaultValue, String meaning, Ru
   }
 
   /**
-   * The settings {@code owner} declares as public static final fields, in declaration order: a key declared
-   * there is known (documented, and not refused as unknown) without being listed anywhere else.
+   * The settings {@code owner} declares as public static final fields, in declaration order (the order the
+   * JDK's reflection gives, which is that order; the generated configuration.md would show a change): a key
+   * declared there is known (documented, and not refused as unknown) without being listed anywhere else.
    */
   public static List<Setting<?>> declaredIn(Class<?> owner) {
     List<Setting<?>> declared = new ArrayList<>();

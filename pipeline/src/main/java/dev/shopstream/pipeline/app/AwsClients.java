@@ -70,7 +70,7 @@ public final class AwsClients implements AutoCloseable {
 
   /**
    * @param recordThreads threads that may each have a call open on a client at once
-   * @param effectWindow the effect clients' call timeout is its
+   * @param effectWindow its call timeout is the effect clients' (SES, SNS, any other service a handler asks for)
    * @param traced spans of the calls made under a record (the claims, SES, SNS); null: none
    */
   static AwsClients create(AwsSettings aws, int recordThreads, EffectWindow effectWindow,
