@@ -6,6 +6,7 @@ import dev.shopstream.handlers.EventHandler;
 import dev.shopstream.handlers.ForwardingEventHandler;
 import dev.shopstream.handlers.HandlerResult;
 import dev.shopstream.pipeline.dlq.DeadLetter;
+import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.pipeline.processing.ShardProgress;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
@@ -90,16 +91,11 @@ public final class Replay {
   private final Rounds rounds;
 
   public Replay(Clock clock, PrintStream out, DynamoDbClient dynamo, DynamoDbStreamsClient streams) {
-    this(clock, out, dynamo, streams, Rounds.Pause.REAL);
-  }
-
-  /** @param pause waits between two progress reports (a test's moves its clock) */
-  Replay(Clock clock, PrintStream out, DynamoDbClient dynamo, DynamoDbStreamsClient streams, Rounds.Pause pause) {
     this.clock = clock;
     this.out = out;
     this.dynamo = dynamo;
     this.streams = streams;
-    this.rounds = new Rounds(clock, pause);
+    this.rounds = new Rounds(clock, Pause.SYSTEM);
   }
 
   /**

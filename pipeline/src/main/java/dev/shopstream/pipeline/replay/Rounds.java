@@ -1,5 +1,7 @@
 package dev.shopstream.pipeline.replay;
 
+import dev.shopstream.pipeline.processing.Cancellation;
+import dev.shopstream.pipeline.processing.Pause;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -7,20 +9,14 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Runs a round once a period until a round says it is done or a deadline passes: for progress that has no event to
- * wait on (a replay's shards catching up is judged by time as well as by records). The clock and the pause are
- * injected, so a test can move a manual clock in its pause.
+ * wait on (a replay's shards catching up is judged by time as well as by records). The clock and the pause (the
+ * pipeline's one {@link Pause}) are injected, so a test can move a manual clock in its pause.
  */
 final class Rounds {
-  /** Pauses between two rounds; {@link #REAL} sleeps. */
-  @FunctionalInterface
-  interface Pause {
-    Pause REAL = pause -> Thread.sleep(pause.toMillis());
-
-    void sleep(Duration pause) throws InterruptedException;
-  }
-
   private final Clock clock;
   private final Pause pause;
+  /** Nothing cancels the rounds but their deadline. */
+  private final Cancellation never = new Cancellation();
 
   Rounds(Clock clock, Pause pause) {
     this.clock = clock;
@@ -37,11 +33,8 @@ final class Rounds {
   boolean every(Duration period, Instant deadline, BooleanSupplier round) {
     while (clock.instant().isBefore(deadline)) {
       Duration left = Duration.between(clock.instant(), deadline);
-      try {
-        pause.sleep(left.compareTo(period) < 0 ? left : period);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
+      if (!pause.pause(left.compareTo(period) < 0 ? left : period, never)) {
+        throw new IllegalStateException("interrupted"); // the pause keeps the thread's interrupt flag set
       }
       if (round.getAsBoolean()) {
         return true;

@@ -3,6 +3,7 @@ package dev.shopstream.pipeline.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shopstream.pipeline.processing.Pause;
 import dev.shopstream.testkit.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +17,10 @@ class RoundsTest {
   private static final Instant START = Instant.parse("2026-11-27T10:00:00Z");
   private final ManualClock clock = new ManualClock(START);
   private final List<Instant> roundsAt = new ArrayList<>();
-  private final Rounds rounds = new Rounds(clock, clock::advance);
+  private final Rounds rounds = new Rounds(clock, (pause, cancellation) -> {
+    clock.advance(pause);
+    return true;
+  });
 
   @AfterEach
   void clearInterrupt() {
@@ -49,9 +53,8 @@ class RoundsTest {
 
   @Test
   void anInterruptedPauseStopsTheRoundsAndKeepsTheInterrupt() {
-    Rounds interrupted = new Rounds(clock, pause -> {
-      throw new InterruptedException();
-    });
+    Rounds interrupted = new Rounds(clock, Pause.SYSTEM);
+    Thread.currentThread().interrupt();
     assertThatThrownBy(() -> interrupted.every(Duration.ofSeconds(1), START.plusSeconds(5), () -> true))
         .isInstanceOf(IllegalStateException.class).hasMessage("interrupted");
     assertThat(Thread.currentThread().isInterrupted()).isTrue();
